@@ -1,0 +1,136 @@
+//! Wire types of the HTTP API shared by the edge (which produces them) and the app (which reads them).
+//! The OpenAPI document at `/api/openapi.json` describes the same shapes.
+
+use crate::catalog::{Attribute, Category, Product};
+use crate::store::{City, DayHours, Store};
+use crate::{CategoryId, GeoPoint, Money, Sku, StoreId};
+use serde::{Deserialize, Serialize};
+
+/// Every error body: `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorResponse {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    pub products: u32,
+    pub stores: u32,
+}
+
+/// A category with the number of products in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryInfo {
+    #[serde(flatten)]
+    pub category: Category,
+    pub product_count: u32,
+}
+
+/// A product in a listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductSummary {
+    pub sku: Sku,
+    pub name: String,
+    pub brand: String,
+    pub category: CategoryId,
+    pub price: Money,
+    pub image: String,
+    /// Units on hand across all stores.
+    pub total_available: u32,
+}
+
+impl ProductSummary {
+    pub fn from_product(p: &Product, total_available: u32) -> Self {
+        ProductSummary {
+            sku: p.sku.clone(),
+            name: p.name.clone(),
+            brand: p.brand.clone(),
+            category: p.category.clone(),
+            price: p.price,
+            image: p.image.clone(),
+            total_available,
+        }
+    }
+}
+
+/// A product page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub sku: Sku,
+    pub name: String,
+    pub brand: String,
+    pub category: CategoryId,
+    pub description: String,
+    pub price: Money,
+    pub attributes: Vec<Attribute>,
+    pub image: String,
+    pub total_available: u32,
+}
+
+impl ProductDetail {
+    pub fn from_product(p: Product, total_available: u32) -> Self {
+        ProductDetail {
+            sku: p.sku,
+            name: p.name,
+            brand: p.brand,
+            category: p.category,
+            description: p.description,
+            price: p.price,
+            attributes: p.attributes,
+            image: p.image,
+            total_available,
+        }
+    }
+}
+
+/// A store as listed by `GET /api/stores`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreInfo {
+    pub id: StoreId,
+    pub name: String,
+    pub city: City,
+    pub address: String,
+    pub location: GeoPoint,
+    pub phone: String,
+    pub opening_hours: Vec<DayHours>,
+    pub pickup_lead_minutes: u32,
+    pub utc_offset_minutes: i32,
+}
+
+impl From<Store> for StoreInfo {
+    fn from(s: Store) -> Self {
+        StoreInfo {
+            id: s.id,
+            name: s.name,
+            city: s.city,
+            address: s.address,
+            location: s.location,
+            phone: s.phone,
+            opening_hours: s.opening_hours,
+            pickup_lead_minutes: s.pickup_lead_minutes,
+            utc_offset_minutes: s.utc_offset_minutes,
+        }
+    }
+}
+
+/// Body of `PUT /api/stores/{store}/stock`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockUpdateRequest {
+    pub items: Vec<crate::stock::RawStockLine>,
+}
+
+/// Answer of `PUT /api/stores/{store}/stock`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockUpdateResponse {
+    pub store_id: StoreId,
+    pub updated: u32,
+}

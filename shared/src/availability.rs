@@ -1,0 +1,138 @@
+//! Where a product can be had: stores with available quantity, distance and pickup time,
+//! in-stock stores first, then nearest.
+
+use crate::store::{City, Store};
+use crate::{GeoPoint, Sku, StoreId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// One store's answer for one SKU.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreAvailability {
+    pub store_id: StoreId,
+    pub store_name: String,
+    pub city: City,
+    pub address: String,
+    pub available: u32,
+    /// Metres from the shopper; absent when the shopper's position is unknown.
+    pub distance_m: Option<u32>,
+    /// Earliest collection time if the item is in stock there.
+    pub pickup_at: Option<DateTime<Utc>>,
+    pub open_now: bool,
+}
+
+/// The availability of one SKU across the chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Availability {
+    pub sku: Sku,
+    pub in_stock_stores: u32,
+    pub total_available: u32,
+    pub stores: Vec<StoreAvailability>,
+}
+
+/// The order stores are listed in: in stock first, then nearest (unknown distance last),
+/// then by id, so the order is total and does not depend on input order.
+pub fn compare(a: &StoreAvailability, b: &StoreAvailability) -> Ordering {
+    (b.available > 0)
+        .cmp(&(a.available > 0))
+        .then_with(|| match (a.distance_m, b.distance_m) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        })
+        .then_with(|| a.store_id.cmp(&b.store_id))
+}
+
+/// Computes availability of `sku` from every store's units on hand (`available` per store id;
+/// stores missing from the map have none), the shopper's position if known, and the time.
+pub fn availability(
+    sku: &Sku,
+    stores: &[Store],
+    available: &HashMap<StoreId, u32>,
+    shopper: Option<GeoPoint>,
+    now: DateTime<Utc>,
+) -> Availability {
+    let mut rows: Vec<StoreAvailability> = stores
+        .iter()
+        .map(|store| {
+            let units = available.get(&store.id).copied().unwrap_or(0);
+            StoreAvailability {
+                store_id: store.id.clone(),
+                store_name: store.name.clone(),
+                city: store.city,
+                address: store.address.clone(),
+                available: units,
+                distance_m: shopper.map(|p| p.distance_m(&store.location)),
+                pickup_at: if units > 0 { store.pickup_time(now) } else { None },
+                open_now: store.is_open_at(now),
+            }
+        })
+        .collect();
+    rows.sort_by(compare);
+    Availability {
+        sku: sku.clone(),
+        in_stock_stores: rows.iter().filter(|r| r.available > 0).count() as u32,
+        total_available: rows.iter().map(|r| r.available).sum(),
+        stores: rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo;
+    use proptest::prelude::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-25T09:00:00Z").unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn in_stock_stores_come_first_then_the_nearest() {
+        let stores = demo::stores();
+        let sku = Sku::parse("PHN-0001").unwrap();
+        let far = stores.iter().find(|s| s.city == City::SaintPetersburg).unwrap().id.clone();
+        let near = stores.iter().find(|s| s.city == City::Moscow).unwrap().id.clone();
+        let stock = HashMap::from([(far.clone(), 2), (near.clone(), 0)]);
+        let result = availability(&sku, &stores, &stock, Some(City::Moscow.centre()), now());
+        assert_eq!(result.stores[0].store_id, far, "the only store with stock leads even though it is far");
+        assert_eq!(result.in_stock_stores, 1);
+        assert_eq!(result.total_available, 2);
+        let rest: Vec<u32> = result.stores[1..].iter().map(|s| s.distance_m.unwrap()).collect();
+        assert!(rest.windows(2).all(|w| w[0] <= w[1]), "out-of-stock stores are ordered by distance: {rest:?}");
+        assert!(result.stores[0].pickup_at.is_some());
+        assert!(result.stores[1].pickup_at.is_none(), "no pickup time where there is no stock");
+    }
+
+    #[test]
+    fn without_a_position_there_are_no_distances() {
+        let stores = demo::stores();
+        let result = availability(&Sku::parse("PHN-0001").unwrap(), &stores, &HashMap::new(), None, now());
+        assert!(result.stores.iter().all(|s| s.distance_m.is_none()));
+        assert_eq!(result.stores.len(), stores.len());
+    }
+
+    proptest! {
+        #[test]
+        fn ordering_is_total_and_independent_of_input_order(
+            units in proptest::collection::vec(0_u32..4, 14),
+            lat in 55.0..61.0_f64, lon in 29.0..39.0_f64, rotate in 0_usize..14,
+        ) {
+            let mut stores = demo::stores();
+            let sku = Sku::parse("PHN-0001").unwrap();
+            let stock: HashMap<StoreId, u32> = stores.iter().zip(units).map(|(s, u)| (s.id.clone(), u)).collect();
+            let pos = Some(GeoPoint::new(lat, lon).unwrap());
+            let a = availability(&sku, &stores, &stock, pos, now());
+            let r = rotate % stores.len();
+            stores.rotate_left(r);
+            let b = availability(&sku, &stores, &stock, pos, now());
+            prop_assert_eq!(&a, &b);
+            for w in a.stores.windows(2) {
+                prop_assert!(compare(&w[0], &w[1]) != Ordering::Greater);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Errors raised when outside input does not describe a valid domain value.
+
+/// A rejected input. `code()` is the stable machine-readable code the API returns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("SKU {0:?} is not valid: use 3–32 characters A–Z, 0–9 and '-'")]
+    InvalidSku(String),
+    #[error("store id {0:?} is not valid: use 2–40 characters a–z, 0–9 and '-'")]
+    InvalidStoreId(String),
+    #[error("category id {0:?} is not valid: use 2–40 characters a–z, 0–9 and '-'")]
+    InvalidCategoryId(String),
+    #[error("amount {0:?} is not a valid money amount")]
+    InvalidAmount(String),
+    #[error("latitude must be between -90 and 90 and longitude between -180 and 180")]
+    InvalidCoordinates,
+    #[error("quantity {0} for {1} is negative; stock levels are 0 or more")]
+    NegativeQuantity(i64, String),
+    #[error("quantity {0} for {1} is above the maximum of {max}", max = crate::stock::MAX_ON_HAND)]
+    QuantityTooLarge(i64, String),
+    #[error("SKU {0} appears more than once in one stock update")]
+    DuplicateSku(String),
+    #[error("a stock update needs between 1 and {max} lines, got {0}", max = crate::stock::MAX_LINES)]
+    StockUpdateSize(usize),
+    #[error("page must be between 1 and {max}", max = crate::catalog::MAX_PAGE)]
+    InvalidPage,
+    #[error("search text is longer than {max} characters", max = crate::catalog::MAX_QUERY_CHARS)]
+    QueryTooLong,
+}
+
+impl DomainError {
+    /// The stable error code sent to clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::InvalidSku(_) => "invalid_sku",
+            DomainError::InvalidStoreId(_) => "invalid_store_id",
+            DomainError::InvalidCategoryId(_) => "invalid_category",
+            DomainError::InvalidAmount(_) => "invalid_amount",
+            DomainError::InvalidCoordinates => "invalid_coordinates",
+            DomainError::NegativeQuantity(..) => "negative_quantity",
+            DomainError::QuantityTooLarge(..) => "quantity_too_large",
+            DomainError::DuplicateSku(_) => "duplicate_sku",
+            DomainError::StockUpdateSize(_) => "stock_update_size",
+            DomainError::InvalidPage => "invalid_page",
+            DomainError::QueryTooLong => "query_too_long",
+        }
+    }
+}

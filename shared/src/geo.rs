@@ -1,0 +1,70 @@
+//! Coordinates and great-circle distance.
+//!
+//! Coordinates are the one place Vitrina uses floating point: they are measurements, not money
+//! or quantities, and distances are reported in whole metres.
+
+use crate::DomainError;
+use serde::{Deserialize, Serialize};
+
+/// WGS-84 latitude and longitude in degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+impl GeoPoint {
+    pub fn new(lat: f64, lon: f64) -> Result<Self, DomainError> {
+        let ok = lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
+        if ok {
+            Ok(GeoPoint { lat, lon })
+        } else {
+            Err(DomainError::InvalidCoordinates)
+        }
+    }
+
+    /// Haversine distance in whole metres.
+    pub fn distance_m(&self, other: &GeoPoint) -> u32 {
+        let (p1, p2) = (self.lat.to_radians(), other.lat.to_radians());
+        let dp = p2 - p1;
+        let dl = (other.lon - self.lon).to_radians();
+        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        let c = 2.0 * a.sqrt().min(1.0).asin();
+        // At most half the Earth's circumference (~20,000 km), well inside u32.
+        (EARTH_RADIUS_M * c).round() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn moscow_to_saint_petersburg_is_about_634_km() {
+        let msk = GeoPoint::new(55.7558, 37.6173).unwrap();
+        let spb = GeoPoint::new(59.9343, 30.3351).unwrap();
+        let d = msk.distance_m(&spb);
+        assert!((630_000..640_000).contains(&d), "{d}");
+    }
+
+    #[test]
+    fn coordinates_out_of_range_are_rejected() {
+        assert!(GeoPoint::new(91.0, 0.0).is_err());
+        assert!(GeoPoint::new(0.0, -181.0).is_err());
+        assert!(GeoPoint::new(f64::NAN, 0.0).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn distance_is_symmetric_and_zero_to_itself(a in -89.0..89.0_f64, b in -179.0..179.0_f64, c in -89.0..89.0_f64, d in -179.0..179.0_f64) {
+            let p = GeoPoint::new(a, b).unwrap();
+            let q = GeoPoint::new(c, d).unwrap();
+            prop_assert_eq!(p.distance_m(&p), 0);
+            prop_assert_eq!(p.distance_m(&q), q.distance_m(&p));
+            prop_assert!(p.distance_m(&q) <= 20_016_000);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Vitrina's domain: pure types and functions shared by the edge service and the app.
+//!
+//! Nothing here performs I/O or depends on a web framework, an async runtime or a host SDK;
+//! `cargo tree -p vitrina-shared` must stay free of leptos, spin-sdk, axum, tokio and rusqlite.
+
+pub mod api;
+pub mod availability;
+pub mod catalog;
+pub mod demo;
+pub mod error;
+pub mod geo;
+pub mod ids;
+pub mod money;
+pub mod store;
+pub mod stock;
+
+pub use error::DomainError;
+pub use geo::GeoPoint;
+pub use ids::{CategoryId, Sku, StoreId};
+pub use money::{Currency, Money};
