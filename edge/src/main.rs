@@ -1,1 +1,129 @@
-fn main(){}
+//! `vitrina`: the native embedded host. Serves the API and the built app on one port, with
+//! SQLite on disk, created, migrated and seeded with demo data on first start.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    native_main::main()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native_main {
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+    use vitrina_edge::{native, Config};
+
+    const HELP: &str = "vitrina — Vitrina's embedded host: the storefront API and app on one port
+
+USAGE:
+    vitrina [--listen ADDR] [--data DIR] [--site DIR]
+
+OPTIONS:
+    --listen ADDR   address to listen on            [default: 127.0.0.1:3000]
+    --data DIR      directory for the SQLite database and generated secrets
+                                                    [default: .vitrina]
+    --site DIR      the built app (`cargo xtask build` writes target/site)
+                                                    [default: target/site]
+    -h, --help      print this help
+
+ENVIRONMENT:
+    VITRINA_STAFF_TOKEN   token for staff routes (PUT /api/stores/{store}/stock); if unset, one is
+                          generated on first start and kept in <data>/staff-token";
+
+    struct Args {
+        listen: String,
+        data: PathBuf,
+        site: PathBuf,
+    }
+
+    fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+        let mut parsed = Args { listen: "127.0.0.1:3000".into(), data: ".vitrina".into(), site: "target/site".into() };
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+            match arg.as_str() {
+                "-h" | "--help" => return Ok(None),
+                "--listen" => parsed.listen = value("--listen")?,
+                "--data" => parsed.data = value("--data")?.into(),
+                "--site" => parsed.site = value("--site")?.into(),
+                other => return Err(format!("unknown argument {other:?}")),
+            }
+        }
+        Ok(Some(parsed))
+    }
+
+    /// The staff token: from the environment, else from `<data>/staff-token`, else a new random one.
+    fn staff_token(data: &Path) -> Result<String, String> {
+        if let Ok(token) = std::env::var("VITRINA_STAFF_TOKEN") {
+            if !token.trim().is_empty() {
+                return Ok(token.trim().to_owned());
+            }
+        }
+        let path = data.join("staff-token");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            if !existing.trim().is_empty() {
+                return Ok(existing.trim().to_owned());
+            }
+        }
+        let mut bytes = [0_u8; 24];
+        getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for the staff token: {e}"))?;
+        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        std::fs::create_dir_all(data).map_err(|e| format!("creating {}: {e}", data.display()))?;
+        std::fs::write(&path, &token).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| format!("protecting {}: {e}", path.display()))?;
+        }
+        eprintln!("vitrina: generated a staff token in {}", path.display());
+        Ok(token)
+    }
+
+    pub fn main() -> ExitCode {
+        let args = match parse_args(std::env::args().skip(1)) {
+            Ok(Some(args)) => args,
+            Ok(None) => {
+                println!("{HELP}");
+                return ExitCode::SUCCESS;
+            }
+            Err(e) => {
+                eprintln!("vitrina: {e}\n\n{HELP}");
+                return ExitCode::from(2);
+            }
+        };
+        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("vitrina: cannot start the async runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match runtime.block_on(run(args)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("vitrina: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    async fn run(args: Args) -> Result<(), String> {
+        let staff_token = staff_token(&args.data)?;
+        if !args.site.join("index.html").is_file() {
+            eprintln!(
+                "vitrina: warning: {} has no index.html; the API works but the app is not built (run `cargo xtask build`)",
+                args.site.display()
+            );
+        }
+        let config = Config { staff_token: Some(staff_token), site_dir: Some(args.site.clone()) };
+        let state = native::open_state(&args.data, config).await.map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        eprintln!("vitrina: serving http://{addr} (data in {}, app from {})", args.data.display(), args.site.display());
+        native::serve(listener, state).await.map_err(|e| format!("server error: {e}"))
+    }
+}

@@ -1,0 +1,71 @@
+//! The edge's one error type, mapped to an HTTP status and a JSON body exactly once.
+
+use crate::ports::StorageError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use vitrina_shared::api::{ErrorBody, ErrorResponse};
+use vitrina_shared::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Input that parses but is not a valid domain value.
+    #[error(transparent)]
+    Invalid(#[from] DomainError),
+    /// Malformed request syntax: bad query string, bad JSON, wrong content type, too large.
+    #[error("{message}")]
+    BadRequest { status: StatusCode, code: &'static str, message: String },
+    #[error("{message}")]
+    NotFound { code: &'static str, message: String },
+    /// Well-formed input that breaks a rule (e.g. it names SKUs that do not exist).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
+    #[error("this action needs a staff token: send it as `Authorization: Bearer <token>`")]
+    Unauthenticated,
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl ApiError {
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::NotFound { code, message: message.into() }
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::Invalid(e) => match e {
+                DomainError::NegativeQuantity(..)
+                | DomainError::QuantityTooLarge(..)
+                | DomainError::DuplicateSku(_)
+                | DomainError::StockUpdateSize(_) => (StatusCode::UNPROCESSABLE_ENTITY, e.code()),
+                _ => (StatusCode::BAD_REQUEST, e.code()),
+            },
+            ApiError::BadRequest { status, code, .. } => (*status, code),
+            ApiError::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
+            ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
+            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = match &self {
+            ApiError::Storage(detail) => {
+                eprintln!("vitrina: storage error: {detail}");
+                "the store is temporarily unavailable; please try again in a moment".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let mut response = (status, Json(ErrorResponse { error: ErrorBody { code: code.to_owned(), message } })).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

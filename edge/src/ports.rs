@@ -1,0 +1,111 @@
+//! The ports: what the Router needs from the outside world. Each has a native adapter
+//! (rusqlite, the system clock) and a Spin adapter (`spin_sdk::sqlite`, `spin_sdk::key_value`).
+
+use chrono::{DateTime, Utc};
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed future that can cross threads on the native host.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A SQL value (SQLite's storage classes that Vitrina uses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Null,
+    Integer(i64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Value::Integer(n)
+    }
+}
+impl From<u32> for Value {
+    fn from(n: u32) -> Self {
+        Value::Integer(i64::from(n))
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// One result row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    pub fn text(&self, i: usize) -> Result<&str, StorageError> {
+        match self.0.get(i) {
+            Some(Value::Text(s)) => Ok(s),
+            other => Err(StorageError(format!("column {i}: expected text, found {other:?}"))),
+        }
+    }
+    pub fn int(&self, i: usize) -> Result<i64, StorageError> {
+        match self.0.get(i) {
+            Some(Value::Integer(n)) => Ok(*n),
+            Some(Value::Null) => Ok(0),
+            other => Err(StorageError(format!("column {i}: expected integer, found {other:?}"))),
+        }
+    }
+}
+
+/// A statement with its parameters.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub sql: String,
+    pub params: Vec<Value>,
+}
+
+impl Statement {
+    pub fn new(sql: impl Into<String>, params: Vec<Value>) -> Self {
+        Statement { sql: sql.into(), params }
+    }
+}
+
+/// A storage failure. Not the client's fault: it maps to 503 and the detail goes to the log.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("storage: {0}")]
+pub struct StorageError(pub String);
+
+/// A transactional SQL store in the SQLite dialect.
+pub trait Sql: Send + Sync {
+    /// Runs one statement and returns its rows.
+    fn query<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFuture<'a, Result<Vec<Row>, StorageError>>;
+    /// Runs the statements in one transaction: all or nothing. Returns rows changed per statement.
+    fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, StorageError>>;
+}
+
+/// A key-value store for sessions, caches and snapshots (never the source of truth).
+pub trait Kv: Send + Sync {
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Vec<u8>>, StorageError>>;
+    fn set<'a>(&'a self, key: &'a str, value: Vec<u8>) -> BoxFuture<'a, Result<(), StorageError>>;
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StorageError>>;
+}
+
+/// The time. Injected so tests can move it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The host's clock (works natively and on wasm32-wasip2 through WASI clocks).
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}

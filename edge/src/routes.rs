@@ -1,0 +1,135 @@
+//! Thin handlers: parse, call `repo` and pure `shared` functions, answer.
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::{repo, AppState};
+use axum::extract::State;
+use axum::http::header::AUTHORIZATION;
+use axum::http::HeaderMap;
+use axum::Json;
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+use vitrina_shared::api::{CategoryInfo, Health, ProductDetail, ProductSummary, StockUpdateRequest, StockUpdateResponse, StoreInfo};
+use vitrina_shared::availability::{availability as compute_availability, Availability};
+use vitrina_shared::catalog::{Page, ProductQuery};
+use vitrina_shared::stock::validate_stock_update;
+use vitrina_shared::{GeoPoint, Sku, StoreId};
+
+pub async fn health(State(app): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let (products, stores) = repo::counts(app.sql.as_ref()).await?;
+    Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), products, stores }))
+}
+
+pub async fn categories(State(app): State<AppState>) -> Result<Json<Vec<CategoryInfo>>, ApiError> {
+    Ok(Json(repo::categories(app.sql.as_ref()).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductsParams {
+    q: Option<String>,
+    category: Option<String>,
+    page: Option<u32>,
+}
+
+pub async fn products(
+    State(app): State<AppState>,
+    ApiQuery(params): ApiQuery<ProductsParams>,
+) -> Result<Json<Page<ProductSummary>>, ApiError> {
+    let query = ProductQuery::parse(params.q.as_deref(), params.category.as_deref(), params.page)?;
+    if let Some(category) = &query.category {
+        if !repo::category_exists(app.sql.as_ref(), category).await? {
+            return Err(ApiError::not_found("unknown_category", format!("there is no category {category}")));
+        }
+    }
+    Ok(Json(repo::search_products(app.sql.as_ref(), &query).await?))
+}
+
+fn parse_sku(raw: &str) -> Result<Sku, ApiError> {
+    // A malformed code can name no product: answer as for an unknown one, with the reason.
+    Sku::parse(raw).map_err(|e| ApiError::not_found("unknown_sku", e.to_string()))
+}
+
+pub async fn product(State(app): State<AppState>, ApiPath(raw): ApiPath<String>) -> Result<Json<ProductDetail>, ApiError> {
+    let sku = parse_sku(&raw)?;
+    let (product, total) = repo::product(app.sql.as_ref(), &sku)
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")))?;
+    Ok(Json(ProductDetail::from_product(product, total)))
+}
+
+pub async fn stores(State(app): State<AppState>) -> Result<Json<Vec<StoreInfo>>, ApiError> {
+    Ok(Json(repo::stores(app.sql.as_ref()).await?.into_iter().map(StoreInfo::from).collect()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PositionParams {
+    lat: Option<f64>,
+    lon: Option<f64>,
+}
+
+pub async fn availability(
+    State(app): State<AppState>,
+    ApiPath(raw): ApiPath<String>,
+    ApiQuery(params): ApiQuery<PositionParams>,
+) -> Result<Json<Availability>, ApiError> {
+    let position = match (params.lat, params.lon) {
+        (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)?),
+        (None, None) => None,
+        _ => {
+            return Err(ApiError::BadRequest {
+                status: axum::http::StatusCode::BAD_REQUEST,
+                code: "invalid_coordinates",
+                message: "send both lat and lon, or neither".into(),
+            })
+        }
+    };
+    let sku = parse_sku(&raw)?;
+    if repo::product(app.sql.as_ref(), &sku).await?.is_none() {
+        return Err(ApiError::not_found("unknown_sku", format!("there is no product {sku}")));
+    }
+    let stores = repo::stores(app.sql.as_ref()).await?;
+    let stock = repo::stock_for(app.sql.as_ref(), &sku).await?;
+    Ok(Json(compute_availability(&sku, &stores, &stock, position, app.clock.now())))
+}
+
+/// Checks `Authorization: Bearer <token>` against the configured staff token in constant time.
+fn require_staff(app: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let presented = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(ApiError::Unauthenticated)?;
+    match app.config.staff_token.as_deref() {
+        Some(expected) if !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(presented.as_bytes())) => Ok(()),
+        _ => Err(ApiError::Unauthenticated),
+    }
+}
+
+pub async fn put_stock(
+    State(app): State<AppState>,
+    ApiPath(raw_store): ApiPath<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<StockUpdateRequest>,
+) -> Result<Json<StockUpdateResponse>, ApiError> {
+    require_staff(&app, &headers)?;
+    let store = StoreId::parse(&raw_store).map_err(|e| ApiError::not_found("unknown_store", e.to_string()))?;
+    let stores = repo::stores(app.sql.as_ref()).await?;
+    if !stores.iter().any(|s| s.id == store) {
+        return Err(ApiError::not_found("unknown_store", format!("there is no store {store}")));
+    }
+    let lines = validate_stock_update(&body.items)?;
+    let skus: Vec<&Sku> = lines.iter().map(|l| &l.sku).collect();
+    let unknown = repo::unknown_skus(app.sql.as_ref(), &skus).await?;
+    if !unknown.is_empty() {
+        let list: Vec<&str> = unknown.iter().take(20).map(Sku::as_str).collect();
+        return Err(ApiError::Unprocessable {
+            code: "unknown_sku",
+            message: format!("{} SKU(s) are not in the catalog, nothing was changed: {}", unknown.len(), list.join(", ")),
+        });
+    }
+    let updated = repo::set_stock(app.sql.as_ref(), &store, &lines, app.clock.now()).await?;
+    Ok(Json(StockUpdateResponse { store_id: store, updated }))
+}

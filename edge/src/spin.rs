@@ -1,0 +1,139 @@
+//! The Spin host: `spin_sdk::sqlite` and `spin_sdk::key_value` behind the ports, and the
+//! `#[http_service]` entry point that hands each request to the same Router as the native host.
+//! Compiled only for wasm32: natively, spin-sdk's host calls abort the process.
+
+use crate::error::ApiError;
+use crate::ports::{BoxFuture, Kv, Row, Sql, Statement, StorageError, SystemClock, Value};
+use crate::{repo, router, AppState, Config};
+use axum::response::{IntoResponse, Response};
+use send_wrapper::SendWrapper;
+use spin_sdk::http::Request;
+use spin_sdk::http_service;
+use spin_sdk::sqlite::{Connection, Value as SpinValue};
+use std::convert::Infallible;
+use std::sync::Arc;
+use tower_service::Service;
+
+/// Where spin.toml mounts the built app.
+const SITE_DIR: &str = "/site";
+/// Key-value marker that this database has the newest schema and its seed.
+const SCHEMA_KEY: &str = "schema:v1:version";
+
+fn to_spin(v: Value) -> SpinValue {
+    match v {
+        Value::Null => SpinValue::Null,
+        Value::Integer(n) => SpinValue::Integer(n),
+        Value::Text(s) => SpinValue::Text(s),
+        Value::Blob(b) => SpinValue::Blob(b),
+    }
+}
+
+fn from_spin(v: SpinValue) -> Value {
+    match v {
+        SpinValue::Null => Value::Null,
+        SpinValue::Integer(n) => Value::Integer(n),
+        SpinValue::Real(r) => Value::Text(r.to_string()),
+        SpinValue::Text(s) => Value::Text(s),
+        SpinValue::Blob(b) => Value::Blob(b),
+    }
+}
+
+fn storage(context: &str, e: impl std::fmt::Debug) -> StorageError {
+    StorageError(format!("{context}: {e:?}"))
+}
+
+/// Spin's SQLite (`sqlite_databases = ["default"]`).
+struct SpinSql;
+
+async fn run(conn: &Connection, statement: &str, params: Vec<Value>) -> Result<Vec<Row>, StorageError> {
+    let result = conn.execute(statement, params.into_iter().map(to_spin)).await.map_err(|e| storage("executing", e))?;
+    let rows = result.collect().await.map_err(|e| storage("reading rows", e))?;
+    Ok(rows.into_iter().map(|r| Row(r.values.into_iter().map(from_spin).collect())).collect())
+}
+
+async fn run_batch(conn: &Connection, statements: Vec<Statement>) -> Result<Vec<u64>, StorageError> {
+    let mut changed = Vec::with_capacity(statements.len());
+    for s in statements {
+        run(conn, &s.sql, s.params).await?;
+        changed.push(conn.changes().await);
+    }
+    Ok(changed)
+}
+
+impl Sql for SpinSql {
+    fn query<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFuture<'a, Result<Vec<Row>, StorageError>> {
+        // wasm32 is single-threaded: the wrapper only satisfies axum's `Send` bound.
+        Box::pin(SendWrapper::new(async move {
+            let conn = Connection::open_default().await.map_err(|e| storage("opening sqlite", e))?;
+            run(&conn, sql, params).await
+        }))
+    }
+
+    fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, StorageError>> {
+        Box::pin(SendWrapper::new(async move {
+            let conn = Connection::open_default().await.map_err(|e| storage("opening sqlite", e))?;
+            run(&conn, "BEGIN IMMEDIATE", vec![]).await?;
+            match run_batch(&conn, statements).await {
+                Ok(changed) => {
+                    run(&conn, "COMMIT", vec![]).await?;
+                    Ok(changed)
+                }
+                Err(e) => {
+                    if let Err(rollback) = run(&conn, "ROLLBACK", vec![]).await {
+                        eprintln!("vitrina: rollback failed after {e}: {rollback}");
+                    }
+                    Err(e)
+                }
+            }
+        }))
+    }
+}
+
+/// Spin's key-value store (`key_value_stores = ["default"]`).
+struct SpinKv;
+
+impl Kv for SpinKv {
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Vec<u8>>, StorageError>> {
+        Box::pin(SendWrapper::new(async move {
+            let store = spin_sdk::key_value::Store::open_default().await.map_err(|e| storage("opening key-value", e))?;
+            store.get(key).await.map_err(|e| storage("key-value get", e))
+        }))
+    }
+    fn set<'a>(&'a self, key: &'a str, value: Vec<u8>) -> BoxFuture<'a, Result<(), StorageError>> {
+        Box::pin(SendWrapper::new(async move {
+            let store = spin_sdk::key_value::Store::open_default().await.map_err(|e| storage("opening key-value", e))?;
+            store.set(key, value).await.map_err(|e| storage("key-value set", e))
+        }))
+    }
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StorageError>> {
+        Box::pin(SendWrapper::new(async move {
+            let store = spin_sdk::key_value::Store::open_default().await.map_err(|e| storage("opening key-value", e))?;
+            store.delete(key).await.map_err(|e| storage("key-value delete", e))
+        }))
+    }
+}
+
+/// Migrates and seeds once per database; later requests see the marker and skip it.
+async fn ensure_schema(state: &AppState) -> Result<(), StorageError> {
+    let want = repo::schema_version().to_string();
+    if state.kv.get(SCHEMA_KEY).await?.as_deref() == Some(want.as_bytes()) {
+        return Ok(());
+    }
+    repo::migrate_and_seed(state.sql.as_ref(), state.clock.now()).await?;
+    state.kv.set(SCHEMA_KEY, want.into_bytes()).await
+}
+
+#[http_service]
+async fn handle(req: Request) -> Result<Response, Infallible> {
+    let staff_token = spin_sdk::variables::get("staff_token").await.ok().filter(|t| !t.is_empty());
+    let state = AppState {
+        sql: Arc::new(SpinSql),
+        kv: Arc::new(SpinKv),
+        clock: Arc::new(SystemClock),
+        config: Arc::new(Config { staff_token, site_dir: Some(SITE_DIR.into()) }),
+    };
+    if let Err(e) = ensure_schema(&state).await {
+        return Ok(ApiError::Storage(e).into_response());
+    }
+    router(state).call(req).await
+}

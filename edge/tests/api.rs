@@ -1,0 +1,317 @@
+//! API tests: the Router in-process on the native adapter with a temporary SQLite file.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use chrono::{DateTime, TimeZone, Utc};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tower::ServiceExt;
+use vitrina_edge::native::SqliteStore;
+use vitrina_edge::ports::Clock;
+use vitrina_edge::{repo, router, AppState, Config};
+
+const TOKEN: &str = "test-staff-token";
+
+struct FixedClock(DateTime<Utc>);
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
+struct TestApp {
+    _dir: tempfile::TempDir,
+    state: AppState,
+}
+
+impl TestApp {
+    async fn new() -> Self {
+        Self::with_site(None).await
+    }
+
+    async fn with_site(site: Option<std::path::PathBuf>) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Arc::new(SqliteStore::open(&dir.path().join("test.db")).expect("open sqlite"));
+        // Wednesday 2026-11-25 12:00 Moscow time.
+        let clock = Arc::new(FixedClock(Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).single().expect("time")));
+        repo::migrate_and_seed(store.as_ref(), clock.now()).await.expect("migrate");
+        let config = Config { staff_token: Some(TOKEN.into()), site_dir: site };
+        TestApp { _dir: dir, state: AppState { sql: store.clone(), kv: store, clock, config: Arc::new(config) } }
+    }
+
+    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let response = router(self.state.clone()).oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+        (status, headers, body)
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        let (status, _, body) = self.send(Request::get(uri).body(Body::empty()).expect("request")).await;
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
+    async fn put_stock(&self, store: &str, body: impl Into<Body>, token: Option<&str>) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(Method::PUT).uri(format!("/api/stores/{store}/stock")).header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let (status, _, body) = self.send(req.body(body.into()).expect("request")).await;
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+}
+
+fn error_code(v: &Value) -> &str {
+    v["error"]["code"].as_str().unwrap_or("<no error code>")
+}
+
+fn store_row<'a>(a: &'a Value, id: &str) -> &'a Value {
+    a["stores"].as_array().into_iter().flatten().find(|s| s["store_id"] == id).unwrap_or(&Value::Null)
+}
+
+#[tokio::test]
+async fn health_reports_the_seeded_catalog() {
+    let app = TestApp::new().await;
+    let (status, body) = app.get("/api/health").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+    assert!(body["products"].as_u64().unwrap_or(0) >= 300);
+    assert!(body["stores"].as_u64().unwrap_or(0) >= 12);
+}
+
+#[tokio::test]
+async fn seeding_twice_does_not_duplicate_anything() {
+    let app = TestApp::new().await;
+    repo::migrate_and_seed(app.state.sql.as_ref(), app.state.clock.now()).await.expect("second migrate");
+    let (_, body) = app.get("/api/health").await;
+    assert_eq!(body["products"], 312);
+}
+
+#[tokio::test]
+async fn categories_list_with_product_counts() {
+    let app = TestApp::new().await;
+    let (status, body) = app.get("/api/categories").await;
+    assert_eq!(status, StatusCode::OK);
+    let cats = body.as_array().expect("array");
+    assert!(cats.len() >= 10);
+    assert_eq!(cats[0]["id"], "smartphones");
+    assert_eq!(cats[0]["product_count"], 26);
+    assert!(cats[0]["name_en"].is_string() && cats[0]["name_ru"].is_string());
+}
+
+#[tokio::test]
+async fn products_page_through_a_category() {
+    let app = TestApp::new().await;
+    let (status, first) = app.get("/api/products?category=laptops").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first["total"], 26);
+    assert_eq!(first["total_pages"], 2);
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(24));
+    let (_, second) = app.get("/api/products?category=laptops&page=2").await;
+    assert_eq!(second["items"].as_array().map(Vec::len), Some(2));
+    assert!(second["items"].as_array().into_iter().flatten().all(|p| p["category"] == "laptops"));
+}
+
+#[tokio::test]
+async fn search_matches_every_word_case_insensitively_in_russian() {
+    let app = TestApp::new().await;
+    // "СМАРТФОН nova"
+    let (status, body) = app.get("/api/products?q=%D0%A1%D0%9C%D0%90%D0%A0%D0%A2%D0%A4%D0%9E%D0%9D%20nova").await;
+    assert_eq!(status, StatusCode::OK);
+    let items = body["items"].as_array().expect("items");
+    assert!(!items.is_empty());
+    for p in items {
+        let name = p["name"].as_str().unwrap_or("").to_lowercase();
+        assert!(name.contains("смартфон") && name.contains("nova"), "{name}");
+    }
+    let (_, none) = app.get("/api/products?q=zzzz-no-such-thing").await;
+    assert_eq!(none["total"], 0);
+}
+
+#[tokio::test]
+async fn a_product_has_price_attributes_and_description() {
+    let app = TestApp::new().await;
+    let (status, p) = app.get("/api/products/PHN-0001").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(p["sku"], "PHN-0001");
+    assert_eq!(p["price"]["currency"], "RUB");
+    assert!(p["price"]["amount"].as_str().unwrap_or("").ends_with("90.00"));
+    assert!(p["attributes"].as_array().map_or(0, Vec::len) >= 3);
+    assert!(p["image"].as_str().unwrap_or("").starts_with("/img/"));
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_skus_are_404_with_a_json_error() {
+    let app = TestApp::new().await;
+    for uri in ["/api/products/NOPE-9999", "/api/products/drop%20table", "/api/availability/NOPE-9999"] {
+        let (status, body) = app.get(uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(error_code(&body), "unknown_sku", "{uri}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+}
+
+#[tokio::test]
+async fn malformed_queries_are_400_with_a_json_error() {
+    let app = TestApp::new().await;
+    let cases = [
+        ("/api/products?page=abc", "invalid_query"),
+        ("/api/products?page=-1", "invalid_query"),
+        ("/api/products?page=0", "invalid_page"),
+        ("/api/products?colour=red", "invalid_query"),
+        ("/api/products?category=Not%20A%20Slug", "invalid_category"),
+        ("/api/availability/PHN-0001?lat=north&lon=1", "invalid_query"),
+        ("/api/availability/PHN-0001?lat=95&lon=37", "invalid_coordinates"),
+        ("/api/availability/PHN-0001?lat=55.7", "invalid_coordinates"),
+    ];
+    for (uri, code) in cases {
+        let (status, body) = app.get(uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(error_code(&body), code, "{uri}");
+    }
+    let (status, body) = app.get("/api/products?category=no-such-category").await;
+    assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "unknown_category"));
+}
+
+#[tokio::test]
+async fn availability_lists_in_stock_stores_first_then_nearest_with_pickup_times() {
+    let app = TestApp::new().await;
+    // Near Tverskaya street in Moscow.
+    let (status, a) = app.get("/api/availability/PHN-0001?lat=55.7640&lon=37.6060").await;
+    assert_eq!(status, StatusCode::OK);
+    let stores = a["stores"].as_array().expect("stores");
+    assert!(stores.len() >= 12);
+    assert_eq!(stores[0]["store_id"], "msk-tverskaya", "the nearest in-stock store leads");
+    let in_stock: Vec<&Value> = stores.iter().take_while(|s| s["available"].as_u64() > Some(0)).collect();
+    assert_eq!(in_stock.len() as u64, a["in_stock_stores"].as_u64().unwrap_or(0));
+    let distances: Vec<u64> = in_stock.iter().filter_map(|s| s["distance_m"].as_u64()).collect();
+    assert!(distances.windows(2).all(|w| w[0] <= w[1]), "{distances:?}");
+    assert!(in_stock.iter().all(|s| s["pickup_at"].is_string()));
+}
+
+#[tokio::test]
+async fn availability_without_a_position_has_no_distances() {
+    let app = TestApp::new().await;
+    let (status, a) = app.get("/api/availability/PHN-0002").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(a["stores"].as_array().into_iter().flatten().all(|s| s["distance_m"].is_null()));
+}
+
+#[tokio::test]
+async fn staff_stock_update_changes_availability() {
+    let app = TestApp::new().await;
+    let body = json!({"items": [{"sku": "PHN-0001", "on_hand": 0}, {"sku": "LAP-0003", "on_hand": 42}]}).to_string();
+    let (status, r) = app.put_stock("msk-tverskaya", body, Some(TOKEN)).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["updated"], 2);
+    let (_, a) = app.get("/api/availability/LAP-0003").await;
+    assert_eq!(store_row(&a, "msk-tverskaya")["available"], 42);
+    let (_, a) = app.get("/api/availability/PHN-0001").await;
+    assert_eq!(store_row(&a, "msk-tverskaya")["available"], 0);
+}
+
+#[tokio::test]
+async fn stock_update_needs_the_staff_token() {
+    let app = TestApp::new().await;
+    let body = json!({"items": [{"sku": "PHN-0001", "on_hand": 5}]}).to_string();
+    let (status, r) = app.put_stock("msk-tverskaya", body.clone(), None).await;
+    assert_eq!((status, error_code(&r)), (StatusCode::UNAUTHORIZED, "unauthenticated"));
+    let (status, _) = app.put_stock("msk-tverskaya", body, Some("wrong-token")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn bad_stock_updates_are_rejected_and_change_nothing() {
+    let app = TestApp::new().await;
+    let (_, before) = app.get("/api/availability/PHN-0001").await;
+    let one = |sku: &str, n: i64| json!({"sku": sku, "on_hand": n});
+    let cases: Vec<(String, &str, StatusCode, &str)> = vec![
+        ("{not json".into(), "msk-tverskaya", StatusCode::BAD_REQUEST, "malformed_json"),
+        (json!({"items": [one("PHN-0001", -3)]}).to_string(), "msk-tverskaya", StatusCode::UNPROCESSABLE_ENTITY, "negative_quantity"),
+        (json!({"items": [{"sku": "PHN-0001", "on_hand": "many"}]}).to_string(), "msk-tverskaya", StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (json!({"items": [one("PHN-0001", 1), one("NOPE-0001", 1)]}).to_string(), "msk-tverskaya", StatusCode::UNPROCESSABLE_ENTITY, "unknown_sku"),
+        (json!({"items": [one("PHN-0001", 1), one("PHN-0001", 2)]}).to_string(), "msk-tverskaya", StatusCode::UNPROCESSABLE_ENTITY, "duplicate_sku"),
+        (json!({"items": []}).to_string(), "msk-tverskaya", StatusCode::UNPROCESSABLE_ENTITY, "stock_update_size"),
+        (json!({"items": [one("PHN-0001", 1)]}).to_string(), "no-such-store", StatusCode::NOT_FOUND, "unknown_store"),
+    ];
+    for (body, store, status, code) in cases {
+        let (got, r) = app.put_stock(store, body.clone(), Some(TOKEN)).await;
+        assert_eq!((got, error_code(&r)), (status, code), "{body}");
+    }
+    let (_, after) = app.get("/api/availability/PHN-0001").await;
+    assert_eq!(before, after, "rejected updates changed nothing");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_413() {
+    let app = TestApp::new().await;
+    let big = format!("{{\"items\": [], \"pad\": \"{}\"}}", "x".repeat(vitrina_edge::MAX_BODY_BYTES + 10));
+    let (status, r) = app.put_stock("msk-tverskaya", big, Some(TOKEN)).await;
+    assert_eq!((status, error_code(&r)), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
+}
+
+#[tokio::test]
+async fn unknown_api_paths_and_methods_get_json_errors() {
+    let app = TestApp::new().await;
+    let (status, r) = app.get("/api/nope").await;
+    assert_eq!((status, error_code(&r)), (StatusCode::NOT_FOUND, "not_found"));
+    let (status, _, body) = app.send(Request::delete("/api/products").body(Body::empty()).expect("request")).await;
+    let r: Value = serde_json::from_slice(&body).unwrap_or_default();
+    assert_eq!((status, error_code(&r)), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
+}
+
+/// Every route the Router serves is in the OpenAPI document, and every documented path answers.
+#[tokio::test]
+async fn the_openapi_document_describes_exactly_the_served_paths() {
+    let app = TestApp::new().await;
+    let (status, doc) = app.get("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths: Vec<String> = doc["paths"].as_object().expect("paths").keys().cloned().collect();
+    let expected = [
+        "/api/health", "/api/openapi.json", "/api/categories", "/api/products", "/api/products/{sku}",
+        "/api/stores", "/api/stores/{store}/stock", "/api/availability/{sku}",
+    ];
+    let mut sorted = paths.clone();
+    sorted.sort();
+    let mut want: Vec<String> = expected.iter().map(|s| (*s).to_owned()).collect();
+    want.sort();
+    assert_eq!(sorted, want);
+    for path in paths {
+        let concrete = path.replace("{sku}", "PHN-0001").replace("{store}", "msk-tverskaya");
+        let method = doc["paths"][&path].as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_default();
+        let request = Request::builder().method(method.to_uppercase().as_str()).uri(&concrete).body(Body::empty()).expect("request");
+        let (status, _, _) = app.send(request).await;
+        assert_ne!(status, StatusCode::NOT_FOUND, "{method} {concrete} is documented but not routed");
+        assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {concrete}");
+    }
+}
+
+#[tokio::test]
+async fn the_site_is_served_with_cache_headers_and_spa_fallback() {
+    let site = tempfile::tempdir().expect("site dir");
+    std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
+    std::fs::write(site.path().join("index.html"), "<!doctype html><title>Vitrina</title>").expect("index");
+    std::fs::write(site.path().join("pkg/vitrina_app-abc.wasm"), b"\0asm").expect("wasm");
+    let app = TestApp::with_site(Some(site.path().to_owned())).await;
+    let get = |uri: &str| Request::get(uri).body(Body::empty()).expect("request");
+
+    let (status, headers, body) = app.send(get("/p/PHN-0001")).await;
+    assert_eq!(status, StatusCode::OK, "app routes fall back to index.html");
+    assert!(String::from_utf8_lossy(&body).contains("Vitrina"));
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+
+    let (status, headers, _) = app.send(get("/pkg/vitrina_app-abc.wasm")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+    assert!(headers[header::CACHE_CONTROL].to_str().unwrap_or("").contains("immutable"));
+
+    let (status, _, _) = app.send(get("/pkg/missing.js")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "missing assets are 404, not the shell");
+    let (status, _, _) = app.send(get("/../../etc/passwd")).await;
+    assert_ne!(status, StatusCode::OK);
+    let (status, _) = app.get("/api/unknown").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the API never falls back to the shell");
+}
