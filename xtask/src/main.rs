@@ -1,1 +1,426 @@
-fn main(){}
+//! `cargo xtask build|run|test|bench`: the one entry point for people and CI.
+//!
+//! Every command first installs what it needs and says so: rustup targets, the wasm-bindgen CLI
+//! pinned to the wasm-bindgen version in Cargo.lock, npm build/test tools, Debian's chromium.
+//! Nothing is downloaded from outside the package registries.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+type Result<T> = std::result::Result<T, String>;
+
+const HELP: &str = "cargo xtask <command>
+
+COMMANDS:
+    build    build the app (wasm32-unknown-unknown → target/site) and the Spin component (wasm32-wasip2)
+    run      build the app and the native host, then serve http://127.0.0.1:3000 with demo data
+             (extra arguments go to `vitrina`, e.g. `cargo xtask run -- --listen 127.0.0.1:8080`)
+    test     run every test: unit, property and API tests, both wasm builds, browser end-to-end tests
+    bench    run the criterion benchmarks and a load run against the native host";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => build_all(),
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("bench") => bench(),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+/// Runs a command in the workspace root, streaming its output; fails with the command line.
+fn sh(program: &str, args: &[&str]) -> Result<()> {
+    sh_env(program, args, &[])
+}
+
+fn sh_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
+    eprintln!("    $ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).current_dir(root()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Installing what is missing
+
+fn ensure_targets() -> Result<()> {
+    step("rustup targets wasm32-unknown-unknown and wasm32-wasip2");
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    let missing: Vec<&str> = ["wasm32-unknown-unknown", "wasm32-wasip2"].into_iter().filter(|t| !installed.lines().any(|l| l == *t)).collect();
+    if missing.is_empty() {
+        eprintln!("    already installed");
+        return Ok(());
+    }
+    let mut args = vec!["target", "add"];
+    args.extend(missing);
+    sh("rustup", &args)
+}
+
+/// The exact version of a package in Cargo.lock.
+fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock.find(&needle).ok_or_else(|| format!("{package} is not in Cargo.lock"))? + needle.len();
+    let end = lock[start..].find('"').ok_or("Cargo.lock is malformed")? + start;
+    Ok(lock[start..end].to_owned())
+}
+
+fn ensure_wasm_bindgen() -> Result<()> {
+    let want = locked_version("wasm-bindgen")?;
+    step(&format!("wasm-bindgen-cli {want} (the wasm-bindgen version in Cargo.lock)"));
+    let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(want.as_str()) {
+        eprintln!("    already installed");
+        return Ok(());
+    }
+    eprintln!("    installing from crates.io (takes about 8 minutes once)");
+    // Without --locked: its lockfile pins a webpki-roots version the registry no longer has.
+    sh("cargo", &["install", "wasm-bindgen-cli", "--version", &want])
+}
+
+fn npm_install(dir: &str) -> Result<()> {
+    let dir_path = root().join(dir);
+    if dir_path.join("node_modules/.package-lock.json").is_file() {
+        eprintln!("    {dir}/node_modules present");
+        return Ok(());
+    }
+    let verb = if dir_path.join("package-lock.json").is_file() { "ci" } else { "install" };
+    sh("npm", &[verb, "--prefix", dir, "--no-audit", "--no-fund", "--loglevel=error"])
+}
+
+fn wasm_opt_path() -> PathBuf {
+    root().join("xtask/tools/node_modules/.bin/wasm-opt")
+}
+
+fn ensure_wasm_opt() -> Result<()> {
+    step("wasm-opt from npm's binaryen 132 (Debian's binaryen 108 miscompiles wasm-bindgen output)");
+    npm_install("xtask/tools")
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
+    eprintln!("    installing Debian packages: {}", packages.join(" "));
+    sh("apt-get", &["update", "-qq"])?;
+    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    args.extend(packages);
+    sh_env("apt-get", &args, &[("DEBIAN_FRONTEND", "noninteractive")])
+}
+
+fn ensure_chromium() -> Result<()> {
+    step("Debian's chromium for the browser tests");
+    if Path::new("/usr/bin/chromium").is_file() {
+        eprintln!("    already installed");
+        return Ok(());
+    }
+    apt_install(&["chromium"])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building
+
+/// FNV-1a, 64 bit: content fingerprint for cache-busting file names (not a security hash).
+fn fingerprint(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")[..10].to_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
+    let mut copied = Vec::new();
+    let entries = std::fs::read_dir(from).map_err(|e| format!("reading {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path();
+        if skip(&path) {
+            continue;
+        }
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).map_err(|e| format!("creating {}: {e}", target.display()))?;
+            copied.extend(copy_dir(&path, &target, skip)?);
+        } else {
+            std::fs::copy(&path, &target).map_err(|e| format!("copying {}: {e}", path.display()))?;
+            copied.push(target);
+        }
+    }
+    Ok(copied)
+}
+
+fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+    std::fs::write(path, contents).map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))
+}
+
+/// Builds the Leptos app into `target/site`: wasm, bindings, wasm-opt, hashed names,
+/// the templated shell and service worker, and `.gz` siblings for the server to send.
+fn build_app() -> Result<()> {
+    ensure_targets()?;
+    ensure_wasm_bindgen()?;
+    ensure_wasm_opt()?;
+    step("app: cargo build (wasm32-unknown-unknown, profile wasm-release)");
+    sh("cargo", &["build", "-p", "vitrina-app", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])?;
+    let root = root();
+    let raw_wasm = root.join("target/wasm32-unknown-unknown/wasm-release/vitrina_app.wasm");
+    let bindgen_dir = root.join("target/wasm-bindgen");
+    step("app: wasm-bindgen --target web");
+    let out_dir = bindgen_dir.to_string_lossy().into_owned();
+    sh("wasm-bindgen", &["--target", "web", "--no-typescript", "--out-name", "vitrina_app", "--out-dir", &out_dir, &raw_wasm.to_string_lossy()])?;
+    let bg = bindgen_dir.join("vitrina_app_bg.wasm");
+    step("app: wasm-opt -Oz");
+    let started = Instant::now();
+    let optimized = bindgen_dir.join("vitrina_app_opt.wasm");
+    sh(
+        &wasm_opt_path().to_string_lossy(),
+        &["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", &bg.to_string_lossy(), "-o", &optimized.to_string_lossy()],
+    )?;
+    eprintln!("    took {:.1}s", started.elapsed().as_secs_f64());
+
+    step("app: assembling target/site");
+    let site = root.join("target/site");
+    if site.exists() {
+        std::fs::remove_dir_all(&site).map_err(|e| format!("clearing {}: {e}", site.display()))?;
+    }
+    std::fs::create_dir_all(site.join("pkg")).map_err(|e| e.to_string())?;
+    let skip = |p: &Path| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.ends_with(".py") || name == "index.html" || name == "sw.js" || name.starts_with('.')
+    };
+    let mut files = copy_dir(&root.join("public"), &site, &skip)?;
+
+    let wasm = read(&optimized)?;
+    let wasm_name = format!("vitrina_app-{}_bg.wasm", fingerprint(&wasm));
+    write(&site.join("pkg").join(&wasm_name), &wasm)?;
+    let js = read(&bindgen_dir.join("vitrina_app.js"))?;
+    let js_name = format!("vitrina_app-{}.js", fingerprint(&js));
+    write(&site.join("pkg").join(&js_name), &js)?;
+    files.push(site.join("pkg").join(&wasm_name));
+    files.push(site.join("pkg").join(&js_name));
+
+    let template = String::from_utf8(read(&root.join("public/index.html"))?).map_err(|e| e.to_string())?;
+    let index = template.replace("{{APP_JS}}", &format!("/pkg/{js_name}")).replace("{{APP_WASM}}", &format!("/pkg/{wasm_name}"));
+    write(&site.join("index.html"), &index)?;
+    files.push(site.join("index.html"));
+
+    // The service worker precaches the shell: every file in the site but the big optional images.
+    let mut precache: Vec<String> = vec!["/".into()];
+    for f in &files {
+        let rel = f.strip_prefix(&site).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
+        if rel.starts_with("icons/maskable") || rel.ends_with(".gz") {
+            continue;
+        }
+        precache.push(format!("/{rel}"));
+    }
+    precache.sort();
+    let precache_json = format!("[{}]", precache.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(","));
+    let sw_template = String::from_utf8(read(&root.join("public/sw.js"))?).map_err(|e| e.to_string())?;
+    let sw = sw_template.replace("{{CACHE_VERSION}}", &fingerprint(precache_json.as_bytes())).replace("{{PRECACHE}}", &precache_json);
+    write(&site.join("sw.js"), &sw)?;
+    files.push(site.join("sw.js"));
+
+    step("app: gzip siblings for text and wasm assets");
+    for f in &files {
+        let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ["html", "js", "css", "wasm", "svg", "json", "webmanifest"].contains(&ext) {
+            sh("gzip", &["-9", "-k", "-f", "-n", &f.to_string_lossy()])?;
+        }
+    }
+    report_sizes(&site, &js_name, &wasm_name)
+}
+
+fn file_size(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+fn report_sizes(site: &Path, js: &str, wasm: &str) -> Result<()> {
+    step("app sizes (raw / gzip -9)");
+    let mut rows = BTreeMap::new();
+    for (label, rel) in [("wasm", format!("pkg/{wasm}")), ("js", format!("pkg/{js}")), ("css", "styles.css".to_owned()), ("html", "index.html".to_owned())] {
+        let p = site.join(&rel);
+        rows.insert(label, (file_size(&p), file_size(&PathBuf::from(format!("{}.gz", p.display())))));
+    }
+    for (label, (raw, gz)) in &rows {
+        eprintln!("    {label:<5} {:>9} B  {:>9} B gzip", raw, gz);
+    }
+    Ok(())
+}
+
+fn build_component() -> Result<()> {
+    ensure_targets()?;
+    step("edge: Spin component (wasm32-wasip2, profile wasm-release)");
+    sh("cargo", &["build", "-p", "vitrina-edge", "--lib", "--target", "wasm32-wasip2", "--profile", "wasm-release"])?;
+    let wasm = root().join("target/wasm32-wasip2/wasm-release/vitrina_edge.wasm");
+    let size = file_size(&wasm);
+    if size == 0 {
+        return Err(format!("{} was not produced", wasm.display()));
+    }
+    eprintln!("    {} : {size} B", wasm.display());
+    Ok(())
+}
+
+fn build_all() -> Result<()> {
+    build_app()?;
+    build_component()?;
+    step("built: target/site (app) and target/wasm32-wasip2/wasm-release/vitrina_edge.wasm (Spin component)");
+    Ok(())
+}
+
+fn run(extra: &[String]) -> Result<()> {
+    build_app()?;
+    step("edge: native host `vitrina` (release)");
+    sh("cargo", &["build", "-p", "vitrina-edge", "--bin", "vitrina", "--release"])?;
+    step("starting vitrina; open http://127.0.0.1:3000 (Ctrl-C stops it)");
+    let binary = root().join("target/release/vitrina");
+    let mut args: Vec<&str> = extra.iter().map(String::as_str).filter(|a| *a != "--").collect();
+    if !args.contains(&"--site") {
+        args.extend(["--site", "target/site"]);
+    }
+    sh(&binary.to_string_lossy(), &args)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Testing
+
+/// A `vitrina` process on a free port with a fresh data directory; killed on drop.
+struct Host {
+    child: Child,
+    url: String,
+    data: PathBuf,
+}
+
+impl Host {
+    fn start(binary: &Path, site: &Path) -> Result<Host> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| format!("finding a free port: {e}"))?.port();
+        let data = root().join(format!("target/e2e-data-{port}"));
+        let _ = std::fs::remove_dir_all(&data);
+        let listen = format!("127.0.0.1:{port}");
+        let child = Command::new(binary)
+            .args(["--listen", &listen, "--data", &data.to_string_lossy(), "--site", &site.to_string_lossy()])
+            .env("VITRINA_STAFF_TOKEN", "e2e-staff-token")
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("starting {}: {e}", binary.display()))?;
+        let host = Host { child, url: format!("http://{listen}"), data };
+        host.wait_ready(port)?;
+        Ok(host)
+    }
+
+    /// Waits until the port accepts connections (the host seeds the database before binding).
+    fn wait_ready(&self, port: u16) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(());
+            }
+            std::thread::park_timeout(Duration::from_millis(100));
+        }
+        Err("the host did not start listening within 60 s".into())
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        if let Err(e) = self.child.kill() {
+            eprintln!("xtask: stopping the test host: {e}");
+        }
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+fn test() -> Result<()> {
+    let started = Instant::now();
+    ensure_targets()?;
+    ensure_chromium()?;
+    step("e2e: playwright-core from npm (drives Debian's chromium; no browser download)");
+    npm_install("tests")?;
+
+    step("unit, property and API tests (cargo test: shared, edge, xtask)");
+    sh("cargo", &["test", "--workspace", "--exclude", "vitrina-app"])?;
+
+    build_app()?;
+    build_component()?;
+
+    step("browser end-to-end tests against the native host");
+    let host = Host::start(&root().join("target/debug/vitrina"), &root().join("target/site"))?;
+    let mut specs: Vec<String> = std::fs::read_dir(root().join("tests/e2e"))
+        .map_err(|e| format!("reading tests/e2e: {e}"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    specs.sort();
+    if specs.is_empty() {
+        return Err("no browser tests found in tests/e2e".into());
+    }
+    let mut args = vec!["--test", "--test-concurrency=1"];
+    args.extend(specs.iter().map(String::as_str));
+    let result = sh_env("node", &args, &[("VITRINA_URL", &host.url), ("CHROMIUM", "/usr/bin/chromium")]);
+    drop(host);
+    result?;
+    step(&format!("all tests passed in {:.0}s", started.elapsed().as_secs_f64()));
+    Ok(())
+}
+
+fn bench() -> Result<()> {
+    step("criterion benchmarks (shared: availability)");
+    sh("cargo", &["bench", "-p", "vitrina-shared"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_changes_with_content_and_is_stable() {
+        assert_eq!(fingerprint(b"abc"), fingerprint(b"abc"));
+        assert_ne!(fingerprint(b"abc"), fingerprint(b"abd"));
+        assert_eq!(fingerprint(b"").len(), 10);
+    }
+
+    #[test]
+    fn the_locked_wasm_bindgen_version_is_found() {
+        let v = locked_version("wasm-bindgen").expect("wasm-bindgen in Cargo.lock");
+        assert!(v.starts_with("0.2."), "{v}");
+    }
+}
