@@ -13,10 +13,9 @@ pub struct ApiQuery<T>(pub T);
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| ApiQuery(q.0))
-            .map_err(|e: QueryRejection| ApiError::BadRequest { status: StatusCode::BAD_REQUEST, code: "invalid_query", message: e.body_text() })
+        axum::extract::Query::<T>::from_request_parts(parts, state).await.map(|q| ApiQuery(q.0)).map_err(|e: QueryRejection| {
+            ApiError::BadRequest { status: StatusCode::BAD_REQUEST, code: "invalid_query", message: e.body_text() }
+        })
     }
 }
 
@@ -26,10 +25,9 @@ pub struct ApiPath<T>(pub T);
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|p| ApiPath(p.0))
-            .map_err(|e: PathRejection| ApiError::BadRequest { status: StatusCode::BAD_REQUEST, code: "invalid_path", message: e.body_text() })
+        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| ApiPath(p.0)).map_err(|e: PathRejection| {
+            ApiError::BadRequest { status: StatusCode::BAD_REQUEST, code: "invalid_path", message: e.body_text() }
+        })
     }
 }
 

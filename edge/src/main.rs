@@ -119,9 +119,7 @@ ENVIRONMENT:
         }
         let config = Config { staff_token: Some(staff_token), site_dir: Some(args.site.clone()) };
         let state = native::open_state(&args.data, config).await.map_err(|e| e.to_string())?;
-        let listener = tokio::net::TcpListener::bind(&args.listen)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+        let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         eprintln!("vitrina: serving http://{addr} (data in {}, app from {})", args.data.display(), args.site.display());
         native::serve(listener, state).await.map_err(|e| format!("server error: {e}"))

@@ -72,9 +72,8 @@ impl SqliteStore {
 
     fn batch_sync(&self, statements: &[Statement]) -> Result<Vec<u64>, StorageError> {
         let mut conn = self.lock()?;
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| storage("beginning transaction", e))?;
+        let tx =
+            conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| storage("beginning transaction", e))?;
         let mut changed = Vec::with_capacity(statements.len());
         for s in statements {
             let mut stmt = tx.prepare_cached(&s.sql).map_err(|e| storage("preparing statement", e))?;

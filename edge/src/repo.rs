@@ -32,12 +32,8 @@ pub async fn migrate_and_seed(sql: &dyn Sql, now: DateTime<Utc>) -> Result<(), S
         vec![],
     )])
     .await?;
-    let applied: Vec<i64> = sql
-        .query("SELECT version FROM schema_migrations", vec![])
-        .await?
-        .iter()
-        .map(|r| r.int(0))
-        .collect::<Result<_, _>>()?;
+    let applied: Vec<i64> =
+        sql.query("SELECT version FROM schema_migrations", vec![]).await?.iter().map(|r| r.int(0)).collect::<Result<_, _>>()?;
     for (version, script) in MIGRATIONS {
         if applied.contains(version) {
             continue;
@@ -68,7 +64,13 @@ pub fn seed_statements(now: DateTime<Utc>) -> Vec<Statement> {
     for (i, c) in categories.iter().enumerate() {
         out.push(Statement::new(
             "INSERT OR IGNORE INTO categories (id, name_ru, name_en, image, position) VALUES (?, ?, ?, ?, ?)",
-            vec![c.id.as_str().into(), c.name_ru.clone().into(), c.name_en.clone().into(), c.image.clone().into(), Value::Integer(i as i64)],
+            vec![
+                c.id.as_str().into(),
+                c.name_ru.clone().into(),
+                c.name_en.clone().into(),
+                c.image.clone().into(),
+                Value::Integer(i as i64),
+            ],
         ));
     }
     let by_id: HashMap<&CategoryId, &Category> = categories.iter().map(|c| (&c.id, c)).collect();

@@ -43,17 +43,12 @@ pub fn cache_control(relative: &str) -> &'static str {
 fn resolve(root: &Path, url_path: &str) -> Option<(PathBuf, String)> {
     let relative = url_path.trim_start_matches('/');
     let relative = if relative.is_empty() { "index.html" } else { relative };
-    let safe = relative
-        .split('/')
-        .all(|seg| !seg.is_empty() && seg != "." && seg != ".." && !seg.contains('\\') && !seg.starts_with('.'));
+    let safe = relative.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != ".." && !seg.contains('\\') && !seg.starts_with('.'));
     safe.then(|| (root.join(relative), relative.to_owned()))
 }
 
 fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")))
+    headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")))
 }
 
 fn file_response(path: &Path, relative: &str, headers: &HeaderMap, head: bool) -> Option<Response> {

@@ -54,7 +54,10 @@ impl TestApp {
     }
 
     async fn put_stock(&self, store: &str, body: impl Into<Body>, token: Option<&str>) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(Method::PUT).uri(format!("/api/stores/{store}/stock")).header(header::CONTENT_TYPE, "application/json");
+        let mut req = Request::builder()
+            .method(Method::PUT)
+            .uri(format!("/api/stores/{store}/stock"))
+            .header(header::CONTENT_TYPE, "application/json");
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
@@ -230,9 +233,24 @@ async fn bad_stock_updates_are_rejected_and_change_nothing() {
     let cases: Vec<(String, &str, StatusCode, &str)> = vec![
         ("{not json".into(), "msk-tverskaya", StatusCode::BAD_REQUEST, "malformed_json"),
         (json!({"items": [one("PHN-0001", -3)]}).to_string(), "msk-tverskaya", StatusCode::UNPROCESSABLE_ENTITY, "negative_quantity"),
-        (json!({"items": [{"sku": "PHN-0001", "on_hand": "many"}]}).to_string(), "msk-tverskaya", StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-        (json!({"items": [one("PHN-0001", 1), one("NOPE-0001", 1)]}).to_string(), "msk-tverskaya", StatusCode::UNPROCESSABLE_ENTITY, "unknown_sku"),
-        (json!({"items": [one("PHN-0001", 1), one("PHN-0001", 2)]}).to_string(), "msk-tverskaya", StatusCode::UNPROCESSABLE_ENTITY, "duplicate_sku"),
+        (
+            json!({"items": [{"sku": "PHN-0001", "on_hand": "many"}]}).to_string(),
+            "msk-tverskaya",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            json!({"items": [one("PHN-0001", 1), one("NOPE-0001", 1)]}).to_string(),
+            "msk-tverskaya",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_sku",
+        ),
+        (
+            json!({"items": [one("PHN-0001", 1), one("PHN-0001", 2)]}).to_string(),
+            "msk-tverskaya",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "duplicate_sku",
+        ),
         (json!({"items": []}).to_string(), "msk-tverskaya", StatusCode::UNPROCESSABLE_ENTITY, "stock_update_size"),
         (json!({"items": [one("PHN-0001", 1)]}).to_string(), "no-such-store", StatusCode::NOT_FOUND, "unknown_store"),
     ];
@@ -271,8 +289,14 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
     assert_eq!(doc["openapi"], "3.1.0");
     let paths: Vec<String> = doc["paths"].as_object().expect("paths").keys().cloned().collect();
     let expected = [
-        "/api/health", "/api/openapi.json", "/api/categories", "/api/products", "/api/products/{sku}",
-        "/api/stores", "/api/stores/{store}/stock", "/api/availability/{sku}",
+        "/api/health",
+        "/api/openapi.json",
+        "/api/categories",
+        "/api/products",
+        "/api/products/{sku}",
+        "/api/stores",
+        "/api/stores/{store}/stock",
+        "/api/availability/{sku}",
     ];
     let mut sorted = paths.clone();
     sorted.sort();

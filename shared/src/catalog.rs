@@ -75,10 +75,7 @@ impl ProductQuery {
 /// Lower-cases (Unicode-aware, so Cyrillic too), folds `ё` to `е` and collapses whitespace,
 /// so that "Ёлка  LED" matches "елка led". Applied both to stored search text and to queries.
 pub fn normalize_search(raw: &str) -> String {
-    raw.split_whitespace()
-        .map(|w| w.to_lowercase().replace('ё', "е"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    raw.split_whitespace().map(|w| w.to_lowercase().replace('ё', "е")).collect::<Vec<_>>().join(" ")
 }
 
 /// The text a product is found by: name, brand, category names and attribute values.

@@ -18,8 +18,7 @@ pub struct Sku(String);
 
 impl Sku {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let ok = (3..=32).contains(&raw.len())
-            && raw.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+        let ok = (3..=32).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
         if ok {
             Ok(Sku(raw.to_owned()))
         } else {

@@ -11,8 +11,8 @@ pub mod error;
 pub mod geo;
 pub mod ids;
 pub mod money;
-pub mod store;
 pub mod stock;
+pub mod store;
 
 pub use error::DomainError;
 pub use geo::GeoPoint;

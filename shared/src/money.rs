@@ -51,9 +51,7 @@ impl Money {
     }
     /// Parses an amount such as `"1990.00"`; rejects anything that is not a finite decimal.
     pub fn parse_rub(raw: &str) -> Result<Self, DomainError> {
-        Decimal::from_str(raw.trim())
-            .map(Money::rub)
-            .map_err(|_| DomainError::InvalidAmount(raw.chars().take(40).collect()))
+        Decimal::from_str(raw.trim()).map(Money::rub).map_err(|_| DomainError::InvalidAmount(raw.chars().take(40).collect()))
     }
     /// The amount in minor units (kopecks), for storage as an integer.
     pub fn minor_units(&self) -> i64 {

@@ -73,8 +73,7 @@ impl Store {
     /// Whether the store is open at `t`.
     pub fn is_open_at(&self, t: DateTime<Utc>) -> bool {
         let (_, weekday, minute) = self.local(t);
-        self.hours_on(weekday)
-            .is_some_and(|h| u32::from(h.opens_min) <= minute && minute < u32::from(h.closes_min))
+        self.hours_on(weekday).is_some_and(|h| u32::from(h.opens_min) <= minute && minute < u32::from(h.closes_min))
     }
 
     /// The earliest time an order placed at `now` can be collected: `now` plus the lead time,
@@ -90,16 +89,12 @@ impl Store {
             return Some(t);
         }
         let (local, weekday, minute) = self.local(t);
-        let local_midnight = Utc
-            .with_ymd_and_hms(local.year(), local.month(), local.day(), 0, 0, 0)
-            .single()?;
+        let local_midnight = Utc.with_ymd_and_hms(local.year(), local.month(), local.day(), 0, 0, 0).single()?;
         for day_offset in 0..8_u8 {
             let wd = (weekday - 1 + day_offset) % 7 + 1;
             if let Some(h) = self.hours_on(wd) {
                 if day_offset > 0 || minute < u32::from(h.opens_min) {
-                    let local_open = local_midnight
-                        + Duration::days(i64::from(day_offset))
-                        + Duration::minutes(i64::from(h.opens_min));
+                    let local_open = local_midnight + Duration::days(i64::from(day_offset)) + Duration::minutes(i64::from(h.opens_min));
                     return Some(local_open - Duration::minutes(i64::from(self.utc_offset_minutes)));
                 }
             }

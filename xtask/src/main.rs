@@ -81,7 +81,8 @@ fn output(program: &str, args: &[&str]) -> Option<String> {
 fn ensure_targets() -> Result<()> {
     step("rustup targets wasm32-unknown-unknown and wasm32-wasip2");
     let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    let missing: Vec<&str> = ["wasm32-unknown-unknown", "wasm32-wasip2"].into_iter().filter(|t| !installed.lines().any(|l| l == *t)).collect();
+    let missing: Vec<&str> =
+        ["wasm32-unknown-unknown", "wasm32-wasip2"].into_iter().filter(|t| !installed.lines().any(|l| l == *t)).collect();
     if missing.is_empty() {
         eprintln!("    already installed");
         return Ok(());
@@ -204,14 +205,28 @@ fn build_app() -> Result<()> {
     let bindgen_dir = root.join("target/wasm-bindgen");
     step("app: wasm-bindgen --target web");
     let out_dir = bindgen_dir.to_string_lossy().into_owned();
-    sh("wasm-bindgen", &["--target", "web", "--no-typescript", "--out-name", "vitrina_app", "--out-dir", &out_dir, &raw_wasm.to_string_lossy()])?;
+    sh(
+        "wasm-bindgen",
+        &["--target", "web", "--no-typescript", "--out-name", "vitrina_app", "--out-dir", &out_dir, &raw_wasm.to_string_lossy()],
+    )?;
     let bg = bindgen_dir.join("vitrina_app_bg.wasm");
     step("app: wasm-opt -Oz");
     let started = Instant::now();
     let optimized = bindgen_dir.join("vitrina_app_opt.wasm");
     sh(
         &wasm_opt_path().to_string_lossy(),
-        &["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", &bg.to_string_lossy(), "-o", &optimized.to_string_lossy()],
+        &[
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            &bg.to_string_lossy(),
+            "-o",
+            &optimized.to_string_lossy(),
+        ],
     )?;
     eprintln!("    took {:.1}s", started.elapsed().as_secs_f64());
 
@@ -274,7 +289,9 @@ fn file_size(p: &Path) -> u64 {
 fn report_sizes(site: &Path, js: &str, wasm: &str) -> Result<()> {
     step("app sizes (raw / gzip -9)");
     let mut rows = BTreeMap::new();
-    for (label, rel) in [("wasm", format!("pkg/{wasm}")), ("js", format!("pkg/{js}")), ("css", "styles.css".to_owned()), ("html", "index.html".to_owned())] {
+    for (label, rel) in
+        [("wasm", format!("pkg/{wasm}")), ("js", format!("pkg/{js}")), ("css", "styles.css".to_owned()), ("html", "index.html".to_owned())]
+    {
         let p = site.join(&rel);
         rows.insert(label, (file_size(&p), file_size(&PathBuf::from(format!("{}.gz", p.display())))));
     }
@@ -329,7 +346,10 @@ struct Host {
 
 impl Host {
     fn start(binary: &Path, site: &Path) -> Result<Host> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| format!("finding a free port: {e}"))?.port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| format!("finding a free port: {e}"))?
+            .port();
         let data = root().join(format!("target/e2e-data-{port}"));
         let _ = std::fs::remove_dir_all(&data);
         let listen = format!("127.0.0.1:{port}");
@@ -377,6 +397,12 @@ fn test() -> Result<()> {
 
     step("unit, property and API tests (cargo test: shared, edge, xtask)");
     sh("cargo", &["test", "--workspace", "--exclude", "vitrina-app"])?;
+
+    step("lints: rustfmt and clippy -D warnings on every crate and target");
+    sh("cargo", &["fmt", "--all", "--check"])?;
+    sh("cargo", &["clippy", "--workspace", "--exclude", "vitrina-app", "--all-targets", "--", "-D", "warnings"])?;
+    sh("cargo", &["clippy", "-p", "vitrina-edge", "--lib", "--target", "wasm32-wasip2", "--", "-D", "warnings"])?;
+    sh("cargo", &["clippy", "-p", "vitrina-app", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
 
     build_app()?;
     build_component()?;
