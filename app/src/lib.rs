@@ -1,1 +1,59 @@
+//! Vitrina's client-side storefront: the `App` component, its routes and app-wide context
+//! (locale, categories).
+//!
+//! Async views follow one pattern: a `LocalResource` returning `Result<T, ApiError>`, read inside
+//! `<Transition>` → `<ErrorBoundary>` by a reactive closure,
+//! `move || resource.get().map(|result| result.map(|data| view! { … }))`. Reading the resource
+//! there registers it with the transition (its fallback shows during the first load) and lets the
+//! `Err` reach the boundary synchronously. (With `Suspend::new(async { resource.await … })` the
+//! error is thrown after an `.await`, through a thread-local error hook that other tasks may have
+//! changed meanwhile, and in leptos 0.8.23 it can miss the boundary and leave a blank page.)
 
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod storage;
+
+use crate::api::ApiError;
+use crate::components::layout::Layout;
+use crate::i18n::{I18n, Key};
+use crate::pages::{category::CategoryPage, home::HomePage, not_found::NotFound, product::ProductPage, search::SearchPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use vitrina_shared::api::CategoryInfo;
+
+/// The category list, fetched once and shared by the header navigation, the home page and the
+/// category pages.
+#[derive(Clone, Copy)]
+pub struct Categories(pub LocalResource<Result<Vec<CategoryInfo>, ApiError>>);
+
+/// The categories context provided by [`App`].
+pub fn use_categories() -> Categories {
+    expect_context::<Categories>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = I18n::from_storage();
+    provide_context(i18n);
+    provide_context(Categories(LocalResource::new(api::categories)));
+
+    view! {
+        <Html {..} lang=move || i18n.locale().code() />
+        <Title text=move || i18n.t(Key::SiteName) />
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/c/:id") view=CategoryPage />
+                    <Route path=path!("/search") view=SearchPage />
+                    <Route path=path!("/p/:sku") view=ProductPage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -429,8 +429,52 @@ fn test() -> Result<()> {
 }
 
 fn bench() -> Result<()> {
-    step("criterion benchmarks (shared: availability)");
-    sh("cargo", &["bench", "-p", "vitrina-shared"])
+    step("criterion benchmarks (shared: availability, search normalisation)");
+    sh("cargo", &["bench", "-p", "vitrina-shared", "--bench", "domain"])?;
+
+    step("load run: wrk against the native host (release), 10 s per endpoint, 2 threads, 32 connections");
+    if output("wrk", &["--version"]).is_none() && !Path::new("/usr/bin/wrk").is_file() {
+        apt_install(&["wrk"])?;
+    }
+    sh("cargo", &["build", "-p", "vitrina-edge", "--bin", "vitrina", "--release"])?;
+    let host = Host::start(&root().join("target/release/vitrina"), &root().join("target/site"))?;
+    for path in ["/api/products?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82%D1%84%D0%BE%D0%BD", "/api/products/PHN-0001", "/api/availability/PHN-0001?lat=55.75&lon=37.61"] {
+        let url = format!("{}{path}", host.url);
+        sh("wrk", &["-t2", "-c32", "-d10s", "--latency", &url])?;
+    }
+    drop(host);
+
+    step("Lighthouse (npm lighthouse with Debian's chromium) on the built app");
+    npm_install("xtask/bench-tools")?;
+    let host = Host::start(&root().join("target/release/vitrina"), &root().join("target/site"))?;
+    let lighthouse = root().join("xtask/bench-tools/node_modules/.bin/lighthouse");
+    let url = format!("{}/", host.url);
+    let report = root().join("target/lighthouse.json");
+    let result = sh_env(
+        &lighthouse.to_string_lossy(),
+        &[
+            &url,
+            "--quiet",
+            "--only-categories=performance,accessibility,best-practices",
+            "--output=json",
+            &format!("--output-path={}", report.display()),
+            "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync",
+        ],
+        &[("CHROME_PATH", "/usr/bin/chromium")],
+    );
+    drop(host);
+    result?;
+    let json = String::from_utf8(read(&report)?).map_err(|e| e.to_string())?;
+    for category in ["performance", "accessibility", "best-practices"] {
+        let key = format!("\"id\": \"{category}\"");
+        let score = json
+            .find(&key)
+            .and_then(|i| json[i..].find("\"score\": ").map(|j| i + j + 9))
+            .map(|i| json[i..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect::<String>());
+        eprintln!("    lighthouse {category}: {}", score.unwrap_or_else(|| "?".into()));
+    }
+    eprintln!("    full report: {}", report.display());
+    Ok(())
 }
 
 #[cfg(test)]

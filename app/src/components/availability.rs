@@ -1,0 +1,293 @@
+//! The availability panel of a product page: which stores have the product, how far they are and
+//! when it can be collected. The shopper's position comes from browser geolocation or, when that
+//! is refused or unavailable, from the centre of a city they pick (remembered on the device).
+
+use crate::api;
+use crate::components::error::{ErrorView, Loading};
+use crate::i18n::{availability_headline, city_name, format_distance, format_pickup, t, units_available, use_i18n, Key, Locale};
+use crate::storage;
+use leptos::html;
+use leptos::prelude::*;
+use vitrina_shared::availability::{Availability, StoreAvailability};
+use vitrina_shared::store::City;
+use vitrina_shared::{GeoPoint, Sku};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// localStorage key holding the shopper's city slug (`moscow`, `saint_petersburg`).
+pub const CITY_STORAGE_KEY: &str = "vitrina.city";
+
+/// Both cities the chain trades in keep Moscow time (UTC+3, no daylight saving). The availability
+/// answer does not carry store offsets, so pickup times are shown in this one.
+const STORE_UTC_OFFSET_MINUTES: i32 = 180;
+
+/// Where the browser geolocation request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GeoState {
+    Idle,
+    Locating,
+    Located,
+    Denied,
+    Unavailable,
+    TimedOut,
+    Unsupported,
+}
+
+impl GeoState {
+    fn message(self) -> Option<Key> {
+        match self {
+            GeoState::Idle | GeoState::Located => None,
+            GeoState::Locating => Some(Key::Locating),
+            GeoState::Denied => Some(Key::GeoDenied),
+            GeoState::Unavailable => Some(Key::GeoUnavailable),
+            GeoState::TimedOut => Some(Key::GeoTimeout),
+            GeoState::Unsupported => Some(Key::GeoUnsupported),
+        }
+    }
+
+    fn failed(self) -> bool {
+        matches!(self, GeoState::Denied | GeoState::Unavailable | GeoState::TimedOut | GeoState::Unsupported)
+    }
+}
+
+/// Asks the browser for the shopper's position; `done` gets the point or why there is none.
+/// Returns the failure at once when the browser has no geolocation.
+fn request_position(done: impl Fn(Result<GeoPoint, GeoState>) + Clone + 'static) -> Result<(), GeoState> {
+    let navigator = web_sys::window().ok_or(GeoState::Unsupported)?.navigator();
+    // `navigator.geolocation` is missing in insecure contexts and some embedded browsers.
+    if !js_sys::Reflect::has(&navigator, &JsValue::from_str("geolocation")).unwrap_or(false) {
+        return Err(GeoState::Unsupported);
+    }
+    let geolocation = navigator.geolocation().map_err(|_| GeoState::Unsupported)?;
+    let on_position = {
+        let done = done.clone();
+        Closure::once_into_js(move |position: web_sys::Position| {
+            let coords = position.coords();
+            done(GeoPoint::new(coords.latitude(), coords.longitude()).map_err(|_| GeoState::Unavailable));
+        })
+    };
+    let on_error = Closure::once_into_js(move |error: web_sys::PositionError| {
+        done(Err(match error.code() {
+            web_sys::PositionError::PERMISSION_DENIED => GeoState::Denied,
+            web_sys::PositionError::TIMEOUT => GeoState::TimedOut,
+            _ => GeoState::Unavailable,
+        }));
+    });
+    let options = web_sys::PositionOptions::new();
+    options.set_enable_high_accuracy(false);
+    options.set_timeout(15_000);
+    options.set_maximum_age(5 * 60 * 1000);
+    geolocation
+        .get_current_position_with_error_callback_and_options(on_position.unchecked_ref(), Some(on_error.unchecked_ref()), &options)
+        .map_err(|_| GeoState::Unavailable)
+}
+
+/// Seconds since the Unix epoch, from the browser clock.
+fn now_unix() -> i64 {
+    (js_sys::Date::now() / 1000.0).floor() as i64
+}
+
+#[component]
+pub fn AvailabilityPanel(sku: Sku) -> impl IntoView {
+    let i18n = use_i18n();
+    let city = RwSignal::new(storage::get(CITY_STORAGE_KEY).and_then(|slug| City::from_slug(&slug)));
+    let located = RwSignal::new(None::<GeoPoint>);
+    let geo_state = RwSignal::new(GeoState::Idle);
+    // A shared location wins over the city; picking a city drops the shared location.
+    let position = Memo::new(move |_| located.get().or_else(|| city.get().map(City::centre)));
+    let city_select: NodeRef<html::Select> = NodeRef::new();
+
+    let availability = LocalResource::new(move || {
+        let (sku, near) = (sku.clone(), position.get());
+        async move { api::availability(&sku, near).await }
+    });
+
+    let use_location = move |_| {
+        geo_state.set(GeoState::Locating);
+        // The answer may come after the shopper has left the page, hence `try_set`.
+        let done = move |result: Result<GeoPoint, GeoState>| match result {
+            Ok(point) => {
+                located.try_set(Some(point));
+                geo_state.try_set(GeoState::Located);
+            }
+            Err(state) => {
+                geo_state.try_set(state);
+                if let Some(select) = city_select.get_untracked() {
+                    if let Err(err) = select.focus() {
+                        leptos::logging::warn!("could not focus the city picker: {err:?}");
+                    }
+                }
+            }
+        };
+        if let Err(state) = request_position(done) {
+            done(Err(state));
+        }
+    };
+
+    let on_city_change = move |ev| {
+        let picked = City::from_slug(&event_target_value(&ev));
+        match picked {
+            Some(c) => storage::set(CITY_STORAGE_KEY, c.slug()),
+            None => storage::remove(CITY_STORAGE_KEY),
+        }
+        located.set(None);
+        if geo_state.get_untracked() != GeoState::Locating {
+            geo_state.set(GeoState::Idle);
+        }
+        city.set(picked);
+    };
+
+    let status = move || {
+        let key = match geo_state.get().message() {
+            Some(key) => key,
+            None if located.get().is_some() => Key::GeoUsingLocation,
+            None if city.get().is_some() => Key::GeoUsingCity,
+            None => Key::GeoNoPosition,
+        };
+        view! {
+            <p class={if geo_state.get().failed() { "avail-status is-warning" } else { "avail-status" }}>
+                {move || i18n.t(key)}
+            </p>
+        }
+    };
+
+    let city_options = move || {
+        let locale = i18n.locale();
+        City::ALL
+            .into_iter()
+            .map(|c| {
+                view! {
+                    <option value=c.slug() prop:selected=move || city.get() == Some(c)>
+                        {city_name(locale, c)}
+                    </option>
+                }
+            })
+            .collect_view()
+    };
+
+    let results = move || {
+        availability.get().map(|result| {
+            result.map(|answer| {
+                let near_you = position.get_untracked().is_some();
+                view! { <AvailabilityResult answer near_you /> }
+            })
+        })
+    };
+
+    view! {
+        <section class="avail-panel" data-testid="availability-panel" aria-labelledby="avail-title">
+            <h2 id="avail-title" class="avail-title">{move || i18n.t(Key::AvailabilityHeading)}</h2>
+            <div class="avail-controls">
+                <button
+                    type="button"
+                    class="button use-location"
+                    data-testid="use-location"
+                    disabled=move || geo_state.get() == GeoState::Locating
+                    aria-busy=move || (geo_state.get() == GeoState::Locating).to_string()
+                    aria-pressed=move || located.get().is_some().to_string()
+                    on:click=use_location
+                >
+                    {move || i18n.t(Key::UseMyLocation)}
+                </button>
+                <div class="city-picker">
+                    <label class="city-label" for="city-select">
+                        {move || i18n.t(Key::CityLabel)}
+                    </label>
+                    <select
+                        id="city-select"
+                        class="city-select"
+                        data-testid="city-select"
+                        node_ref=city_select
+                        on:change=on_city_change
+                    >
+                        <option value="" disabled=true prop:selected=move || city.get().is_none()>
+                            {move || i18n.t(Key::CityPlaceholder)}
+                        </option>
+                        {city_options}
+                    </select>
+                </div>
+            </div>
+            <div aria-live="polite">{status}</div>
+            <Transition fallback=|| view! { <Loading label=Key::CheckingAvailability /> }>
+                <ErrorBoundary fallback=move |errors| {
+                    view! { <ErrorView errors on_retry=move |_| availability.refetch() /> }
+                }>
+                    <div class="avail-results">{results}</div>
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+/// The headline and the store list of one availability answer.
+#[component]
+fn AvailabilityResult(answer: Availability, near_you: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let Availability { in_stock_stores, stores, .. } = answer;
+    let now = now_unix();
+    let rows = stores.into_iter().map(|store| view! { <StoreRow store now /> }).collect_view();
+    view! {
+        <p
+            class={if in_stock_stores > 0 { "avail-headline" } else { "avail-headline out-of-stock" }}
+            data-testid="availability-headline"
+        >
+            {move || availability_headline(i18n.locale(), in_stock_stores, near_you)}
+        </p>
+        <ul class="avail-list">{rows}</ul>
+    }
+}
+
+fn pickup_text(locale: Locale, store: &StoreAvailability, now: i64) -> Option<String> {
+    let at = store.pickup_at.as_ref()?.timestamp();
+    Some(format!("{} {}", t(locale, Key::Pickup), format_pickup(locale, at, now, STORE_UTC_OFFSET_MINUTES)))
+}
+
+#[component]
+fn StoreRow(store: StoreAvailability, now: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let in_stock = store.available > 0;
+    let available = store.available;
+    let city = store.city;
+    let open_now = store.open_now;
+    let distance = store.distance_m.map(|metres| {
+        view! {
+            <span class="avail-distance" data-testid="store-distance">
+                {move || format_distance(i18n.locale(), metres)}
+            </span>
+        }
+    });
+    let pickup = {
+        let store = store.clone();
+        move || pickup_text(i18n.locale(), &store, now).map(|text| view! { <p class="avail-pickup">{text}</p> })
+    };
+    view! {
+        <li
+            class={if in_stock { "avail-store" } else { "avail-store out-of-stock" }}
+            data-testid="availability-store"
+            data-available=available
+        >
+            <div class="avail-store-head">
+                <h3 class="avail-store-name">{store.store_name}</h3>
+                {distance}
+            </div>
+            <p class="avail-store-address">
+                {move || city_name(i18n.locale(), city)} ", " {store.address}
+            </p>
+            <p class="avail-store-meta">
+                <span class="avail-qty">
+                    {move || {
+                        if in_stock {
+                            units_available(i18n.locale(), available)
+                        } else {
+                            i18n.t(Key::OutOfStock).to_owned()
+                        }
+                    }}
+                </span>
+                <span class={if open_now { "avail-open is-open" } else { "avail-open is-closed" }}>
+                    {move || i18n.t(if open_now { Key::OpenNow } else { Key::ClosedNow })}
+                </span>
+            </p>
+            {pickup}
+        </li>
+    }
+}

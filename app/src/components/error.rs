@@ -1,0 +1,88 @@
+//! What an async view shows while loading and when loading failed.
+
+use crate::api::{ApiError, ApiErrorKind};
+use crate::i18n::{use_i18n, Key};
+use leptos::prelude::*;
+
+/// The placeholder inside every `Transition` fallback.
+#[component]
+pub fn Loading(#[prop(default = Key::Loading)] label: Key) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="loading" role="status" aria-live="polite">
+            {move || i18n.t(label)}
+        </p>
+    }
+}
+
+/// The headline for an error: what the shopper should understand.
+fn title_key(err: Option<&ApiError>) -> Key {
+    let Some(err) = err else { return Key::ErrUnknown };
+    match (&err.kind, err.code.as_str()) {
+        (_, "unknown_sku" | "invalid_sku") => Key::ErrProductNotFound,
+        (_, "unknown_category" | "invalid_category") => Key::ErrCategoryNotFound,
+        (ApiErrorKind::Network, _) => Key::ErrNetwork,
+        (ApiErrorKind::Timeout, _) => Key::ErrTimeout,
+        (ApiErrorKind::Decode, _) => Key::ErrDecode,
+        (ApiErrorKind::Http { status: 404 }, _) => Key::ErrNotFound,
+        (ApiErrorKind::Http { status }, _) if *status >= 500 => Key::ErrServer,
+        (ApiErrorKind::Http { .. } | ApiErrorKind::Invalid, _) => Key::ErrBadRequest,
+    }
+}
+
+/// The error view of an `ErrorBoundary`: a headline, the detail (the server's message and code),
+/// and a Retry button that refetches.
+#[component]
+pub fn ErrorView(
+    /// The boundary's errors.
+    errors: ArcRwSignal<Errors>,
+    /// Refetches whatever failed.
+    #[prop(into)]
+    on_retry: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    // The first error that is an `ApiError` decides the headline; others are still listed.
+    let api_error = {
+        let errors = errors.clone();
+        move || errors.with(|errs| errs.iter().find_map(|(_, e)| e.downcast_ref::<ApiError>().cloned()))
+    };
+    let title = {
+        let api_error = api_error.clone();
+        move || i18n.t(title_key(api_error().as_ref()))
+    };
+    // The connection hint only where trying again can help.
+    let transient = {
+        let api_error = api_error.clone();
+        move || {
+            api_error().is_none_or(|e| match e.kind {
+                ApiErrorKind::Network | ApiErrorKind::Timeout => true,
+                ApiErrorKind::Http { status } => status >= 500,
+                ApiErrorKind::Decode | ApiErrorKind::Invalid => false,
+            })
+        }
+    };
+    let details =
+        move || errors.with(|errs| errs.iter().map(|(_, e)| view! { <li class="error-detail">{e.to_string()}</li> }).collect_view());
+    let hint = move || transient().then(|| view! { <p class="error-hint">{move || i18n.t(Key::ErrHint)}</p> });
+
+    view! {
+        <section class="error-view" role="alert" data-testid="error-view">
+            <h2 class="error-title">{title}</h2>
+            {hint}
+            <ul class="error-details">{details}</ul>
+            <div class="error-actions">
+                <button
+                    type="button"
+                    class="button retry-button"
+                    data-testid="retry"
+                    on:click=move |_| on_retry.run(())
+                >
+                    {move || i18n.t(Key::Retry)}
+                </button>
+                <a class="button button-secondary" href="/">
+                    {move || i18n.t(Key::ToHome)}
+                </a>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,149 @@
+//! The page frame: header (logo, search, language switch, category navigation), main, footer.
+
+use crate::components::error::{ErrorView, Loading};
+use crate::components::offline_notice::OfflineNotice;
+use crate::i18n::{category_name, use_i18n, Key};
+use crate::use_categories;
+use leptos::ev::SubmitEvent;
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use vitrina_shared::catalog::MAX_QUERY_CHARS;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <OfflineNotice />
+        <header class="site-header">
+            <div class="site-header-inner">
+                <a class="site-logo" href="/">
+                    {move || i18n.t(Key::SiteName)}
+                </a>
+                <SearchForm />
+                <LangSwitch />
+            </div>
+            <CategoryNav />
+        </header>
+        <main id="main" class="site-main">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <p class="site-footer-tagline">{move || i18n.t(Key::Tagline)}</p>
+            <p class="site-footer-note">{move || i18n.t(Key::FooterNote)}</p>
+        </footer>
+    }
+}
+
+/// The address of the search page for `text`.
+pub fn search_href(text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        "/search".to_owned()
+    } else {
+        format!("/search?q={}", String::from(js_sys::encode_uri_component(text)))
+    }
+}
+
+/// The header search form: navigates to `/search?q=…`.
+#[component]
+fn SearchForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let input: NodeRef<html::Input> = NodeRef::new();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = input.get().map(|el| el.value()).unwrap_or_default();
+        navigate(&search_href(&text), Default::default());
+    };
+    view! {
+        <form class="search-form" role="search" action="/search" method="get" on:submit=on_submit>
+            <label class="visually-hidden" for="site-search">
+                {move || i18n.t(Key::SearchLabel)}
+            </label>
+            <input
+                id="site-search"
+                class="search-input"
+                type="search"
+                name="q"
+                data-testid="search-input"
+                autocomplete="off"
+                enterkeyhint="search"
+                maxlength=MAX_QUERY_CHARS
+                placeholder=move || i18n.t(Key::SearchPlaceholder)
+                prop:value=move || query.with(|q| q.get("q").unwrap_or_default())
+                node_ref=input
+            />
+            <button class="button search-submit" type="submit" data-testid="search-submit">
+                {move || i18n.t(Key::SearchSubmit)}
+            </button>
+        </form>
+    }
+}
+
+/// Switches between Russian and English; the choice is remembered on this device.
+#[component]
+fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            type="button"
+            class="lang-switch"
+            data-testid="lang-switch"
+            aria-label=move || i18n.t(Key::LangSwitchLabel)
+            lang=move || i18n.locale().other().code()
+            on:click=move |_| i18n.set(i18n.locale().other())
+        >
+            {move || i18n.t(Key::LangSwitchText)}
+        </button>
+    }
+}
+
+/// Links to every category.
+#[component]
+fn CategoryNav() -> impl IntoView {
+    let i18n = use_i18n();
+    let categories = use_categories().0;
+    let location = use_location();
+    let list = move || {
+        categories.get().map(|result| {
+            result.map(|categories| {
+                categories
+                    .into_iter()
+                    .map(|info| {
+                        let href = format!("/c/{}", info.category.id);
+                        let current = {
+                            let href = href.clone();
+                            move || location.pathname.with(|p| *p == href).then_some("page")
+                        };
+                        let category = info.category;
+                        view! {
+                            <li class="category-nav-item">
+                                <a
+                                    class="category-nav-link"
+                                    data-testid="category-link"
+                                    href=href
+                                    aria-current=current
+                                >
+                                    {move || category_name(i18n.locale(), &category).to_owned()}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    view! {
+        <nav class="category-nav" aria-label=move || i18n.t(Key::CategoryNavLabel)>
+            <Transition fallback=|| view! { <Loading /> }>
+                <ErrorBoundary fallback=move |errors| {
+                    view! { <ErrorView errors on_retry=move |_| categories.refetch() /> }
+                }>
+                    <ul class="category-nav-list">{list}</ul>
+                </ErrorBoundary>
+            </Transition>
+        </nav>
+    }
+}

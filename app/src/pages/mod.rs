@@ -1,0 +1,7 @@
+//! One page per route.
+
+pub mod category;
+pub mod home;
+pub mod not_found;
+pub mod product;
+pub mod search;

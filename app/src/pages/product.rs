@@ -1,0 +1,131 @@
+//! `/p/:sku`: the product with its store availability.
+
+use crate::api::{self, ApiError};
+use crate::components::availability::AvailabilityPanel;
+use crate::components::error::{ErrorView, Loading};
+use crate::i18n::{category_name, format_money, use_i18n, Key};
+use crate::use_categories;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params;
+use leptos_router::params::Params;
+use vitrina_shared::api::ProductDetail;
+use vitrina_shared::Sku;
+
+#[derive(Params, Debug, Clone, PartialEq)]
+struct ProductParams {
+    sku: Option<String>,
+}
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params::<ProductParams>();
+    let raw_sku = Memo::new(move |_| params.with(|p| p.as_ref().ok().and_then(|p| p.sku.clone()).unwrap_or_default()));
+    let product = LocalResource::new(move || {
+        let raw = raw_sku.get();
+        async move {
+            // An address that cannot hold a SKU names no product; no need to ask the server.
+            let sku = Sku::parse(&raw).map_err(|_| ApiError::unknown_sku(&raw))?;
+            api::product(&sku).await
+        }
+    });
+    let view_product = move || product.get().map(|result| result.map(|product| view! { <ProductView product /> }));
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            <ErrorBoundary fallback=move |errors| {
+                view! { <ErrorView errors on_retry=move |_| product.refetch() /> }
+            }>
+                <div class="product-route">{view_product}</div>
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn ProductView(product: ProductDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let categories = use_categories().0;
+    let ProductDetail { sku, name, brand, category, description, price, attributes, image, .. } = product;
+    let category_href = format!("/c/{category}");
+    let category_label = {
+        let id = category.clone();
+        move || {
+            let locale = i18n.locale();
+            categories
+                .map(|result| {
+                    result
+                        .as_ref()
+                        .ok()
+                        .and_then(|list| list.iter().find(|c| c.category.id == id).map(|c| category_name(locale, &c.category).to_owned()))
+                })
+                .flatten()
+                .unwrap_or_else(|| id.to_string())
+        }
+    };
+    let paragraphs =
+        description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(|p| view! { <p>{p.to_owned()}</p> }).collect_view();
+    let has_attributes = !attributes.is_empty();
+    let rows = attributes
+        .into_iter()
+        .map(|a| {
+            view! {
+                <tr>
+                    <th scope="row">{a.name}</th>
+                    <td>{a.value}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let sku_text = sku.to_string();
+
+    view! {
+        <article class="product-detail">
+            <nav class="breadcrumbs" aria-label=move || i18n.t(Key::BreadcrumbLabel)>
+                <ol class="breadcrumbs-list">
+                    <li>
+                        <a href="/">{move || i18n.t(Key::Home)}</a>
+                    </li>
+                    <li>
+                        <a href=category_href>{category_label}</a>
+                    </li>
+                </ol>
+            </nav>
+            <div class="product-detail-main">
+                <div class="product-detail-media">
+                    <img class="product-detail-image" src=image alt=name.clone() width="640" height="480" />
+                </div>
+                <div class="product-detail-info">
+                    <h1 class="product-title" data-testid="product-name">{name}</h1>
+                    <dl class="product-facts">
+                        <dt>{move || i18n.t(Key::Brand)}</dt>
+                        <dd class="product-brand">{brand}</dd>
+                        <dt>{move || i18n.t(Key::Sku)}</dt>
+                        <dd class="product-sku">{sku_text}</dd>
+                    </dl>
+                    <p class="product-price" data-testid="product-price">
+                        {move || format_money(i18n.locale(), &price)}
+                    </p>
+                    <AvailabilityPanel sku />
+                </div>
+            </div>
+            <section class="product-description" aria-labelledby="product-description-title">
+                <h2 id="product-description-title" class="section-title">
+                    {move || i18n.t(Key::Description)}
+                </h2>
+                {paragraphs}
+            </section>
+            {has_attributes
+                .then(|| {
+                    view! {
+                        <section class="product-specs" aria-labelledby="product-specs-title">
+                            <h2 id="product-specs-title" class="section-title">
+                                {move || i18n.t(Key::Specifications)}
+                            </h2>
+                            <table class="spec-table">
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </section>
+                    }
+                })}
+        </article>
+    }
+}
