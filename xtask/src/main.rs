@@ -201,7 +201,7 @@ fn build_app() -> Result<()> {
     step("app: cargo build (wasm32-unknown-unknown, profile wasm-release)");
     sh("cargo", &["build", "-p", "vitrina-app", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])?;
     let root = root();
-    let raw_wasm = root.join("target/wasm32-unknown-unknown/wasm-release/vitrina_app.wasm");
+    let raw_wasm = root.join("target/wasm32-unknown-unknown/wasm-release/vitrina-app.wasm");
     let bindgen_dir = root.join("target/wasm-bindgen");
     step("app: wasm-bindgen --target web");
     let out_dir = bindgen_dir.to_string_lossy().into_owned();
@@ -273,11 +273,17 @@ fn build_app() -> Result<()> {
     files.push(site.join("sw.js"));
 
     step("app: gzip siblings for text and wasm assets");
-    for f in &files {
-        let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if ["html", "js", "css", "wasm", "svg", "json", "webmanifest"].contains(&ext) {
-            sh("gzip", &["-9", "-k", "-f", "-n", &f.to_string_lossy()])?;
-        }
+    let compressible: Vec<String> = files
+        .iter()
+        .filter(|f| ["html", "js", "css", "wasm", "svg", "json", "webmanifest"].contains(&f.extension().and_then(|e| e.to_str()).unwrap_or("")))
+        .map(|f| f.to_string_lossy().into_owned())
+        .collect();
+    let mut gzip_args = vec!["-9", "-k", "-f", "-n"];
+    gzip_args.extend(compressible.iter().map(String::as_str));
+    eprintln!("    gzip -9 {} files", compressible.len());
+    let status = Command::new("gzip").args(&gzip_args).status().map_err(|e| format!("cannot start gzip: {e}"))?;
+    if !status.success() {
+        return Err(format!("gzip failed ({status})"));
     }
     report_sizes(&site, &js_name, &wasm_name)
 }

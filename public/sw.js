@@ -1,0 +1,223 @@
+/*
+ * Vitrina service worker.
+ *
+ * This file is a template: the build (`cargo xtask build`) replaces
+ *   {{CACHE_VERSION}}  with a version string unique to the build, and
+ *   {{PRECACHE}}       with a JSON array of the app shell's URLs,
+ * and writes the result to target/site/sw.js. Before that substitution it is not valid JS.
+ *
+ * Strategies
+ *   install     precache the app shell into `vitrina-shell-<version>`, then activate at once.
+ *   activate    delete caches of older versions, take control of open pages.
+ *   fetch       (same-origin GET requests only; everything else goes straight to the network)
+ *     navigations          network first; offline → cached /index.html (the app shell shows
+ *                          its own offline banner) → cached /offline.html.
+ *     precached assets     cache first (file names carry content hashes, so they never go stale).
+ *     /api/ requests       network first; successful answers are kept in `vitrina-api-<version>`
+ *                          so catalog pages seen before still work offline.
+ *     anything else        not handled: the browser's normal behaviour.
+ *
+ * Non-GET requests (e.g. stock updates) are never cached or intercepted.
+ */
+
+'use strict';
+
+const CACHE_VERSION = '{{CACHE_VERSION}}';
+const PRECACHE = {{PRECACHE}};
+
+const CACHE_PREFIX = 'vitrina-';
+const SHELL_CACHE = `${CACHE_PREFIX}shell-${CACHE_VERSION}`;
+const API_CACHE = `${CACHE_PREFIX}api-${CACHE_VERSION}`;
+
+/** The app shell served for navigations while offline. */
+const SHELL_URL = '/index.html';
+/** Last-resort page for navigations when even the shell is missing from the cache. */
+const OFFLINE_URL = '/offline.html';
+/** Upper bound on stored API answers; the oldest are dropped first. */
+const API_CACHE_MAX_ENTRIES = 300;
+
+/**
+ * Same-origin path + query of a URL, used to compare request URLs with the precache list.
+ * @param {string} url absolute or relative to the worker's origin
+ */
+function pathKey(url) {
+  const u = new URL(url, self.location.origin);
+  return u.pathname + u.search;
+}
+
+/**
+ * Every URL to precache, deduplicated (Cache.addAll rejects duplicate requests).
+ * The shell and the offline page are always included: the navigation fallback needs them.
+ */
+const PRECACHE_KEYS = new Set([...PRECACHE, SHELL_URL, OFFLINE_URL].map(pathKey));
+
+// ---------------------------------------------------------------------------------------
+// Lifecycle
+// ---------------------------------------------------------------------------------------
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      // `cache: 'reload'` bypasses the HTTP cache so we store what the server has now.
+      // addAll is all-or-nothing: if any URL fails, installation fails and the previous
+      // worker (if any) stays in charge.
+      await cache.addAll([...PRECACHE_KEYS].map((url) => new Request(url, { cache: 'reload' })));
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const current = new Set([SHELL_CACHE, API_CACHE]);
+      const names = await caches.keys();
+      await Promise.all(
+        names
+          .filter((name) => name.startsWith(CACHE_PREFIX) && !current.has(name))
+          .map((name) => caches.delete(name)),
+      );
+      // Let navigations start their network request while the worker boots.
+      if (self.registration.navigationPreload) {
+        await self.registration.navigationPreload.enable();
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+// ---------------------------------------------------------------------------------------
+// Routing
+// ---------------------------------------------------------------------------------------
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+
+  // Never cache or intercept anything but GET.
+  if (request.method !== 'GET') return;
+
+  const url = new URL(request.url);
+  // Third-party requests (if any) are none of our business.
+  if (url.origin !== self.location.origin) return;
+
+  if (request.mode === 'navigate') {
+    event.respondWith(handleNavigation(event));
+  } else if (url.pathname.startsWith('/api/')) {
+    event.respondWith(networkFirstApi(event));
+  } else if (PRECACHE_KEYS.has(url.pathname + url.search)) {
+    event.respondWith(cacheFirst(event));
+  }
+  // Otherwise fall through to the network as if there were no service worker.
+});
+
+// ---------------------------------------------------------------------------------------
+// Strategies
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Navigations: network first, then the cached app shell, then the offline page.
+ *
+ * Fresh HTML from the network is deliberately not written to the cache: the cached shell
+ * must stay consistent with the cached (hashed) JS and wasm of the same build. It is
+ * replaced only when a new worker version installs.
+ * @param {FetchEvent} event
+ */
+async function handleNavigation(event) {
+  try {
+    const preloaded = await event.preloadResponse;
+    if (preloaded) return preloaded;
+    return await fetch(event.request);
+  } catch (err) {
+    const cache = await caches.open(SHELL_CACHE);
+    const fallback = (await cache.match(SHELL_URL)) ?? (await cache.match(OFFLINE_URL));
+    if (fallback) return withoutRedirect(fallback);
+    return new Response('Нет соединения / You are offline', {
+      status: 503,
+      statusText: 'Service Unavailable',
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
+  }
+}
+
+/**
+ * Precached static assets: from the cache, or from the network (re-filling the cache) if
+ * the entry has gone missing, e.g. evicted by the browser.
+ * @param {FetchEvent} event
+ */
+async function cacheFirst(event) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(event.request);
+  if (cached) return withoutRedirect(cached);
+
+  const response = await fetch(event.request);
+  if (response.ok && response.type === 'basic') {
+    event.waitUntil(cache.put(event.request, response.clone()));
+  }
+  return response;
+}
+
+/**
+ * API reads: network first so prices and stock are live; the last good answer is kept for
+ * offline use. Offline with nothing stored, the request fails with a network error exactly
+ * as it would without a service worker, and the app shows its own error state.
+ * @param {FetchEvent} event
+ */
+async function networkFirstApi(event) {
+  const { request } = event;
+  const cache = await caches.open(API_CACHE);
+  try {
+    const response = await fetch(request);
+    if (isStorable(response)) {
+      event.waitUntil(
+        cache.put(request, response.clone()).then(() => trimCache(cache, API_CACHE_MAX_ENTRIES)),
+      );
+    }
+    return response;
+  } catch (err) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Only successful, same-origin answers the server allows to be stored.
+ * @param {Response} response
+ */
+function isStorable(response) {
+  if (!response.ok || response.type !== 'basic') return false;
+  const cacheControl = response.headers.get('Cache-Control') ?? '';
+  return !/\bno-store\b/i.test(cacheControl);
+}
+
+/**
+ * Browsers refuse a redirected response as the answer to a navigation (e.g. when the server
+ * redirected /index.html to / during precaching), so re-wrap such responses.
+ * @param {Response} response
+ */
+function withoutRedirect(response) {
+  if (!response.redirected) return response;
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
+ * Deletes the oldest entries beyond `max`. Cache keys come back in insertion order and
+ * `put` re-inserts an updated entry at the end, so the front holds the stalest answers.
+ * @param {Cache} cache
+ * @param {number} max
+ */
+async function trimCache(cache, max) {
+  const keys = await cache.keys();
+  const excess = keys.length - max;
+  if (excess <= 0) return;
+  await Promise.all(keys.slice(0, excess).map((key) => cache.delete(key)));
+}
