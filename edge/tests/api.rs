@@ -192,6 +192,8 @@ async fn availability_lists_in_stock_stores_first_then_nearest_with_pickup_times
     let distances: Vec<u64> = in_stock.iter().filter_map(|s| s["distance_m"].as_u64()).collect();
     assert!(distances.windows(2).all(|w| w[0] <= w[1]), "{distances:?}");
     assert!(in_stock.iter().all(|s| s["pickup_at"].is_string()));
+    let nearby = a["in_stock_nearby"].as_u64().expect("a count with a position");
+    assert!(nearby > 0 && nearby < a["in_stock_stores"].as_u64().unwrap_or(0), "only Moscow stores are near Tverskaya: {nearby}");
 }
 
 #[tokio::test]

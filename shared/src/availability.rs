@@ -23,11 +23,16 @@ pub struct StoreAvailability {
     pub open_now: bool,
 }
 
+/// Stores within this distance of the shopper count as "near you".
+pub const NEARBY_RADIUS_M: u32 = 30_000;
+
 /// The availability of one SKU across the chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Availability {
     pub sku: Sku,
     pub in_stock_stores: u32,
+    /// In-stock stores within [`NEARBY_RADIUS_M`] of the shopper; absent without a position.
+    pub in_stock_nearby: Option<u32>,
     pub total_available: u32,
     pub stores: Vec<StoreAvailability>,
 }
@@ -75,6 +80,7 @@ pub fn availability(
     Availability {
         sku: sku.clone(),
         in_stock_stores: rows.iter().filter(|r| r.available > 0).count() as u32,
+        in_stock_nearby: shopper.map(|_| rows.iter().filter(|r| r.available > 0 && r.distance_m.is_some_and(|d| d <= NEARBY_RADIUS_M)).count() as u32),
         total_available: rows.iter().map(|r| r.available).sum(),
         stores: rows,
     }
@@ -100,6 +106,7 @@ mod tests {
         let result = availability(&sku, &stores, &stock, Some(City::Moscow.centre()), now());
         assert_eq!(result.stores[0].store_id, far, "the only store with stock leads even though it is far");
         assert_eq!(result.in_stock_stores, 1);
+        assert_eq!(result.in_stock_nearby, Some(0), "the one store with stock is in another city");
         assert_eq!(result.total_available, 2);
         let rest: Vec<u32> = result.stores[1..].iter().map(|s| s.distance_m.unwrap()).collect();
         assert!(rest.windows(2).all(|w| w[0] <= w[1]), "out-of-stock stores are ordered by distance: {rest:?}");
@@ -112,6 +119,7 @@ mod tests {
         let stores = demo::stores();
         let result = availability(&Sku::parse("PHN-0001").unwrap(), &stores, &HashMap::new(), None, now());
         assert!(result.stores.iter().all(|s| s.distance_m.is_none()));
+        assert_eq!(result.in_stock_nearby, None);
         assert_eq!(result.stores.len(), stores.len());
     }
 

@@ -77,11 +77,11 @@ impl Store {
     }
 
     /// The earliest time an order placed at `now` can be collected: `now` plus the lead time,
-    /// moved forward to the next opening if the store is closed then. `None` if the store has
-    /// no opening hours at all.
+    /// rounded up to the next quarter hour (what a shopper is told), moved forward to the next
+    /// opening if the store is closed then. `None` if the store has no opening hours at all.
     pub fn pickup_time(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let ready = now + Duration::minutes(i64::from(self.pickup_lead_minutes));
-        self.next_open_at_or_after(ready)
+        self.next_open_at_or_after(round_up_to_quarter_hour(ready))
     }
 
     fn next_open_at_or_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -103,7 +103,15 @@ impl Store {
     }
 }
 
-/// Hours 10:00–22:00 every day, the chain's usual schedule.
+/// Rounds up to the next multiple of 15 minutes (unchanged if already on one, to the second).
+fn round_up_to_quarter_hour(t: DateTime<Utc>) -> DateTime<Utc> {
+    const QUARTER: i64 = 15 * 60;
+    let secs = t.timestamp();
+    let rounded = secs + (QUARTER - secs.rem_euclid(QUARTER)) % QUARTER;
+    DateTime::from_timestamp(rounded, 0).unwrap_or(t)
+}
+
+/// The same hours every day, the chain's usual schedule.
 pub fn daily_hours(opens_min: u16, closes_min: u16) -> Vec<DayHours> {
     (1..=7).map(|weekday| DayHours { weekday, opens_min, closes_min }).collect()
 }
@@ -134,6 +142,12 @@ mod tests {
     fn pickup_during_opening_hours_is_now_plus_lead_time() {
         // 12:00 Moscow time on a Wednesday.
         assert_eq!(store().pickup_time(utc("2026-11-25T09:00:00Z")), Some(utc("2026-11-25T09:30:00Z")));
+    }
+
+    #[test]
+    fn pickup_times_are_rounded_up_to_the_quarter_hour() {
+        // 12:07 Moscow + 30 min = 12:37 → 12:45.
+        assert_eq!(store().pickup_time(utc("2026-11-25T09:07:00Z")), Some(utc("2026-11-25T09:45:00Z")));
     }
 
     #[test]

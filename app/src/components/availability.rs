@@ -223,15 +223,20 @@ pub fn AvailabilityPanel(sku: Sku) -> impl IntoView {
 #[component]
 fn AvailabilityResult(answer: Availability, near_you: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let Availability { in_stock_stores, stores, .. } = answer;
+    let Availability { in_stock_stores, in_stock_nearby, stores, .. } = answer;
+    // "Near you" counts only stores within the nearby radius; if none is near, say where it is at all.
+    let (count, near_you) = match in_stock_nearby {
+        Some(nearby) if near_you && nearby > 0 => (nearby, true),
+        _ => (in_stock_stores, false),
+    };
     let now = now_unix();
     let rows = stores.into_iter().map(|store| view! { <StoreRow store now /> }).collect_view();
     view! {
         <p
-            class={if in_stock_stores > 0 { "avail-headline" } else { "avail-headline out-of-stock" }}
+            class={if count > 0 { "avail-headline" } else { "avail-headline out-of-stock" }}
             data-testid="availability-headline"
         >
-            {move || availability_headline(i18n.locale(), in_stock_stores, near_you)}
+            {move || availability_headline(i18n.locale(), count, near_you)}
         </p>
         <ul class="avail-list">{rows}</ul>
     }
