@@ -80,7 +80,8 @@ pub fn availability(
     Availability {
         sku: sku.clone(),
         in_stock_stores: rows.iter().filter(|r| r.available > 0).count() as u32,
-        in_stock_nearby: shopper.map(|_| rows.iter().filter(|r| r.available > 0 && r.distance_m.is_some_and(|d| d <= NEARBY_RADIUS_M)).count() as u32),
+        in_stock_nearby: shopper
+            .map(|_| rows.iter().filter(|r| r.available > 0 && r.distance_m.is_some_and(|d| d <= NEARBY_RADIUS_M)).count() as u32),
         total_available: rows.iter().map(|r| r.available).sum(),
         stores: rows,
     }

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod demo;
 pub mod error;
 pub mod geo;
+pub mod i18n;
 pub mod ids;
 pub mod money;
 pub mod stock;

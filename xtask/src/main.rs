@@ -275,7 +275,9 @@ fn build_app() -> Result<()> {
     step("app: gzip siblings for text and wasm assets");
     let compressible: Vec<String> = files
         .iter()
-        .filter(|f| ["html", "js", "css", "wasm", "svg", "json", "webmanifest"].contains(&f.extension().and_then(|e| e.to_str()).unwrap_or("")))
+        .filter(|f| {
+            ["html", "js", "css", "wasm", "svg", "json", "webmanifest"].contains(&f.extension().and_then(|e| e.to_str()).unwrap_or(""))
+        })
         .map(|f| f.to_string_lossy().into_owned())
         .collect();
     let mut gzip_args = vec!["-9", "-k", "-f", "-n"];
@@ -444,7 +446,11 @@ fn bench() -> Result<()> {
     }
     sh("cargo", &["build", "-p", "vitrina-edge", "--bin", "vitrina", "--release"])?;
     let host = Host::start(&root().join("target/release/vitrina"), &root().join("target/site"))?;
-    for path in ["/api/products?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82%D1%84%D0%BE%D0%BD", "/api/products/PHN-0001", "/api/availability/PHN-0001?lat=55.75&lon=37.61"] {
+    for path in [
+        "/api/products?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82%D1%84%D0%BE%D0%BD",
+        "/api/products/PHN-0001",
+        "/api/availability/PHN-0001?lat=55.75&lon=37.61",
+    ] {
         let url = format!("{}{path}", host.url);
         sh("wrk", &["-t2", "-c32", "-d10s", "--latency", &url])?;
     }

@@ -1,0 +1,537 @@
+//! UI strings in Russian (the default) and English, and the pure formatting of prices, distances
+//! and pickup times for each locale.
+//!
+//! Everything here is a pure function of its arguments (no clock, no browser, no storage): the app
+//! keeps the locale as reactive context and persists it, and calls these to render text.
+
+use crate::catalog::Category;
+use crate::store::City;
+use crate::{Currency, Money};
+use chrono::{DateTime, Datelike, Timelike, Utc};
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Locale {
+    #[default]
+    Ru,
+    En,
+}
+
+impl Locale {
+    /// The BCP 47 tag, as used in `<html lang>` and in storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Ru => "ru",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Locale> {
+        match code.trim() {
+            "ru" => Some(Locale::Ru),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The language the switch button offers.
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::Ru => Locale::En,
+            Locale::En => Locale::Ru,
+        }
+    }
+}
+
+/// A fixed UI string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    SiteName,
+    Tagline,
+    HeroTitle,
+    HeroText,
+    SearchLabel,
+    SearchPlaceholder,
+    SearchSubmit,
+    CategoriesHeading,
+    CategoryNavLabel,
+    FeaturedHeading,
+    Loading,
+    LangSwitchText,
+    LangSwitchLabel,
+    PagerLabel,
+    PagerPrev,
+    PagerNext,
+    SearchHeading,
+    SearchPrompt,
+    NoResults,
+    EmptyCategory,
+    CategoryFallbackTitle,
+    Home,
+    BreadcrumbLabel,
+    Brand,
+    Sku,
+    Description,
+    Specifications,
+    InStock,
+    OutOfStock,
+    AvailabilityHeading,
+    CheckingAvailability,
+    UseMyLocation,
+    Locating,
+    CityLabel,
+    CityPlaceholder,
+    GeoDenied,
+    GeoUnavailable,
+    GeoTimeout,
+    GeoUnsupported,
+    GeoUsingLocation,
+    GeoUsingCity,
+    GeoNoPosition,
+    OpenNow,
+    ClosedNow,
+    Pickup,
+    ErrNetwork,
+    ErrTimeout,
+    ErrServer,
+    ErrDecode,
+    ErrProductNotFound,
+    ErrCategoryNotFound,
+    ErrNotFound,
+    ErrBadRequest,
+    ErrUnknown,
+    ErrHint,
+    Retry,
+    OfflineBanner,
+    NotFoundTitle,
+    NotFoundText,
+    ToHome,
+    FooterNote,
+}
+
+/// The string for `key` in `locale`.
+pub fn t(locale: Locale, key: Key) -> &'static str {
+    let (ru, en) = match key {
+        Key::SiteName => ("Витрина", "Vitrina"),
+        Key::Tagline => {
+            ("Электроника с самовывозом в Москве и Санкт-Петербурге", "Electronics with in-store pickup in Moscow and Saint Petersburg")
+        }
+        Key::HeroTitle => ("Проверьте наличие до поездки в магазин", "Check stock before you go"),
+        Key::HeroText => (
+            "Найдите товар и узнайте, в каких магазинах рядом с вами он есть и когда его можно забрать.",
+            "Find a product and see which stores near you have it and when you can pick it up.",
+        ),
+        Key::SearchLabel => ("Поиск товаров", "Search products"),
+        Key::SearchPlaceholder => ("Например, наушники", "e.g. headphones"),
+        Key::SearchSubmit => ("Найти", "Search"),
+        Key::CategoriesHeading => ("Категории", "Categories"),
+        Key::CategoryNavLabel => ("Категории товаров", "Product categories"),
+        Key::FeaturedHeading => ("Популярные товары", "Featured products"),
+        Key::Loading => ("Загрузка…", "Loading…"),
+        Key::LangSwitchText => ("EN", "RU"),
+        Key::LangSwitchLabel => ("Switch to English", "Переключить на русский"),
+        Key::PagerLabel => ("Страницы", "Pages"),
+        Key::PagerPrev => ("Назад", "Previous"),
+        Key::PagerNext => ("Вперёд", "Next"),
+        Key::SearchHeading => ("Поиск", "Search"),
+        Key::SearchPrompt => ("Введите запрос, чтобы найти товары.", "Type a query to find products."),
+        Key::NoResults => ("Ничего не нашлось. Попробуйте другой запрос.", "Nothing found. Try a different query."),
+        Key::EmptyCategory => ("В этой категории пока нет товаров.", "There are no products in this category yet."),
+        Key::CategoryFallbackTitle => ("Категория", "Category"),
+        Key::Home => ("Главная", "Home"),
+        Key::BreadcrumbLabel => ("Навигационная цепочка", "Breadcrumb"),
+        Key::Brand => ("Бренд", "Brand"),
+        Key::Sku => ("Артикул", "SKU"),
+        Key::Description => ("Описание", "Description"),
+        Key::Specifications => ("Характеристики", "Specifications"),
+        Key::InStock => ("В наличии", "In stock"),
+        Key::OutOfStock => ("Нет в наличии", "Out of stock"),
+        Key::AvailabilityHeading => ("Наличие в магазинах", "Store availability"),
+        Key::CheckingAvailability => ("Проверяем наличие…", "Checking availability…"),
+        Key::UseMyLocation => ("Использовать моё местоположение", "Use my location"),
+        Key::Locating => ("Определяем местоположение…", "Finding your location…"),
+        Key::CityLabel => ("Ваш город", "Your city"),
+        Key::CityPlaceholder => ("Выберите город", "Choose a city"),
+        Key::GeoDenied => {
+            ("Доступ к местоположению запрещён. Выберите город из списка.", "Location access was denied. Choose your city from the list.")
+        }
+        Key::GeoUnavailable => (
+            "Не удалось определить местоположение. Выберите город из списка.",
+            "Your location is unavailable. Choose your city from the list.",
+        ),
+        Key::GeoTimeout => (
+            "Местоположение не определилось вовремя. Выберите город из списка.",
+            "Finding your location took too long. Choose your city from the list.",
+        ),
+        Key::GeoUnsupported => (
+            "Браузер не умеет определять местоположение. Выберите город из списка.",
+            "This browser cannot share its location. Choose your city from the list.",
+        ),
+        Key::GeoUsingLocation => ("Расстояния — от вашего местоположения.", "Distances are from your location."),
+        Key::GeoUsingCity => ("Расстояния — от центра выбранного города.", "Distances are from the centre of your city."),
+        Key::GeoNoPosition => (
+            "Укажите местоположение или город, чтобы увидеть ближайшие магазины.",
+            "Share your location or choose a city to see the nearest stores.",
+        ),
+        Key::OpenNow => ("Открыт сейчас", "Open now"),
+        Key::ClosedNow => ("Сейчас закрыт", "Closed now"),
+        Key::Pickup => ("Самовывоз", "Pickup"),
+        Key::ErrNetwork => ("Нет связи с сервером", "Cannot reach the server"),
+        Key::ErrTimeout => ("Сервер не ответил вовремя", "The server took too long to answer"),
+        Key::ErrServer => ("Ошибка на сервере", "The server ran into a problem"),
+        Key::ErrDecode => ("Не удалось прочитать ответ сервера", "The server's answer could not be read"),
+        Key::ErrProductNotFound => ("Товар не найден", "Product not found"),
+        Key::ErrCategoryNotFound => ("Категория не найдена", "Category not found"),
+        Key::ErrNotFound => ("Не найдено", "Not found"),
+        Key::ErrBadRequest => ("Некорректный запрос", "The request was not valid"),
+        Key::ErrUnknown => ("Что-то пошло не так", "Something went wrong"),
+        Key::ErrHint => ("Проверьте подключение к интернету и попробуйте ещё раз.", "Check your connection and try again."),
+        Key::Retry => ("Повторить", "Retry"),
+        Key::OfflineBanner => {
+            ("Нет подключения к интернету. Данные могут быть неактуальны.", "You are offline. What you see may be out of date.")
+        }
+        Key::NotFoundTitle => ("Страница не найдена", "Page not found"),
+        Key::NotFoundText => (
+            "Такой страницы нет. Вернитесь на главную или воспользуйтесь поиском.",
+            "There is no such page. Go back to the home page or use the search.",
+        ),
+        Key::ToHome => ("На главную", "Go to the home page"),
+        Key::FooterNote => ("Цены в рублях. Наличие обновляется в течение дня.", "Prices in roubles. Stock is updated throughout the day."),
+    };
+    match locale {
+        Locale::Ru => ru,
+        Locale::En => en,
+    }
+}
+
+/// A city's name.
+pub fn city_name(locale: Locale, city: City) -> &'static str {
+    match (city, locale) {
+        (City::Moscow, Locale::Ru) => "Москва",
+        (City::Moscow, Locale::En) => "Moscow",
+        (City::SaintPetersburg, Locale::Ru) => "Санкт-Петербург",
+        (City::SaintPetersburg, Locale::En) => "Saint Petersburg",
+    }
+}
+
+/// A category's name in `locale`.
+pub fn category_name(locale: Locale, category: &Category) -> &str {
+    match locale {
+        Locale::Ru => &category.name_ru,
+        Locale::En => &category.name_en,
+    }
+}
+
+/// Picks the Russian plural form for `n`: `one` (1, 21, 101…), `few` (2–4, 22–24…) or `many`.
+pub fn plural_ru<'a>(n: u32, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    let (last, last_two) = (n % 10, n % 100);
+    if last == 1 && last_two != 11 {
+        one
+    } else if (2..=4).contains(&last) && !(12..=14).contains(&last_two) {
+        few
+    } else {
+        many
+    }
+}
+
+/// "В наличии в 3 магазинах рядом с вами" / "In stock in 3 stores near you", or "Нет в наличии".
+pub fn availability_headline(locale: Locale, in_stock_stores: u32, near_you: bool) -> String {
+    if in_stock_stores == 0 {
+        return t(locale, Key::OutOfStock).to_owned();
+    }
+    let n = in_stock_stores;
+    match locale {
+        Locale::Ru => {
+            // Prepositional case: "в 1 магазине", "в 21 магазине", otherwise "в N магазинах".
+            let noun = if n % 10 == 1 && n % 100 != 11 { "магазине" } else { "магазинах" };
+            let near = if near_you { " рядом с вами" } else { "" };
+            format!("В наличии в {n} {noun}{near}")
+        }
+        Locale::En => {
+            let noun = if n == 1 { "store" } else { "stores" };
+            let near = if near_you { " near you" } else { "" };
+            format!("In stock in {n} {noun}{near}")
+        }
+    }
+}
+
+/// Units on hand in one store: "В наличии: 2 шт." / "2 in stock".
+pub fn units_available(locale: Locale, n: u32) -> String {
+    match locale {
+        Locale::Ru => format!("В наличии: {n} шт."),
+        Locale::En => format!("{n} in stock"),
+    }
+}
+
+/// "Страница 2 из 5" / "Page 2 of 5".
+pub fn page_of(locale: Locale, page: u32, total_pages: u32) -> String {
+    match locale {
+        Locale::Ru => format!("Страница {page} из {total_pages}"),
+        Locale::En => format!("Page {page} of {total_pages}"),
+    }
+}
+
+/// "37 товаров" / "37 products".
+pub fn product_count(locale: Locale, n: u32) -> String {
+    match locale {
+        Locale::Ru => format!("{n} {}", plural_ru(n, "товар", "товара", "товаров")),
+        Locale::En => format!("{n} {}", if n == 1 { "product" } else { "products" }),
+    }
+}
+
+/// Heading of the search page: "Результаты по запросу «телефон»" / "Results for “phone”".
+pub fn search_results_heading(locale: Locale, query: &str) -> String {
+    match locale {
+        Locale::Ru => format!("Результаты по запросу «{query}»"),
+        Locale::En => format!("Results for “{query}”"),
+    }
+}
+
+const NBSP: char = '\u{a0}';
+
+/// Digits of `n` in groups of three separated by `sep`: `group_thousands(12990, ',') == "12,990"`.
+fn group_thousands(n: u64, sep: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn currency_symbol(currency: Currency) -> &'static str {
+    match currency {
+        Currency::Rub => "₽",
+    }
+}
+
+/// A price: "12 990 ₽" / "12 990,50 ₽" in Russian (no-break spaces), "RUB 12,990" /
+/// "RUB 12,990.50" in English. Minor units are shown only when non-zero. Works on the decimal
+/// amount's minor units, never on floating point.
+pub fn format_money(locale: Locale, money: &Money) -> String {
+    let minor_digits = money.currency.minor_digits();
+    let scale = 10_u64.pow(minor_digits);
+    let minor = money.minor_units();
+    let sign = if minor < 0 { "-" } else { "" };
+    let minor = minor.unsigned_abs();
+    let (major, fraction) = (minor / scale, minor % scale);
+    let width = minor_digits as usize;
+    match locale {
+        Locale::Ru => {
+            let mut s = format!("{sign}{}", group_thousands(major, NBSP));
+            if fraction != 0 {
+                s.push_str(&format!(",{fraction:0width$}"));
+            }
+            s.push(NBSP);
+            s.push_str(currency_symbol(money.currency));
+            s
+        }
+        Locale::En => {
+            let mut s = format!("{}{NBSP}{sign}{}", money.currency.code(), group_thousands(major, ','));
+            if fraction != 0 {
+                s.push_str(&format!(".{fraction:0width$}"));
+            }
+            s
+        }
+    }
+}
+
+/// A distance: "350 м" / "350 m" under a kilometre, "4,2 км" / "4.2 km" under ten, then whole
+/// kilometres ("634 км").
+pub fn format_distance(locale: Locale, metres: u32) -> String {
+    let (m, km, decimal) = match locale {
+        Locale::Ru => ("м", "км", ','),
+        Locale::En => ("m", "km", '.'),
+    };
+    if metres < 1000 {
+        return format!("{metres}{NBSP}{m}");
+    }
+    let tenths = (u64::from(metres) + 50) / 100;
+    if tenths < 100 {
+        let (whole, tenth) = (tenths / 10, tenths % 10);
+        if tenth == 0 {
+            format!("{whole}{NBSP}{km}")
+        } else {
+            format!("{whole}{decimal}{tenth}{NBSP}{km}")
+        }
+    } else {
+        let whole = (u64::from(metres) + 500) / 1000;
+        let sep = match locale {
+            Locale::Ru => NBSP,
+            Locale::En => ',',
+        };
+        format!("{}{NBSP}{km}", group_thousands(whole, sep))
+    }
+}
+
+const MONTHS_RU: [&str; 12] =
+    ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
+const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// When an order can be collected, in the store's local time: "сегодня с 14:30" /
+/// "today from 14:30", "завтра с 10:00" / "tomorrow from 10:00", else "28 ноября с 10:00" /
+/// "28 Nov from 10:00". Times are Unix seconds; `utc_offset_minutes` is the store's offset.
+/// `now_unix` is a parameter: nothing here reads a clock.
+pub fn format_pickup(locale: Locale, pickup_unix: i64, now_unix: i64, utc_offset_minutes: i32) -> String {
+    let offset = i64::from(utc_offset_minutes) * 60;
+    let local = pickup_unix + offset;
+    let day = local.div_euclid(86_400);
+    let today = (now_unix + offset).div_euclid(86_400);
+    // The store's wall clock, read as UTC. Beyond chrono's range (some 262 000 years from 1970)
+    // the nearest representable instant stands in, rather than failing.
+    let at = DateTime::from_timestamp(local, 0).unwrap_or(if local < 0 { DateTime::<Utc>::MIN_UTC } else { DateTime::<Utc>::MAX_UTC });
+    let time = format!("{:02}:{:02}", at.hour(), at.minute());
+    let (month_index, month_day) = (at.month0() as usize, at.day());
+    match (locale, day - today) {
+        (Locale::Ru, ..=0) => format!("сегодня с {time}"),
+        (Locale::Ru, 1) => format!("завтра с {time}"),
+        (Locale::Ru, _) => format!("{month_day} {} с {time}", MONTHS_RU[month_index]),
+        (Locale::En, ..=0) => format!("today from {time}"),
+        (Locale::En, 1) => format!("tomorrow from {time}"),
+        (Locale::En, _) => format!("{month_day} {} from {time}", MONTHS_EN[month_index]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn rub(s: &str) -> Money {
+        Money::rub(Decimal::from_str(s).expect("test amount is a decimal"))
+    }
+
+    /// Unix seconds of the UTC instant (y, m, d, h, min).
+    fn unix(y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
+        NaiveDate::from_ymd_opt(y, m, d).and_then(|date| date.and_hms_opt(h, min, 0)).expect("test date is valid").and_utc().timestamp()
+    }
+
+    #[test]
+    fn russian_prices_group_thousands_with_no_break_spaces_and_hide_zero_kopecks() {
+        assert_eq!(format_money(Locale::Ru, &rub("12990")), "12\u{a0}990\u{a0}₽");
+        assert_eq!(format_money(Locale::Ru, &rub("12990.5")), "12\u{a0}990,50\u{a0}₽");
+        assert_eq!(format_money(Locale::Ru, &rub("990.00")), "990\u{a0}₽");
+        assert_eq!(format_money(Locale::Ru, &rub("1234567.05")), "1\u{a0}234\u{a0}567,05\u{a0}₽");
+        assert_eq!(format_money(Locale::Ru, &rub("0")), "0\u{a0}₽");
+    }
+
+    #[test]
+    fn english_prices_lead_with_the_currency_code_and_use_commas() {
+        assert_eq!(format_money(Locale::En, &rub("12990")), "RUB\u{a0}12,990");
+        assert_eq!(format_money(Locale::En, &rub("12990.50")), "RUB\u{a0}12,990.50");
+        assert_eq!(format_money(Locale::En, &rub("100000")), "RUB\u{a0}100,000");
+    }
+
+    #[test]
+    fn prices_round_to_kopecks_before_formatting() {
+        assert_eq!(format_money(Locale::Ru, &rub("9.995")), "10\u{a0}₽");
+        assert_eq!(format_money(Locale::En, &rub("-5.5")), "RUB\u{a0}-5.50");
+    }
+
+    #[test]
+    fn distances_switch_from_metres_to_kilometres() {
+        assert_eq!(format_distance(Locale::Ru, 350), "350\u{a0}м");
+        assert_eq!(format_distance(Locale::En, 350), "350\u{a0}m");
+        assert_eq!(format_distance(Locale::Ru, 4_200), "4,2\u{a0}км");
+        assert_eq!(format_distance(Locale::En, 4_249), "4.2\u{a0}km");
+        assert_eq!(format_distance(Locale::Ru, 1_000), "1\u{a0}км");
+        assert_eq!(format_distance(Locale::Ru, 9_960), "10\u{a0}км");
+        assert_eq!(format_distance(Locale::En, 634_400), "634\u{a0}km");
+        assert_eq!(format_distance(Locale::En, 1_634_400), "1,634\u{a0}km");
+    }
+
+    #[test]
+    fn pickup_today_tomorrow_or_a_date_in_moscow_time() {
+        let now = unix(2026, 11, 25, 9, 0); // 12:00 in Moscow
+        assert_eq!(format_pickup(Locale::Ru, unix(2026, 11, 25, 11, 30), now, 180), "сегодня с 14:30");
+        assert_eq!(format_pickup(Locale::En, unix(2026, 11, 25, 11, 30), now, 180), "today from 14:30");
+        assert_eq!(format_pickup(Locale::Ru, unix(2026, 11, 26, 7, 0), now, 180), "завтра с 10:00");
+        assert_eq!(format_pickup(Locale::En, unix(2026, 11, 26, 7, 0), now, 180), "tomorrow from 10:00");
+        assert_eq!(format_pickup(Locale::Ru, unix(2026, 11, 28, 7, 0), now, 180), "28 ноября с 10:00");
+        assert_eq!(format_pickup(Locale::En, unix(2026, 12, 1, 7, 0), now, 180), "1 Dec from 10:00");
+    }
+
+    #[test]
+    fn pickup_after_local_midnight_is_tomorrow_even_on_the_same_utc_day() {
+        let now = unix(2026, 11, 25, 20, 0); // 23:00 in Moscow
+        assert_eq!(format_pickup(Locale::Ru, unix(2026, 11, 25, 21, 30), now, 180), "завтра с 00:30");
+    }
+
+    #[test]
+    fn pickup_dates_cross_month_year_and_leap_day_boundaries() {
+        let now = unix(2028, 2, 26, 9, 0);
+        assert_eq!(format_pickup(Locale::Ru, unix(2028, 2, 29, 7, 0), now, 180), "29 февраля с 10:00");
+        assert_eq!(format_pickup(Locale::En, unix(2028, 3, 1, 7, 0), now, 180), "1 Mar from 10:00");
+        let now = unix(2026, 12, 29, 9, 0);
+        assert_eq!(format_pickup(Locale::Ru, unix(2026, 12, 31, 20, 59), now, 180), "31 декабря с 23:59");
+        assert_eq!(format_pickup(Locale::En, unix(2026, 12, 31, 21, 0), now, 180), "1 Jan from 00:00");
+    }
+
+    #[test]
+    fn pickup_before_1970_and_west_of_greenwich_uses_the_local_date() {
+        let now = unix(1969, 7, 18, 12, 0);
+        assert_eq!(format_pickup(Locale::En, unix(1969, 7, 21, 2, 56), now, -300), "20 Jul from 21:56");
+        assert_eq!(format_pickup(Locale::Ru, unix(1969, 7, 21, 2, 56), now, 0), "21 июля с 02:56");
+    }
+
+    #[test]
+    fn pickup_beyond_the_calendar_range_still_formats() {
+        assert!(format_pickup(Locale::Ru, i64::MAX / 2, 0, 0).ends_with(" с 23:59"));
+        assert!(format_pickup(Locale::En, i64::MIN / 2, 0, 0).starts_with("today from "));
+    }
+
+    #[test]
+    fn headline_counts_stores_with_russian_plurals() {
+        assert_eq!(availability_headline(Locale::Ru, 3, true), "В наличии в 3 магазинах рядом с вами");
+        assert_eq!(availability_headline(Locale::Ru, 21, false), "В наличии в 21 магазине");
+        assert_eq!(availability_headline(Locale::En, 1, true), "In stock in 1 store near you");
+        assert_eq!(availability_headline(Locale::En, 3, false), "In stock in 3 stores");
+        assert_eq!(availability_headline(Locale::Ru, 0, true), "Нет в наличии");
+        assert_eq!(availability_headline(Locale::En, 0, false), "Out of stock");
+    }
+
+    #[test]
+    fn russian_plural_forms() {
+        let forms = |n| plural_ru(n, "товар", "товара", "товаров");
+        assert_eq!(
+            [forms(1), forms(2), forms(5), forms(11), forms(12), forms(21), forms(24)],
+            ["товар", "товара", "товаров", "товаров", "товаров", "товар", "товара"]
+        );
+    }
+
+    #[test]
+    fn locale_codes_round_trip() {
+        for l in [Locale::Ru, Locale::En] {
+            assert_eq!(Locale::from_code(l.code()), Some(l));
+            assert_eq!(l.other().other(), l);
+        }
+        assert_eq!(Locale::from_code("de"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn russian_prices_never_show_a_decimal_point_and_end_with_the_rouble_sign(minor in any::<i64>()) {
+            let text = format_money(Locale::Ru, &Money::from_minor_units(minor, Currency::Rub));
+            prop_assert!(!text.contains('.'), "{text:?}");
+            prop_assert!(text.ends_with("\u{a0}₽"), "{text:?}");
+        }
+
+        #[test]
+        fn grouped_thousands_give_back_the_digits_without_their_separators(
+            n in any::<u64>(),
+            sep in prop_oneof![Just(NBSP), Just(','), Just(' ')],
+        ) {
+            let grouped = group_thousands(n, sep);
+            prop_assert_eq!(grouped.replace(sep, ""), n.to_string());
+            let groups: Vec<&str> = grouped.split(sep).collect();
+            prop_assert!((1..=3).contains(&groups[0].len()), "{grouped:?}");
+            prop_assert!(groups[1..].iter().all(|g| g.len() == 3), "{grouped:?}");
+        }
+    }
+}
