@@ -21,6 +21,8 @@ pub struct StoreAvailability {
     /// Earliest collection time if the item is in stock there.
     pub pickup_at: Option<DateTime<Utc>>,
     pub open_now: bool,
+    /// The store's offset from UTC, to show `pickup_at` in the store's local time.
+    pub utc_offset_minutes: i32,
 }
 
 /// Stores within this distance of the shopper count as "near you".
@@ -73,6 +75,7 @@ pub fn availability(
                 distance_m: shopper.map(|p| p.distance_m(&store.location)),
                 pickup_at: if units > 0 { store.pickup_time(now) } else { None },
                 open_now: store.is_open_at(now),
+                utc_offset_minutes: store.utc_offset_minutes,
             }
         })
         .collect();

@@ -150,6 +150,24 @@ fn ensure_chromium() -> Result<()> {
     apt_install(&["chromium"])
 }
 
+/// Pinned so a new release cannot change what CI checks.
+const SCHEMATHESIS: &str = "4.32.5";
+
+/// Installs schemathesis from PyPI if needed; returns the path of its command.
+fn ensure_schemathesis() -> Result<String> {
+    step(&format!("schemathesis {SCHEMATHESIS} from PyPI (OpenAPI contract fuzzing)"));
+    let scripts =
+        output("python3", &["-c", "import sysconfig; print(sysconfig.get_path('scripts'))"]).ok_or("python3 is needed for schemathesis")?;
+    let command = format!("{scripts}/schemathesis");
+    let have = output(&command, &["--version"]).unwrap_or_default();
+    if have.ends_with(SCHEMATHESIS) {
+        eprintln!("    already installed");
+    } else {
+        sh("python3", &["-m", "pip", "install", "--quiet", "--disable-pip-version-check", &format!("schemathesis=={SCHEMATHESIS}")])?;
+    }
+    Ok(command)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Building
 
@@ -402,6 +420,7 @@ fn test() -> Result<()> {
     ensure_chromium()?;
     step("e2e: playwright-core from npm (drives Debian's chromium; no browser download)");
     npm_install("tests")?;
+    let schemathesis = ensure_schemathesis()?;
 
     step("unit, property and API tests (cargo test: shared, edge, xtask)");
     sh("cargo", &["test", "--workspace", "--exclude", "vitrina-app"])?;
@@ -429,7 +448,28 @@ fn test() -> Result<()> {
     }
     let mut args = vec!["--test", "--test-concurrency=1"];
     args.extend(specs.iter().map(String::as_str));
-    let result = sh_env("node", &args, &[("VITRINA_URL", &host.url), ("CHROMIUM", "/usr/bin/chromium")]);
+    let result = sh_env("node", &args, &[("VITRINA_URL", &host.url), ("CHROMIUM", "/usr/bin/chromium")]).and_then(|()| {
+        step("API contract: schemathesis fuzzes every operation of /api/openapi.json against the running host");
+        let spec = format!("{}/api/openapi.json", host.url);
+        sh(
+            &schemathesis,
+            &[
+                "run",
+                &spec,
+                "--checks",
+                "all",
+                // Schema-valid requests may still break business rules (unknown SKU → 422).
+                "--exclude-checks",
+                "positive_data_acceptance",
+                "--max-examples",
+                "50",
+                "--seed",
+                "20261125",
+                "--header",
+                "Authorization: Bearer e2e-staff-token",
+            ],
+        )
+    });
     drop(host);
     result?;
     step(&format!("all tests passed in {:.0}s", started.elapsed().as_secs_f64()));
