@@ -91,7 +91,8 @@ fn LangSwitch() -> impl IntoView {
             type="button"
             class="lang-switch"
             data-testid="lang-switch"
-            aria-label=move || i18n.t(Key::LangSwitchLabel)
+            // The accessible name starts with the visible text, so voice control finds it by it.
+            aria-label=move || format!("{} — {}", i18n.t(Key::LangSwitchText), i18n.t(Key::LangSwitchLabel))
             lang=move || i18n.locale().other().code()
             on:click=move |_| i18n.set(i18n.locale().other())
         >

@@ -91,7 +91,14 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             </nav>
             <div class="product-detail-main">
                 <div class="product-detail-media">
-                    <img class="product-detail-image" src=image alt=name.clone() width="640" height="480" />
+                    <img
+                        class="product-detail-image"
+                        src=image
+                        alt=name.clone()
+                        width="640"
+                        height="480"
+                        fetchpriority="high"
+                    />
                 </div>
                 <div class="product-detail-info">
                     <h1 class="product-title" data-testid="product-name">{name}</h1>
