@@ -1,5 +1,5 @@
 //! Serves the built app from a directory: hashed assets `immutable`, `index.html` and the
-//! service worker `no-cache`, precompressed `.gz` siblings when the client accepts gzip, and the
+//! service worker `no-cache`, precompressed `.br`/`.gz` siblings when the client accepts them, and the
 //! SPA fallback to `index.html` for app routes. Plain `std::fs`, so the same code serves from the
 //! native dist directory and from a Spin `files` mount.
 
@@ -47,24 +47,38 @@ fn resolve(root: &Path, url_path: &str) -> Option<(PathBuf, String)> {
     safe.then(|| (root.join(relative), relative.to_owned()))
 }
 
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")))
+/// Whether the client lists `coding` in Accept-Encoding (without `;q=0`).
+fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(',').any(|e| {
+            let mut parts = e.split(';');
+            parts.next().is_some_and(|name| name.trim() == coding) && !parts.any(|p| p.trim().replace(' ', "") == "q=0")
+        })
+    })
+}
+
+/// The best precompressed sibling the client accepts (`.br`, then `.gz`), else the file itself.
+fn read_best(path: &Path, headers: &HeaderMap) -> Option<(Vec<u8>, Option<&'static str>)> {
+    for (coding, ext) in [("br", "br"), ("gzip", "gz")] {
+        if accepts(headers, coding) {
+            if let Ok(bytes) = std::fs::read(format!("{}.{ext}", path.display())) {
+                return Some((bytes, Some(coding)));
+            }
+        }
+    }
+    std::fs::read(path).ok().map(|b| (b, None))
 }
 
 fn file_response(path: &Path, relative: &str, headers: &HeaderMap, head: bool) -> Option<Response> {
-    let gz = PathBuf::from(format!("{}.gz", path.display()));
-    let (bytes, gzipped) = match (accepts_gzip(headers), std::fs::read(&gz)) {
-        (true, Ok(b)) => (b, true),
-        _ => (std::fs::read(path).ok()?, false),
-    };
+    let (bytes, encoding) = read_best(path, headers)?;
     let mut response = if head { Response::new(Body::empty()) } else { Response::new(Body::from(bytes)) };
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(path)));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control(relative)));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if gzipped {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    if let Some(coding) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
     }
     Some(response)
 }
@@ -113,6 +127,20 @@ mod tests {
         }
         assert_eq!(resolve(root, "/").map(|r| r.1), Some("index.html".into()));
         assert_eq!(resolve(root, "/pkg/app-1.js").map(|r| r.1), Some("pkg/app-1.js".into()));
+    }
+
+    #[test]
+    fn accept_encoding_is_read_by_coding_name_and_q_zero_refuses() {
+        let with = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(v));
+            h
+        };
+        assert!(accepts(&with("gzip, deflate, br"), "br"));
+        assert!(accepts(&with("gzip;q=1.0, br;q=0.5"), "br"));
+        assert!(!accepts(&with("gzip, br;q=0"), "br"));
+        assert!(!accepts(&with("gzip"), "br"));
+        assert!(!accepts(&HeaderMap::new(), "gzip"));
     }
 
     #[test]

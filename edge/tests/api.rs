@@ -334,6 +334,14 @@ async fn the_site_is_served_with_cache_headers_and_spa_fallback() {
     assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
     assert!(headers[header::CACHE_CONTROL].to_str().unwrap_or("").contains("immutable"));
 
+    std::fs::write(site.path().join("pkg/vitrina_app-abc.wasm.br"), b"brotli bytes").expect("br");
+    let request =
+        Request::get("/pkg/vitrina_app-abc.wasm").header(header::ACCEPT_ENCODING, "gzip, br").body(Body::empty()).expect("request");
+    let (status, headers, body) = app.send(request).await;
+    assert_eq!((status, &body[..]), (StatusCode::OK, &b"brotli bytes"[..]), "the precompressed sibling is sent");
+    assert_eq!(headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+
     let (status, _, _) = app.send(get("/pkg/missing.js")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "missing assets are 404, not the shell");
     let (status, _, _) = app.send(get("/../../etc/passwd")).await;
