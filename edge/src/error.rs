@@ -22,8 +22,23 @@ pub enum ApiError {
     Unprocessable { code: &'static str, message: String },
     #[error("this action needs a staff token: send it as `Authorization: Bearer <token>`")]
     Unauthenticated,
+    #[error("please sign in first")]
+    SignInRequired,
+    /// Right credentials missing; deliberately says nothing about whether the account exists.
+    #[error("the e-mail or the password is wrong")]
+    BadCredentials,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("too many attempts; try again in {retry_after} seconds")]
+    TooManyRequests { retry_after: i64 },
+    /// The thing existed but is gone for good (an expired or used code).
+    #[error("{message}")]
+    Gone { code: &'static str, message: String },
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// A conflicting concurrent change (e.g. a stale cart version).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -38,6 +53,7 @@ impl ApiError {
             ApiError::Invalid(e) => match e {
                 DomainError::NegativeQuantity(..)
                 | DomainError::QuantityTooLarge(..)
+                | DomainError::LineQuantityTooLarge(..)
                 | DomainError::DuplicateSku(_)
                 | DomainError::StockUpdateSize(_) => (StatusCode::UNPROCESSABLE_ENTITY, e.code()),
                 _ => (StatusCode::BAD_REQUEST, e.code()),
@@ -46,7 +62,13 @@ impl ApiError {
             ApiError::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            ApiError::SignInRequired => (StatusCode::UNAUTHORIZED, "sign_in_required"),
+            ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ApiError::Gone { code, .. } => (StatusCode::GONE, code),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
         }
     }
@@ -63,7 +85,12 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let mut response = (status, Json(ErrorResponse { error: ErrorBody { code: code.to_owned(), message } })).into_response();
-        if status == StatusCode::UNAUTHORIZED {
+        if let ApiError::TooManyRequests { retry_after } = &self {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after.to_string()) {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        if matches!(self, ApiError::Unauthenticated) {
             response.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
         }
         response

@@ -30,7 +30,8 @@ OPTIONS:
 
 ENVIRONMENT:
     VITRINA_STAFF_TOKEN   token for staff routes (PUT /api/stores/{store}/stock); if unset, one is
-                          generated on first start and kept in <data>/staff-token";
+                          generated on first start and kept in <data>/staff-token
+    VITRINA_SESSION_KEY   key signing session cookies; if unset, generated into <data>/session-key";
 
     struct Args {
         listen: String,
@@ -53,32 +54,33 @@ ENVIRONMENT:
         Ok(Some(parsed))
     }
 
-    /// The staff token: from the environment, else from `<data>/staff-token`, else a new random one.
-    fn staff_token(data: &Path) -> Result<String, String> {
-        if let Ok(token) = std::env::var("VITRINA_STAFF_TOKEN") {
-            if !token.trim().is_empty() {
-                return Ok(token.trim().to_owned());
+    /// A secret: from the environment variable `env`, else from `<data>/<file>`, else new random
+    /// hex written there (mode 0600) so it survives restarts.
+    fn secret(data: &Path, env: &str, file: &str, bytes: usize) -> Result<String, String> {
+        if let Ok(value) = std::env::var(env) {
+            if !value.trim().is_empty() {
+                return Ok(value.trim().to_owned());
             }
         }
-        let path = data.join("staff-token");
+        let path = data.join(file);
         if let Ok(existing) = std::fs::read_to_string(&path) {
             if !existing.trim().is_empty() {
                 return Ok(existing.trim().to_owned());
             }
         }
-        let mut bytes = [0_u8; 24];
-        getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for the staff token: {e}"))?;
-        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let mut buf = vec![0_u8; bytes];
+        getrandom::fill(&mut buf).map_err(|e| format!("no randomness for {file}: {e}"))?;
+        let value: String = buf.iter().map(|b| format!("{b:02x}")).collect();
         std::fs::create_dir_all(data).map_err(|e| format!("creating {}: {e}", data.display()))?;
-        std::fs::write(&path, &token).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        std::fs::write(&path, &value).map_err(|e| format!("writing {}: {e}", path.display()))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
                 .map_err(|e| format!("protecting {}: {e}", path.display()))?;
         }
-        eprintln!("vitrina: generated a staff token in {}", path.display());
-        Ok(token)
+        eprintln!("vitrina: generated {}", path.display());
+        Ok(value)
     }
 
     pub fn main() -> ExitCode {
@@ -110,14 +112,15 @@ ENVIRONMENT:
     }
 
     async fn run(args: Args) -> Result<(), String> {
-        let staff_token = staff_token(&args.data)?;
+        let staff_token = secret(&args.data, "VITRINA_STAFF_TOKEN", "staff-token", 24)?;
+        let session_key = secret(&args.data, "VITRINA_SESSION_KEY", "session-key", 32)?;
         if !args.site.join("index.html").is_file() {
             eprintln!(
                 "vitrina: warning: {} has no index.html; the API works but the app is not built (run `cargo xtask build`)",
                 args.site.display()
             );
         }
-        let config = Config { staff_token: Some(staff_token), site_dir: Some(args.site.clone()) };
+        let config = Config { staff_token: Some(staff_token), site_dir: Some(args.site.clone()), session_key: session_key.into_bytes() };
         let state = native::open_state(&args.data, config).await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -1,7 +1,7 @@
 //! The native embedded host's adapters: rusqlite on a file for [`Sql`] and [`Kv`], and the
 //! server start-up used by the `vitrina` binary.
 
-use crate::ports::{BoxFuture, Kv, Row, Sql, Statement, StorageError, SystemClock, Value};
+use crate::ports::{BoxFuture, Kv, Row, Sql, Statement, StorageError, SystemClock, TxError, Value};
 use crate::{repo, router, AppState, Config};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params_from_iter, Connection, ToSql};
@@ -70,14 +70,18 @@ impl SqliteStore {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| storage("reading rows", e))
     }
 
-    fn batch_sync(&self, statements: &[Statement]) -> Result<Vec<u64>, StorageError> {
+    fn batch_sync(&self, statements: &[Statement]) -> Result<Vec<u64>, TxError> {
         let mut conn = self.lock()?;
         let tx =
             conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| storage("beginning transaction", e))?;
         let mut changed = Vec::with_capacity(statements.len());
-        for s in statements {
+        for (i, s) in statements.iter().enumerate() {
             let mut stmt = tx.prepare_cached(&s.sql).map_err(|e| storage("preparing statement", e))?;
             let n = stmt.execute(params_from_iter(s.params.iter())).map_err(|e| storage("executing statement", e))?;
+            if s.guard && n == 0 {
+                // Dropping the transaction rolls it back.
+                return Err(TxError::Guard(i));
+            }
             changed.push(n as u64);
         }
         // Dropping an uncommitted transaction rolls it back, so an error above changes nothing.
@@ -90,7 +94,7 @@ impl Sql for SqliteStore {
     fn query<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFuture<'a, Result<Vec<Row>, StorageError>> {
         Box::pin(std::future::ready(self.query_sync(sql, &params)))
     }
-    fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, StorageError>> {
+    fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, TxError>> {
         Box::pin(std::future::ready(self.batch_sync(&statements)))
     }
 }
@@ -111,11 +115,11 @@ impl Kv for SqliteStore {
             "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             vec![key.into(), Value::Blob(value)],
         );
-        Box::pin(std::future::ready(self.batch_sync(&[statement]).map(|_| ())))
+        Box::pin(std::future::ready(self.batch_sync(&[statement]).map(|_| ()).map_err(StorageError::from)))
     }
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StorageError>> {
         let statement = Statement::new("DELETE FROM kv WHERE key = ?", vec![key.into()]);
-        Box::pin(std::future::ready(self.batch_sync(&[statement]).map(|_| ())))
+        Box::pin(std::future::ready(self.batch_sync(&[statement]).map(|_| ()).map_err(StorageError::from)))
     }
 }
 
@@ -130,7 +134,8 @@ pub async fn open_state(data_dir: &Path, config: Config) -> Result<AppState, Sto
 
 /// Serves the Router on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -68,11 +68,40 @@ impl Row {
 pub struct Statement {
     pub sql: String,
     pub params: Vec<Value>,
+    /// If set and the statement changes no row, the whole batch is rolled back
+    /// ([`TxError::Guard`]): how a conditional write protects an invariant inside a batch.
+    pub guard: bool,
 }
 
 impl Statement {
     pub fn new(sql: impl Into<String>, params: Vec<Value>) -> Self {
-        Statement { sql: sql.into(), params }
+        Statement { sql: sql.into(), params, guard: false }
+    }
+
+    /// The same statement as a guard: the batch only commits if it changes at least one row.
+    pub fn guarded(mut self) -> Self {
+        self.guard = true;
+        self
+    }
+}
+
+/// Why a batch did not commit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TxError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// Guarded statement number `.0` changed nothing; nothing was written.
+    #[error("guarded statement {0} changed no row; the batch was rolled back")]
+    Guard(usize),
+}
+
+impl From<TxError> for StorageError {
+    /// For batches without guards, where a guard failure cannot happen.
+    fn from(e: TxError) -> Self {
+        match e {
+            TxError::Storage(s) => s,
+            TxError::Guard(i) => StorageError(format!("unexpected guard failure at statement {i}")),
+        }
     }
 }
 
@@ -86,7 +115,8 @@ pub trait Sql: Send + Sync {
     /// Runs one statement and returns its rows.
     fn query<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFuture<'a, Result<Vec<Row>, StorageError>>;
     /// Runs the statements in one transaction: all or nothing. Returns rows changed per statement.
-    fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, StorageError>>;
+    /// A guarded statement that changes no row rolls everything back with [`TxError::Guard`].
+    fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, TxError>>;
 }
 
 /// A key-value store for sessions, caches and snapshots (never the source of truth).

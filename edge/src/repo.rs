@@ -10,7 +10,8 @@ use vitrina_shared::store::Store;
 use vitrina_shared::{demo, CategoryId, Currency, Money, Sku, StoreId};
 
 /// Numbered migrations, applied in order, each once.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_catalog.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/0001_catalog.sql")), (2, include_str!("../migrations/0002_sessions_accounts_carts.sql"))];
 
 /// The newest schema version.
 pub fn schema_version() -> i64 {

@@ -3,7 +3,7 @@
 //! Compiled only for wasm32: natively, spin-sdk's host calls abort the process.
 
 use crate::error::ApiError;
-use crate::ports::{BoxFuture, Kv, Row, Sql, Statement, StorageError, SystemClock, Value};
+use crate::ports::{BoxFuture, Kv, Row, Sql, Statement, StorageError, SystemClock, TxError, Value};
 use crate::{repo, router, AppState, Config};
 use axum::response::{IntoResponse, Response};
 use send_wrapper::SendWrapper;
@@ -51,11 +51,15 @@ async fn run(conn: &Connection, statement: &str, params: Vec<Value>) -> Result<V
     Ok(rows.into_iter().map(|r| Row(r.values.into_iter().map(from_spin).collect())).collect())
 }
 
-async fn run_batch(conn: &Connection, statements: Vec<Statement>) -> Result<Vec<u64>, StorageError> {
+async fn run_batch(conn: &Connection, statements: Vec<Statement>) -> Result<Vec<u64>, TxError> {
     let mut changed = Vec::with_capacity(statements.len());
-    for s in statements {
+    for (i, s) in statements.into_iter().enumerate() {
         run(conn, &s.sql, s.params).await?;
-        changed.push(conn.changes().await);
+        let n = conn.changes().await;
+        if s.guard && n == 0 {
+            return Err(TxError::Guard(i));
+        }
+        changed.push(n);
     }
     Ok(changed)
 }
@@ -69,7 +73,7 @@ impl Sql for SpinSql {
         }))
     }
 
-    fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, StorageError>> {
+    fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, TxError>> {
         Box::pin(SendWrapper::new(async move {
             let conn = Connection::open_default().await.map_err(|e| storage("opening sqlite", e))?;
             run(&conn, "BEGIN IMMEDIATE", vec![]).await?;
@@ -126,11 +130,18 @@ async fn ensure_schema(state: &AppState) -> Result<(), StorageError> {
 #[http_service]
 async fn handle(req: Request) -> Result<Response, Infallible> {
     let staff_token = spin_sdk::variables::get("staff_token").await.ok().filter(|t| !t.is_empty());
+    let session_key = match spin_sdk::variables::get("session_key").await {
+        Ok(key) if key.len() >= 32 => key.into_bytes(),
+        _ => {
+            eprintln!("vitrina: the session_key variable must hold at least 32 characters");
+            return Ok(ApiError::Storage(StorageError("session_key is not configured".into())).into_response());
+        }
+    };
     let state = AppState {
         sql: Arc::new(SpinSql),
         kv: Arc::new(SpinKv),
         clock: Arc::new(SystemClock),
-        config: Arc::new(Config { staff_token, site_dir: Some(SITE_DIR.into()) }),
+        config: Arc::new(Config { staff_token, site_dir: Some(SITE_DIR.into()), session_key }),
     };
     if let Err(e) = ensure_schema(&state).await {
         return Ok(ApiError::Storage(e).into_response());

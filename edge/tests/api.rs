@@ -1,74 +1,12 @@
 //! API tests: the Router in-process on the native adapter with a temporary SQLite file.
 
+mod common;
+
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use chrono::{DateTime, TimeZone, Utc};
-use http_body_util::BodyExt;
+use axum::http::{header, Request, StatusCode};
+use common::{error_code, TestApp, TOKEN};
 use serde_json::{json, Value};
-use std::sync::Arc;
-use tower::ServiceExt;
-use vitrina_edge::native::SqliteStore;
-use vitrina_edge::ports::Clock;
-use vitrina_edge::{repo, router, AppState, Config};
-
-const TOKEN: &str = "test-staff-token";
-
-struct FixedClock(DateTime<Utc>);
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
-    }
-}
-
-struct TestApp {
-    _dir: tempfile::TempDir,
-    state: AppState,
-}
-
-impl TestApp {
-    async fn new() -> Self {
-        Self::with_site(None).await
-    }
-
-    async fn with_site(site: Option<std::path::PathBuf>) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = Arc::new(SqliteStore::open(&dir.path().join("test.db")).expect("open sqlite"));
-        // Wednesday 2026-11-25 12:00 Moscow time.
-        let clock = Arc::new(FixedClock(Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).single().expect("time")));
-        repo::migrate_and_seed(store.as_ref(), clock.now()).await.expect("migrate");
-        let config = Config { staff_token: Some(TOKEN.into()), site_dir: site };
-        TestApp { _dir: dir, state: AppState { sql: store.clone(), kv: store, clock, config: Arc::new(config) } }
-    }
-
-    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let response = router(self.state.clone()).oneshot(request).await.expect("infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
-        (status, headers, body)
-    }
-
-    async fn get(&self, uri: &str) -> (StatusCode, Value) {
-        let (status, _, body) = self.send(Request::get(uri).body(Body::empty()).expect("request")).await;
-        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
-    }
-
-    async fn put_stock(&self, store: &str, body: impl Into<Body>, token: Option<&str>) -> (StatusCode, Value) {
-        let mut req = Request::builder()
-            .method(Method::PUT)
-            .uri(format!("/api/stores/{store}/stock"))
-            .header(header::CONTENT_TYPE, "application/json");
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        let (status, _, body) = self.send(req.body(body.into()).expect("request")).await;
-        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
-    }
-}
-
-fn error_code(v: &Value) -> &str {
-    v["error"]["code"].as_str().unwrap_or("<no error code>")
-}
+use vitrina_edge::repo;
 
 fn store_row<'a>(a: &'a Value, id: &str) -> &'a Value {
     a["stores"].as_array().into_iter().flatten().find(|s| s["store_id"] == id).unwrap_or(&Value::Null)
@@ -299,6 +237,14 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/stores",
         "/api/stores/{store}/stock",
         "/api/availability/{sku}",
+        "/api/auth/register",
+        "/api/auth/login",
+        "/api/auth/logout",
+        "/api/me",
+        "/api/me/devices",
+        "/api/me/devices/{id}",
+        "/api/cart",
+        "/api/cart/items/{sku}",
     ];
     let mut sorted = paths.clone();
     sorted.sort();
@@ -306,7 +252,7 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
     want.sort();
     assert_eq!(sorted, want);
     for path in paths {
-        let concrete = path.replace("{sku}", "PHN-0001").replace("{store}", "msk-tverskaya");
+        let concrete = path.replace("{sku}", "PHN-0001").replace("{store}", "msk-tverskaya").replace("{id}", "0123");
         let method = doc["paths"][&path].as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_default();
         let request = Request::builder().method(method.to_uppercase().as_str()).uri(&concrete).body(Body::empty()).expect("request");
         let (status, _, _) = app.send(request).await;

@@ -134,3 +134,105 @@ pub struct StockUpdateResponse {
     pub store_id: StoreId,
     pub updated: u32,
 }
+
+/// Body of `POST /api/auth/register`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    pub email: String,
+    pub password: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Body of `POST /api/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// A signed-in shopper's profile (`GET /api/me`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: String,
+    pub email: String,
+    pub role: crate::account::Role,
+    pub name: String,
+    pub phone: String,
+    pub city: Option<City>,
+    pub preferred_store: Option<StoreId>,
+    /// `ru` or `en`.
+    pub language: String,
+}
+
+/// Body of `PUT /api/me`: the editable profile fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileUpdate {
+    pub name: String,
+    pub phone: String,
+    pub city: Option<City>,
+    pub preferred_store: Option<StoreId>,
+    pub language: String,
+}
+
+/// Answer of sign-in and registration: who is signed in and what the cart merge changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub profile: Profile,
+    pub cart_adjustments: Vec<crate::cart::Adjustment>,
+}
+
+/// A signed-in device of the account (`GET /api/me/devices`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    pub id: String,
+    pub channel: crate::account::Channel,
+    pub user_agent: String,
+    pub store_id: Option<StoreId>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    /// The device this request came from.
+    pub current: bool,
+}
+
+/// Body of `PUT /api/cart/items/{sku}`. The quantity is an integer so that negatives get a
+/// precise error rather than a type error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetQuantity {
+    pub qty: i64,
+}
+
+/// One priced line of a cart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartLineView {
+    pub sku: Sku,
+    pub name: String,
+    pub image: String,
+    pub unit_price: Money,
+    pub qty: u32,
+    pub line_total: Money,
+    /// Units the chain has, for the quantity control's maximum.
+    pub available: u32,
+}
+
+/// The cart (`GET /api/cart`), priced with the one price list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartView {
+    /// Increases with every change; also sent as the `ETag`.
+    pub version: i64,
+    pub lines: Vec<CartLineView>,
+    pub item_count: u32,
+    pub subtotal: Money,
+    /// Subtotal less offers (offers arrive in their own issue: for now equal to the subtotal).
+    pub total: Money,
+}
+
+/// The 409 answer to a cart write made against an old version: the error and the cart as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartConflict {
+    pub error: ErrorBody,
+    pub cart: CartView,
+}

@@ -17,10 +17,20 @@ pub enum DomainError {
     NegativeQuantity(i64, String),
     #[error("quantity {0} for {1} is above the maximum of {max}", max = crate::stock::MAX_ON_HAND)]
     QuantityTooLarge(i64, String),
+    #[error("quantity {0} for {1} is above the maximum of {max} per cart line", max = crate::cart::MAX_LINE_QTY)]
+    LineQuantityTooLarge(i64, String),
     #[error("SKU {0} appears more than once in one stock update")]
     DuplicateSku(String),
     #[error("a stock update needs between 1 and {max} lines, got {0}", max = crate::stock::MAX_LINES)]
     StockUpdateSize(usize),
+    #[error("{0:?} is not a valid e-mail address")]
+    InvalidEmail(String),
+    #[error("a name has at most {max} characters and no control characters", max = crate::account::MAX_NAME_CHARS)]
+    InvalidName,
+    #[error("a password needs {min} to {max} characters", min = crate::account::MIN_PASSWORD_CHARS, max = crate::account::MAX_PASSWORD_CHARS)]
+    PasswordPolicy,
+    #[error("a hand-off code is 6 letters and digits, as shown on the other screen")]
+    InvalidHandoffCode,
     #[error("page must be between 1 and {max}", max = crate::catalog::MAX_PAGE)]
     InvalidPage,
     #[error("search text is longer than {max} characters", max = crate::catalog::MAX_QUERY_CHARS)]
@@ -38,8 +48,13 @@ impl DomainError {
             DomainError::InvalidCoordinates => "invalid_coordinates",
             DomainError::NegativeQuantity(..) => "negative_quantity",
             DomainError::QuantityTooLarge(..) => "quantity_too_large",
+            DomainError::LineQuantityTooLarge(..) => "line_quantity_too_large",
             DomainError::DuplicateSku(_) => "duplicate_sku",
             DomainError::StockUpdateSize(_) => "stock_update_size",
+            DomainError::InvalidEmail(_) => "invalid_email",
+            DomainError::PasswordPolicy => "password_policy",
+            DomainError::InvalidName => "invalid_name",
+            DomainError::InvalidHandoffCode => "invalid_handoff_code",
             DomainError::InvalidPage => "invalid_page",
             DomainError::QueryTooLong => "query_too_long",
         }

@@ -3,15 +3,19 @@
 //! Nothing here performs I/O or depends on a web framework, an async runtime or a host SDK;
 //! `cargo tree -p vitrina-shared` must stay free of leptos, spin-sdk, axum, tokio and rusqlite.
 
+pub mod account;
 pub mod api;
 pub mod availability;
+pub mod cart;
 pub mod catalog;
 pub mod demo;
 pub mod error;
 pub mod geo;
+pub mod handoff;
 pub mod i18n;
 pub mod ids;
 pub mod money;
+pub mod pricing;
 pub mod stock;
 pub mod store;
 

@@ -1,0 +1,323 @@
+//! Accounts: registration, sign-in with the guest-cart merge, sign-out, profile and devices.
+//!
+//! Passwords are hashed with Argon2id (RFC 9106), m = 19 MiB, t = 2, p = 1 (OWASP's minimum
+//! recommendation), in PHC string format with a 16-byte random salt.
+
+use crate::carts;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+use crate::ports::{Sql, Statement, StorageError, TxError, Value};
+use crate::session::{persist_statement, random_hex, user_agent_summary, RotateTo, Session, IDLE_SECONDS};
+use crate::AppState;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use vitrina_shared::account::{check_password_policy, parse_name, Email, Role};
+use vitrina_shared::api::{Device, LoginRequest, Profile, ProfileUpdate, RegisterRequest, SignedIn};
+use vitrina_shared::cart::Adjustment;
+use vitrina_shared::store::City;
+use vitrina_shared::StoreId;
+
+/// Sign-in attempts allowed per account and per client address in one window.
+pub const LOGIN_ATTEMPTS_PER_ACCOUNT: i64 = 5;
+pub const LOGIN_ATTEMPTS_PER_CLIENT: i64 = 20;
+pub const LOGIN_WINDOW_SECONDS: i64 = 15 * 60;
+
+fn argon2() -> Argon2<'static> {
+    // The parameters are constants inside the library's accepted ranges.
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+pub fn hash_password(password: &str) -> Result<String, StorageError> {
+    let mut salt = [0_u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| StorageError(format!("no randomness: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| StorageError(format!("salt: {e}")))?;
+    argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| StorageError(format!("hashing: {e}")))
+}
+
+fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Counts one attempt under `key`; refuses with 429 once `limit` attempts fall in the window.
+/// One conditional upsert, so concurrent attempts cannot slip past the limit.
+pub async fn rate_limit(sql: &dyn Sql, key: &str, limit: i64, window: i64, now: i64) -> Result<(), ApiError> {
+    let rows = sql
+        .query(
+            "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
+             ON CONFLICT (key) DO UPDATE SET
+                 count = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE count + 1 END,
+                 window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END
+             RETURNING count, window_start",
+            vec![key.into(), now.into(), window.into()],
+        )
+        .await?;
+    let row = rows.first().ok_or_else(|| StorageError("rate limit upsert returned nothing".into()))?;
+    if row.int(0)? > limit {
+        return Err(ApiError::TooManyRequests { retry_after: (row.int(1)? + window - now).max(1) });
+    }
+    Ok(())
+}
+
+/// The client's address as the host saw it (`X-Vitrina-Client` is set by the host adapters).
+pub fn client_address(headers: &HeaderMap) -> String {
+    headers.get(crate::CLIENT_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("unknown").to_owned()
+}
+
+const PROFILE_COLUMNS: &str = "id, email, role, name, phone, city, preferred_store, language";
+
+fn profile_from_row(row: &crate::ports::Row) -> Result<Profile, StorageError> {
+    let opt_text = |i: usize| match row.0.get(i) {
+        Some(Value::Text(s)) => Some(s.clone()),
+        _ => None,
+    };
+    Ok(Profile {
+        id: row.text(0)?.to_owned(),
+        email: row.text(1)?.to_owned(),
+        role: Role::parse(row.text(2)?).ok_or_else(|| StorageError("unknown role".into()))?,
+        name: row.text(3)?.to_owned(),
+        phone: row.text(4)?.to_owned(),
+        city: opt_text(5).and_then(|c| City::from_slug(&c)),
+        preferred_store: opt_text(6).and_then(|s| StoreId::parse(&s).ok()),
+        language: row.text(7)?.to_owned(),
+    })
+}
+
+async fn profile(sql: &dyn Sql, customer_id: &str) -> Result<Profile, ApiError> {
+    let q = format!("SELECT {PROFILE_COLUMNS} FROM customers WHERE id = ?");
+    let rows = sql.query(&q, vec![customer_id.into()]).await?;
+    rows.first().map(profile_from_row).transpose()?.ok_or(ApiError::SignInRequired)
+}
+
+fn user_agent(headers: &HeaderMap) -> &str {
+    headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+/// Signs `session` in as `customer_id`: merges the guest cart into the account cart, revokes the
+/// old session id and issues a new one. Retries if the account cart changes meanwhile.
+async fn sign_in(app: &AppState, session: &Session, customer_id: &str, headers: &HeaderMap) -> Result<(String, Vec<Adjustment>), ApiError> {
+    let now = app.clock.now().timestamp();
+    let new_id = random_hex(16)?;
+    for _ in 0..3 {
+        let account_owner = format!("c:{customer_id}");
+        let guest_owner = format!("s:{}", session.id);
+        let plan = carts::plan_merge(app.sql.as_ref(), &account_owner, &guest_owner, now).await?;
+        let mut statements = vec![
+            persist_statement(session, user_agent(headers), now),
+            Statement::new("UPDATE sessions SET revoked_at = ? WHERE id = ?", vec![now.into(), session.id.clone().into()]),
+            Statement::new(
+                "INSERT INTO sessions (id, customer_id, channel, store_id, user_agent, created_at, last_seen_at, expires_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                vec![
+                    new_id.clone().into(),
+                    customer_id.into(),
+                    session.channel.as_str().into(),
+                    session.store_id.as_ref().map(|s| s.as_str().to_owned()).into(),
+                    user_agent_summary(user_agent(headers)).into(),
+                    now.into(),
+                    now.into(),
+                    (now + IDLE_SECONDS).into(),
+                ],
+            ),
+        ];
+        statements.extend(plan.statements);
+        match app.sql.batch(statements).await {
+            Ok(_) => return Ok((new_id, plan.adjustments)),
+            Err(TxError::Guard(_)) => continue,
+            Err(TxError::Storage(e)) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Conflict { code: "cart_busy", message: "the cart kept changing during sign-in; please try again".into() })
+}
+
+fn signed_in_response(status: StatusCode, profile: Profile, adjustments: Vec<Adjustment>, new_session: String) -> Response {
+    let mut response = (status, Json(SignedIn { profile, cart_adjustments: adjustments })).into_response();
+    response.extensions_mut().insert(RotateTo(new_session));
+    response
+}
+
+pub async fn register(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<RegisterRequest>,
+) -> Result<Response, ApiError> {
+    let email = Email::parse(&body.email)?;
+    check_password_policy(&body.password)?;
+    let name = parse_name(&body.name)?;
+    let now = app.clock.now().timestamp();
+    rate_limit(app.sql.as_ref(), &format!("register:{}", client_address(&headers)), 20, 3600, now).await?;
+    let id = random_hex(16)?;
+    let hash = hash_password(&body.password)?;
+    let insert = Statement::new(
+        "INSERT INTO customers (id, email, password_hash, role, name, created_at) VALUES (?, ?, ?, 'customer', ?, ?)
+         ON CONFLICT (email) DO NOTHING",
+        vec![id.clone().into(), email.as_str().into(), hash.into(), name.into(), now.into()],
+    )
+    .guarded();
+    match app.sql.batch(vec![insert]).await {
+        Ok(_) => {}
+        Err(TxError::Guard(_)) => {
+            return Err(ApiError::Conflict { code: "email_taken", message: "an account with this e-mail exists; sign in instead".into() })
+        }
+        Err(TxError::Storage(e)) => return Err(e.into()),
+    }
+    let (new_session, adjustments) = sign_in(&app, &session, &id, &headers).await?;
+    let profile = profile(app.sql.as_ref(), &id).await?;
+    Ok(signed_in_response(StatusCode::CREATED, profile, adjustments, new_session))
+}
+
+/// A hash of a random password, verified against when the e-mail is unknown so that a wrong
+/// e-mail takes as long as a wrong password.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Y4r6Dg0PvGTvkVmkzI9CHRVDzKbOzN4Ks6PxnwGUQ2M";
+
+pub async fn login(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let now = app.clock.now().timestamp();
+    let email = Email::parse(&body.email).map_err(|_| ApiError::BadCredentials)?;
+    rate_limit(
+        app.sql.as_ref(),
+        &format!("login-client:{}", client_address(&headers)),
+        LOGIN_ATTEMPTS_PER_CLIENT,
+        LOGIN_WINDOW_SECONDS,
+        now,
+    )
+    .await?;
+    rate_limit(app.sql.as_ref(), &format!("login-account:{}", email.as_str()), LOGIN_ATTEMPTS_PER_ACCOUNT, LOGIN_WINDOW_SECONDS, now)
+        .await?;
+    let rows = app.sql.query("SELECT id, password_hash FROM customers WHERE email = ?", vec![email.as_str().into()]).await?;
+    let found = rows.first().map(|r| Ok::<_, StorageError>((r.text(0)?.to_owned(), r.text(1)?.to_owned()))).transpose()?;
+    let customer_id = match found {
+        Some((id, hash)) if verify_password(&hash, &body.password) => id,
+        Some(_) => return Err(ApiError::BadCredentials),
+        None => {
+            verify_password(DUMMY_HASH, &body.password);
+            return Err(ApiError::BadCredentials);
+        }
+    };
+    let (new_session, adjustments) = sign_in(&app, &session, &customer_id, &headers).await?;
+    let profile = profile(app.sql.as_ref(), &customer_id).await?;
+    Ok(signed_in_response(StatusCode::OK, profile, adjustments, new_session))
+}
+
+/// Ends the session (its cart goes with it for guests) and starts a new anonymous one.
+pub async fn logout(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Response, ApiError> {
+    let now = app.clock.now().timestamp();
+    app.sql
+        .batch(vec![
+            Statement::new(
+                "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                vec![now.into(), session.id.clone().into()],
+            ),
+            Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![format!("s:{}", session.id).into()]),
+            Statement::new("DELETE FROM carts WHERE owner = ?", vec![format!("s:{}", session.id).into()]),
+        ])
+        .await
+        .map_err(StorageError::from)?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.extensions_mut().insert(RotateTo(random_hex(16)?));
+    Ok(response)
+}
+
+pub async fn me(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<Profile>, ApiError> {
+    let account = session.require_account()?;
+    Ok(Json(profile(app.sql.as_ref(), &account.id).await?))
+}
+
+pub async fn update_me(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiJson(body): ApiJson<ProfileUpdate>,
+) -> Result<Json<Profile>, ApiError> {
+    let account = session.require_account()?;
+    let invalid = |message: &str| ApiError::Unprocessable { code: "invalid_profile", message: message.to_owned() };
+    let name = parse_name(&body.name)?;
+    let phone_ok = body.phone.is_empty()
+        || (body.phone.len() <= 20
+            && body.phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+            && body.phone.chars().filter(char::is_ascii_digit).count() >= 10);
+    if !phone_ok {
+        return Err(invalid("a phone number has 10 to 15 digits, e.g. +7 912 345-67-89"));
+    }
+    if !["ru", "en"].contains(&body.language.as_str()) {
+        return Err(invalid("language is \"ru\" or \"en\""));
+    }
+    if let Some(store) = &body.preferred_store {
+        if !crate::repo::stores(app.sql.as_ref()).await?.iter().any(|s| &s.id == store) {
+            return Err(ApiError::Unprocessable { code: "unknown_store", message: format!("there is no store {store}") });
+        }
+    }
+    app.sql
+        .batch(vec![Statement::new(
+            "UPDATE customers SET name = ?, phone = ?, city = ?, preferred_store = ?, language = ? WHERE id = ?",
+            vec![
+                name.into(),
+                body.phone.trim().to_owned().into(),
+                body.city.map(|c| c.slug().to_owned()).into(),
+                body.preferred_store.map(|s| s.as_str().to_owned()).into(),
+                body.language.into(),
+                account.id.clone().into(),
+            ],
+        )])
+        .await
+        .map_err(StorageError::from)?;
+    Ok(Json(profile(app.sql.as_ref(), &account.id).await?))
+}
+
+pub async fn devices(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<Vec<Device>>, ApiError> {
+    let account = session.require_account()?;
+    let now = app.clock.now().timestamp();
+    let rows = app
+        .sql
+        .query(
+            "SELECT id, channel, user_agent, store_id, last_seen_at FROM sessions
+             WHERE customer_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY last_seen_at DESC",
+            vec![account.id.clone().into(), now.into()],
+        )
+        .await?;
+    let devices = rows
+        .iter()
+        .map(|r| {
+            let id = r.text(0)?.to_owned();
+            Ok(Device {
+                current: id == session.id,
+                id,
+                channel: vitrina_shared::account::Channel::parse(r.text(1)?).unwrap_or(vitrina_shared::account::Channel::Web),
+                user_agent: r.text(2)?.to_owned(),
+                store_id: match r.0.get(3) {
+                    Some(Value::Text(s)) => StoreId::parse(s).ok(),
+                    _ => None,
+                },
+                last_seen_at: chrono::DateTime::from_timestamp(r.int(4)?, 0).unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>, StorageError>>()?;
+    Ok(Json(devices))
+}
+
+pub async fn sign_out_device(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(device): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    let account = session.require_account()?;
+    let now = app.clock.now().timestamp();
+    let revoke = Statement::new(
+        "UPDATE sessions SET revoked_at = ? WHERE id = ? AND customer_id = ? AND revoked_at IS NULL",
+        vec![now.into(), device.into(), account.id.clone().into()],
+    )
+    .guarded();
+    match app.sql.batch(vec![revoke]).await {
+        Ok(_) => Ok(StatusCode::NO_CONTENT),
+        Err(TxError::Guard(_)) => Err(ApiError::not_found("unknown_device", "this account has no such signed-in device")),
+        Err(TxError::Storage(e)) => Err(e.into()),
+    }
+}

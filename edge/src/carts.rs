@@ -1,0 +1,252 @@
+//! The server-side cart: one per owner (the account when signed in, else the session), versioned
+//! so that two devices writing at once cannot overwrite each other silently.
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+use crate::ports::{Sql, Statement, StorageError, TxError};
+use crate::session::{persist_statement, Session};
+use crate::{repo, AppState};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use std::collections::HashMap;
+use vitrina_shared::api::{CartConflict, CartLineView, CartView, ErrorBody, SetQuantity};
+use vitrina_shared::cart::{merge_carts, parse_line_qty, Adjustment, CartLine, MAX_LINES};
+use vitrina_shared::pricing::cart_totals;
+use vitrina_shared::{Currency, Money, Sku};
+
+async fn version(sql: &dyn Sql, owner: &str) -> Result<i64, StorageError> {
+    Ok(sql
+        .query("SELECT version FROM carts WHERE owner = ?", vec![owner.into()])
+        .await?
+        .first()
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+async fn lines(sql: &dyn Sql, owner: &str) -> Result<Vec<CartLine>, StorageError> {
+    sql.query("SELECT sku, qty FROM cart_lines WHERE owner = ? ORDER BY position", vec![owner.into()])
+        .await?
+        .iter()
+        .map(|r| {
+            let sku = Sku::parse(r.text(0)?).map_err(|e| StorageError(format!("stored sku: {e}")))?;
+            Ok(CartLine { sku, qty: u32::try_from(r.int(1)?).unwrap_or(0) })
+        })
+        .collect()
+}
+
+/// Units on hand across the chain for each SKU (missing = not in the catalog).
+async fn chain_stock(sql: &dyn Sql, skus: &[&Sku]) -> Result<HashMap<Sku, u32>, StorageError> {
+    let mut out = HashMap::new();
+    for sku in skus {
+        if let Some((_, total)) = repo::product(sql, sku).await? {
+            out.insert((*sku).clone(), total);
+        }
+    }
+    Ok(out)
+}
+
+/// The cart of `owner`, priced.
+pub async fn view(sql: &dyn Sql, owner: &str) -> Result<CartView, StorageError> {
+    let version = version(sql, owner).await?;
+    let mut views = Vec::new();
+    for line in lines(sql, owner).await? {
+        if let Some((product, available)) = repo::product(sql, &line.sku).await? {
+            views.push(CartLineView {
+                sku: product.sku,
+                name: product.name,
+                image: product.image,
+                unit_price: product.price,
+                qty: line.qty,
+                line_total: product.price.times(line.qty),
+                available,
+            });
+        }
+    }
+    let priced: Vec<(Money, u32)> = views.iter().map(|l| (l.unit_price, l.qty)).collect();
+    let (subtotal, total) = cart_totals(&priced);
+    let subtotal = if views.is_empty() { Money::new(subtotal.amount, Currency::Rub) } else { subtotal };
+    Ok(CartView { version, item_count: views.iter().map(|l| l.qty).sum(), lines: views, subtotal, total })
+}
+
+/// Statements that replace `owner`'s lines with `lines` if its version is still `expected`.
+fn replace_lines(owner: &str, expected: i64, lines: &[CartLine], now: i64) -> Vec<Statement> {
+    let mut out = vec![
+        Statement::new(
+            "INSERT INTO carts (owner, version, updated_at) VALUES (?, 0, ?) ON CONFLICT (owner) DO NOTHING",
+            vec![owner.into(), now.into()],
+        ),
+        Statement::new(
+            "UPDATE carts SET version = version + 1, updated_at = ? WHERE owner = ? AND version = ?",
+            vec![now.into(), owner.into(), expected.into()],
+        )
+        .guarded(),
+        Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![owner.into()]),
+    ];
+    out.extend(lines.iter().enumerate().map(|(i, l)| {
+        Statement::new(
+            "INSERT INTO cart_lines (owner, sku, qty, position) VALUES (?, ?, ?, ?)",
+            vec![owner.into(), l.sku.as_str().into(), l.qty.into(), (i as i64).into()],
+        )
+    }));
+    out
+}
+
+/// A merge of `from`'s cart into `into`'s, ready to commit: the merged lines replace `into`'s
+/// (guarded by its version) and `from`'s cart is emptied.
+pub struct MergePlan {
+    pub statements: Vec<Statement>,
+    pub adjustments: Vec<Adjustment>,
+}
+
+pub async fn plan_merge(sql: &dyn Sql, into: &str, from: &str, now: i64) -> Result<MergePlan, StorageError> {
+    let from_lines = lines(sql, from).await?;
+    if from_lines.is_empty() {
+        return Ok(MergePlan { statements: vec![], adjustments: vec![] });
+    }
+    let into_version = version(sql, into).await?;
+    let into_lines = lines(sql, into).await?;
+    let skus: Vec<&Sku> = into_lines.iter().chain(&from_lines).map(|l| &l.sku).collect();
+    let stock = chain_stock(sql, &skus).await?;
+    let merge = merge_carts(&into_lines, &from_lines, &stock);
+    let mut statements = replace_lines(into, into_version, &merge.lines, now);
+    statements.push(Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![from.into()]));
+    statements
+        .push(Statement::new("UPDATE carts SET version = version + 1, updated_at = ? WHERE owner = ?", vec![now.into(), from.into()]));
+    Ok(MergePlan { statements, adjustments: merge.adjustments })
+}
+
+fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+fn with_etag(view: CartView, status: StatusCode) -> Response {
+    let tag = etag(view.version);
+    let mut response = (status, Json(view)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The version named by `If-Match`, if any. `*` or a malformed value is a 400.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(raw) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    raw.to_str().ok().map(|v| v.trim().trim_start_matches("W/").trim_matches('"')).and_then(|v| v.parse::<i64>().ok()).map(Some).ok_or(
+        ApiError::BadRequest {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_if_match",
+            message: "If-Match must be the cart's ETag, e.g. \"3\"".into(),
+        },
+    )
+}
+
+/// `GET /api/cart`: the cart with its version as `ETag`; `304` when `If-None-Match` still matches
+/// (what the other devices poll with).
+pub async fn get(State(app): State<AppState>, Extension(session): Extension<Session>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let owner = session.cart_owner();
+    let current = version(app.sql.as_ref(), &owner).await?;
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim() == etag(current)) {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        if let Ok(v) = HeaderValue::from_str(&etag(current)) {
+            response.headers_mut().insert(header::ETAG, v);
+        }
+        return Ok(response);
+    }
+    Ok(with_etag(view(app.sql.as_ref(), &owner).await?, StatusCode::OK))
+}
+
+async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku, qty: u32) -> Result<Response, ApiError> {
+    let owner = session.cart_owner();
+    let now = app.clock.now().timestamp();
+    let expected = if_match(headers)?;
+    let current = version(app.sql.as_ref(), &owner).await?;
+    let conflict = |cart: CartView| {
+        let tag = etag(cart.version);
+        let body = CartConflict {
+            error: ErrorBody {
+                code: "cart_conflict".into(),
+                message: "the cart changed on another device; here it is as it stands now".into(),
+            },
+            cart,
+        };
+        let mut response = (StatusCode::CONFLICT, Json(body)).into_response();
+        if let Ok(v) = HeaderValue::from_str(&tag) {
+            response.headers_mut().insert(header::ETAG, v);
+        }
+        response
+    };
+    if expected.is_some_and(|v| v != current) {
+        return Ok(conflict(view(app.sql.as_ref(), &owner).await?));
+    }
+    let mut new_lines = lines(app.sql.as_ref(), &owner).await?;
+    match new_lines.iter_mut().find(|l| l.sku == sku) {
+        Some(line) if qty == 0 => {
+            let sku = line.sku.clone();
+            new_lines.retain(|l| l.sku != sku);
+        }
+        Some(line) => line.qty = qty,
+        None if qty == 0 => {}
+        None => {
+            if new_lines.len() >= MAX_LINES {
+                return Err(ApiError::Unprocessable {
+                    code: "cart_full",
+                    message: format!("a cart holds at most {MAX_LINES} different products"),
+                });
+            }
+            new_lines.push(CartLine { sku, qty });
+        }
+    }
+    let mut statements = Vec::new();
+    if session.account.is_none() && !session.persisted {
+        statements.push(persist_statement(session, headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""), now));
+    }
+    statements.extend(replace_lines(&owner, current, &new_lines, now));
+    match app.sql.batch(statements).await {
+        Ok(_) => Ok(with_etag(view(app.sql.as_ref(), &owner).await?, StatusCode::OK)),
+        // Another device wrote between our read and our write.
+        Err(TxError::Guard(_)) => Ok(conflict(view(app.sql.as_ref(), &owner).await?)),
+        Err(TxError::Storage(e)) => Err(e.into()),
+    }
+}
+
+async fn known_sku(app: &AppState, raw: &str) -> Result<(Sku, u32), ApiError> {
+    let sku = Sku::parse(raw).map_err(|e| ApiError::not_found("unknown_sku", e.to_string()))?;
+    let (_, available) = repo::product(app.sql.as_ref(), &sku)
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")))?;
+    Ok((sku, available))
+}
+
+/// `PUT /api/cart/items/{sku}` `{qty}`: sets the quantity (0 removes the line).
+pub async fn put_item(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<SetQuantity>,
+) -> Result<Response, ApiError> {
+    let (sku, available) = known_sku(&app, &raw).await?;
+    let qty = parse_line_qty(body.qty, &sku)?;
+    if qty > available {
+        return Err(ApiError::Conflict {
+            code: "insufficient_stock",
+            message: format!("only {available} of {sku} are in stock across our stores"),
+        });
+    }
+    write(&app, &session, &headers, sku, qty).await
+}
+
+/// `DELETE /api/cart/items/{sku}`.
+pub async fn delete_item(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (sku, _) = known_sku(&app, &raw).await?;
+    write(&app, &session, &headers, sku, 0).await
+}

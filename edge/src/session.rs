@@ -1,0 +1,303 @@
+//! Sessions: a signed, HttpOnly cookie naming a session id; CSRF protection by `Origin`.
+//!
+//! The cookie is `<id>.<HMAC-SHA256(key, id), base64url>`. A validly signed id with no row in
+//! `sessions` is a fresh anonymous session (so browsing writes nothing); the row appears when the
+//! session does something worth remembering. A tampered, expired or revoked cookie silently
+//! becomes a new anonymous session, never someone else's.
+
+use crate::error::ApiError;
+use crate::ports::{Sql, Statement, StorageError, Value};
+use crate::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use vitrina_shared::account::{Channel, Role};
+use vitrina_shared::StoreId;
+
+pub const COOKIE: &str = "vitrina_session";
+/// Sessions end this long after they were last used.
+pub const IDLE_SECONDS: i64 = 30 * 24 * 3600;
+/// `last_seen_at` is refreshed at most this often, so reads stay reads.
+const TOUCH_SECONDS: i64 = 300;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Random hex of `bytes` bytes from the host's CSPRNG.
+pub fn random_hex(bytes: usize) -> Result<String, StorageError> {
+    let mut buf = vec![0_u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| StorageError(format!("no randomness: {e}")))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn mac(key: &[u8], id: &str) -> HmacSha256 {
+    // HMAC accepts keys of any length.
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(id.as_bytes());
+    mac
+}
+
+/// The cookie value for session `id`.
+pub fn sign(key: &[u8], id: &str) -> String {
+    format!("{id}.{}", URL_SAFE_NO_PAD.encode(mac(key, id).finalize().into_bytes()))
+}
+
+/// The session id in a cookie value, if its signature is valid (checked in constant time).
+pub fn verify(key: &[u8], value: &str) -> Option<String> {
+    let (id, sig) = value.rsplit_once('.')?;
+    let ok_id = id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
+    (ok_id && mac(key, id).verify_slice(&sig).is_ok()).then(|| id.to_owned())
+}
+
+fn cookie_value(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(COOKIE).and_then(|rest| rest.strip_prefix('=')))
+}
+
+/// The signed-in account of a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub role: Role,
+}
+
+/// The session a request belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: String,
+    pub account: Option<Account>,
+    pub channel: Channel,
+    pub store_id: Option<StoreId>,
+    /// Whether the `sessions` row exists yet.
+    pub persisted: bool,
+}
+
+impl Session {
+    fn fresh(id: String, channel: Channel) -> Self {
+        Session { id, account: None, channel, store_id: None, persisted: false }
+    }
+
+    /// The cart owner key: the account's cart when signed in, else this session's.
+    pub fn cart_owner(&self) -> String {
+        match &self.account {
+            Some(a) => format!("c:{}", a.id),
+            None => format!("s:{}", self.id),
+        }
+    }
+
+    pub fn require_account(&self) -> Result<&Account, ApiError> {
+        self.account.as_ref().ok_or(ApiError::SignInRequired)
+    }
+
+    pub fn require_role(&self, role: Role) -> Result<&Account, ApiError> {
+        let account = self.require_account()?;
+        if account.role == role {
+            Ok(account)
+        } else {
+            Err(ApiError::Forbidden(format!("this action needs the {} role", role.as_str())))
+        }
+    }
+}
+
+/// Set on a response to make the middleware send a cookie for another session id
+/// (sign-in rotates the id; sign-out starts a new anonymous session).
+#[derive(Debug, Clone)]
+pub struct RotateTo(pub String);
+
+/// The statement that creates the session's row if missing (idempotent).
+pub fn persist_statement(session: &Session, user_agent: &str, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO sessions (id, customer_id, channel, store_id, user_agent, created_at, last_seen_at, expires_at)
+         VALUES (?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        vec![
+            session.id.clone().into(),
+            session.channel.as_str().into(),
+            session.store_id.as_ref().map(|s| s.as_str().to_owned()).into(),
+            user_agent_summary(user_agent).into(),
+            now.into(),
+            now.into(),
+            (now + IDLE_SECONDS).into(),
+        ],
+    )
+}
+
+/// A short, readable description of a User-Agent: "Chrome on Android", "Safari on iPhone".
+pub fn user_agent_summary(ua: &str) -> String {
+    let browser =
+        [("Edg/", "Edge"), ("YaBrowser", "Yandex Browser"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+            .iter()
+            .find(|(needle, _)| ua.contains(needle))
+            .map_or("Browser", |(_, name)| name);
+    let os =
+        [("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux")]
+            .iter()
+            .find(|(needle, _)| ua.contains(needle))
+            .map_or("an unknown system", |(_, name)| name);
+    if ua.trim().is_empty() {
+        "Unknown device".to_owned()
+    } else {
+        format!("{browser} on {os}")
+    }
+}
+
+async fn load(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<Session>, StorageError> {
+    let rows = sql
+        .query(
+            "SELECT s.channel, s.store_id, s.customer_id, c.role, s.expires_at, s.revoked_at, s.last_seen_at
+             FROM sessions s LEFT JOIN customers c ON c.id = s.customer_id WHERE s.id = ?",
+            vec![id.into()],
+        )
+        .await?;
+    let Some(row) = rows.first() else {
+        return Ok(Some(Session::fresh(id.to_owned(), Channel::Web)));
+    };
+    let revoked = !matches!(row.0.get(5), Some(Value::Null) | None);
+    if revoked || row.int(4)? <= now {
+        return Ok(None);
+    }
+    let account = match (row.0.get(2), row.0.get(3)) {
+        (Some(Value::Text(cid)), Some(Value::Text(role))) => {
+            Some(Account { id: cid.clone(), role: Role::parse(role).ok_or_else(|| StorageError(format!("unknown role {role}")))? })
+        }
+        _ => None,
+    };
+    if row.int(6)? + TOUCH_SECONDS <= now {
+        sql.batch(vec![Statement::new(
+            "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
+            vec![now.into(), (now + IDLE_SECONDS).into(), id.into()],
+        )])
+        .await?;
+    }
+    Ok(Some(Session {
+        id: id.to_owned(),
+        account,
+        channel: Channel::parse(row.text(0)?).unwrap_or(Channel::Web),
+        store_id: match row.0.get(1) {
+            Some(Value::Text(s)) => StoreId::parse(s).ok(),
+            _ => None,
+        },
+        persisted: true,
+    }))
+}
+
+/// Whether a state-changing request comes from another site: its `Origin` (or, failing that,
+/// `Referer`) names a different host than the one it was sent to.
+fn cross_site(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
+    match source {
+        None => false, // Not a browser form or fetch: CSRF needs a browser.
+        Some(origin) => {
+            let authority = origin.split("://").nth(1).map(|rest| rest.split('/').next().unwrap_or(""));
+            authority != Some(host) || host.is_empty()
+        }
+    }
+}
+
+fn secure(req: &Request) -> bool {
+    req.uri().scheme_str() == Some("https") || req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+}
+
+fn set_cookie(response: &mut Response, key: &[u8], id: &str, secure: bool) {
+    let value = format!(
+        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={IDLE_SECONDS}{}",
+        sign(key, id),
+        if secure { "; Secure" } else { "" }
+    );
+    match HeaderValue::from_str(&value) {
+        Ok(v) => {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+        Err(e) => eprintln!("vitrina: cannot build the session cookie: {e}"),
+    }
+}
+
+/// Resolves the session of every API request, refuses cross-site writes, and sends the cookie
+/// when the session is new or was rotated.
+pub async fn middleware(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && cross_site(req.headers()) {
+        return ApiError::Forbidden("cross-site requests may not change anything here".into()).into_response();
+    }
+    let key = app.config.session_key.clone();
+    let now = app.clock.now().timestamp();
+    let presented = cookie_value(req.headers()).and_then(|v| verify(&key, v));
+    let resolved = match &presented {
+        Some(id) => match load(app.sql.as_ref(), id, now).await {
+            Ok(found) => found,
+            Err(e) => return ApiError::Storage(e).into_response(),
+        },
+        None => None,
+    };
+    let (session, issue_cookie) = match resolved {
+        Some(s) => (s, false),
+        None => match random_hex(16) {
+            Ok(id) => (Session::fresh(id, Channel::Web), true),
+            Err(e) => return ApiError::Storage(e).into_response(),
+        },
+    };
+    let secure = secure(&req);
+    let id = session.id.clone();
+    req.extensions_mut().insert(session);
+    let mut response = next.run(req).await;
+    if let Some(RotateTo(new_id)) = response.extensions_mut().remove::<RotateTo>() {
+        set_cookie(&mut response, &key, &new_id, secure);
+    } else if issue_cookie {
+        set_cookie(&mut response, &key, &id, secure);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_signed_id_verifies_and_a_tampered_one_does_not() {
+        let id = "0123456789abcdef0123456789abcdef";
+        let cookie = sign(KEY, id);
+        assert_eq!(verify(KEY, &cookie).as_deref(), Some(id));
+        let other = "1123456789abcdef0123456789abcdef";
+        let forged = format!("{other}.{}", cookie.rsplit_once('.').map(|(_, s)| s).unwrap_or(""));
+        assert_eq!(verify(KEY, &forged), None, "a signature does not transfer to another id");
+        assert_eq!(verify(b"another key, also 32 bytes long!", &cookie), None);
+        assert_eq!(verify(KEY, "garbage"), None);
+        assert_eq!(verify(KEY, &format!("{id}.")), None);
+    }
+
+    #[test]
+    fn cross_site_writes_are_recognised_by_origin_or_referer() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, HeaderValue::from_static(v));
+            }
+            h
+        };
+        assert!(!cross_site(&headers(&[("host", "shop.example"), ("origin", "https://shop.example")])));
+        assert!(cross_site(&headers(&[("host", "shop.example"), ("origin", "https://evil.example")])));
+        assert!(cross_site(&headers(&[("host", "shop.example"), ("origin", "null")])));
+        assert!(cross_site(&headers(&[("host", "shop.example"), ("referer", "https://evil.example/page")])));
+        assert!(!cross_site(&headers(&[("host", "shop.example")])), "no browser, no CSRF");
+    }
+
+    #[test]
+    fn user_agents_are_summarised() {
+        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
+        assert_eq!(user_agent_summary(android), "Chrome on Android");
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+        assert_eq!(user_agent_summary(iphone), "Safari on iPhone");
+        assert_eq!(user_agent_summary(""), "Unknown device");
+    }
+}

@@ -1,0 +1,323 @@
+//! Sessions, accounts and the server-side cart through the HTTP API.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{error_code, TestApp};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn lines(cart: &Value) -> Vec<(String, u64)> {
+    cart["lines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| (l["sku"].as_str().unwrap_or("").to_owned(), l["qty"].as_u64().unwrap_or(0)))
+        .collect()
+}
+
+async fn register(device: &common::Device<'_>, email: &str) -> Value {
+    let (status, body) = device.post("/api/auth/register", json!({"email": email, "password": PASSWORD, "name": "Анна"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn the_first_api_call_gets_a_signed_http_only_session_cookie() {
+    let app = TestApp::new().await;
+    let phone = app.device();
+    let (status, headers, _) = phone.call(Method::GET, "/api/cart", None, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let cookie = headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(cookie.starts_with("vitrina_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http on localhost");
+    let (_, headers, _) = phone.call(Method::GET, "/api/cart", None, &[]).await;
+    assert!(headers.get("set-cookie").is_none(), "an existing session keeps its cookie");
+}
+
+#[tokio::test]
+async fn a_tampered_cookie_gets_a_fresh_anonymous_session_never_someone_elses() {
+    let app = TestApp::new().await;
+    let anna = app.device();
+    anna.set_qty("PHN-0001", json!(2), None).await;
+    let stolen = anna.cookie.lock().expect("cookie").clone().unwrap_or_default();
+    let mallory = app.device();
+    // Flip one character of the signature.
+    let mut forged = stolen.clone();
+    let last = forged.pop().map_or('A', |c| if c == 'A' { 'B' } else { 'A' });
+    forged.push(last);
+    *mallory.cookie.lock().expect("cookie") = Some(forged);
+    let (status, cart) = mallory.get("/api/cart").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(lines(&cart).is_empty(), "the forged cookie does not reach Anna's cart");
+    assert_ne!(mallory.cookie.lock().expect("cookie").clone(), Some(stolen), "a new session cookie was issued");
+}
+
+#[tokio::test]
+async fn a_guest_cart_is_kept_on_the_server_with_a_version_and_etag() {
+    let app = TestApp::new().await;
+    let phone = app.device();
+    let (status, cart) = phone.set_qty("PHN-0001", json!(2), None).await;
+    assert_eq!(status, StatusCode::OK, "{cart}");
+    assert_eq!(lines(&cart), vec![("PHN-0001".into(), 2)]);
+    assert_eq!(cart["item_count"], 2);
+    let price: f64 = cart["lines"][0]["unit_price"]["amount"].as_str().and_then(|a| a.parse().ok()).unwrap_or(0.0);
+    let total: f64 = cart["total"]["amount"].as_str().and_then(|a| a.parse().ok()).unwrap_or(0.0);
+    assert!((total - 2.0 * price).abs() < 0.005, "total = 2 × price");
+    let (status, headers, again) = phone.call(Method::GET, "/api/cart", None, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("etag").and_then(|v| v.to_str().ok()), Some(format!("\"{}\"", again["version"]).as_str()));
+    let etag = headers.get("etag").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let (status, _, _) = phone.call(Method::GET, "/api/cart", None, &[("if-none-match", &etag)]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED, "pollers get 304 while nothing changed");
+    let (status, cart) = phone.set_qty("PHN-0001", json!(0), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(lines(&cart).is_empty(), "quantity 0 removes the line");
+}
+
+#[tokio::test]
+async fn bad_quantities_and_unknown_skus_are_rejected_and_change_nothing() {
+    let app = TestApp::new().await;
+    let phone = app.device();
+    phone.set_qty("PHN-0001", json!(1), None).await;
+    let cases = [
+        ("PHN-0001", json!(-1), StatusCode::UNPROCESSABLE_ENTITY, "negative_quantity"),
+        ("PHN-0001", json!(11), StatusCode::UNPROCESSABLE_ENTITY, "line_quantity_too_large"),
+        ("PHN-0001", json!(1_000_000_000_000_i64), StatusCode::UNPROCESSABLE_ENTITY, "line_quantity_too_large"),
+        ("PHN-0001", json!("two"), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        ("PHN-0001", json!(1.5), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        ("NOPE-0001", json!(1), StatusCode::NOT_FOUND, "unknown_sku"),
+    ];
+    for (sku, qty, status, code) in cases {
+        let (got, body) = phone.set_qty(sku, qty.clone(), None).await;
+        assert_eq!((got, error_code(&body)), (status, code), "{sku} {qty}");
+    }
+    let (_, cart) = phone.get("/api/cart").await;
+    assert_eq!(lines(&cart), vec![("PHN-0001".into(), 1)]);
+}
+
+#[tokio::test]
+async fn two_devices_writing_the_same_cart_get_a_409_with_the_current_cart_instead_of_a_lost_update() {
+    let app = TestApp::new().await;
+    let phone = app.device();
+    register(&phone, "anna@example.ru").await;
+    let laptop = app.device();
+    laptop.post("/api/auth/login", json!({"email": "anna@example.ru", "password": PASSWORD})).await;
+    let (_, start) = phone.get("/api/cart").await;
+    let seen = format!("\"{}\"", start["version"]);
+    let (status, _) = phone.set_qty("PHN-0001", json!(1), Some(&seen)).await;
+    assert_eq!(status, StatusCode::OK);
+    // The laptop still believes the old version.
+    let (status, conflict) = laptop.set_qty("LAP-0001", json!(1), Some(&seen)).await;
+    assert_eq!((status, error_code(&conflict)), (StatusCode::CONFLICT, "cart_conflict"));
+    assert_eq!(lines(&conflict["cart"]), vec![("PHN-0001".into(), 1)], "the 409 carries the current cart");
+    // Retry with the version from the 409.
+    let fresh = format!("\"{}\"", conflict["cart"]["version"]);
+    let (status, cart) = laptop.set_qty("LAP-0001", json!(1), Some(&fresh)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(lines(&cart), vec![("PHN-0001".into(), 1), ("LAP-0001".into(), 1)], "nothing was lost");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writes_with_the_same_version_let_exactly_one_through() {
+    let app = TestApp::new().await;
+    let phone = app.device();
+    phone.set_qty("PHN-0001", json!(1), None).await;
+    let (_, cart) = phone.get("/api/cart").await;
+    let seen = format!("\"{}\"", cart["version"]);
+    let cookie = phone.cookie.lock().expect("cookie").clone().unwrap_or_default();
+    let skus = ["AUD-0001", "AUD-0002", "AUD-0003", "AUD-0004", "AUD-0005", "AUD-0006", "AUD-0007", "AUD-0008"];
+    let tasks: Vec<_> = skus
+        .iter()
+        .map(|sku| {
+            let request = axum::http::Request::put(format!("/api/cart/items/{sku}"))
+                .header("cookie", cookie.as_str())
+                .header("if-match", seen.as_str())
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(r#"{"qty": 1}"#))
+                .expect("request");
+            let router = vitrina_edge::router(app.state.clone());
+            tokio::spawn(async move { tower::ServiceExt::oneshot(router, request).await.map(|r| r.status()) })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.expect("task").expect("infallible"));
+    }
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let conflicts = statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count();
+    assert_eq!((ok, conflicts), (1, skus.len() - 1), "{statuses:?}");
+    let (_, cart) = phone.get("/api/cart").await;
+    assert_eq!(lines(&cart).len(), 2, "the one accepted write and the original line");
+}
+
+#[tokio::test]
+async fn a_guest_cart_merges_into_the_account_cart_on_sign_in_and_the_old_cookie_stops_working() {
+    let app = TestApp::new().await;
+    // Anna's account already holds 9 of a phone and a laptop.
+    let desktop = app.device();
+    register(&desktop, "anna@example.ru").await;
+    desktop.set_qty("PHN-0001", json!(9), None).await;
+    desktop.set_qty("LAP-0001", json!(1), None).await;
+    // As a guest on her phone she adds 3 more phones and headphones.
+    let phone = app.device();
+    phone.set_qty("PHN-0001", json!(3), None).await;
+    phone.set_qty("AUD-0002", json!(2), None).await;
+    let guest_cookie = phone.cookie.lock().expect("cookie").clone();
+
+    let (status, signed_in) = phone.post("/api/auth/login", json!({"email": "Anna@Example.ru", "password": PASSWORD})).await;
+    assert_eq!(status, StatusCode::OK, "{signed_in}");
+    assert_eq!(signed_in["profile"]["email"], "anna@example.ru");
+    let adjustments = signed_in["cart_adjustments"].as_array().cloned().unwrap_or_default();
+    assert_eq!(adjustments.len(), 1, "{adjustments:?}");
+    assert_eq!(
+        (adjustments[0]["sku"].as_str(), adjustments[0]["requested"].as_u64(), adjustments[0]["kept"].as_u64()),
+        (Some("PHN-0001"), Some(12), Some(10))
+    );
+    assert_eq!(adjustments[0]["reason"], "line_maximum");
+    assert_ne!(phone.cookie.lock().expect("cookie").clone(), guest_cookie, "the session id rotates on sign-in");
+
+    let (_, on_phone) = phone.get("/api/cart").await;
+    let (_, on_desktop) = desktop.get("/api/cart").await;
+    let merged = vec![("PHN-0001".to_owned(), 10), ("LAP-0001".to_owned(), 1), ("AUD-0002".to_owned(), 2)];
+    assert_eq!(lines(&on_phone), merged);
+    assert_eq!(lines(&on_desktop), merged, "one cart on every device");
+
+    // Replaying the old guest cookie reaches neither the guest cart nor the account.
+    let replay = app.device();
+    *replay.cookie.lock().expect("cookie") = guest_cookie;
+    let (_, cart) = replay.get("/api/cart").await;
+    assert!(lines(&cart).is_empty());
+    let (status, _) = replay.get("/api/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_401() {
+    let app = TestApp::new().await;
+    register(&app.device(), "anna@example.ru").await;
+    let stranger = app.device();
+    let (s1, wrong_password) = stranger.post("/api/auth/login", json!({"email": "anna@example.ru", "password": "not her password"})).await;
+    let (s2, unknown_email) = stranger.post("/api/auth/login", json!({"email": "nobody@example.ru", "password": "not her password"})).await;
+    assert_eq!((s1, s2), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
+    assert_eq!(wrong_password, unknown_email, "no hint whether the e-mail exists");
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_rate_limited_per_account() {
+    let app = TestApp::new().await;
+    register(&app.device(), "anna@example.ru").await;
+    let attacker = app.device();
+    for _ in 0..vitrina_edge::accounts::LOGIN_ATTEMPTS_PER_ACCOUNT {
+        let (status, _) = attacker.post("/api/auth/login", json!({"email": "anna@example.ru", "password": "guess guess"})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, headers, body) =
+        attacker.call(Method::POST, "/api/auth/login", Some(json!({"email": "anna@example.ru", "password": PASSWORD})), &[]).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"), "even the right password waits");
+    assert!(headers.get("retry-after").is_some());
+    app.advance(vitrina_edge::accounts::LOGIN_WINDOW_SECONDS + 1);
+    let (status, _) = attacker.post("/api/auth/login", json!({"email": "anna@example.ru", "password": PASSWORD})).await;
+    assert_eq!(status, StatusCode::OK, "the window passes");
+}
+
+#[tokio::test]
+async fn registration_validates_email_and_password_and_refuses_duplicates() {
+    let app = TestApp::new().await;
+    let d = app.device();
+    let (status, body) = d.post("/api/auth/register", json!({"email": "not-an-email", "password": PASSWORD})).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::BAD_REQUEST, "invalid_email"));
+    let (status, body) = d.post("/api/auth/register", json!({"email": "anna@example.ru", "password": "short"})).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::BAD_REQUEST, "password_policy"));
+    register(&d, "anna@example.ru").await;
+    let (status, body) = app.device().post("/api/auth/register", json!({"email": "ANNA@example.ru", "password": PASSWORD})).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "email_taken"));
+}
+
+#[tokio::test]
+async fn the_account_lists_its_devices_and_can_sign_one_out() {
+    let app = TestApp::new().await;
+    let phone = app.device();
+    register(&phone, "anna@example.ru").await;
+    let mut laptop = app.device();
+    laptop.user_agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+    laptop.post("/api/auth/login", json!({"email": "anna@example.ru", "password": PASSWORD})).await;
+    let (status, devices) = phone.get("/api/me/devices").await;
+    assert_eq!(status, StatusCode::OK);
+    let devices = devices.as_array().cloned().unwrap_or_default();
+    assert_eq!(devices.len(), 2);
+    assert_eq!(devices.iter().filter(|d| d["current"] == true).count(), 1);
+    let laptop_entry = devices.iter().find(|d| d["user_agent"] == "Chrome on Windows").cloned().unwrap_or_default();
+    let id = laptop_entry["id"].as_str().unwrap_or("");
+    let (status, _, _) = phone.call(Method::DELETE, &format!("/api/me/devices/{id}"), None, &[]).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = laptop.get("/api/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the laptop is signed out");
+    let (status, _, body) = phone.call(Method::DELETE, &format!("/api/me/devices/{id}"), None, &[]).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "unknown_device"));
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let app = TestApp::new().await;
+    let phone = app.device();
+    register(&phone, "anna@example.ru").await;
+    let (status, me) = phone.get("/api/me").await;
+    assert_eq!((status, me["name"].as_str()), (StatusCode::OK, Some("Анна")));
+    let (status, _) = phone.post("/api/auth/logout", json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = phone.get("/api/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_cross_site_write_is_refused_and_a_same_origin_write_passes() {
+    let app = TestApp::new().await;
+    let d = app.device();
+    let (status, _, body) = d
+        .call(
+            Method::PUT,
+            "/api/cart/items/PHN-0001",
+            Some(json!({"qty": 1})),
+            &[("host", "shop.example"), ("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+    let (status, _, _) = d
+        .call(
+            Method::PUT,
+            "/api/cart/items/PHN-0001",
+            Some(json!({"qty": 1})),
+            &[("host", "shop.example"), ("origin", "https://shop.example")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_profile_can_be_edited_with_validation() {
+    let app = TestApp::new().await;
+    let d = app.device();
+    register(&d, "anna@example.ru").await;
+    let good = json!({"name": "Анна Петрова", "phone": "+7 912 345-67-89", "city": "saint_petersburg", "preferred_store": "spb-nevsky", "language": "en"});
+    let (status, profile) = d.call(Method::PUT, "/api/me", Some(good), &[]).await.into_pair();
+    assert_eq!(status, StatusCode::OK, "{profile}");
+    assert_eq!(
+        (profile["city"].as_str(), profile["preferred_store"].as_str(), profile["language"].as_str()),
+        (Some("saint_petersburg"), Some("spb-nevsky"), Some("en"))
+    );
+    let bad = json!({"name": "", "phone": "call me", "city": null, "preferred_store": null, "language": "ru"});
+    let (status, body) = d.call(Method::PUT, "/api/me", Some(bad), &[]).await.into_pair();
+    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_profile"));
+}
+
+trait IntoPair {
+    fn into_pair(self) -> (StatusCode, Value);
+}
+impl IntoPair for (StatusCode, axum::http::HeaderMap, Value) {
+    fn into_pair(self) -> (StatusCode, Value) {
+        (self.0, self.2)
+    }
+}
