@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod carts;
 pub mod error;
 pub mod extract;
+pub mod handoffs;
 pub mod openapi;
 pub mod ports;
 pub mod repo;
@@ -98,6 +99,9 @@ pub fn router(state: AppState) -> Router {
         .route("/me/devices/{id}", delete(accounts::sign_out_device))
         .route("/cart", get(carts::get))
         .route("/cart/items/{sku}", put(carts::put_item).delete(carts::delete_item))
+        .route("/cart/handoff", post(handoffs::create))
+        .route("/handoff/{code}/claim", post(handoffs::claim))
+        .route("/session", put(handoffs::set_channel))
         .fallback(|| async { ApiError::not_found("not_found", "no such API endpoint; see /api/openapi.json") })
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed("this endpoint does not accept that method; see /api/openapi.json".into())

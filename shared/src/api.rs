@@ -236,3 +236,29 @@ pub struct CartConflict {
     pub error: ErrorBody,
     pub cart: CartView,
 }
+
+/// Answer of `POST /api/cart/handoff`: what the other device needs to take the cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handoff {
+    pub code: crate::handoff::HandoffCode,
+    /// Path on this site that claims the cart, e.g. `/handoff/AB3K79`.
+    pub url: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// A QR code of the full URL, as an SVG document.
+    pub qr_svg: String,
+}
+
+/// Answer of `POST /api/handoff/{code}/claim`: the claiming device's cart after the merge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claimed {
+    pub cart: CartView,
+    pub cart_adjustments: Vec<crate::cart::Adjustment>,
+}
+
+/// Body of `PUT /api/session`: which channel (and store, for kiosks) this device shops from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionChannel {
+    pub channel: crate::account::Channel,
+    pub store_id: Option<StoreId>,
+}

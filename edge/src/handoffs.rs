@@ -1,0 +1,161 @@
+//! Hand-off: a short code (and its QR) that moves this cart to another device, for 10 minutes,
+//! once. Claiming merges the cart into the claiming device's cart by the sign-in rules and empties
+//! the source (a showroom kiosk keeps nothing).
+
+use crate::accounts::{client_address, rate_limit};
+use crate::carts::{plan_merge, view};
+use crate::error::ApiError;
+use crate::extract::ApiPath;
+use crate::ports::{Statement, StorageError, TxError, Value};
+use crate::session::{persist_statement, Session};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::{Extension, Json};
+use qrcode::render::svg;
+use qrcode::QrCode;
+use vitrina_shared::api::{Claimed, Handoff};
+use vitrina_shared::handoff::{HandoffCode, CODE_LEN, VALID_MINUTES};
+
+/// Claim attempts allowed per client address per 10 minutes: typing a code needs few tries,
+/// guessing one of 887 million needs very many.
+pub const CLAIMS_PER_CLIENT: i64 = 10;
+
+fn new_code() -> Result<HandoffCode, StorageError> {
+    let mut bytes = [0_u8; CODE_LEN * 4];
+    getrandom::fill(&mut bytes).map_err(|e| StorageError(format!("no randomness: {e}")))?;
+    let mut words = [0_u32; CODE_LEN];
+    for (word, chunk) in words.iter_mut().zip(bytes.chunks_exact(4)) {
+        *word = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    }
+    Ok(HandoffCode::from_random(words))
+}
+
+fn qr_svg(url: &str) -> Result<String, ApiError> {
+    let code = QrCode::new(url.as_bytes()).map_err(|e| StorageError(format!("QR code: {e}")))?;
+    Ok(code.render::<svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
+}
+
+/// The site's origin as the client addressed it, for the QR code's absolute URL.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
+    let https = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+/// `POST /api/cart/handoff`.
+pub async fn create(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<Handoff>), ApiError> {
+    let owner = session.cart_owner();
+    if view(app.sql.as_ref(), &owner).await?.lines.is_empty() {
+        return Err(ApiError::Unprocessable { code: "empty_cart", message: "there is nothing in the cart to hand off".into() });
+    }
+    let now = app.clock.now().timestamp();
+    let expires = now + VALID_MINUTES * 60;
+    for _ in 0..5 {
+        let code = new_code()?;
+        let insert = Statement::new(
+            "INSERT INTO handoffs (code, owner, created_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
+            vec![code.as_str().into(), owner.clone().into(), now.into(), expires.into()],
+        )
+        .guarded();
+        match app.sql.batch(vec![insert]).await {
+            Ok(_) => {
+                let url = format!("/handoff/{}", code.as_str());
+                let qr = qr_svg(&format!("{}{url}", origin(&headers)))?;
+                let expires_at = chrono::DateTime::from_timestamp(expires, 0).unwrap_or_default();
+                return Ok((StatusCode::CREATED, Json(Handoff { code, url, expires_at, qr_svg: qr })));
+            }
+            // A collision with a live code: draw again.
+            Err(TxError::Guard(_)) => continue,
+            Err(TxError::Storage(e)) => return Err(e.into()),
+        }
+    }
+    Err(StorageError("could not draw an unused hand-off code".into()).into())
+}
+
+/// `POST /api/handoff/{code}/claim`.
+pub async fn claim(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    headers: HeaderMap,
+    ApiPath(raw): ApiPath<String>,
+) -> Result<Json<Claimed>, ApiError> {
+    let now = app.clock.now().timestamp();
+    rate_limit(app.sql.as_ref(), &format!("handoff-claim:{}", client_address(&headers)), CLAIMS_PER_CLIENT, 600, now).await?;
+    let unknown = || ApiError::not_found("unknown_handoff_code", "no cart is waiting under this code; check it on the other screen");
+    let code = HandoffCode::parse(&raw).map_err(|_| unknown())?;
+    let rows = app.sql.query("SELECT owner, expires_at, claimed_at FROM handoffs WHERE code = ?", vec![code.as_str().into()]).await?;
+    let row = rows.first().ok_or_else(unknown)?;
+    if !matches!(row.0.get(2), Some(Value::Null) | None) {
+        return Err(ApiError::Gone { code: "handoff_used", message: "this code has already been used".into() });
+    }
+    if row.int(1)? <= now {
+        return Err(ApiError::Gone {
+            code: "handoff_expired",
+            message: "this code has expired; ask for a new one on the other screen".into(),
+        });
+    }
+    let source = row.text(0)?.to_owned();
+    let target = session.cart_owner();
+    if source == target {
+        return Err(ApiError::Unprocessable { code: "same_cart", message: "this code is for this device's own cart".into() });
+    }
+    let plan = plan_merge(app.sql.as_ref(), &target, &source, now).await?;
+    let mut statements = vec![Statement::new(
+        "UPDATE handoffs SET claimed_at = ?, claimed_by = ? WHERE code = ? AND claimed_at IS NULL AND expires_at > ?",
+        vec![now.into(), session.id.clone().into(), code.as_str().into(), now.into()],
+    )
+    .guarded()];
+    if session.account.is_none() && !session.persisted {
+        statements.push(persist_statement(&session, headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""), now));
+    }
+    statements.extend(plan.statements);
+    match app.sql.batch(statements).await {
+        Ok(_) => Ok(Json(Claimed { cart: view(app.sql.as_ref(), &target).await?, cart_adjustments: plan.adjustments })),
+        // Claimed by someone else a moment ago, or the target cart changed: nothing moved.
+        Err(TxError::Guard(0)) => Err(ApiError::Gone { code: "handoff_used", message: "this code has already been used".into() }),
+        Err(TxError::Guard(_)) => {
+            Err(ApiError::Conflict { code: "cart_conflict", message: "your cart changed meanwhile; please try again".into() })
+        }
+        Err(TxError::Storage(e)) => Err(e.into()),
+    }
+}
+
+/// `PUT /api/session`: records the channel (and the store, for a showroom kiosk) of this device.
+pub async fn set_channel(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    headers: HeaderMap,
+    crate::extract::ApiJson(body): crate::extract::ApiJson<vitrina_shared::api::SessionChannel>,
+) -> Result<StatusCode, ApiError> {
+    use vitrina_shared::account::Channel;
+    match (&body.channel, &body.store_id) {
+        (Channel::Kiosk, None) => {
+            return Err(ApiError::Unprocessable { code: "store_required", message: "a kiosk belongs to a store: send store_id".into() })
+        }
+        (Channel::Pos, _) => return Err(ApiError::Forbidden("the POS channel is for store systems".into())),
+        _ => {}
+    }
+    if let Some(store) = &body.store_id {
+        if !crate::repo::stores(app.sql.as_ref()).await?.iter().any(|s| &s.id == store) {
+            return Err(ApiError::Unprocessable { code: "unknown_store", message: format!("there is no store {store}") });
+        }
+    }
+    let now = app.clock.now().timestamp();
+    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    app.sql
+        .batch(vec![
+            persist_statement(&session, ua, now),
+            Statement::new(
+                "UPDATE sessions SET channel = ?, store_id = ? WHERE id = ?",
+                vec![body.channel.as_str().into(), body.store_id.map(|s| s.as_str().to_owned()).into(), session.id.clone().into()],
+            ),
+        ])
+        .await
+        .map_err(StorageError::from)?;
+    Ok(StatusCode::NO_CONTENT)
+}
