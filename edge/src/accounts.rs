@@ -321,3 +321,22 @@ pub async fn sign_out_device(
         Err(TxError::Storage(e)) => Err(e.into()),
     }
 }
+
+/// Creates the configured first staff/marketer accounts whose e-mails are not registered yet.
+/// An existing account is left as it is (its password may have been changed since).
+pub async fn bootstrap(sql: &dyn Sql, accounts: &[crate::BootstrapAccount], now: i64) -> Result<(), StorageError> {
+    for account in accounts {
+        let email = Email::parse(&account.email).map_err(|e| StorageError(format!("configured account: {e}")))?;
+        check_password_policy(&account.password).map_err(|e| StorageError(format!("configured password for {}: {e}", email.as_str())))?;
+        let exists = !sql.query("SELECT 1 FROM customers WHERE email = ?", vec![email.as_str().into()]).await?.is_empty();
+        if exists {
+            continue;
+        }
+        let statement = Statement::new(
+            "INSERT INTO customers (id, email, password_hash, role, name, created_at) VALUES (?, ?, ?, ?, '', ?) ON CONFLICT (email) DO NOTHING",
+            vec![random_hex(16)?.into(), email.as_str().into(), hash_password(&account.password)?.into(), account.role.as_str().into(), now.into()],
+        );
+        sql.batch(vec![statement]).await?;
+    }
+    Ok(())
+}

@@ -20,8 +20,6 @@ pub enum ApiError {
     /// Well-formed input that breaks a rule (e.g. it names SKUs that do not exist).
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
-    #[error("this action needs a staff token: send it as `Authorization: Bearer <token>`")]
-    Unauthenticated,
     #[error("please sign in first")]
     SignInRequired,
     /// Right credentials missing; deliberately says nothing about whether the account exists.
@@ -61,7 +59,6 @@ impl ApiError {
             ApiError::BadRequest { status, code, .. } => (*status, code),
             ApiError::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
-            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             ApiError::SignInRequired => (StatusCode::UNAUTHORIZED, "sign_in_required"),
             ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
@@ -89,9 +86,6 @@ impl IntoResponse for ApiError {
             if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after.to_string()) {
                 response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
             }
-        }
-        if matches!(self, ApiError::Unauthenticated) {
-            response.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
         }
         response
     }

@@ -63,12 +63,27 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Host configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
-    /// Token for staff/integration routes until accounts and roles arrive. `None` refuses them all.
-    pub staff_token: Option<String>,
+    /// Accounts created on first start if their e-mail is not registered yet: the first staff
+    /// and marketer accounts (later ones are managed in the product).
+    pub bootstrap_accounts: Vec<BootstrapAccount>,
     /// Directory of the built app; `None` serves the API only.
     pub site_dir: Option<PathBuf>,
     /// Key signing session cookies (HMAC-SHA256); at least 32 random bytes.
     pub session_key: Vec<u8>,
+}
+
+/// An account to create on first start.
+#[derive(Clone)]
+pub struct BootstrapAccount {
+    pub email: String,
+    pub password: String,
+    pub role: vitrina_shared::account::Role,
+}
+
+impl std::fmt::Debug for BootstrapAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BootstrapAccount").field("email", &self.email).field("role", &self.role).finish_non_exhaustive()
+    }
 }
 
 /// What every handler can reach.

@@ -13,7 +13,8 @@ fn main() {}
 mod native_main {
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
-    use vitrina_edge::{native, Config};
+    use vitrina_edge::{native, BootstrapAccount, Config};
+    use vitrina_shared::account::Role;
 
     const HELP: &str = "vitrina — Vitrina's embedded host: the storefront API and app on one port
 
@@ -29,8 +30,13 @@ OPTIONS:
     -h, --help      print this help
 
 ENVIRONMENT:
-    VITRINA_STAFF_TOKEN   token for staff routes (PUT /api/stores/{store}/stock); if unset, one is
-                          generated on first start and kept in <data>/staff-token
+    VITRINA_STAFF_EMAIL, VITRINA_STAFF_PASSWORD
+                          the first staff account (store staff, POS/ERP integrations), created on
+                          first start [default: staff@vitrina.local, password generated into
+                          <data>/staff-password]
+    VITRINA_MARKETER_EMAIL, VITRINA_MARKETER_PASSWORD
+                          the first marketer account [default: marketer@vitrina.local, password
+                          generated into <data>/marketer-password]
     VITRINA_SESSION_KEY   key signing session cookies; if unset, generated into <data>/session-key";
 
     struct Args {
@@ -112,15 +118,21 @@ ENVIRONMENT:
     }
 
     async fn run(args: Args) -> Result<(), String> {
-        let staff_token = secret(&args.data, "VITRINA_STAFF_TOKEN", "staff-token", 24)?;
         let session_key = secret(&args.data, "VITRINA_SESSION_KEY", "session-key", 32)?;
+        let mut bootstrap_accounts = Vec::new();
+        for (role, name) in [(Role::Staff, "staff"), (Role::Marketer, "marketer")] {
+            let upper = name.to_uppercase();
+            let email = std::env::var(format!("VITRINA_{upper}_EMAIL")).unwrap_or_else(|_| format!("{name}@vitrina.local"));
+            let password = secret(&args.data, &format!("VITRINA_{upper}_PASSWORD"), &format!("{name}-password"), 12)?;
+            bootstrap_accounts.push(BootstrapAccount { email, password, role });
+        }
         if !args.site.join("index.html").is_file() {
             eprintln!(
                 "vitrina: warning: {} has no index.html; the API works but the app is not built (run `cargo xtask build`)",
                 args.site.display()
             );
         }
-        let config = Config { staff_token: Some(staff_token), site_dir: Some(args.site.clone()), session_key: session_key.into_bytes() };
+        let config = Config { bootstrap_accounts, site_dir: Some(args.site.clone()), session_key: session_key.into_bytes() };
         let state = native::open_state(&args.data, config).await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -128,7 +128,9 @@ pub async fn open_state(data_dir: &Path, config: Config) -> Result<AppState, Sto
     std::fs::create_dir_all(data_dir).map_err(|e| storage(&format!("creating {}", data_dir.display()), e))?;
     let store = Arc::new(SqliteStore::open(&data_dir.join("vitrina.db"))?);
     let clock = Arc::new(SystemClock);
-    repo::migrate_and_seed(store.as_ref(), crate::ports::Clock::now(clock.as_ref())).await?;
+    let now = crate::ports::Clock::now(clock.as_ref());
+    repo::migrate_and_seed(store.as_ref(), now).await?;
+    crate::accounts::bootstrap(store.as_ref(), &config.bootstrap_accounts, now.timestamp()).await?;
     Ok(AppState { sql: store.clone(), kv: store, clock, config: Arc::new(config) })
 }
 

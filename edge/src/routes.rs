@@ -2,13 +2,12 @@
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::session::Session;
 use crate::{repo, AppState};
 use axum::extract::State;
-use axum::http::header::AUTHORIZATION;
-use axum::http::HeaderMap;
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
-use subtle::ConstantTimeEq;
+use vitrina_shared::account::Role;
 use vitrina_shared::api::{CategoryInfo, Health, ProductDetail, ProductSummary, StockUpdateRequest, StockUpdateResponse, StoreInfo};
 use vitrina_shared::availability::{availability as compute_availability, Availability};
 use vitrina_shared::catalog::{Page, ProductQuery};
@@ -94,27 +93,14 @@ pub async fn availability(
     Ok(Json(compute_availability(&sku, &stores, &stock, position, app.clock.now())))
 }
 
-/// Checks `Authorization: Bearer <token>` against the configured staff token in constant time.
-fn require_staff(app: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let presented = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or(ApiError::Unauthenticated)?;
-    match app.config.staff_token.as_deref() {
-        Some(expected) if !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(presented.as_bytes())) => Ok(()),
-        _ => Err(ApiError::Unauthenticated),
-    }
-}
-
+/// `PUT /api/stores/{store}/stock` (role `staff`: store staff and POS/ERP integrations).
 pub async fn put_stock(
     State(app): State<AppState>,
+    Extension(session): Extension<Session>,
     ApiPath(raw_store): ApiPath<String>,
-    headers: HeaderMap,
     ApiJson(body): ApiJson<StockUpdateRequest>,
 ) -> Result<Json<StockUpdateResponse>, ApiError> {
-    require_staff(&app, &headers)?;
+    session.require_role(Role::Staff)?;
     let store = StoreId::parse(&raw_store).map_err(|e| ApiError::not_found("unknown_store", e.to_string()))?;
     let stores = repo::stores(app.sql.as_ref()).await?;
     if !stores.iter().any(|s| s.id == store) {

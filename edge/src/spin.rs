@@ -4,7 +4,7 @@
 
 use crate::error::ApiError;
 use crate::ports::{BoxFuture, Kv, Row, Sql, Statement, StorageError, SystemClock, TxError, Value};
-use crate::{repo, router, AppState, Config};
+use crate::{repo, router, AppState, BootstrapAccount, Config};
 use axum::response::{IntoResponse, Response};
 use send_wrapper::SendWrapper;
 use spin_sdk::http::Request;
@@ -13,6 +13,7 @@ use spin_sdk::sqlite::{Connection, Value as SpinValue};
 use std::convert::Infallible;
 use std::sync::Arc;
 use tower_service::Service;
+use vitrina_shared::account::Role;
 
 /// Where spin.toml mounts the built app.
 const SITE_DIR: &str = "/site";
@@ -117,19 +118,35 @@ impl Kv for SpinKv {
     }
 }
 
-/// Migrates and seeds once per database; later requests see the marker and skip it.
+/// The first staff and marketer accounts from the `*_email` / `*_password` variables.
+async fn bootstrap_accounts() -> Vec<BootstrapAccount> {
+    let mut out = Vec::new();
+    for (role, name) in [(Role::Staff, "staff"), (Role::Marketer, "marketer")] {
+        let email = spin_sdk::variables::get(format!("{name}_email")).await;
+        let password = spin_sdk::variables::get(format!("{name}_password")).await;
+        if let (Ok(email), Ok(password)) = (email, password) {
+            if !email.is_empty() && !password.is_empty() {
+                out.push(BootstrapAccount { email, password, role });
+            }
+        }
+    }
+    out
+}
+
+/// Migrates, seeds and creates the first accounts once per database; later requests see the
+/// marker and skip it.
 async fn ensure_schema(state: &AppState) -> Result<(), StorageError> {
     let want = repo::schema_version().to_string();
     if state.kv.get(SCHEMA_KEY).await?.as_deref() == Some(want.as_bytes()) {
         return Ok(());
     }
     repo::migrate_and_seed(state.sql.as_ref(), state.clock.now()).await?;
+    crate::accounts::bootstrap(state.sql.as_ref(), &state.config.bootstrap_accounts, state.clock.now().timestamp()).await?;
     state.kv.set(SCHEMA_KEY, want.into_bytes()).await
 }
 
 #[http_service]
 async fn handle(req: Request) -> Result<Response, Infallible> {
-    let staff_token = spin_sdk::variables::get("staff_token").await.ok().filter(|t| !t.is_empty());
     let session_key = match spin_sdk::variables::get("session_key").await {
         Ok(key) if key.len() >= 32 => key.into_bytes(),
         _ => {
@@ -141,7 +158,7 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
         sql: Arc::new(SpinSql),
         kv: Arc::new(SpinKv),
         clock: Arc::new(SystemClock),
-        config: Arc::new(Config { staff_token, site_dir: Some(SITE_DIR.into()), session_key }),
+        config: Arc::new(Config { bootstrap_accounts: bootstrap_accounts().await, site_dir: Some(SITE_DIR.into()), session_key }),
     };
     if let Err(e) = ensure_schema(&state).await {
         return Ok(ApiError::Storage(e).into_response());

@@ -321,3 +321,15 @@ impl IntoPair for (StatusCode, axum::http::HeaderMap, Value) {
         (self.0, self.2)
     }
 }
+
+#[tokio::test]
+async fn an_expired_session_becomes_a_fresh_anonymous_one() {
+    let app = TestApp::new().await;
+    let phone = app.device();
+    register(&phone, "anna@example.ru").await;
+    let before = phone.cookie.lock().expect("cookie").clone();
+    app.advance(vitrina_edge::session::IDLE_SECONDS + 1);
+    let (status, _) = phone.get("/api/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_ne!(phone.cookie.lock().expect("cookie").clone(), before, "a new anonymous session was issued");
+}

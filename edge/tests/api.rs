@@ -4,7 +4,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{error_code, TestApp, TOKEN};
+use common::{error_code, TestApp};
 use serde_json::{json, Value};
 use vitrina_edge::repo;
 
@@ -146,7 +146,8 @@ async fn availability_without_a_position_has_no_distances() {
 async fn staff_stock_update_changes_availability() {
     let app = TestApp::new().await;
     let body = json!({"items": [{"sku": "PHN-0001", "on_hand": 0}, {"sku": "LAP-0003", "on_hand": 42}]}).to_string();
-    let (status, r) = app.put_stock("msk-tverskaya", body, Some(TOKEN)).await;
+    let staff = app.staff().await;
+    let (status, r) = app.put_stock("msk-tverskaya", body, Some(&staff)).await;
     assert_eq!(status, StatusCode::OK, "{r}");
     assert_eq!(r["updated"], 2);
     let (_, a) = app.get("/api/availability/LAP-0003").await;
@@ -156,19 +157,23 @@ async fn staff_stock_update_changes_availability() {
 }
 
 #[tokio::test]
-async fn stock_update_needs_the_staff_token() {
+async fn stock_update_needs_a_signed_in_staff_account() {
     let app = TestApp::new().await;
     let body = json!({"items": [{"sku": "PHN-0001", "on_hand": 5}]}).to_string();
     let (status, r) = app.put_stock("msk-tverskaya", body.clone(), None).await;
-    assert_eq!((status, error_code(&r)), (StatusCode::UNAUTHORIZED, "unauthenticated"));
-    let (status, _) = app.put_stock("msk-tverskaya", body, Some("wrong-token")).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!((status, error_code(&r)), (StatusCode::UNAUTHORIZED, "sign_in_required"));
+    let shopper = app.device();
+    let (status, _) = shopper.post("/api/auth/register", json!({"email": "anna@example.ru", "password": "correct horse battery"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, r) = app.put_stock("msk-tverskaya", body, Some(&shopper)).await;
+    assert_eq!((status, error_code(&r)), (StatusCode::FORBIDDEN, "forbidden"), "a customer is not staff");
 }
 
 #[tokio::test]
 async fn bad_stock_updates_are_rejected_and_change_nothing() {
     let app = TestApp::new().await;
     let (_, before) = app.get("/api/availability/PHN-0001").await;
+    let staff = app.staff().await;
     let one = |sku: &str, n: i64| json!({"sku": sku, "on_hand": n});
     let cases: Vec<(String, &str, StatusCode, &str)> = vec![
         ("{not json".into(), "msk-tverskaya", StatusCode::BAD_REQUEST, "malformed_json"),
@@ -195,7 +200,7 @@ async fn bad_stock_updates_are_rejected_and_change_nothing() {
         (json!({"items": [one("PHN-0001", 1)]}).to_string(), "no-such-store", StatusCode::NOT_FOUND, "unknown_store"),
     ];
     for (body, store, status, code) in cases {
-        let (got, r) = app.put_stock(store, body.clone(), Some(TOKEN)).await;
+        let (got, r) = app.put_stock(store, body.clone(), Some(&staff)).await;
         assert_eq!((got, error_code(&r)), (status, code), "{body}");
     }
     let (_, after) = app.get("/api/availability/PHN-0001").await;
@@ -206,7 +211,8 @@ async fn bad_stock_updates_are_rejected_and_change_nothing() {
 async fn oversized_bodies_are_413() {
     let app = TestApp::new().await;
     let big = format!("{{\"items\": [], \"pad\": \"{}\"}}", "x".repeat(vitrina_edge::MAX_BODY_BYTES + 10));
-    let (status, r) = app.put_stock("msk-tverskaya", big, Some(TOKEN)).await;
+    let staff = app.staff().await;
+    let (status, r) = app.put_stock("msk-tverskaya", big, Some(&staff)).await;
     assert_eq!((status, error_code(&r)), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
 }
 

@@ -31,7 +31,7 @@ fn help_lists_the_options() {
     let out = Command::new(BIN).arg("--help").output().expect("run vitrina --help");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for option in ["--listen", "--data", "--site", "127.0.0.1:3000", ".vitrina"] {
+    for option in ["--listen", "--data", "--site", "127.0.0.1:3000", ".vitrina", "VITRINA_STAFF_PASSWORD"] {
         assert!(text.contains(option), "help mentions {option}");
     }
 }
@@ -50,7 +50,8 @@ fn first_start_creates_and_seeds_the_database_and_serves_the_api() {
         .args(["--listen", "127.0.0.1:0", "--data"])
         .arg(data.path())
         .args(["--site", "/nonexistent-site"])
-        .env_remove("VITRINA_STAFF_TOKEN")
+        .env_remove("VITRINA_STAFF_PASSWORD")
+        .env_remove("VITRINA_SESSION_KEY")
         .stderr(Stdio::piped())
         .spawn()
         .expect("start vitrina");
@@ -66,8 +67,9 @@ fn first_start_creates_and_seeds_the_database_and_serves_the_api() {
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains("\"products\":312"), "{health}");
     assert!(data.path().join("vitrina.db").is_file());
-    let token = std::fs::read_to_string(data.path().join("staff-token")).expect("a generated staff token");
-    assert!(token.len() >= 32);
+    let password = std::fs::read_to_string(data.path().join("staff-password")).expect("a generated staff password");
+    assert!(password.len() >= 16);
+    assert!(data.path().join("session-key").is_file());
     // Without a built app the API still works and app routes say how to build it.
     let shell = http_get(&addr, "/p/PHN-0001");
     assert!(shell.starts_with("HTTP/1.1 503") && shell.contains("cargo xtask build"), "{shell}");

@@ -398,7 +398,8 @@ impl Host {
         let listen = format!("127.0.0.1:{port}");
         let child = Command::new(binary)
             .args(["--listen", &listen, "--data", &data.to_string_lossy(), "--site", &site.to_string_lossy()])
-            .env("VITRINA_STAFF_TOKEN", "e2e-staff-token")
+            .env("VITRINA_STAFF_PASSWORD", "e2e-staff-password")
+            .env("VITRINA_MARKETER_PASSWORD", "e2e-marketer-password")
             .stdout(Stdio::inherit())
             .stderr(Stdio::inherit())
             .spawn()
@@ -482,8 +483,6 @@ fn test() -> Result<()> {
                 "50",
                 "--seed",
                 "20261125",
-                "--header",
-                "Authorization: Bearer e2e-staff-token",
             ],
         )
     });

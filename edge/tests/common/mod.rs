@@ -11,9 +11,10 @@ use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 use vitrina_edge::native::SqliteStore;
 use vitrina_edge::ports::Clock;
-use vitrina_edge::{repo, router, AppState, Config};
+use vitrina_edge::{repo, router, AppState, BootstrapAccount, Config};
 
-pub const TOKEN: &str = "test-staff-token";
+pub const STAFF_EMAIL: &str = "staff@vitrina.test";
+pub const STAFF_PASSWORD: &str = "staff-password-for-tests";
 
 /// A clock tests can move.
 pub struct FixedClock(pub Mutex<DateTime<Utc>>);
@@ -40,7 +41,13 @@ impl TestApp {
         // Wednesday 2026-11-25 12:00 Moscow time.
         let clock = Arc::new(FixedClock(Mutex::new(Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).single().expect("time"))));
         repo::migrate_and_seed(store.as_ref(), clock.now()).await.expect("migrate");
-        let config = Config { staff_token: Some(TOKEN.into()), site_dir: site, session_key: b"test-session-key-of-32-bytes-min".to_vec() };
+        let bootstrap_accounts = vec![BootstrapAccount {
+            email: STAFF_EMAIL.into(),
+            password: STAFF_PASSWORD.into(),
+            role: vitrina_shared::account::Role::Staff,
+        }];
+        vitrina_edge::accounts::bootstrap(store.as_ref(), &bootstrap_accounts, clock.now().timestamp()).await.expect("bootstrap");
+        let config = Config { bootstrap_accounts, site_dir: site, session_key: b"test-session-key-of-32-bytes-min".to_vec() };
         let state = AppState { sql: store.clone(), kv: store, clock: clock.clone(), config: Arc::new(config) };
         TestApp { _dir: dir, state, clock }
     }
@@ -58,13 +65,13 @@ impl TestApp {
         (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
     }
 
-    pub async fn put_stock(&self, store: &str, body: impl Into<Body>, token: Option<&str>) -> (StatusCode, Value) {
+    pub async fn put_stock(&self, store: &str, body: impl Into<Body>, staff: Option<&Device<'_>>) -> (StatusCode, Value) {
         let mut req = Request::builder()
             .method(Method::PUT)
             .uri(format!("/api/stores/{store}/stock"))
             .header(header::CONTENT_TYPE, "application/json");
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        if let Some(cookie) = staff.and_then(|d| d.cookie.lock().expect("cookie").clone()) {
+            req = req.header(header::COOKIE, cookie);
         }
         let (status, _, body) = self.send(req.body(body.into()).expect("request")).await;
         (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
@@ -80,6 +87,14 @@ impl TestApp {
     pub fn advance(&self, seconds: i64) {
         let mut now = self.clock.0.lock().expect("clock");
         *now += chrono::Duration::seconds(seconds);
+    }
+
+    /// A device signed in as the bootstrap staff account.
+    pub async fn staff(&self) -> Device<'_> {
+        let device = self.device();
+        let (status, body) = device.post("/api/auth/login", serde_json::json!({"email": STAFF_EMAIL, "password": STAFF_PASSWORD})).await;
+        assert_eq!(status, StatusCode::OK, "staff sign-in: {body}");
+        device
     }
 
     /// A client that keeps the session cookie like a browser on one device.
