@@ -333,3 +333,11 @@ async fn an_expired_session_becomes_a_fresh_anonymous_one() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_ne!(phone.cookie.lock().expect("cookie").clone(), before, "a new anonymous session was issued");
 }
+
+#[tokio::test]
+async fn the_cookie_is_secure_when_served_over_https() {
+    let app = TestApp::new().await;
+    let (_, headers, _) = app.device().call(Method::GET, "/api/cart", None, &[("x-forwarded-proto", "https")]).await;
+    let cookie = headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
