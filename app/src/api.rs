@@ -1,13 +1,17 @@
 //! Every call the app makes to the edge API. Responses are decoded into the wire types of
 //! `vitrina_shared::api`; failures become an [`ApiError`] carrying a code and a message.
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
-use vitrina_shared::api::{CategoryInfo, ErrorResponse, ProductDetail, ProductSummary, StoreInfo};
+use vitrina_shared::api::{
+    CartConflict, CartView, CategoryInfo, Device, ErrorResponse, LoginRequest, ProductDetail, ProductSummary, Profile, ProfileUpdate,
+    RegisterRequest, SetQuantity, SignedIn, StoreInfo,
+};
 use vitrina_shared::availability::Availability;
 use vitrina_shared::catalog::Page;
 use vitrina_shared::{CategoryId, GeoPoint, Sku};
@@ -40,6 +44,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// Whether the server said the shopper must sign in first.
+    pub fn is_sign_in_required(&self) -> bool {
+        self.kind == (ApiErrorKind::Http { status: 401 })
+    }
+
     fn new(kind: ApiErrorKind, code: &str, message: impl Into<String>) -> Self {
         ApiError { kind, code: code.to_owned(), message: message.into() }
     }
@@ -67,6 +76,23 @@ impl std::error::Error for ApiError {}
 
 /// `GET path?query` and decode the JSON answer into `T`.
 async fn get_json<T: DeserializeOwned>(path: &str, query: &[(&str, String)]) -> Result<T, ApiError> {
+    let request = Request::get(path).query(query.iter().map(|(name, value)| (*name, value.as_str())));
+    let (response, body) = send(path, request, NO_BODY).await?;
+    decode(&response, &body)
+}
+
+/// What a request carries.
+enum Body<'a, B: Serialize + ?Sized> {
+    None,
+    Json(&'a B),
+}
+
+/// The body of a request that carries none.
+const NO_BODY: Body<'static, ()> = Body::None;
+
+/// Sends `request` (answering JSON is asked for; a JSON `body` is attached), abandoning it after
+/// [`REQUEST_TIMEOUT_MS`], and reads the whole answer.
+async fn send<B: Serialize + ?Sized>(path: &str, request: RequestBuilder, body: Body<'_, B>) -> Result<(Response, String), ApiError> {
     let controller =
         web_sys::AbortController::new().map_err(|err| ApiError::new(ApiErrorKind::Network, "network_error", format!("{err:?}")))?;
     let timed_out = Rc::new(Cell::new(false));
@@ -80,10 +106,12 @@ async fn get_json<T: DeserializeOwned>(path: &str, query: &[(&str, String)]) -> 
         }
     });
     let signal = controller.signal();
-    let request = Request::get(path)
-        .query(query.iter().map(|(name, value)| (*name, value.as_str())))
-        .header("Accept", "application/json")
-        .abort_signal(Some(&signal));
+    let request = request.header("Accept", "application/json").abort_signal(Some(&signal));
+    let request = match body {
+        Body::None => request.build(),
+        Body::Json(value) => request.json(value),
+    }
+    .map_err(|err| ApiError::new(ApiErrorKind::Invalid, "invalid_request", err.to_string()))?;
     let transport_error = |err: gloo_net::Error| {
         if timed_out.get() {
             ApiError::new(ApiErrorKind::Timeout, "timeout", format!("no answer from {path} in {REQUEST_TIMEOUT_MS} ms"))
@@ -93,18 +121,32 @@ async fn get_json<T: DeserializeOwned>(path: &str, query: &[(&str, String)]) -> 
     };
     let response = request.send().await.map_err(transport_error)?;
     let body = response.text().await.map_err(transport_error)?;
-    decode(&response, &body)
+    Ok((response, body))
+}
+
+/// The error an unsuccessful answer carries.
+fn error_of(response: &Response, body: &str) -> ApiError {
+    let status = response.status();
+    match serde_json::from_str::<ErrorResponse>(body) {
+        Ok(ErrorResponse { error }) => ApiError::new(ApiErrorKind::Http { status }, &error.code, error.message),
+        Err(_) => {
+            ApiError::new(ApiErrorKind::Http { status }, &format!("http_{status}"), format!("HTTP {status} {}", response.status_text()))
+        }
+    }
+}
+
+/// Success without a body (`204`), or the error.
+fn decode_empty(response: &Response, body: &str) -> Result<(), ApiError> {
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(error_of(response, body))
+    }
 }
 
 fn decode<T: DeserializeOwned>(response: &Response, body: &str) -> Result<T, ApiError> {
-    let status = response.status();
     if !response.ok() {
-        return Err(match serde_json::from_str::<ErrorResponse>(body) {
-            Ok(ErrorResponse { error }) => ApiError::new(ApiErrorKind::Http { status }, &error.code, error.message),
-            Err(_) => {
-                ApiError::new(ApiErrorKind::Http { status }, &format!("http_{status}"), format!("HTTP {status} {}", response.status_text()))
-            }
-        });
+        return Err(error_of(response, body));
     }
     serde_json::from_str(body)
         .map_err(|err| ApiError::new(ApiErrorKind::Decode, "decode_error", format!("unexpected answer from {}: {err}", response.url())))
@@ -146,4 +188,115 @@ pub async fn availability(sku: &Sku, near: Option<GeoPoint>) -> Result<Availabil
         None => Vec::new(),
     };
     get_json(&format!("/api/availability/{sku}"), &query).await
+}
+
+/// What a cart write came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CartWrite {
+    /// The change was made: the cart as it is now.
+    Saved(CartView),
+    /// The cart had changed elsewhere since the version this write was based on; nothing was
+    /// changed and this is the cart as it stands.
+    Conflict(CartView),
+}
+
+/// The `ETag` of cart `version`.
+fn cart_etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// `GET /api/cart` — `None` when the cart is still at version `known` (`304`).
+pub async fn cart(known: Option<i64>) -> Result<Option<CartView>, ApiError> {
+    let path = "/api/cart";
+    let mut request = Request::get(path);
+    if let Some(version) = known {
+        request = request.header("If-None-Match", &cart_etag(version));
+    }
+    let (response, body) = send(path, request, NO_BODY).await?;
+    if response.status() == 304 {
+        return Ok(None);
+    }
+    decode(&response, &body).map(Some)
+}
+
+/// The answer to a cart write: the cart, or on a version conflict the cart as it stands.
+fn cart_write(response: &Response, body: &str) -> Result<CartWrite, ApiError> {
+    if response.status() == 409 {
+        if let Ok(conflict) = serde_json::from_str::<CartConflict>(body) {
+            return Ok(CartWrite::Conflict(conflict.cart));
+        }
+    }
+    decode(response, body).map(CartWrite::Saved)
+}
+
+/// `PUT /api/cart/items/{sku}` — sets the line to `qty` (0 removes it), if the cart is still at
+/// version `expected` (when given).
+pub async fn set_cart_qty(sku: &Sku, qty: u32, expected: Option<i64>) -> Result<CartWrite, ApiError> {
+    let path = format!("/api/cart/items/{sku}");
+    let mut request = Request::put(&path);
+    if let Some(version) = expected {
+        request = request.header("If-Match", &cart_etag(version));
+    }
+    let (response, body) = send(&path, request, Body::Json(&SetQuantity { qty: i64::from(qty) })).await?;
+    cart_write(&response, &body)
+}
+
+/// `DELETE /api/cart/items/{sku}`, if the cart is still at version `expected` (when given).
+pub async fn remove_cart_line(sku: &Sku, expected: Option<i64>) -> Result<CartWrite, ApiError> {
+    let path = format!("/api/cart/items/{sku}");
+    let mut request = Request::delete(&path);
+    if let Some(version) = expected {
+        request = request.header("If-Match", &cart_etag(version));
+    }
+    let (response, body) = send(&path, request, NO_BODY).await?;
+    cart_write(&response, &body)
+}
+
+/// `POST /api/auth/register`.
+pub async fn register(request: &RegisterRequest) -> Result<SignedIn, ApiError> {
+    let path = "/api/auth/register";
+    let (response, body) = send(path, Request::post(path), Body::Json(request)).await?;
+    decode(&response, &body)
+}
+
+/// `POST /api/auth/login`.
+pub async fn login(request: &LoginRequest) -> Result<SignedIn, ApiError> {
+    let path = "/api/auth/login";
+    let (response, body) = send(path, Request::post(path), Body::Json(request)).await?;
+    decode(&response, &body)
+}
+
+/// `POST /api/auth/logout` — signs this device out.
+pub async fn logout() -> Result<(), ApiError> {
+    let path = "/api/auth/logout";
+    let (response, body) = send(path, Request::post(path), NO_BODY).await?;
+    decode_empty(&response, &body)
+}
+
+/// `GET /api/me` — `None` when nobody is signed in on this device.
+pub async fn me() -> Result<Option<Profile>, ApiError> {
+    match get_json("/api/me", &[]).await {
+        Ok(profile) => Ok(Some(profile)),
+        Err(err) if err.is_sign_in_required() => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// `PUT /api/me`.
+pub async fn update_me(update: &ProfileUpdate) -> Result<Profile, ApiError> {
+    let path = "/api/me";
+    let (response, body) = send(path, Request::put(path), Body::Json(update)).await?;
+    decode(&response, &body)
+}
+
+/// `GET /api/me/devices`.
+pub async fn devices() -> Result<Vec<Device>, ApiError> {
+    get_json("/api/me/devices", &[]).await
+}
+
+/// `DELETE /api/me/devices/{id}` — signs that device out.
+pub async fn sign_out_device(id: &str) -> Result<(), ApiError> {
+    let path = format!("/api/me/devices/{}", String::from(js_sys::encode_uri_component(id)));
+    let (response, body) = send(&path, Request::delete(&path), NO_BODY).await?;
+    decode_empty(&response, &body)
 }

@@ -1,5 +1,5 @@
 //! Vitrina's client-side storefront: the `App` component, its routes and app-wide context
-//! (locale, categories).
+//! (locale, categories, cart, who is signed in).
 //!
 //! Async views follow one pattern: a `LocalResource` returning `Result<T, ApiError>`, read inside
 //! `<Transition>` → `<ErrorBoundary>` by a reactive closure,
@@ -10,15 +10,20 @@
 //! changed meanwhile, and in leptos 0.8.23 it can miss the boundary and leave a blank page.)
 
 pub mod api;
+pub mod cart;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod session;
 pub mod storage;
 
 use crate::api::ApiError;
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Key};
-use crate::pages::{category::CategoryPage, home::HomePage, not_found::NotFound, product::ProductPage, search::SearchPage};
+use crate::pages::{
+    account::AccountPage, cart::CartPage, category::CategoryPage, home::HomePage, not_found::NotFound, product::ProductPage,
+    search::SearchPage, signin::SignInPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -41,6 +46,8 @@ pub fn App() -> impl IntoView {
     let i18n = I18n::from_storage();
     provide_context(i18n);
     provide_context(Categories(LocalResource::new(api::categories)));
+    session::provide_session();
+    cart::provide_cart();
 
     view! {
         <Html {..} lang=move || i18n.locale().code() />
@@ -52,6 +59,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/c/:id") view=CategoryPage />
                     <Route path=path!("/search") view=SearchPage />
                     <Route path=path!("/p/:sku") view=ProductPage />
+                    <Route path=path!("/cart") view=CartPage />
+                    <Route path=path!("/signin") view=SignInPage />
+                    <Route path=path!("/account") view=AccountPage />
                 </Routes>
             </Layout>
         </Router>

@@ -4,6 +4,8 @@
 //! Everything here is a pure function of its arguments (no clock, no browser, no storage): the app
 //! keeps the locale as reactive context and persists it, and calls these to render text.
 
+use crate::account::Channel;
+use crate::cart::{Adjustment, AdjustmentReason};
 use crate::catalog::Category;
 use crate::store::City;
 use crate::{Currency, Money};
@@ -107,6 +109,64 @@ pub enum Key {
     NotFoundText,
     ToHome,
     FooterNote,
+    CartLink,
+    CartLinkLabel,
+    AddToCart,
+    AddOneMore,
+    InCartPrefix,
+    GoToCart,
+    CartLineMaxReached,
+    CartTitle,
+    CartEmpty,
+    ContinueShopping,
+    UnitPrice,
+    Quantity,
+    LineTotal,
+    QtyDecrease,
+    QtyIncrease,
+    RemoveLine,
+    CartSubtotal,
+    CartTotal,
+    CartSummary,
+    CartUpdatedElsewhere,
+    CartConflict,
+    CartInsufficientStock,
+    CartLineTooLarge,
+    CartFull,
+    CartWriteFailed,
+    SignIn,
+    AccountLink,
+    SignInTitle,
+    SignInHeading,
+    RegisterHeading,
+    Email,
+    Password,
+    PasswordHint,
+    Name,
+    SignInSubmit,
+    RegisterSubmit,
+    Working,
+    ErrBadCredentials,
+    ErrEmailTaken,
+    ErrInvalidEmail,
+    ErrPasswordPolicy,
+    ErrTooManyRequests,
+    ErrAuthFailed,
+    CartMergeHeading,
+    AccountTitle,
+    ProfileHeading,
+    Phone,
+    CityNone,
+    Language,
+    Save,
+    Saved,
+    ErrInvalidProfile,
+    DevicesHeading,
+    ThisDevice,
+    LastSeen,
+    SignOut,
+    SignOutDevice,
+    SignInRequired,
 }
 
 /// The string for `key` in `locale`.
@@ -197,6 +257,75 @@ pub fn t(locale: Locale, key: Key) -> &'static str {
         ),
         Key::ToHome => ("На главную", "Go to the home page"),
         Key::FooterNote => ("Цены в рублях. Наличие обновляется в течение дня.", "Prices in roubles. Stock is updated throughout the day."),
+        Key::CartLink => ("Корзина", "Cart"),
+        Key::CartLinkLabel => ("Корзина, товаров:", "Cart, items:"),
+        Key::AddToCart => ("В корзину", "Add to cart"),
+        Key::AddOneMore => ("Добавить ещё", "Add one more"),
+        Key::InCartPrefix => ("В корзине:", "In your cart:"),
+        Key::GoToCart => ("Перейти в корзину", "Go to the cart"),
+        Key::CartLineMaxReached => ("Это максимум для одной позиции.", "That is the most for one line."),
+        Key::CartTitle => ("Корзина", "Your cart"),
+        Key::CartEmpty => ("В корзине пока ничего нет.", "Your cart is empty."),
+        Key::ContinueShopping => ("Перейти к покупкам", "Continue shopping"),
+        Key::UnitPrice => ("Цена", "Price"),
+        Key::Quantity => ("Количество", "Quantity"),
+        Key::LineTotal => ("Сумма", "Amount"),
+        Key::QtyDecrease => ("Уменьшить количество", "Decrease quantity"),
+        Key::QtyIncrease => ("Увеличить количество", "Increase quantity"),
+        Key::RemoveLine => ("Удалить", "Remove"),
+        Key::CartSubtotal => ("Сумма товаров", "Subtotal"),
+        Key::CartTotal => ("Итого", "Total"),
+        Key::CartSummary => ("Итог заказа", "Order summary"),
+        Key::CartUpdatedElsewhere => ("Корзина обновлена на другом устройстве", "Cart updated on another device"),
+        Key::CartConflict => (
+            "Корзина изменилась на другом устройстве. Показываем её текущее состояние — проверьте и повторите действие.",
+            "The cart changed on another device. This is how it stands now — check it and try again.",
+        ),
+        Key::CartInsufficientStock => {
+            ("Столько нет в наличии во всех наших магазинах.", "We do not have that many in stock across our stores.")
+        }
+        Key::CartLineTooLarge => {
+            ("Больше этого количества в одну позицию добавить нельзя.", "You cannot add more of this product to one line.")
+        }
+        Key::CartFull => ("В корзине слишком много разных товаров.", "The cart holds too many different products."),
+        Key::CartWriteFailed => ("Не удалось изменить корзину. Попробуйте ещё раз.", "The cart could not be changed. Please try again."),
+        Key::SignIn => ("Войти", "Sign in"),
+        Key::AccountLink => ("Личный кабинет", "My account"),
+        Key::SignInTitle => ("Вход", "Sign in"),
+        Key::SignInHeading => ("Уже есть аккаунт", "I have an account"),
+        Key::RegisterHeading => ("Новый покупатель", "New customer"),
+        Key::Email => ("Эл. почта", "Email"),
+        Key::Password => ("Пароль", "Password"),
+        Key::PasswordHint => ("Не меньше 8 символов.", "At least 8 characters."),
+        Key::Name => ("Имя", "Name"),
+        Key::SignInSubmit => ("Войти", "Sign in"),
+        Key::RegisterSubmit => ("Зарегистрироваться", "Create an account"),
+        Key::Working => ("Подождите…", "Please wait…"),
+        Key::ErrBadCredentials => ("Неверная почта или пароль.", "Wrong email or password."),
+        Key::ErrEmailTaken => {
+            ("Аккаунт с этой почтой уже есть. Войдите в него.", "There is already an account with this email. Sign in instead.")
+        }
+        Key::ErrInvalidEmail => ("Проверьте адрес электронной почты.", "Check the email address."),
+        Key::ErrPasswordPolicy => ("Пароль должен быть от 8 до 128 символов.", "The password needs 8 to 128 characters."),
+        Key::ErrTooManyRequests => {
+            ("Слишком много попыток. Подождите немного и попробуйте снова.", "Too many attempts. Wait a little and try again.")
+        }
+        Key::ErrAuthFailed => ("Не получилось. Попробуйте ещё раз.", "That did not work. Please try again."),
+        Key::CartMergeHeading => ("Мы объединили корзины", "We merged your carts"),
+        Key::AccountTitle => ("Личный кабинет", "My account"),
+        Key::ProfileHeading => ("Профиль", "Profile"),
+        Key::Phone => ("Телефон", "Phone"),
+        Key::CityNone => ("Не выбран", "Not chosen"),
+        Key::Language => ("Язык", "Language"),
+        Key::Save => ("Сохранить", "Save"),
+        Key::Saved => ("Сохранено.", "Saved."),
+        Key::ErrInvalidProfile => ("Проверьте имя и телефон.", "Check the name and the phone number."),
+        Key::DevicesHeading => ("Устройства, где вы вошли", "Devices you are signed in on"),
+        Key::ThisDevice => ("Это устройство", "This device"),
+        Key::LastSeen => ("Последняя активность:", "Last active:"),
+        Key::SignOut => ("Выйти", "Sign out"),
+        Key::SignOutDevice => ("Выйти на этом устройстве", "Sign out on that device"),
+        Key::SignInRequired => ("Войдите, чтобы открыть личный кабинет.", "Sign in to open your account."),
     };
     match locale {
         Locale::Ru => ru,
@@ -284,6 +413,49 @@ pub fn search_results_heading(locale: Locale, query: &str) -> String {
     match locale {
         Locale::Ru => format!("Результаты по запросу «{query}»"),
         Locale::En => format!("Results for “{query}”"),
+    }
+}
+
+/// A sales channel as shown in the device list.
+pub fn channel_name(locale: Locale, channel: Channel) -> &'static str {
+    match (channel, locale) {
+        (Channel::Web, Locale::Ru) => "Сайт",
+        (Channel::Web, Locale::En) => "Website",
+        (Channel::Pwa, Locale::Ru) => "Приложение",
+        (Channel::Pwa, Locale::En) => "App",
+        (Channel::Kiosk, Locale::Ru) => "Планшет в магазине",
+        (Channel::Kiosk, Locale::En) => "In-store tablet",
+        (Channel::Pos, Locale::Ru) => "Касса",
+        (Channel::Pos, Locale::En) => "Till",
+    }
+}
+
+/// What a cart merge changed about one line: "Телефон X: оставили 10 из 12 — максимум на одну
+/// позицию" / "Phone X: kept 10 of 12 — the most for one line".
+pub fn cart_adjustment_text(locale: Locale, name: &str, adjustment: &Adjustment) -> String {
+    let Adjustment { requested, kept, reason, .. } = *adjustment;
+    match (locale, kept, reason) {
+        (Locale::Ru, _, AdjustmentReason::Discontinued) => format!("{name}: убрали из корзины — товар больше не продаётся"),
+        (Locale::Ru, 0, _) => format!("{name}: убрали из корзины — нет в наличии"),
+        (Locale::Ru, _, AdjustmentReason::LineMaximum) => format!("{name}: оставили {kept} из {requested} — максимум на одну позицию"),
+        (Locale::Ru, _, AdjustmentReason::Availability) => format!("{name}: оставили {kept} из {requested} — больше нет в наличии"),
+        (Locale::En, _, AdjustmentReason::Discontinued) => format!("{name}: removed — no longer sold"),
+        (Locale::En, 0, _) => format!("{name}: removed — out of stock"),
+        (Locale::En, _, AdjustmentReason::LineMaximum) => format!("{name}: kept {kept} of {requested} — the most for one line"),
+        (Locale::En, _, AdjustmentReason::Availability) => format!("{name}: kept {kept} of {requested} — all we have in stock"),
+    }
+}
+
+/// A moment in local time: "25 ноября 2026, 14:30" / "25 Nov 2026, 14:30". `unix` is seconds
+/// since the epoch; `utc_offset_minutes` the viewer's offset from UTC.
+pub fn format_date_time(locale: Locale, unix: i64, utc_offset_minutes: i32) -> String {
+    let local = unix.saturating_add(i64::from(utc_offset_minutes) * 60);
+    let at = DateTime::from_timestamp(local, 0).unwrap_or(if local < 0 { DateTime::<Utc>::MIN_UTC } else { DateTime::<Utc>::MAX_UTC });
+    let (day, month, year) = (at.day(), at.month0() as usize, at.year());
+    let time = format!("{:02}:{:02}", at.hour(), at.minute());
+    match locale {
+        Locale::Ru => format!("{day} {} {year}, {time}", MONTHS_RU[month]),
+        Locale::En => format!("{day} {} {year}, {time}", MONTHS_EN[month]),
     }
 }
 
@@ -503,6 +675,33 @@ mod tests {
             [forms(1), forms(2), forms(5), forms(11), forms(12), forms(21), forms(24)],
             ["товар", "товара", "товаров", "товаров", "товаров", "товар", "товара"]
         );
+    }
+
+    #[test]
+    fn cart_adjustments_say_what_was_kept_and_why() {
+        let sku = crate::Sku::parse("PHN-0001").expect("test sku");
+        let capped = Adjustment { sku: sku.clone(), requested: 12, kept: 10, reason: AdjustmentReason::LineMaximum };
+        assert_eq!(cart_adjustment_text(Locale::Ru, "Телефон X", &capped), "Телефон X: оставили 10 из 12 — максимум на одну позицию");
+        assert_eq!(cart_adjustment_text(Locale::En, "Phone X", &capped), "Phone X: kept 10 of 12 — the most for one line");
+        let sold_out = Adjustment { sku: sku.clone(), requested: 2, kept: 0, reason: AdjustmentReason::Availability };
+        assert_eq!(cart_adjustment_text(Locale::Ru, "X", &sold_out), "X: убрали из корзины — нет в наличии");
+        let gone = Adjustment { sku, requested: 1, kept: 0, reason: AdjustmentReason::Discontinued };
+        assert_eq!(cart_adjustment_text(Locale::En, "X", &gone), "X: removed — no longer sold");
+    }
+
+    #[test]
+    fn date_times_are_shown_in_the_viewers_time_zone() {
+        let at = unix(2026, 11, 25, 11, 30);
+        assert_eq!(format_date_time(Locale::Ru, at, 180), "25 ноября 2026, 14:30");
+        assert_eq!(format_date_time(Locale::En, at, -60), "25 Nov 2026, 10:30");
+        assert!(format_date_time(Locale::En, i64::MAX, 180).ends_with(":59"));
+    }
+
+    #[test]
+    fn every_channel_has_a_name_in_both_languages() {
+        for c in [Channel::Web, Channel::Pwa, Channel::Kiosk, Channel::Pos] {
+            assert!(!channel_name(Locale::Ru, c).is_empty() && !channel_name(Locale::En, c).is_empty());
+        }
     }
 
     #[test]

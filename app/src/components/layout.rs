@@ -1,8 +1,12 @@
-//! The page frame: header (logo, search, language switch, category navigation), main, footer.
+//! The page frame: header (logo, search, account and cart links, language switch, category
+//! navigation), the cart notice, main, footer.
 
+use crate::cart::use_cart;
+use crate::components::cart_notice::CartUpdatedNotice;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::offline_notice::OfflineNotice;
 use crate::i18n::{category_name, use_i18n, Key};
+use crate::session::{use_session, SignedInAs};
 use crate::use_categories;
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -21,10 +25,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {move || i18n.t(Key::SiteName)}
                 </a>
                 <SearchForm />
+                <AccountLink />
+                <CartLink />
                 <LangSwitch />
             </div>
             <CategoryNav />
         </header>
+        <CartUpdatedNotice />
         <main id="main" class="site-main">
             {children()}
         </main>
@@ -79,6 +86,53 @@ fn SearchForm() -> impl IntoView {
                 {move || i18n.t(Key::SearchSubmit)}
             </button>
         </form>
+    }
+}
+
+/// "Sign in", or the signed-in shopper's account.
+#[component]
+fn AccountLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let location = use_location();
+    let current = move |href: &'static str| move || location.pathname.with(|p| p == href).then_some("page");
+    move || match session.who() {
+        SignedInAs::Customer(profile) => {
+            let label = if profile.name.trim().is_empty() { None } else { Some(profile.name) };
+            view! {
+                <a class="header-link account-link" data-testid="account-link" href="/account" aria-current=current("/account")>
+                    {move || label.clone().unwrap_or_else(|| i18n.t(Key::AccountLink).to_owned())}
+                </a>
+            }
+            .into_any()
+        }
+        SignedInAs::Guest | SignedInAs::Unknown => view! {
+            <a class="header-link signin-link" data-testid="signin-link" href="/signin" aria-current=current("/signin")>
+                {move || i18n.t(Key::SignIn)}
+            </a>
+        }
+        .into_any(),
+    }
+}
+
+/// The cart with the number of units in it.
+#[component]
+fn CartLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let cart = use_cart();
+    let location = use_location();
+    view! {
+        <a
+            class="header-link cart-link"
+            data-testid="cart-link"
+            href="/cart"
+            aria-current=move || location.pathname.with(|p| p == "/cart").then_some("page")
+            aria-label=move || format!("{} {}", i18n.t(Key::CartLinkLabel), cart.item_count())
+        >
+            <span class="cart-link-text">{move || i18n.t(Key::CartLink)}</span>
+            " "
+            <span class="cart-count" data-testid="cart-count">{move || cart.item_count()}</span>
+        </a>
     }
 }
 

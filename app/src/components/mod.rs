@@ -1,6 +1,8 @@
 //! Reusable pieces of the pages.
 
+pub mod add_to_cart;
 pub mod availability;
+pub mod cart_notice;
 pub mod error;
 pub mod layout;
 pub mod offline_notice;

@@ -1,7 +1,10 @@
 //! One page per route.
 
+pub mod account;
+pub mod cart;
 pub mod category;
 pub mod home;
 pub mod not_found;
 pub mod product;
 pub mod search;
+pub mod signin;

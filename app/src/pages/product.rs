@@ -1,6 +1,7 @@
 //! `/p/:sku`: the product with its store availability.
 
 use crate::api::{self, ApiError};
+use crate::components::add_to_cart::AddToCart;
 use crate::components::availability::AvailabilityPanel;
 use crate::components::error::{ErrorView, Loading};
 use crate::i18n::{category_name, format_money, use_i18n, Key};
@@ -44,7 +45,7 @@ pub fn ProductPage() -> impl IntoView {
 fn ProductView(product: ProductDetail) -> impl IntoView {
     let i18n = use_i18n();
     let categories = use_categories().0;
-    let ProductDetail { sku, name, brand, category, description, price, attributes, image, .. } = product;
+    let ProductDetail { sku, name, brand, category, description, price, attributes, image, total_available } = product;
     let category_href = format!("/c/{category}");
     let category_label = {
         let id = category.clone();
@@ -111,6 +112,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     <p class="product-price" data-testid="product-price">
                         {move || format_money(i18n.locale(), &price)}
                     </p>
+                    <AddToCart sku=sku.clone() available=total_available />
                     <AvailabilityPanel sku />
                 </div>
             </div>

@@ -1,0 +1,114 @@
+// Browser end-to-end test of the one cart across devices: a phone and a desktop, each its own
+// browser context (own cookies), against the native `vitrina` host (VITRINA_URL). Every step
+// waits for the page to show what it should; nothing sleeps.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.VITRINA_URL ?? 'http://127.0.0.1:3000';
+const TIMEOUT = 20_000;
+/** The longest a change may take to reach another device: a few poll periods. */
+const LIVE_TIMEOUT = 15_000;
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ baseURL: BASE, locale: 'ru-RU', ...options });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { context, page, errors };
+}
+
+/** Waits until the header's cart count reads `n`. */
+async function cartCountIs(page, n) {
+  await page.getByTestId('cart-count').filter({ hasText: new RegExp(`^${n}$`) }).waitFor();
+}
+
+/** Opens a product, waits for it to load fully, and adds one unit to the cart. */
+async function addToCart(page, sku, expectedCount) {
+  await page.goto(`/p/${sku}`);
+  await page.getByTestId('product-name').waitFor();
+  await page.getByTestId('availability-headline').waitFor();
+  await page.getByTestId('add-to-cart').click();
+  await cartCountIs(page, expectedCount);
+}
+
+/** The SKUs of the lines on an open /cart page, once it shows `n` lines. */
+async function cartSkus(page, n) {
+  await page.waitForFunction((count) => document.querySelectorAll('[data-testid="cart-line"]').length === count, n);
+  const skus = await page.getByTestId('cart-line').evaluateAll((lines) => lines.map((l) => l.dataset.sku));
+  return skus.sort();
+}
+
+function line(page, sku) {
+  return page.locator(`[data-testid="cart-line"][data-sku="${sku}"]`);
+}
+
+test('one cart follows the shopper from the phone to the desktop, live', async () => {
+  const email = `e2e-${Date.now()}@example.com`;
+  const password = 'e2e-password-1';
+  const desktop = await newPage({ viewport: { width: 1280, height: 800 } });
+  const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    // Desktop: a new account, then a laptop in its cart.
+    await desktop.page.goto('/signin');
+    await desktop.page.getByTestId('register-name').fill('Анна');
+    await desktop.page.getByTestId('register-email').fill(email);
+    await desktop.page.getByTestId('register-password').fill(password);
+    await desktop.page.getByTestId('register-submit').click();
+    await desktop.page.waitForURL(/\/account$/);
+    await desktop.page.getByTestId('signout').waitFor();
+    await addToCart(desktop.page, 'LAP-0001', 1);
+
+    // Phone: a guest puts a phone in the cart, then signs in to the same account.
+    await addToCart(phone.page, 'PHN-0001', 1);
+    await phone.page.getByTestId('signin-link').click();
+    await phone.page.waitForURL(/\/signin$/);
+    await phone.page.getByTestId('signin-email').fill(email);
+    await phone.page.getByTestId('signin-password').fill(password);
+    await phone.page.getByTestId('signin-submit').click();
+    await phone.page.waitForURL(/\/account$/);
+    await phone.page.getByTestId('device').first().waitFor();
+    assert.equal(await phone.page.getByTestId('merge-notice').count(), 0, 'nothing had to be capped');
+    await cartCountIs(phone.page, 2);
+
+    // Both show the same merged cart.
+    await phone.page.goto('/cart');
+    await desktop.page.goto('/cart');
+    const expected = ['LAP-0001', 'PHN-0001'];
+    assert.deepEqual(await cartSkus(phone.page, 2), expected);
+    assert.deepEqual(await cartSkus(desktop.page, 2), expected);
+    assert.match(await desktop.page.getByTestId('cart-total').innerText(), /₽/);
+    assert.equal(await line(desktop.page, 'PHN-0001').getByTestId('cart-qty').innerText(), '1');
+
+    // One more phone on the phone: the desktop, left open, follows without a reload.
+    await line(phone.page, 'PHN-0001').getByTestId('qty-inc').click();
+    await line(phone.page, 'PHN-0001').getByTestId('cart-qty').filter({ hasText: /^2$/ }).waitFor();
+    await line(desktop.page, 'PHN-0001').getByTestId('cart-qty').filter({ hasText: /^2$/ }).waitFor({ timeout: LIVE_TIMEOUT });
+    await desktop.page.getByTestId('cart-updated-notice').waitFor({ timeout: LIVE_TIMEOUT });
+    assert.match(await desktop.page.getByTestId('cart-updated-notice').innerText(), /другом устройстве/);
+    await cartCountIs(desktop.page, 3);
+    // The phone made the change itself, so it is not told about it.
+    assert.equal(await phone.page.getByTestId('cart-updated-notice').count(), 0);
+
+    assert.deepEqual(desktop.errors, []);
+    assert.deepEqual(phone.errors, []);
+  } finally {
+    await desktop.context.close();
+    await phone.context.close();
+  }
+});
