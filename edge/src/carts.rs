@@ -4,7 +4,7 @@
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::ports::{Sql, Statement, StorageError, TxError};
-use crate::session::{persist_statement, Session};
+use crate::session::{persist_statement, RotateTo, Session};
 use crate::{repo, AppState};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -206,7 +206,13 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
     }
     statements.extend(replace_lines(&owner, current, &new_lines, now));
     match app.sql.batch(statements).await {
-        Ok(_) => Ok(with_etag(view(app.sql.as_ref(), &owner).await?, StatusCode::OK)),
+        Ok(_) => {
+            let mut response = with_etag(view(app.sql.as_ref(), &owner).await?, StatusCode::OK);
+            if !session.persisted {
+                response.extensions_mut().insert(RotateTo(session.id.clone()));
+            }
+            Ok(response)
+        }
         // Another device wrote between our read and our write.
         Err(TxError::Guard(_)) => Ok(conflict(view(app.sql.as_ref(), &owner).await?)),
         Err(TxError::Storage(e)) => Err(e.into()),

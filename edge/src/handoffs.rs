@@ -7,10 +7,11 @@ use crate::carts::{plan_merge, view};
 use crate::error::ApiError;
 use crate::extract::ApiPath;
 use crate::ports::{Statement, StorageError, TxError, Value};
-use crate::session::{persist_statement, Session};
+use crate::session::{persist_statement, RotateTo, Session};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use qrcode::render::svg;
 use qrcode::QrCode;
@@ -83,7 +84,7 @@ pub async fn claim(
     Extension(session): Extension<Session>,
     headers: HeaderMap,
     ApiPath(raw): ApiPath<String>,
-) -> Result<Json<Claimed>, ApiError> {
+) -> Result<Response, ApiError> {
     let now = app.clock.now().timestamp();
     rate_limit(app.sql.as_ref(), &format!("handoff-claim:{}", client_address(&headers)), CLAIMS_PER_CLIENT, 600, now).await?;
     let unknown = || ApiError::not_found("unknown_handoff_code", "no cart is waiting under this code; check it on the other screen");
@@ -115,7 +116,14 @@ pub async fn claim(
     }
     statements.extend(plan.statements);
     match app.sql.batch(statements).await {
-        Ok(_) => Ok(Json(Claimed { cart: view(app.sql.as_ref(), &target).await?, cart_adjustments: plan.adjustments })),
+        Ok(_) => {
+            let mut response =
+                Json(Claimed { cart: view(app.sql.as_ref(), &target).await?, cart_adjustments: plan.adjustments }).into_response();
+            if !session.persisted {
+                response.extensions_mut().insert(RotateTo(session.id.clone()));
+            }
+            Ok(response)
+        }
         // Claimed by someone else a moment ago, or the target cart changed: nothing moved.
         Err(TxError::Guard(0)) => Err(ApiError::Gone { code: "handoff_used", message: "this code has already been used".into() }),
         Err(TxError::Guard(_)) => {
@@ -131,7 +139,7 @@ pub async fn set_channel(
     Extension(session): Extension<Session>,
     headers: HeaderMap,
     crate::extract::ApiJson(body): crate::extract::ApiJson<vitrina_shared::api::SessionChannel>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     use vitrina_shared::account::Channel;
     match (&body.channel, &body.store_id) {
         (Channel::Kiosk, None) => {
@@ -157,5 +165,9 @@ pub async fn set_channel(
         ])
         .await
         .map_err(StorageError::from)?;
-    Ok(StatusCode::NO_CONTENT)
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if !session.persisted {
+        response.extensions_mut().insert(RotateTo(session.id.clone()));
+    }
+    Ok(response)
 }

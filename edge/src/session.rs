@@ -108,10 +108,20 @@ impl Session {
     }
 }
 
-/// Set on a response to make the middleware send a cookie for another session id
-/// (sign-in rotates the id; sign-out starts a new anonymous session).
+/// Set on a response to make the middleware send the cookie for a session id: when a fresh
+/// session first stores something, when sign-in rotates the id, when sign-out starts anew.
+///
+/// A fresh session gets its cookie with the first response that stores something for it, not
+/// with its first request: a page's first requests run in parallel, and cookies minted by each
+/// would race in the browser, possibly leaving it with an id other than the one its cart is under.
 #[derive(Debug, Clone)]
 pub struct RotateTo(pub String);
+
+/// Paths under `/api` whose answers are personal: never stored by caches or the service worker.
+fn personal(path: &str) -> bool {
+    let path = path.strip_prefix("/api").unwrap_or(path);
+    ["/me", "/cart", "/auth/", "/handoff", "/session"].iter().any(|p| path.starts_with(p))
+}
 
 /// The statement that creates the session's row if missing (idempotent).
 pub fn persist_statement(session: &Session, user_agent: &str, now: i64) -> Statement {
@@ -238,21 +248,22 @@ pub async fn middleware(State(app): State<AppState>, mut req: Request, next: Nex
         },
         None => None,
     };
-    let (session, issue_cookie) = match resolved {
-        Some(s) => (s, false),
+    let session = match resolved {
+        Some(s) => s,
         None => match random_hex(16) {
-            Ok(id) => (Session::fresh(id, Channel::Web), true),
+            Ok(id) => Session::fresh(id, Channel::Web),
             Err(e) => return ApiError::Storage(e).into_response(),
         },
     };
     let secure = secure(&req);
-    let id = session.id.clone();
+    let personal = personal(req.uri().path());
     req.extensions_mut().insert(session);
     let mut response = next.run(req).await;
-    if let Some(RotateTo(new_id)) = response.extensions_mut().remove::<RotateTo>() {
-        set_cookie(&mut response, &key, &new_id, secure);
-    } else if issue_cookie {
+    if let Some(RotateTo(id)) = response.extensions_mut().remove::<RotateTo>() {
         set_cookie(&mut response, &key, &id, secure);
+    }
+    if personal {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
     response
 }

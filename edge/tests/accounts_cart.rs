@@ -24,17 +24,23 @@ async fn register(device: &common::Device<'_>, email: &str) -> Value {
 }
 
 #[tokio::test]
-async fn the_first_api_call_gets_a_signed_http_only_session_cookie() {
+async fn a_session_gets_its_signed_http_only_cookie_with_its_first_write() {
     let app = TestApp::new().await;
     let phone = app.device();
     let (status, headers, _) = phone.call(Method::GET, "/api/cart", None, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    // Regression: cookies minted by parallel first requests raced and orphaned the first cart.
+    assert!(headers.get("set-cookie").is_none(), "browsing alone sets no cookie");
+    assert_eq!(headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("private, no-store"), "personal answers are not cached");
+    let (status, headers, _) = phone.call(Method::PUT, "/api/cart/items/PHN-0001", Some(json!({"qty": 1})), &[]).await;
     assert_eq!(status, StatusCode::OK);
     let cookie = headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(cookie.starts_with("vitrina_session="), "{cookie}");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain http on localhost");
-    let (_, headers, _) = phone.call(Method::GET, "/api/cart", None, &[]).await;
+    let (_, headers, cart) = phone.call(Method::GET, "/api/cart", None, &[]).await;
     assert!(headers.get("set-cookie").is_none(), "an existing session keeps its cookie");
+    assert_eq!(lines(&cart), vec![("PHN-0001".into(), 1)]);
 }
 
 #[tokio::test]
@@ -52,7 +58,10 @@ async fn a_tampered_cookie_gets_a_fresh_anonymous_session_never_someone_elses() 
     let (status, cart) = mallory.get("/api/cart").await;
     assert_eq!(status, StatusCode::OK);
     assert!(lines(&cart).is_empty(), "the forged cookie does not reach Anna's cart");
-    assert_ne!(mallory.cookie.lock().expect("cookie").clone(), Some(stolen), "a new session cookie was issued");
+    mallory.set_qty("AUD-0001", json!(1), None).await;
+    assert_ne!(mallory.cookie.lock().expect("cookie").clone(), Some(stolen), "a new session of its own");
+    let (_, anna_cart) = anna.get("/api/cart").await;
+    assert_eq!(lines(&anna_cart), vec![("PHN-0001".into(), 2)], "Anna's cart is untouched");
 }
 
 #[tokio::test]
@@ -331,13 +340,15 @@ async fn an_expired_session_becomes_a_fresh_anonymous_one() {
     app.advance(vitrina_edge::session::IDLE_SECONDS + 1);
     let (status, _) = phone.get("/api/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_ne!(phone.cookie.lock().expect("cookie").clone(), before, "a new anonymous session was issued");
+    phone.set_qty("PHN-0001", json!(1), None).await;
+    assert_ne!(phone.cookie.lock().expect("cookie").clone(), before, "the new anonymous session has its own cookie");
 }
 
 #[tokio::test]
 async fn the_cookie_is_secure_when_served_over_https() {
     let app = TestApp::new().await;
-    let (_, headers, _) = app.device().call(Method::GET, "/api/cart", None, &[("x-forwarded-proto", "https")]).await;
+    let (_, headers, _) =
+        app.device().call(Method::PUT, "/api/cart/items/PHN-0001", Some(json!({"qty": 1})), &[("x-forwarded-proto", "https")]).await;
     let cookie = headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
