@@ -21,8 +21,11 @@ use vitrina_shared::cart::Adjustment;
 use vitrina_shared::store::City;
 use vitrina_shared::StoreId;
 
-/// Sign-in attempts allowed per account and per client address in one window.
+/// Sign-in attempts allowed in one window: per account from one client address (reset by a
+/// successful sign-in), per account from everywhere (a cap on distributed guessing that an
+/// attacker would need 100 tries to trip), and per client address.
 pub const LOGIN_ATTEMPTS_PER_ACCOUNT: i64 = 5;
+pub const LOGIN_ATTEMPTS_PER_ACCOUNT_ALL_CLIENTS: i64 = 100;
 pub const LOGIN_ATTEMPTS_PER_CLIENT: i64 = 20;
 pub const LOGIN_WINDOW_SECONDS: i64 = 15 * 60;
 
@@ -41,6 +44,27 @@ pub fn hash_password(password: &str) -> Result<String, StorageError> {
 
 fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Runs CPU-heavy work (Argon2 takes tens of milliseconds and 19 MiB) off the async workers
+/// where the host has threads, so a burst of sign-ins does not stall other requests.
+async fn off_the_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, StorageError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        tokio::task::spawn_blocking(work).await.map_err(|e| StorageError(format!("password hashing task failed: {e}")))
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        Ok(work())
+    }
+}
+
+async fn hash_password_off(password: String) -> Result<String, StorageError> {
+    off_the_runtime(move || hash_password(&password)).await?
+}
+
+async fn verify_password_off(hash: String, password: String) -> Result<bool, StorageError> {
+    off_the_runtime(move || verify_password(&hash, &password)).await
 }
 
 /// Counts one attempt under `key`; refuses with 429 once `limit` attempts fall in the window.
@@ -108,7 +132,12 @@ async fn sign_in(app: &AppState, session: &Session, customer_id: &str, headers: 
         let plan = carts::plan_merge(app.sql.as_ref(), &account_owner, &guest_owner, now).await?;
         let mut statements = vec![
             persist_statement(session, user_agent(headers), now),
-            Statement::new("UPDATE sessions SET revoked_at = ? WHERE id = ?", vec![now.into(), session.id.clone().into()]),
+            // Guarded: a session already signed in or out elsewhere cannot be signed in twice.
+            Statement::new(
+                "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                vec![now.into(), session.id.clone().into()],
+            )
+            .guarded(),
             Statement::new(
                 "INSERT INTO sessions (id, customer_id, channel, store_id, user_agent, created_at, last_seen_at, expires_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -127,6 +156,8 @@ async fn sign_in(app: &AppState, session: &Session, customer_id: &str, headers: 
         statements.extend(plan.statements);
         match app.sql.batch(statements).await {
             Ok(_) => return Ok((new_id, plan.adjustments)),
+            Err(TxError::Guard(1)) => return Err(ApiError::SessionEnded),
+            // A cart changed while the merge was planned: plan again.
             Err(TxError::Guard(_)) => continue,
             Err(TxError::Storage(e)) => return Err(e.into()),
         }
@@ -152,7 +183,7 @@ pub async fn register(
     let now = app.clock.now().timestamp();
     rate_limit(app.sql.as_ref(), &format!("register:{}", client_address(&headers)), 20, 3600, now).await?;
     let id = random_hex(16)?;
-    let hash = hash_password(&body.password)?;
+    let hash = hash_password_off(body.password.clone()).await?;
     let insert = Statement::new(
         "INSERT INTO customers (id, email, password_hash, role, name, created_at) VALUES (?, ?, ?, 'customer', ?, ?)
          ON CONFLICT (email) DO NOTHING",
@@ -183,27 +214,32 @@ pub async fn login(
 ) -> Result<Response, ApiError> {
     let now = app.clock.now().timestamp();
     let email = Email::parse(&body.email).map_err(|_| ApiError::BadCredentials)?;
-    rate_limit(
-        app.sql.as_ref(),
-        &format!("login-client:{}", client_address(&headers)),
-        LOGIN_ATTEMPTS_PER_CLIENT,
-        LOGIN_WINDOW_SECONDS,
-        now,
-    )
-    .await?;
-    rate_limit(app.sql.as_ref(), &format!("login-account:{}", email.as_str()), LOGIN_ATTEMPTS_PER_ACCOUNT, LOGIN_WINDOW_SECONDS, now)
-        .await?;
+    let client = client_address(&headers);
+    let account_client_key = format!("login-account-client:{}:{client}", email.as_str());
+    let window = LOGIN_WINDOW_SECONDS;
+    rate_limit(app.sql.as_ref(), &format!("login-client:{client}"), LOGIN_ATTEMPTS_PER_CLIENT, window, now).await?;
+    rate_limit(app.sql.as_ref(), &format!("login-account:{}", email.as_str()), LOGIN_ATTEMPTS_PER_ACCOUNT_ALL_CLIENTS, window, now).await?;
+    rate_limit(app.sql.as_ref(), &account_client_key, LOGIN_ATTEMPTS_PER_ACCOUNT, window, now).await?;
     let rows = app.sql.query("SELECT id, password_hash FROM customers WHERE email = ?", vec![email.as_str().into()]).await?;
     let found = rows.first().map(|r| Ok::<_, StorageError>((r.text(0)?.to_owned(), r.text(1)?.to_owned()))).transpose()?;
     let customer_id = match found {
-        Some((id, hash)) if verify_password(&hash, &body.password) => id,
-        Some(_) => return Err(ApiError::BadCredentials),
+        Some((id, hash)) => {
+            if !verify_password_off(hash, body.password.clone()).await? {
+                return Err(ApiError::BadCredentials);
+            }
+            id
+        }
         None => {
-            verify_password(DUMMY_HASH, &body.password);
+            verify_password_off(DUMMY_HASH.to_owned(), body.password.clone()).await?;
             return Err(ApiError::BadCredentials);
         }
     };
     let (new_session, adjustments) = sign_in(&app, &session, &customer_id, &headers).await?;
+    // The right password from this client clears its failed attempts.
+    app.sql
+        .batch(vec![Statement::new("DELETE FROM rate_limits WHERE key = ?", vec![account_client_key.into()])])
+        .await
+        .map_err(StorageError::from)?;
     let profile = profile(app.sql.as_ref(), &customer_id).await?;
     Ok(signed_in_response(StatusCode::OK, profile, adjustments, new_session))
 }
@@ -334,7 +370,7 @@ pub async fn bootstrap(sql: &dyn Sql, accounts: &[crate::BootstrapAccount], now:
         }
         let statement = Statement::new(
             "INSERT INTO customers (id, email, password_hash, role, name, created_at) VALUES (?, ?, ?, ?, '', ?) ON CONFLICT (email) DO NOTHING",
-            vec![random_hex(16)?.into(), email.as_str().into(), hash_password(&account.password)?.into(), account.role.as_str().into(), now.into()],
+            vec![random_hex(16)?.into(), email.as_str().into(), hash_password_off(account.password.clone()).await?.into(), account.role.as_str().into(), now.into()],
         );
         sql.batch(vec![statement]).await?;
     }

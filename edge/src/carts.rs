@@ -4,7 +4,7 @@
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::ports::{Sql, Statement, StorageError, TxError};
-use crate::session::{persist_statement, RotateTo, Session};
+use crate::session::{write_preamble, RotateTo, Session, LIVE_GUARD};
 use crate::{repo, AppState};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -102,6 +102,9 @@ pub struct MergePlan {
 }
 
 pub async fn plan_merge(sql: &dyn Sql, into: &str, from: &str, now: i64) -> Result<MergePlan, StorageError> {
+    // The source's version is read before its lines and guarded at commit, so a line added to it
+    // meanwhile, or a second merge of the same cart, rolls the whole batch back.
+    let from_version = version(sql, from).await?;
     let from_lines = lines(sql, from).await?;
     if from_lines.is_empty() {
         return Ok(MergePlan { statements: vec![], adjustments: vec![] });
@@ -112,9 +115,14 @@ pub async fn plan_merge(sql: &dyn Sql, into: &str, from: &str, now: i64) -> Resu
     let stock = chain_stock(sql, &skus).await?;
     let merge = merge_carts(&into_lines, &from_lines, &stock);
     let mut statements = replace_lines(into, into_version, &merge.lines, now);
+    statements.push(
+        Statement::new(
+            "UPDATE carts SET version = version + 1, updated_at = ? WHERE owner = ? AND version = ?",
+            vec![now.into(), from.into(), from_version.into()],
+        )
+        .guarded(),
+    );
     statements.push(Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![from.into()]));
-    statements
-        .push(Statement::new("UPDATE carts SET version = version + 1, updated_at = ? WHERE owner = ?", vec![now.into(), from.into()]));
     Ok(MergePlan { statements, adjustments: merge.adjustments })
 }
 
@@ -200,10 +208,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
             new_lines.push(CartLine { sku, qty });
         }
     }
-    let mut statements = Vec::new();
-    if session.account.is_none() && !session.persisted {
-        statements.push(persist_statement(session, headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""), now));
-    }
+    let mut statements = write_preamble(session, headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""), now);
     statements.extend(replace_lines(&owner, current, &new_lines, now));
     match app.sql.batch(statements).await {
         Ok(_) => {
@@ -213,6 +218,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
             }
             Ok(response)
         }
+        Err(TxError::Guard(LIVE_GUARD)) => Err(ApiError::SessionEnded),
         // Another device wrote between our read and our write.
         Err(TxError::Guard(_)) => Ok(conflict(view(app.sql.as_ref(), &owner).await?)),
         Err(TxError::Storage(e)) => Err(e.into()),

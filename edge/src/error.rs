@@ -22,6 +22,9 @@ pub enum ApiError {
     Unprocessable { code: &'static str, message: String },
     #[error("please sign in first")]
     SignInRequired,
+    /// The session was signed in, out or expired while this request was under way.
+    #[error("this session has ended (signed in or out elsewhere); reload and try again")]
+    SessionEnded,
     /// Right credentials missing; deliberately says nothing about whether the account exists.
     #[error("the e-mail or the password is wrong")]
     BadCredentials,
@@ -60,6 +63,7 @@ impl ApiError {
             ApiError::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ApiError::SignInRequired => (StatusCode::UNAUTHORIZED, "sign_in_required"),
+            ApiError::SessionEnded => (StatusCode::UNAUTHORIZED, "session_ended"),
             ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),

@@ -7,7 +7,7 @@ use crate::carts::{plan_merge, view};
 use crate::error::ApiError;
 use crate::extract::ApiPath;
 use crate::ports::{Statement, StorageError, TxError, Value};
-use crate::session::{persist_statement, RotateTo, Session};
+use crate::session::{write_preamble, RotateTo, Session, LIVE_GUARD};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -55,6 +55,7 @@ pub async fn create(
         return Err(ApiError::Unprocessable { code: "empty_cart", message: "there is nothing in the cart to hand off".into() });
     }
     let now = app.clock.now().timestamp();
+    rate_limit(app.sql.as_ref(), &format!("handoff-create:{}", session.id), 20, 600, now).await?;
     let expires = now + VALID_MINUTES * 60;
     for _ in 0..5 {
         let code = new_code()?;
@@ -106,14 +107,16 @@ pub async fn claim(
         return Err(ApiError::Unprocessable { code: "same_cart", message: "this code is for this device's own cart".into() });
     }
     let plan = plan_merge(app.sql.as_ref(), &target, &source, now).await?;
+    if plan.statements.is_empty() {
+        return Err(ApiError::Gone { code: "handoff_empty", message: "the cart behind this code is empty now; ask for a new code".into() });
+    }
     let mut statements = vec![Statement::new(
         "UPDATE handoffs SET claimed_at = ?, claimed_by = ? WHERE code = ? AND claimed_at IS NULL AND expires_at > ?",
         vec![now.into(), session.id.clone().into(), code.as_str().into(), now.into()],
     )
     .guarded()];
-    if session.account.is_none() && !session.persisted {
-        statements.push(persist_statement(&session, headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""), now));
-    }
+    // Indices 1 and 2: the session's row and its liveness guard.
+    statements.extend(write_preamble(&session, headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""), now));
     statements.extend(plan.statements);
     match app.sql.batch(statements).await {
         Ok(_) => {
@@ -126,6 +129,7 @@ pub async fn claim(
         }
         // Claimed by someone else a moment ago, or the target cart changed: nothing moved.
         Err(TxError::Guard(0)) => Err(ApiError::Gone { code: "handoff_used", message: "this code has already been used".into() }),
+        Err(TxError::Guard(i)) if i == 1 + LIVE_GUARD => Err(ApiError::SessionEnded),
         Err(TxError::Guard(_)) => {
             Err(ApiError::Conflict { code: "cart_conflict", message: "your cart changed meanwhile; please try again".into() })
         }
@@ -155,16 +159,16 @@ pub async fn set_channel(
     }
     let now = app.clock.now().timestamp();
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    app.sql
-        .batch(vec![
-            persist_statement(&session, ua, now),
-            Statement::new(
-                "UPDATE sessions SET channel = ?, store_id = ? WHERE id = ?",
-                vec![body.channel.as_str().into(), body.store_id.map(|s| s.as_str().to_owned()).into(), session.id.clone().into()],
-            ),
-        ])
-        .await
-        .map_err(StorageError::from)?;
+    let mut statements = write_preamble(&session, ua, now);
+    statements.push(Statement::new(
+        "UPDATE sessions SET channel = ?, store_id = ? WHERE id = ?",
+        vec![body.channel.as_str().into(), body.store_id.map(|s| s.as_str().to_owned()).into(), session.id.clone().into()],
+    ));
+    match app.sql.batch(statements).await {
+        Ok(_) => {}
+        Err(TxError::Guard(_)) => return Err(ApiError::SessionEnded),
+        Err(TxError::Storage(e)) => return Err(e.into()),
+    }
     let mut response = StatusCode::NO_CONTENT.into_response();
     if !session.persisted {
         response.extensions_mut().insert(RotateTo(session.id.clone()));

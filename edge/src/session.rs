@@ -140,6 +140,24 @@ pub fn persist_statement(session: &Session, user_agent: &str, now: i64) -> State
     )
 }
 
+/// Position of the liveness guard in [`write_preamble`]'s statements.
+pub const LIVE_GUARD: usize = 1;
+
+/// The statements every write batch of a session starts with: create its row if missing, then a
+/// guard that the session is still live (not revoked or expired) when the batch commits, so a
+/// write racing a sign-in or a remote sign-out cannot land in a cart nobody will see again.
+/// A guard failure at [`LIVE_GUARD`] means [`ApiError::SessionEnded`].
+pub fn write_preamble(session: &Session, user_agent: &str, now: i64) -> Vec<Statement> {
+    vec![
+        persist_statement(session, user_agent, now),
+        Statement::new(
+            "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND revoked_at IS NULL AND expires_at > ?",
+            vec![now.into(), session.id.clone().into(), now.into()],
+        )
+        .guarded(),
+    ]
+}
+
 /// A short, readable description of a User-Agent: "Chrome on Android", "Safari on iPhone".
 pub fn user_agent_summary(ua: &str) -> String {
     let browser =
@@ -159,7 +177,9 @@ pub fn user_agent_summary(ua: &str) -> String {
     }
 }
 
-async fn load(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<Session>, StorageError> {
+/// The session named by a verified cookie: `None` if revoked or expired. The flag says whether its
+/// expiry was just extended (so the cookie's Max-Age should be renewed too).
+async fn load(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<(Session, bool)>, StorageError> {
     let rows = sql
         .query(
             "SELECT s.channel, s.store_id, s.customer_id, c.role, s.expires_at, s.revoked_at, s.last_seen_at
@@ -168,7 +188,7 @@ async fn load(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<Session>, Stor
         )
         .await?;
     let Some(row) = rows.first() else {
-        return Ok(Some(Session::fresh(id.to_owned(), Channel::Web)));
+        return Ok(Some((Session::fresh(id.to_owned(), Channel::Web), false)));
     };
     let revoked = !matches!(row.0.get(5), Some(Value::Null) | None);
     if revoked || row.int(4)? <= now {
@@ -180,14 +200,15 @@ async fn load(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<Session>, Stor
         }
         _ => None,
     };
-    if row.int(6)? + TOUCH_SECONDS <= now {
+    let touched = row.int(6)? + TOUCH_SECONDS <= now;
+    if touched {
         sql.batch(vec![Statement::new(
             "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
             vec![now.into(), (now + IDLE_SECONDS).into(), id.into()],
         )])
         .await?;
     }
-    Ok(Some(Session {
+    let session = Session {
         id: id.to_owned(),
         account,
         channel: Channel::parse(row.text(0)?).unwrap_or(Channel::Web),
@@ -196,19 +217,21 @@ async fn load(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<Session>, Stor
             _ => None,
         },
         persisted: true,
-    }))
+    };
+    Ok(Some((session, touched)))
 }
 
 /// Whether a state-changing request comes from another site: its `Origin` (or, failing that,
 /// `Referer`) names a different host than the one it was sent to.
-fn cross_site(headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+fn cross_site(headers: &HeaderMap, authority: Option<&str>) -> bool {
+    // HTTP/2 carries the host in the URI's authority rather than a Host header.
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(authority).unwrap_or("");
     let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
     match source {
         None => false, // Not a browser form or fetch: CSRF needs a browser.
         Some(origin) => {
-            let authority = origin.split("://").nth(1).map(|rest| rest.split('/').next().unwrap_or(""));
-            authority != Some(host) || host.is_empty()
+            let from = origin.split("://").nth(1).map(|rest| rest.split('/').next().unwrap_or(""));
+            host.is_empty() || !from.is_some_and(|f| f.eq_ignore_ascii_case(host))
         }
     }
 }
@@ -235,7 +258,7 @@ fn set_cookie(response: &mut Response, key: &[u8], id: &str, secure: bool) {
 /// when the session is new or was rotated.
 pub async fn middleware(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method && cross_site(req.headers()) {
+    if unsafe_method && cross_site(req.headers(), req.uri().authority().map(|a| a.as_str())) {
         return ApiError::Forbidden("cross-site requests may not change anything here".into()).into_response();
     }
     let key = app.config.session_key.clone();
@@ -248,19 +271,23 @@ pub async fn middleware(State(app): State<AppState>, mut req: Request, next: Nex
         },
         None => None,
     };
-    let session = match resolved {
-        Some(s) => s,
+    let (session, renew) = match resolved {
+        Some(found) => found,
         None => match random_hex(16) {
-            Ok(id) => Session::fresh(id, Channel::Web),
+            Ok(id) => (Session::fresh(id, Channel::Web), false),
             Err(e) => return ApiError::Storage(e).into_response(),
         },
     };
+    let id = session.id.clone();
     let secure = secure(&req);
     let personal = personal(req.uri().path());
     req.extensions_mut().insert(session);
     let mut response = next.run(req).await;
-    if let Some(RotateTo(id)) = response.extensions_mut().remove::<RotateTo>() {
-        set_cookie(&mut response, &key, &id, secure);
+    match response.extensions_mut().remove::<RotateTo>() {
+        Some(RotateTo(new_id)) => set_cookie(&mut response, &key, &new_id, secure),
+        // The server slid the expiry forward: so does the cookie.
+        None if renew => set_cookie(&mut response, &key, &id, secure),
+        None => {}
     }
     if personal {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
@@ -296,11 +323,13 @@ mod tests {
             }
             h
         };
-        assert!(!cross_site(&headers(&[("host", "shop.example"), ("origin", "https://shop.example")])));
-        assert!(cross_site(&headers(&[("host", "shop.example"), ("origin", "https://evil.example")])));
-        assert!(cross_site(&headers(&[("host", "shop.example"), ("origin", "null")])));
-        assert!(cross_site(&headers(&[("host", "shop.example"), ("referer", "https://evil.example/page")])));
-        assert!(!cross_site(&headers(&[("host", "shop.example")])), "no browser, no CSRF");
+        assert!(!cross_site(&headers(&[("host", "shop.example"), ("origin", "https://shop.example")]), None));
+        assert!(!cross_site(&headers(&[("host", "Shop.Example"), ("origin", "https://shop.example")]), None), "hosts are case-insensitive");
+        assert!(!cross_site(&headers(&[("origin", "https://shop.example")]), Some("shop.example")), "HTTP/2 authority");
+        assert!(cross_site(&headers(&[("host", "shop.example"), ("origin", "https://evil.example")]), None));
+        assert!(cross_site(&headers(&[("host", "shop.example"), ("origin", "null")]), None));
+        assert!(cross_site(&headers(&[("host", "shop.example"), ("referer", "https://evil.example/page")]), None));
+        assert!(!cross_site(&headers(&[("host", "shop.example")]), None), "no browser, no CSRF");
     }
 
     #[test]

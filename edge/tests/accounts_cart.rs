@@ -352,3 +352,40 @@ async fn the_cookie_is_secure_when_served_over_https() {
     let cookie = headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
+
+/// Regression: a merge committed after its source cart changed lost the new line (or, with a
+/// hand-off claimed during a sign-in, applied the same cart twice).
+#[tokio::test]
+async fn a_merge_planned_before_the_source_cart_changed_does_not_commit() {
+    let app = TestApp::new().await;
+    let phone = app.device();
+    phone.set_qty("PHN-0001", json!(1), None).await;
+    let session_id = phone.session_id();
+    let now = app.clock.now_ts();
+    let plan = vitrina_edge::carts::plan_merge(app.state.sql.as_ref(), "c:someone", &format!("s:{session_id}"), now).await.expect("plan");
+    phone.set_qty("AUD-0001", json!(1), None).await;
+    let result = app.state.sql.batch(plan.statements).await;
+    assert!(matches!(result, Err(vitrina_edge::ports::TxError::Guard(_))), "{result:?}");
+    let (_, cart) = phone.get("/api/cart").await;
+    assert_eq!(lines(&cart).len(), 2, "nothing was lost from the source cart");
+}
+
+/// Regression: a write racing a sign-in or a remote sign-out landed in a cart nobody would see.
+#[tokio::test]
+async fn a_write_batch_of_a_revoked_session_is_refused() {
+    let app = TestApp::new().await;
+    let phone = app.device();
+    register(&phone, "anna@example.ru").await;
+    let session_id = phone.session_id();
+    let now = app.clock.now_ts();
+    let session = vitrina_edge::session::Session {
+        id: session_id.clone(),
+        account: None,
+        channel: vitrina_shared::account::Channel::Web,
+        store_id: None,
+        persisted: true,
+    };
+    phone.post("/api/auth/logout", json!({})).await;
+    let result = app.state.sql.batch(vitrina_edge::session::write_preamble(&session, "", now)).await;
+    assert_eq!(result, Err(vitrina_edge::ports::TxError::Guard(vitrina_edge::session::LIVE_GUARD)));
+}

@@ -18,6 +18,12 @@ pub const STAFF_PASSWORD: &str = "staff-password-for-tests";
 
 /// A clock tests can move.
 pub struct FixedClock(pub Mutex<DateTime<Utc>>);
+impl FixedClock {
+    pub fn now_ts(&self) -> i64 {
+        self.now().timestamp()
+    }
+}
+
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().expect("clock")
@@ -111,6 +117,12 @@ pub struct Device<'a> {
 }
 
 impl Device<'_> {
+    /// The session id inside this device's cookie.
+    pub fn session_id(&self) -> String {
+        let cookie = self.cookie.lock().expect("cookie").clone().unwrap_or_default();
+        cookie.trim_start_matches("vitrina_session=").split('.').next().unwrap_or("").to_owned()
+    }
+
     pub async fn call(
         &self,
         method: Method,
