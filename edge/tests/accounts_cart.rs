@@ -3,19 +3,10 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{error_code, TestApp};
+use common::{cart_lines, error_code, TestApp};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "correct horse battery";
-
-fn lines(cart: &Value) -> Vec<(String, u64)> {
-    cart["lines"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|l| (l["sku"].as_str().unwrap_or("").to_owned(), l["qty"].as_u64().unwrap_or(0)))
-        .collect()
-}
 
 async fn register(device: &common::Device<'_>, email: &str) -> Value {
     let (status, body) = device.post("/api/auth/register", json!({"email": email, "password": PASSWORD, "name": "Анна"})).await;
@@ -40,7 +31,7 @@ async fn a_session_gets_its_signed_http_only_cookie_with_its_first_write() {
     assert!(!cookie.contains("Secure"), "plain http on localhost");
     let (_, headers, cart) = phone.call(Method::GET, "/api/cart", None, &[]).await;
     assert!(headers.get("set-cookie").is_none(), "an existing session keeps its cookie");
-    assert_eq!(lines(&cart), vec![("PHN-0001".into(), 1)]);
+    assert_eq!(cart_lines(&cart), vec![("PHN-0001".into(), 1)]);
 }
 
 #[tokio::test]
@@ -57,11 +48,11 @@ async fn a_tampered_cookie_gets_a_fresh_anonymous_session_never_someone_elses() 
     *mallory.cookie.lock().expect("cookie") = Some(forged);
     let (status, cart) = mallory.get("/api/cart").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(lines(&cart).is_empty(), "the forged cookie does not reach Anna's cart");
+    assert!(cart_lines(&cart).is_empty(), "the forged cookie does not reach Anna's cart");
     mallory.set_qty("AUD-0001", json!(1), None).await;
     assert_ne!(mallory.cookie.lock().expect("cookie").clone(), Some(stolen), "a new session of its own");
     let (_, anna_cart) = anna.get("/api/cart").await;
-    assert_eq!(lines(&anna_cart), vec![("PHN-0001".into(), 2)], "Anna's cart is untouched");
+    assert_eq!(cart_lines(&anna_cart), vec![("PHN-0001".into(), 2)], "Anna's cart is untouched");
 }
 
 #[tokio::test]
@@ -70,7 +61,7 @@ async fn a_guest_cart_is_kept_on_the_server_with_a_version_and_etag() {
     let phone = app.device();
     let (status, cart) = phone.set_qty("PHN-0001", json!(2), None).await;
     assert_eq!(status, StatusCode::OK, "{cart}");
-    assert_eq!(lines(&cart), vec![("PHN-0001".into(), 2)]);
+    assert_eq!(cart_lines(&cart), vec![("PHN-0001".into(), 2)]);
     assert_eq!(cart["item_count"], 2);
     let price: f64 = cart["lines"][0]["unit_price"]["amount"].as_str().and_then(|a| a.parse().ok()).unwrap_or(0.0);
     let total: f64 = cart["total"]["amount"].as_str().and_then(|a| a.parse().ok()).unwrap_or(0.0);
@@ -83,7 +74,7 @@ async fn a_guest_cart_is_kept_on_the_server_with_a_version_and_etag() {
     assert_eq!(status, StatusCode::NOT_MODIFIED, "pollers get 304 while nothing changed");
     let (status, cart) = phone.set_qty("PHN-0001", json!(0), None).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(lines(&cart).is_empty(), "quantity 0 removes the line");
+    assert!(cart_lines(&cart).is_empty(), "quantity 0 removes the line");
 }
 
 #[tokio::test]
@@ -104,7 +95,7 @@ async fn bad_quantities_and_unknown_skus_are_rejected_and_change_nothing() {
         assert_eq!((got, error_code(&body)), (status, code), "{sku} {qty}");
     }
     let (_, cart) = phone.get("/api/cart").await;
-    assert_eq!(lines(&cart), vec![("PHN-0001".into(), 1)]);
+    assert_eq!(cart_lines(&cart), vec![("PHN-0001".into(), 1)]);
 }
 
 #[tokio::test]
@@ -121,12 +112,12 @@ async fn two_devices_writing_the_same_cart_get_a_409_with_the_current_cart_inste
     // The laptop still believes the old version.
     let (status, conflict) = laptop.set_qty("LAP-0001", json!(1), Some(&seen)).await;
     assert_eq!((status, error_code(&conflict)), (StatusCode::CONFLICT, "cart_conflict"));
-    assert_eq!(lines(&conflict["cart"]), vec![("PHN-0001".into(), 1)], "the 409 carries the current cart");
+    assert_eq!(cart_lines(&conflict["cart"]), vec![("PHN-0001".into(), 1)], "the 409 carries the current cart");
     // Retry with the version from the 409.
     let fresh = format!("\"{}\"", conflict["cart"]["version"]);
     let (status, cart) = laptop.set_qty("LAP-0001", json!(1), Some(&fresh)).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(lines(&cart), vec![("PHN-0001".into(), 1), ("LAP-0001".into(), 1)], "nothing was lost");
+    assert_eq!(cart_lines(&cart), vec![("PHN-0001".into(), 1), ("LAP-0001".into(), 1)], "nothing was lost");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -159,7 +150,7 @@ async fn concurrent_writes_with_the_same_version_let_exactly_one_through() {
     let conflicts = statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count();
     assert_eq!((ok, conflicts), (1, skus.len() - 1), "{statuses:?}");
     let (_, cart) = phone.get("/api/cart").await;
-    assert_eq!(lines(&cart).len(), 2, "the one accepted write and the original line");
+    assert_eq!(cart_lines(&cart).len(), 2, "the one accepted write and the original line");
 }
 
 #[tokio::test]
@@ -191,14 +182,14 @@ async fn a_guest_cart_merges_into_the_account_cart_on_sign_in_and_the_old_cookie
     let (_, on_phone) = phone.get("/api/cart").await;
     let (_, on_desktop) = desktop.get("/api/cart").await;
     let merged = vec![("PHN-0001".to_owned(), 10), ("LAP-0001".to_owned(), 1), ("AUD-0002".to_owned(), 2)];
-    assert_eq!(lines(&on_phone), merged);
-    assert_eq!(lines(&on_desktop), merged, "one cart on every device");
+    assert_eq!(cart_lines(&on_phone), merged);
+    assert_eq!(cart_lines(&on_desktop), merged, "one cart on every device");
 
     // Replaying the old guest cookie reaches neither the guest cart nor the account.
     let replay = app.device();
     *replay.cookie.lock().expect("cookie") = guest_cookie;
     let (_, cart) = replay.get("/api/cart").await;
-    assert!(lines(&cart).is_empty());
+    assert!(cart_lines(&cart).is_empty());
     let (status, _) = replay.get("/api/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
@@ -367,7 +358,7 @@ async fn a_merge_planned_before_the_source_cart_changed_does_not_commit() {
     let result = app.state.sql.batch(plan.statements).await;
     assert!(matches!(result, Err(vitrina_edge::ports::TxError::Guard(_))), "{result:?}");
     let (_, cart) = phone.get("/api/cart").await;
-    assert_eq!(lines(&cart).len(), 2, "nothing was lost from the source cart");
+    assert_eq!(cart_lines(&cart).len(), 2, "nothing was lost from the source cart");
 }
 
 /// Regression: a write racing a sign-in or a remote sign-out landed in a cart nobody would see.

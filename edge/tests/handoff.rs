@@ -3,17 +3,8 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{error_code, TestApp};
-use serde_json::{json, Value};
-
-fn skus(cart: &Value) -> Vec<(String, u64)> {
-    cart["lines"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|l| (l["sku"].as_str().unwrap_or("").to_owned(), l["qty"].as_u64().unwrap_or(0)))
-        .collect()
-}
+use common::{cart_lines, error_code, TestApp};
+use serde_json::json;
 
 #[tokio::test]
 async fn a_kiosk_cart_moves_to_the_phone_by_code_once_and_the_kiosk_keeps_nothing() {
@@ -36,9 +27,9 @@ async fn a_kiosk_cart_moves_to_the_phone_by_code_once_and_the_kiosk_keeps_nothin
     let typed = format!("{}%20{}", &code[..3], &code[3..]).to_lowercase();
     let (status, claimed) = phone.post(&format!("/api/handoff/{typed}/claim"), json!({})).await;
     assert_eq!(status, StatusCode::OK, "{claimed}");
-    assert_eq!(skus(&claimed["cart"]), vec![("AUD-0001".to_owned(), 1), ("TVS-0002".to_owned(), 1)]);
+    assert_eq!(cart_lines(&claimed["cart"]), vec![("AUD-0001".to_owned(), 1), ("TVS-0002".to_owned(), 1)]);
     let (_, kiosk_cart) = kiosk.get("/api/cart").await;
-    assert!(skus(&kiosk_cart).is_empty(), "the kiosk keeps nothing");
+    assert!(cart_lines(&kiosk_cart).is_empty(), "the kiosk keeps nothing");
 
     let (status, again) = app.device().post(&format!("/api/handoff/{code}/claim"), json!({})).await;
     assert_eq!((status, error_code(&again)), (StatusCode::GONE, "handoff_used"), "single use");
@@ -60,9 +51,9 @@ async fn an_expired_or_unknown_code_moves_nothing() {
     let (status, body) = phone.post("/api/handoff/not-a-code/claim", json!({})).await;
     assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "unknown_handoff_code"));
     let (_, phone_cart) = phone.get("/api/cart").await;
-    assert!(skus(&phone_cart).is_empty());
+    assert!(cart_lines(&phone_cart).is_empty());
     let (_, kiosk_cart) = kiosk.get("/api/cart").await;
-    assert_eq!(skus(&kiosk_cart), vec![("TVS-0002".to_owned(), 1)], "the kiosk cart is untouched");
+    assert_eq!(cart_lines(&kiosk_cart), vec![("TVS-0002".to_owned(), 1)], "the kiosk cart is untouched");
 }
 
 #[tokio::test]

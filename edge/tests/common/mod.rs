@@ -84,6 +84,16 @@ impl TestApp {
     }
 }
 
+/// The (SKU, quantity) pairs of a cart answer, in order.
+pub fn cart_lines(cart: &Value) -> Vec<(String, u64)> {
+    cart["lines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| (l["sku"].as_str().unwrap_or("").to_owned(), l["qty"].as_u64().unwrap_or(0)))
+        .collect()
+}
+
 pub fn error_code(v: &Value) -> &str {
     v["error"]["code"].as_str().unwrap_or("<no error code>")
 }
