@@ -8,13 +8,15 @@ use serde::Serialize;
 use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
+use vitrina_shared::account::Channel;
 use vitrina_shared::api::{
-    CartConflict, CartView, CategoryInfo, Device, ErrorResponse, LoginRequest, ProductDetail, ProductSummary, Profile, ProfileUpdate,
-    RegisterRequest, SetQuantity, SignedIn, StoreInfo,
+    CartConflict, CartView, CategoryInfo, Claimed, Device, ErrorResponse, Handoff, LoginRequest, ProductDetail, ProductSummary, Profile,
+    ProfileUpdate, RegisterRequest, SessionChannel, SetQuantity, SignedIn, StoreInfo,
 };
 use vitrina_shared::availability::Availability;
 use vitrina_shared::catalog::Page;
-use vitrina_shared::{CategoryId, GeoPoint, Sku};
+use vitrina_shared::handoff::HandoffCode;
+use vitrina_shared::{CategoryId, GeoPoint, Sku, StoreId};
 
 /// A request still unanswered after this long is abandoned and reported as a timeout.
 const REQUEST_TIMEOUT_MS: u32 = 15_000;
@@ -57,6 +59,12 @@ impl ApiError {
     pub fn unknown_sku(raw: &str) -> Self {
         let shown: String = raw.chars().take(64).collect();
         ApiError::new(ApiErrorKind::Invalid, "unknown_sku", format!("no product has the SKU {shown:?}"))
+    }
+
+    /// The showroom address names something that cannot be a store id.
+    pub fn unknown_store(raw: &str) -> Self {
+        let shown: String = raw.chars().take(64).collect();
+        ApiError::new(ApiErrorKind::Invalid, "unknown_store", format!("there is no store {shown:?}"))
     }
 
     /// The category address is not a valid category id.
@@ -299,4 +307,26 @@ pub async fn sign_out_device(id: &str) -> Result<(), ApiError> {
     let path = format!("/api/me/devices/{}", String::from(js_sys::encode_uri_component(id)));
     let (response, body) = send(&path, Request::delete(&path), NO_BODY).await?;
     decode_empty(&response, &body)
+}
+
+/// `PUT /api/session` — records this device as the showroom kiosk of `store`.
+pub async fn register_kiosk(store: &StoreId) -> Result<(), ApiError> {
+    let path = "/api/session";
+    let body = SessionChannel { channel: Channel::Kiosk, store_id: Some(store.clone()) };
+    let (response, body) = send(path, Request::put(path), Body::Json(&body)).await?;
+    decode_empty(&response, &body)
+}
+
+/// `POST /api/cart/handoff` — a code (and its QR) that moves this cart to another device.
+pub async fn create_handoff() -> Result<Handoff, ApiError> {
+    let path = "/api/cart/handoff";
+    let (response, body) = send(path, Request::post(path), NO_BODY).await?;
+    decode(&response, &body)
+}
+
+/// `POST /api/handoff/{code}/claim` — takes the cart waiting under `code` into this device's cart.
+pub async fn claim_handoff(code: &HandoffCode) -> Result<Claimed, ApiError> {
+    let path = format!("/api/handoff/{}/claim", code.as_str());
+    let (response, body) = send(&path, Request::post(&path), NO_BODY).await?;
+    decode(&response, &body)
 }

@@ -131,6 +131,14 @@ impl Cart {
         result.map(|_| ())
     }
 
+    /// Forgets the cart shown at once (a showroom kiosk starting afresh for the next shopper):
+    /// answers to polls already under way are dropped, and the next answer is a first load.
+    pub fn clear(&self) {
+        self.generation.update_value(|g| *g += 1);
+        self.view.set(None);
+        self.notice.set(false);
+    }
+
     /// Runs `work` (a sign-in or sign-out, which switch the session's cart) so that no poll
     /// answer in between is taken for another device's change, then loads the new cart.
     pub async fn switching<T>(self, work: impl std::future::Future<Output = T>) -> T {

@@ -46,3 +46,9 @@ impl I18n {
 pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
+
+/// The viewer's offset from UTC in minutes, from the browser.
+pub fn local_utc_offset_minutes() -> i32 {
+    // `getTimezoneOffset` is UTC minus local time, in whole minutes.
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}

@@ -21,12 +21,20 @@ use crate::api::ApiError;
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Key};
 use crate::pages::{
-    account::AccountPage, cart::CartPage, category::CategoryPage, home::HomePage, not_found::NotFound, product::ProductPage,
-    search::SearchPage, signin::SignInPage,
+    account::AccountPage,
+    cart::CartPage,
+    category::CategoryPage,
+    handoff::{HandoffClaimPage, HandoffEntryPage},
+    home::HomePage,
+    not_found::NotFound,
+    product::ProductPage,
+    search::SearchPage,
+    showroom::{KioskHome, KioskProductPage, ShowroomPage},
+    signin::SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 use vitrina_shared::api::CategoryInfo;
 
@@ -62,6 +70,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cart") view=CartPage />
                     <Route path=path!("/signin") view=SignInPage />
                     <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/handoff") view=HandoffEntryPage />
+                    <Route path=path!("/handoff/:code") view=HandoffClaimPage />
+                    <ParentRoute path=path!("/showroom/:store") view=ShowroomPage>
+                        <Route path=path!("") view=KioskHome />
+                        <Route path=path!("p/:sku") view=KioskProductPage />
+                    </ParentRoute>
                 </Routes>
             </Layout>
         </Router>

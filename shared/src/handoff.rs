@@ -35,6 +35,12 @@ impl HandoffCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The code as shown to people, in two groups of three: "AB3 K79".
+    pub fn grouped(&self) -> String {
+        let (head, tail) = self.0.split_at(self.0.len() / 2);
+        format!("{head} {tail}")
+    }
 }
 
 impl TryFrom<String> for HandoffCode {
@@ -58,6 +64,11 @@ mod tests {
     #[test]
     fn typed_codes_ignore_case_spaces_and_dashes() {
         assert_eq!(HandoffCode::parse("ab3-k7 9").unwrap().as_str(), "AB3K79");
+    }
+
+    #[test]
+    fn codes_are_shown_in_two_groups_of_three() {
+        assert_eq!(HandoffCode::parse("ab3k79").unwrap().grouped(), "AB3 K79");
     }
 
     #[test]

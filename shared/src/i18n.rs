@@ -167,6 +167,36 @@ pub enum Key {
     SignOut,
     SignOutDevice,
     SignInRequired,
+    KioskAllProducts,
+    KioskCategoriesLabel,
+    KioskBack,
+    KioskCartLabel,
+    KioskItems,
+    OrderElsewhere,
+    KioskResetNotice,
+    ErrStoreNotFound,
+    HandoffButton,
+    HandoffTitle,
+    HandoffScan,
+    HandoffCodeLabel,
+    HandoffQrLabel,
+    HandoffClose,
+    HandoffEmptyCart,
+    HandoffFailed,
+    HandoffPageTitle,
+    HandoffPageIntro,
+    ClaimButton,
+    ClaimedHeading,
+    ClaimUnknown,
+    ClaimUsed,
+    ClaimExpired,
+    ClaimSameCart,
+    ClaimFailed,
+    HandoffEnterHeading,
+    HandoffInputLabel,
+    HandoffInputHint,
+    HandoffInvalidCode,
+    HandoffOpen,
 }
 
 /// The string for `key` in `locale`.
@@ -326,6 +356,55 @@ pub fn t(locale: Locale, key: Key) -> &'static str {
         Key::SignOut => ("Выйти", "Sign out"),
         Key::SignOutDevice => ("Выйти на этом устройстве", "Sign out on that device"),
         Key::SignInRequired => ("Войдите, чтобы открыть личный кабинет.", "Sign in to open your account."),
+        Key::KioskAllProducts => ("Все товары", "All products"),
+        Key::KioskCategoriesLabel => ("Категории на витрине", "Showroom categories"),
+        Key::KioskBack => ("← Ко всем товарам", "← Back to all products"),
+        Key::KioskCartLabel => ("Корзина на витрине", "Showroom cart"),
+        Key::KioskItems => ("Товаров в корзине:", "Items in the cart:"),
+        Key::OrderElsewhere => ("Заказать с самовывозом или доставкой", "Order for pickup or delivery"),
+        Key::KioskResetNotice => ("Витрина готова для следующего покупателя", "Ready for the next shopper"),
+        Key::ErrStoreNotFound => ("Магазин не найден", "Store not found"),
+        Key::HandoffButton => ("Продолжить на телефоне", "Continue on my phone"),
+        Key::HandoffTitle => ("Заберите корзину на телефон", "Take the cart to your phone"),
+        Key::HandoffScan => (
+            "Наведите камеру телефона на QR-код. Или откройте на телефоне страницу /handoff и введите код.",
+            "Point your phone's camera at the QR code, or open /handoff on your phone and type the code.",
+        ),
+        Key::HandoffCodeLabel => ("Код", "Code"),
+        Key::HandoffQrLabel => ("QR-код со ссылкой на корзину", "QR code linking to the cart"),
+        Key::HandoffClose => ("Закрыть", "Close"),
+        Key::HandoffEmptyCart => ("Сначала добавьте товары в корзину.", "Add something to the cart first."),
+        Key::HandoffFailed => ("Не удалось получить код. Попробуйте ещё раз.", "Could not get a code. Please try again."),
+        Key::HandoffPageTitle => ("Корзина с витрины", "A cart from the showroom"),
+        Key::HandoffPageIntro => (
+            "Заберите корзину, собранную на планшете в магазине, на это устройство.",
+            "Move the cart you filled on the showroom tablet to this device.",
+        ),
+        Key::ClaimButton => ("Забрать корзину", "Take the cart"),
+        Key::ClaimedHeading => ("Корзина теперь у вас", "The cart is yours now"),
+        Key::ClaimUnknown => (
+            "Такого кода нет. Проверьте его на экране витрины или попросите там новый.",
+            "There is no such code. Check it on the showroom screen, or ask it for a new one.",
+        ),
+        Key::ClaimUsed => (
+            "Этот код уже использован. Попросите новый код на экране витрины.",
+            "This code has already been used. Ask the showroom screen for a new one.",
+        ),
+        Key::ClaimExpired => (
+            "Срок действия кода истёк. Попросите новый код на экране витрины.",
+            "This code has expired. Ask the showroom screen for a new one.",
+        ),
+        Key::ClaimSameCart => ("Это код корзины этого же устройства.", "This code is for this device's own cart."),
+        Key::ClaimFailed => ("Не удалось забрать корзину. Попробуйте ещё раз.", "The cart could not be taken. Please try again."),
+        Key::HandoffEnterHeading => ("Введите код с экрана витрины", "Type the code from the showroom screen"),
+        Key::HandoffInputLabel => ("Код из 6 символов", "6-character code"),
+        Key::HandoffInputHint => {
+            ("Например, ABC DEF. Регистр, пробелы и дефисы не важны.", "For example ABC DEF. Case, spaces and dashes do not matter.")
+        }
+        Key::HandoffInvalidCode => {
+            ("Код — это 6 букв и цифр с экрана витрины.", "A code is 6 letters and digits from the showroom screen.")
+        }
+        Key::HandoffOpen => ("Продолжить", "Continue"),
     };
     match locale {
         Locale::Ru => ru,
@@ -443,6 +522,27 @@ pub fn cart_adjustment_text(locale: Locale, name: &str, adjustment: &Adjustment)
         (Locale::En, 0, _) => format!("{name}: removed — out of stock"),
         (Locale::En, _, AdjustmentReason::LineMaximum) => format!("{name}: kept {kept} of {requested} — the most for one line"),
         (Locale::En, _, AdjustmentReason::Availability) => format!("{name}: kept {kept} of {requested} — all we have in stock"),
+    }
+}
+
+/// This showroom's own stock of a product: "На полке здесь: 3 шт." / "On the shelf here: 3".
+pub fn shelf_here(locale: Locale, n: u32) -> String {
+    match locale {
+        Locale::Ru => format!("На полке здесь: {n}{NBSP}шт."),
+        Locale::En => format!("On the shelf here: {n}"),
+    }
+}
+
+/// Until when a hand-off code works, in the viewer's time: "Код действует до 14:30" /
+/// "The code is valid until 14:30". `unix` is seconds since the epoch; `utc_offset_minutes` the
+/// viewer's offset from UTC.
+pub fn handoff_valid_until(locale: Locale, unix: i64, utc_offset_minutes: i32) -> String {
+    let local = unix.saturating_add(i64::from(utc_offset_minutes) * 60);
+    let at = DateTime::from_timestamp(local, 0).unwrap_or(if local < 0 { DateTime::<Utc>::MIN_UTC } else { DateTime::<Utc>::MAX_UTC });
+    let time = format!("{:02}:{:02}", at.hour(), at.minute());
+    match locale {
+        Locale::Ru => format!("Код действует до {time}"),
+        Locale::En => format!("The code is valid until {time}"),
     }
 }
 
@@ -687,6 +787,15 @@ mod tests {
         assert_eq!(cart_adjustment_text(Locale::Ru, "X", &sold_out), "X: убрали из корзины — нет в наличии");
         let gone = Adjustment { sku, requested: 1, kept: 0, reason: AdjustmentReason::Discontinued };
         assert_eq!(cart_adjustment_text(Locale::En, "X", &gone), "X: removed — no longer sold");
+    }
+
+    #[test]
+    fn shelf_stock_and_code_validity_read_naturally() {
+        assert_eq!(shelf_here(Locale::Ru, 3), "На полке здесь: 3\u{a0}шт.");
+        assert_eq!(shelf_here(Locale::En, 3), "On the shelf here: 3");
+        let at = unix(2026, 11, 25, 11, 30);
+        assert_eq!(handoff_valid_until(Locale::Ru, at, 180), "Код действует до 14:30");
+        assert_eq!(handoff_valid_until(Locale::En, at, -60), "The code is valid until 10:30");
     }
 
     #[test]

@@ -18,9 +18,10 @@ enum Outcome {
 }
 
 /// Adds one unit of `sku` to the cart (a new line of 1, or one more on the line), up to the
-/// per-line maximum and the units the chain has.
+/// per-line maximum and the units the chain has. `without_cart_link` leaves out the link to
+/// `/cart` (a showroom kiosk keeps the shopper on its own pages).
 #[component]
-pub fn AddToCart(sku: Sku, available: u32) -> impl IntoView {
+pub fn AddToCart(sku: Sku, available: u32, #[prop(optional)] without_cart_link: bool) -> impl IntoView {
     let i18n = use_i18n();
     let cart = use_cart();
     let outcome = RwSignal::new(Outcome::None);
@@ -61,8 +62,8 @@ pub fn AddToCart(sku: Sku, available: u32) -> impl IntoView {
             _ if qty > 0 => view! {
                 <p class="add-to-cart-status">
                     {move || format!("{} {qty}", i18n.t(Key::InCartPrefix))}
-                    " · "
-                    <a href="/cart">{move || i18n.t(Key::GoToCart)}</a>
+                    {(!without_cart_link)
+                        .then(|| view! { " · " <a href="/cart">{move || i18n.t(Key::GoToCart)}</a> })}
                     {(qty >= limit && limit == MAX_LINE_QTY).then_some(move || format!(" {}", i18n.t(Key::CartLineMaxReached)))}
                 </p>
             }

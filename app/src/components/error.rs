@@ -21,6 +21,7 @@ fn title_key(err: Option<&ApiError>) -> Key {
     match (&err.kind, err.code.as_str()) {
         (_, "unknown_sku" | "invalid_sku") => Key::ErrProductNotFound,
         (_, "unknown_category" | "invalid_category") => Key::ErrCategoryNotFound,
+        (_, "unknown_store" | "store_required") => Key::ErrStoreNotFound,
         (ApiErrorKind::Network, _) => Key::ErrNetwork,
         (ApiErrorKind::Timeout, _) => Key::ErrTimeout,
         (ApiErrorKind::Decode, _) => Key::ErrDecode,

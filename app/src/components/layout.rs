@@ -4,6 +4,7 @@
 use crate::cart::use_cart;
 use crate::components::cart_notice::CartUpdatedNotice;
 use crate::components::error::{ErrorView, Loading};
+use crate::components::kiosk::{kiosk_href, kiosk_store_of};
 use crate::components::offline_notice::OfflineNotice;
 use crate::i18n::{category_name, use_i18n, Key};
 use crate::session::{use_session, SignedInAs};
@@ -14,22 +15,37 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use vitrina_shared::catalog::MAX_QUERY_CHARS;
 
+/// On a showroom kiosk (`/showroom/:store…`) the header keeps only the logo (leading to the
+/// kiosk's own start page) and the language switch: no sign-in, account, cart or navigation that
+/// would leave the kiosk or show someone's personal data. The kiosk pages bring their own search,
+/// categories and cart.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    let location = use_location();
+    let kiosk_store = Memo::new(move |_| location.pathname.with(|p| kiosk_store_of(p).map(str::to_owned)));
+    let in_kiosk = move || kiosk_store.with(Option::is_some);
+    let logo_href = move || match kiosk_store.get() {
+        Some(store) => kiosk_href(&store, "", location.query.with(|q| q.get("idle")).as_deref()),
+        None => "/".to_owned(),
+    };
     view! {
         <OfflineNotice />
         <header class="site-header">
             <div class="site-header-inner">
-                <a class="site-logo" href="/">
+                <a class="site-logo" href=logo_href>
                     {move || i18n.t(Key::SiteName)}
                 </a>
-                <SearchForm />
-                <AccountLink />
-                <CartLink />
+                <Show when=move || !in_kiosk()>
+                    <SearchForm />
+                    <AccountLink />
+                    <CartLink />
+                </Show>
                 <LangSwitch />
             </div>
-            <CategoryNav />
+            <Show when=move || !in_kiosk()>
+                <CategoryNav />
+            </Show>
         </header>
         <CartUpdatedNotice />
         <main id="main" class="site-main">

@@ -4,7 +4,7 @@
 use crate::api::{self, ApiError};
 use crate::cart::use_cart;
 use crate::components::error::{ErrorView, Loading};
-use crate::i18n::{cart_adjustment_text, channel_name, city_name, format_date_time, use_i18n, Key, Locale};
+use crate::i18n::{cart_adjustment_text, channel_name, city_name, format_date_time, local_utc_offset_minutes, use_i18n, Key, Locale};
 use crate::session::use_session;
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -13,12 +13,6 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use vitrina_shared::api::{Device, Profile, ProfileUpdate};
 use vitrina_shared::store::City;
-
-/// The viewer's offset from UTC in minutes, from the browser.
-fn local_utc_offset_minutes() -> i32 {
-    // `getTimezoneOffset` is UTC minus local time, in whole minutes.
-    -(js_sys::Date::new_0().get_timezone_offset() as i32)
-}
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

@@ -1,0 +1,149 @@
+// Browser end-to-end test of the showroom tablet: a kiosk fills a cart, hands it to a phone by
+// code, and — left alone — starts afresh for the next shopper. Each device is its own browser
+// context (own cookies), against the native `vitrina` host (VITRINA_URL). Every step waits for the
+// page to show what it should; nothing sleeps (the kiosk's reset is its own timer, `?idle=4`).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.VITRINA_URL ?? 'http://127.0.0.1:3000';
+const TIMEOUT = 20_000;
+/** Long enough for the kiosk to notice the claim (cart polls) and then sit idle for 4 s. */
+const RESET_TIMEOUT = 30_000;
+const STORE = 'msk-tverskaya';
+const IDLE = 4;
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ baseURL: BASE, locale: 'ru-RU', ...options });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { context, page, errors };
+}
+
+async function api(path) {
+  const response = await fetch(new URL(path, BASE));
+  assert.equal(response.status, 200, `GET ${path}`);
+  return response.json();
+}
+
+/** A product of the first catalog page with units on the shelf of `store`. */
+async function productOnShelf(store) {
+  const page = await api('/api/products?page=1');
+  for (const product of page.items) {
+    const availability = await api(`/api/availability/${product.sku}`);
+    if (availability.stores.some((s) => s.store_id === store && s.available > 0)) return product;
+  }
+  throw new Error(`no product of the first page is on the shelf at ${store}`);
+}
+
+/** The SKUs of the lines on an open /cart page, once it shows `n` lines. */
+async function cartSkus(page, n) {
+  await page.waitForFunction((count) => document.querySelectorAll('[data-testid="cart-line"]').length === count, n);
+  return page.getByTestId('cart-line').evaluateAll((lines) => lines.map((l) => l.dataset.sku));
+}
+
+test('a showroom tablet hands its cart to a phone, then starts afresh for the next shopper', async () => {
+  const product = await productOnShelf(STORE);
+  const store = (await api('/api/stores')).find((s) => s.id === STORE);
+  assert.ok(store, `${STORE} is a store`);
+
+  const kiosk = await newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+  const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const other = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    // The kiosk: the store's name, big-screen mode, and nothing personal in the header.
+    await kiosk.page.goto(`/showroom/${STORE}?idle=${IDLE}`);
+    await kiosk.page.getByTestId('kiosk-store').filter({ hasText: store.name }).waitFor();
+    assert.ok(await kiosk.page.evaluate(() => document.body.classList.contains('kiosk')));
+    assert.equal(await kiosk.page.getByTestId('signin-link').count(), 0);
+    assert.equal(await kiosk.page.getByTestId('account-link').count(), 0);
+    await kiosk.page.getByTestId('kiosk-tile').first().waitFor();
+
+    // Search for the product and open it: this store's shelf comes first.
+    await kiosk.page.getByTestId('kiosk-search-input').fill(product.name);
+    await kiosk.page.getByTestId('kiosk-search-submit').click();
+    await kiosk.page.locator(`[data-testid="kiosk-tile"][data-sku="${product.sku}"] a`).click();
+    await kiosk.page.waitForURL(new RegExp(`/showroom/${STORE}/p/${product.sku}\\?idle=${IDLE}$`));
+    await kiosk.page.getByTestId('product-name').waitFor();
+    const shelf = kiosk.page.getByTestId('shelf-here');
+    await shelf.waitFor();
+    assert.match(await shelf.innerText(), /На полке здесь: \d+/);
+
+    await kiosk.page.getByTestId('add-to-cart').click();
+    await kiosk.page.getByTestId('kiosk-cart-count').filter({ hasText: /^1$/ }).waitFor();
+
+    // "Continue on my phone": a QR code and the code in two groups of three.
+    await kiosk.page.getByTestId('handoff-button').click();
+    await kiosk.page.getByTestId('handoff-dialog').waitFor();
+    await kiosk.page.getByTestId('handoff-qr').locator('svg').waitFor();
+    assert.match(await kiosk.page.getByTestId('handoff-expiry').innerText(), /Код действует до \d\d:\d\d/);
+    const shown = (await kiosk.page.getByTestId('handoff-code').innerText()).trim();
+    assert.match(shown, /^[2-9A-Z]{3} [2-9A-Z]{3}$/);
+    const code = shown.replace(' ', '');
+
+    // The phone takes the cart.
+    await phone.page.goto(`/handoff/${code}`);
+    await phone.page.getByTestId('claim-button').click();
+    await phone.page.getByTestId('claim-result').waitFor();
+    assert.deepEqual(await phone.page.getByTestId('claim-line').evaluateAll((ls) => ls.map((l) => l.dataset.sku)), [product.sku]);
+    await phone.page.getByTestId('claim-cart-link').click();
+    await phone.page.waitForURL(/\/cart$/);
+    assert.deepEqual(await cartSkus(phone.page, 1), [product.sku]);
+
+    // The kiosk, left alone, starts afresh: an empty cart, no dialog, back at its start page.
+    await kiosk.page.getByTestId('kiosk-reset-notice').waitFor({ timeout: RESET_TIMEOUT });
+    assert.match(await kiosk.page.getByTestId('kiosk-reset-notice').innerText(), /готова для следующего покупателя/);
+    await kiosk.page.getByTestId('kiosk-cart-count').filter({ hasText: /^0$/ }).waitFor();
+    assert.equal(await kiosk.page.getByTestId('handoff-dialog').count(), 0);
+    await kiosk.page.waitForURL(new RegExp(`/showroom/${STORE}\\?idle=${IDLE}$`));
+    assert.equal(await kiosk.page.getByTestId('kiosk-search-input').inputValue(), '');
+
+    // A code works once.
+    await other.page.goto(`/handoff/${code}`);
+    await other.page.getByTestId('claim-button').click();
+    const error = other.page.getByTestId('claim-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /уже использован/);
+
+    assert.deepEqual(kiosk.errors, []);
+    assert.deepEqual(phone.errors, []);
+    assert.deepEqual(other.errors, []);
+  } finally {
+    await kiosk.context.close();
+    await phone.context.close();
+    await other.context.close();
+  }
+});
+
+test('a code can be typed on /handoff, and an unknown one is explained', async () => {
+  const { context, page, errors } = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    await page.goto('/handoff');
+    await page.getByLabel('Код из 6 символов').fill('zz2-zz2');
+    await page.getByTestId('handoff-submit').click();
+    await page.waitForURL(/\/handoff\/ZZ2ZZ2$/);
+    await page.getByTestId('claim-button').click();
+    const error = page.getByTestId('claim-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /Такого кода нет/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
