@@ -1,37 +1,16 @@
 // Browser end-to-end test of the one cart across devices: a phone and a desktop, each its own
 // browser context (own cookies), against the native `vitrina` host (VITRINA_URL). Every step
 // waits for the page to show what it should; nothing sleeps.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { BASE, newPage, useBrowser } from './browser.mjs';
 
-const BASE = process.env.VITRINA_URL ?? 'http://127.0.0.1:3000';
-const TIMEOUT = 20_000;
 /** The longest a change may take to reach another device: a few poll periods. */
 const LIVE_TIMEOUT = 15_000;
-let browser;
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
 
-after(async () => {
-  await browser?.close();
-});
+useBrowser();
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ baseURL: BASE, locale: 'ru-RU', ...options });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return { context, page, errors };
-}
 
 /** Waits until the header's cart count reads `n`. */
 async function cartCountIs(page, n) {

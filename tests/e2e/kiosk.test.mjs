@@ -2,39 +2,18 @@
 // code, and — left alone — starts afresh for the next shopper. Each device is its own browser
 // context (own cookies), against the native `vitrina` host (VITRINA_URL). Every step waits for the
 // page to show what it should; nothing sleeps (the kiosk's reset is its own timer, `?idle=4`).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { BASE, newPage, useBrowser } from './browser.mjs';
 
-const BASE = process.env.VITRINA_URL ?? 'http://127.0.0.1:3000';
-const TIMEOUT = 20_000;
 /** Long enough for the kiosk to notice the claim (cart polls) and then sit idle for 4 s. */
 const RESET_TIMEOUT = 30_000;
 const STORE = 'msk-tverskaya';
 const IDLE = 4;
-let browser;
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
 
-after(async () => {
-  await browser?.close();
-});
+useBrowser();
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ baseURL: BASE, locale: 'ru-RU', ...options });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return { context, page, errors };
-}
 
 async function api(path) {
   const response = await fetch(new URL(path, BASE));

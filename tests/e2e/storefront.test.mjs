@@ -1,41 +1,14 @@
 // Browser end-to-end tests: Debian's headless chromium, driven by playwright-core, against the
 // native `vitrina` host that `cargo xtask test` starts (VITRINA_URL). Every step waits for the
 // page to show what it should; nothing sleeps.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, newPage, useBrowser } from './browser.mjs';
 
-const BASE = process.env.VITRINA_URL ?? 'http://127.0.0.1:3000';
-const TIMEOUT = 20_000;
-let browser;
-let profile;
 
-before(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'vitrina-e2e-'));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
 
-after(async () => {
-  await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+useBrowser();
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ baseURL: BASE, locale: 'ru-RU', ...options });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return { context, page, errors };
-}
 
 test('a shopper searches, opens a product, sees nearby store availability and switches language', async () => {
   // A shopper near Tverskaya street in Moscow who allows geolocation.
