@@ -11,7 +11,7 @@ use std::rc::Rc;
 use vitrina_shared::account::Channel;
 use vitrina_shared::api::{
     CartConflict, CartView, CategoryInfo, Claimed, Device, ErrorResponse, Handoff, LoginRequest, ProductDetail, ProductSummary, Profile,
-    ProfileUpdate, RegisterRequest, SessionChannel, SetQuantity, SignedIn, StoreInfo,
+    ProfileUpdate, RegisterRequest, SessionChannel, SessionInfo, SetQuantity, SignedIn, StoreInfo,
 };
 use vitrina_shared::availability::Availability;
 use vitrina_shared::catalog::Page;
@@ -46,11 +46,6 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// Whether the server said the shopper must sign in first.
-    pub fn is_sign_in_required(&self) -> bool {
-        self.kind == (ApiErrorKind::Http { status: 401 })
-    }
-
     fn new(kind: ApiErrorKind, code: &str, message: impl Into<String>) -> Self {
         ApiError { kind, code: code.to_owned(), message: message.into() }
     }
@@ -281,13 +276,10 @@ pub async fn logout() -> Result<(), ApiError> {
     decode_empty(&response, &body)
 }
 
-/// `GET /api/me` — `None` when nobody is signed in on this device.
+/// `GET /api/session` — the signed-in profile, `None` when nobody is signed in on this device.
+/// (Always a 200, so a guest's page load logs no failed request.)
 pub async fn me() -> Result<Option<Profile>, ApiError> {
-    match get_json("/api/me", &[]).await {
-        Ok(profile) => Ok(Some(profile)),
-        Err(err) if err.is_sign_in_required() => Ok(None),
-        Err(err) => Err(err),
-    }
+    get_json::<SessionInfo>("/api/session", &[]).await.map(|s| s.profile)
 }
 
 /// `PUT /api/me`.

@@ -16,7 +16,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use vitrina_shared::account::{check_password_policy, parse_name, Email, Role};
-use vitrina_shared::api::{Device, LoginRequest, Profile, ProfileUpdate, RegisterRequest, SignedIn};
+use vitrina_shared::api::{Device, LoginRequest, Profile, ProfileUpdate, RegisterRequest, SessionInfo, SignedIn};
 use vitrina_shared::cart::Adjustment;
 use vitrina_shared::store::City;
 use vitrina_shared::StoreId;
@@ -261,6 +261,15 @@ pub async fn logout(State(app): State<AppState>, Extension(session): Extension<S
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.extensions_mut().insert(RotateTo(random_hex(16)?));
     Ok(response)
+}
+
+/// `GET /api/session`: the device's session, signed in or not.
+pub async fn session_info(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<SessionInfo>, ApiError> {
+    let profile = match &session.account {
+        Some(account) => Some(profile(app.sql.as_ref(), &account.id).await?),
+        None => None,
+    };
+    Ok(Json(SessionInfo { signed_in: profile.is_some(), profile, channel: session.channel, store_id: session.store_id.clone() }))
 }
 
 pub async fn me(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<Profile>, ApiError> {

@@ -116,7 +116,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cart/items/{sku}", put(carts::put_item).delete(carts::delete_item))
         .route("/cart/handoff", post(handoffs::create))
         .route("/handoff/{code}/claim", post(handoffs::claim))
-        .route("/session", put(handoffs::set_channel))
+        .route("/session", get(accounts::session_info).put(handoffs::set_channel))
         .fallback(|| async { ApiError::not_found("not_found", "no such API endpoint; see /api/openapi.json") })
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed("this endpoint does not accept that method; see /api/openapi.json".into())

@@ -380,3 +380,15 @@ async fn a_write_batch_of_a_revoked_session_is_refused() {
     let result = app.state.sql.batch(vitrina_edge::session::write_preamble(&session, "", now)).await;
     assert_eq!(result, Err(vitrina_edge::ports::TxError::Guard(vitrina_edge::session::LIVE_GUARD)));
 }
+
+#[tokio::test]
+async fn the_session_endpoint_says_who_is_signed_in_without_an_error_for_guests() {
+    let app = TestApp::new().await;
+    let phone = app.device();
+    let (status, info) = phone.get("/api/session").await;
+    assert_eq!((status, info["signed_in"].as_bool(), info["channel"].as_str()), (StatusCode::OK, Some(false), Some("web")));
+    assert!(info["profile"].is_null());
+    register(&phone, "anna@example.ru").await;
+    let (_, info) = phone.get("/api/session").await;
+    assert_eq!((info["signed_in"].as_bool(), info["profile"]["email"].as_str()), (Some(true), Some("anna@example.ru")));
+}

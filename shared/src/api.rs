@@ -262,3 +262,12 @@ pub struct SessionChannel {
     pub channel: crate::account::Channel,
     pub store_id: Option<StoreId>,
 }
+
+/// Answer of `GET /api/session`: who this device is, always 200 (no console error for guests).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub signed_in: bool,
+    pub profile: Option<Profile>,
+    pub channel: crate::account::Channel,
+    pub store_id: Option<StoreId>,
+}
