@@ -81,6 +81,10 @@ pub async fn rate_limit(sql: &dyn Sql, key: &str, limit: i64, window: i64, now: 
         )
         .await?;
     let row = rows.first().ok_or_else(|| StorageError("rate limit upsert returned nothing".into()))?;
+    // Windows a day old are pruned lazily here, so the table holds at most a day of keys.
+    sql.batch(vec![Statement::new("DELETE FROM rate_limits WHERE window_start < ? AND key <> ?", vec![(now - 86_400).into(), key.into()])])
+        .await
+        .map_err(StorageError::from)?;
     if row.int(0)? > limit {
         return Err(ApiError::TooManyRequests { retry_after: (row.int(1)? + window - now).max(1) });
     }

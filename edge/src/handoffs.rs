@@ -59,12 +59,14 @@ pub async fn create(
     let expires = now + VALID_MINUTES * 60;
     for _ in 0..5 {
         let code = new_code()?;
+        // Codes a day past their expiry are no longer worth an answer: pruned here, lazily.
+        let prune = Statement::new("DELETE FROM handoffs WHERE expires_at < ?", vec![(now - 86_400).into()]);
         let insert = Statement::new(
             "INSERT INTO handoffs (code, owner, created_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
             vec![code.as_str().into(), owner.clone().into(), now.into(), expires.into()],
         )
         .guarded();
-        match app.sql.batch(vec![insert]).await {
+        match app.sql.batch(vec![prune, insert]).await {
             Ok(_) => {
                 let url = format!("/handoff/{}", code.as_str());
                 let qr = qr_svg(&format!("{}{url}", origin(&headers)))?;

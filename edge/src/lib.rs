@@ -20,6 +20,7 @@ mod spin;
 
 use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
+use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -27,6 +28,7 @@ use axum::routing::{delete, get, post, put};
 use axum::Router;
 use error::ApiError;
 use ports::{Clock, Kv, Sql};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -34,27 +36,54 @@ use std::sync::Arc;
 /// host saw (never from what the client sent).
 pub const CLIENT_HEADER: &str = "x-vitrina-client";
 
-/// Replaces any client-sent [`CLIENT_HEADER`] with the peer address the host reported: the
-/// native host's `ConnectInfo`, or Spin's `spin-client-addr`.
-async fn client_address(mut req: Request, next: Next) -> Response {
-    let peer = peer_address(&req).unwrap_or_else(|| "unknown".to_owned());
+/// Replaces any client-sent [`CLIENT_HEADER`] with the client's address as far as the host can
+/// vouch for it (see [`client_key`]): the native host's `ConnectInfo`, or Spin's `spin-client-addr`.
+async fn client_address(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
+    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let key = peer_address(&req).map_or_else(|| "unknown".to_owned(), |peer| client_key(peer, forwarded, &app.config.trusted_proxies));
     req.headers_mut().remove(CLIENT_HEADER);
-    if let Ok(v) = HeaderValue::from_str(&peer) {
+    if let Ok(v) = HeaderValue::from_str(&key) {
         req.headers_mut().insert(CLIENT_HEADER, v);
     }
     next.run(req).await
 }
 
+/// The key rate limits count a client under. Behind a configured trusted proxy, the nearest
+/// untrusted address in `X-Forwarded-For` (read from the right; the left part is the client's own
+/// claim); otherwise the peer. IPv6 addresses count per /64, the block one subscriber gets.
+pub fn client_key(peer: IpAddr, forwarded_for: Option<&str>, trusted_proxies: &[IpAddr]) -> String {
+    let client = if trusted_proxies.contains(&peer) {
+        forwarded_for
+            .into_iter()
+            .flat_map(|v| v.rsplit(','))
+            .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+            .find(|ip| !trusted_proxies.contains(ip))
+            .unwrap_or(peer)
+    } else {
+        peer
+    };
+    match client {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{}/64", std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
-fn peer_address(req: &Request) -> Option<String> {
-    req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+fn peer_address(req: &Request) -> Option<IpAddr> {
+    req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
 }
 
 #[cfg(target_arch = "wasm32")]
-fn peer_address(req: &Request) -> Option<String> {
-    // Spin sets `spin-client-addr` (ip:port) on every incoming request.
+fn peer_address(req: &Request) -> Option<IpAddr> {
+    // Spin sets `spin-client-addr` (ip:port, or [ipv6]:port) on every incoming request.
     let addr = req.headers().get("spin-client-addr")?.to_str().ok()?;
-    Some(addr.rsplit_once(':').map_or(addr, |(ip, _)| ip).to_owned())
+    addr.parse::<std::net::SocketAddr>().map(|a| a.ip()).or_else(|_| addr.parse::<IpAddr>()).ok()
 }
 
 /// Largest request body accepted, in bytes.
@@ -70,6 +99,8 @@ pub struct Config {
     pub site_dir: Option<PathBuf>,
     /// Key signing session cookies (HMAC-SHA256); at least 32 random bytes.
     pub session_key: Vec<u8>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (for rate limits per client).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// An account to create on first start.
@@ -125,5 +156,40 @@ pub fn router(state: AppState) -> Router {
     let site = state.config.site_dir.is_some();
     let app = Router::new().nest("/api", api);
     let app = if site { app.fallback(site::serve) } else { app };
-    app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).layer(middleware::from_fn(client_address)).with_state(state)
+    app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).layer(middleware::from_fn_with_state(state.clone(), client_address)).with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_direct_client_is_its_peer_address_and_forwarded_for_is_ignored() {
+        assert_eq!(client_key(ip("203.0.113.7"), Some("198.51.100.1"), &[]), "203.0.113.7");
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_nearest_untrusted_hop_counts() {
+        let proxies = [ip("10.0.0.2")];
+        assert_eq!(
+            client_key(ip("10.0.0.2"), Some("1.1.1.1, 203.0.113.7"), &proxies),
+            "203.0.113.7",
+            "the left part is the client's own claim"
+        );
+        assert_eq!(client_key(ip("10.0.0.2"), None, &proxies), "10.0.0.2");
+        assert_eq!(client_key(ip("10.0.0.2"), Some("garbage"), &proxies), "10.0.0.2");
+    }
+
+    #[test]
+    fn ipv6_clients_count_per_64_block() {
+        let a = client_key(ip("2001:db8:1:2:aaaa::1"), None, &[]);
+        let b = client_key(ip("2001:db8:1:2:bbbb::9"), None, &[]);
+        assert_eq!(a, b);
+        assert_eq!(a, "2001:db8:1:2::/64");
+        assert_eq!(client_key(ip("::ffff:203.0.113.7"), None, &[]), "203.0.113.7");
+    }
 }

@@ -34,6 +34,9 @@ ENVIRONMENT:
                           the first staff account (store staff, POS/ERP integrations), created on
                           first start [default: staff@vitrina.local, password generated into
                           <data>/staff-password]
+    VITRINA_TRUSTED_PROXIES
+                          comma-separated addresses of reverse proxies whose X-Forwarded-For is
+                          believed when limiting sign-in and hand-off attempts per client
     VITRINA_MARKETER_EMAIL, VITRINA_MARKETER_PASSWORD
                           the first marketer account [default: marketer@vitrina.local, password
                           generated into <data>/marketer-password]
@@ -132,7 +135,16 @@ ENVIRONMENT:
                 args.site.display()
             );
         }
-        let config = Config { bootstrap_accounts, site_dir: Some(args.site.clone()), session_key: session_key.into_bytes() };
+        let trusted_proxies = match std::env::var("VITRINA_TRUSTED_PROXIES") {
+            Ok(list) => list
+                .split(',')
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.trim().parse().map_err(|e| format!("VITRINA_TRUSTED_PROXIES: {s:?}: {e}")))
+                .collect::<Result<Vec<_>, _>>()?,
+            Err(_) => Vec::new(),
+        };
+        let config =
+            Config { bootstrap_accounts, site_dir: Some(args.site.clone()), session_key: session_key.into_bytes(), trusted_proxies };
         let state = native::open_state(&args.data, config).await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -20,6 +20,9 @@ use vitrina_shared::account::{Channel, Role};
 use vitrina_shared::StoreId;
 
 pub const COOKIE: &str = "vitrina_session";
+/// The cookie's name over https: the `__Host-` prefix makes browsers refuse it unless it is
+/// `Secure`, `Path=/` and host-only, so a sibling subdomain cannot plant one (session fixation).
+pub const SECURE_COOKIE: &str = "__Host-vitrina_session";
 /// Sessions end this long after they were last used.
 pub const IDLE_SECONDS: i64 = 30 * 24 * 3600;
 /// `last_seen_at` is refreshed at most this often, so reads stay reads.
@@ -54,13 +57,13 @@ pub fn verify(key: &[u8], value: &str) -> Option<String> {
     (ok_id && mac(key, id).verify_slice(&sig).is_ok()).then(|| id.to_owned())
 }
 
-fn cookie_value(headers: &HeaderMap) -> Option<&str> {
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(COOKIE).and_then(|rest| rest.strip_prefix('=')))
+        .find_map(|pair| pair.trim().strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
 }
 
 /// The signed-in account of a session.
@@ -241,11 +244,11 @@ fn secure(req: &Request) -> bool {
 }
 
 fn set_cookie(response: &mut Response, key: &[u8], id: &str, secure: bool) {
-    let value = format!(
-        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={IDLE_SECONDS}{}",
-        sign(key, id),
-        if secure { "; Secure" } else { "" }
-    );
+    let value = if secure {
+        format!("{SECURE_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={IDLE_SECONDS}; Secure", sign(key, id))
+    } else {
+        format!("{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={IDLE_SECONDS}", sign(key, id))
+    };
     match HeaderValue::from_str(&value) {
         Ok(v) => {
             response.headers_mut().append(header::SET_COOKIE, v);
@@ -263,7 +266,8 @@ pub async fn middleware(State(app): State<AppState>, mut req: Request, next: Nex
     }
     let key = app.config.session_key.clone();
     let now = app.clock.now().timestamp();
-    let presented = cookie_value(req.headers()).and_then(|v| verify(&key, v));
+    let secure = secure(&req);
+    let presented = cookie_value(req.headers(), if secure { SECURE_COOKIE } else { COOKIE }).and_then(|v| verify(&key, v));
     let resolved = match &presented {
         Some(id) => match load(app.sql.as_ref(), id, now).await {
             Ok(found) => found,
@@ -279,7 +283,6 @@ pub async fn middleware(State(app): State<AppState>, mut req: Request, next: Nex
         },
     };
     let id = session.id.clone();
-    let secure = secure(&req);
     let personal = personal(req.uri().path());
     req.extensions_mut().insert(session);
     let mut response = next.run(req).await;

@@ -341,7 +341,7 @@ async fn the_cookie_is_secure_when_served_over_https() {
     let (_, headers, _) =
         app.device().call(Method::PUT, "/api/cart/items/PHN-0001", Some(json!({"qty": 1})), &[("x-forwarded-proto", "https")]).await;
     let cookie = headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("");
-    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(cookie.starts_with("__Host-vitrina_session=") && cookie.contains("; Secure"), "{cookie}");
 }
 
 /// Regression: a merge committed after its source cart changed lost the new line (or, with a

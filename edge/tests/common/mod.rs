@@ -53,7 +53,12 @@ impl TestApp {
             role: vitrina_shared::account::Role::Staff,
         }];
         vitrina_edge::accounts::bootstrap(store.as_ref(), &bootstrap_accounts, clock.now().timestamp()).await.expect("bootstrap");
-        let config = Config { bootstrap_accounts, site_dir: site, session_key: b"test-session-key-of-32-bytes-min".to_vec() };
+        let config = Config {
+            bootstrap_accounts,
+            site_dir: site,
+            session_key: b"test-session-key-of-32-bytes-min".to_vec(),
+            trusted_proxies: vec![],
+        };
         let state = AppState { sql: store.clone(), kv: store, clock: clock.clone(), config: Arc::new(config) };
         TestApp { _dir: dir, state, clock }
     }
