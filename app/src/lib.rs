@@ -2,7 +2,7 @@
 //! (locale, categories, cart, who is signed in).
 //!
 //! Async views follow one pattern: a `LocalResource` returning `Result<T, ApiError>`, read inside
-//! `<Transition>` → `<ErrorBoundary>` by a reactive closure,
+//! `<LoadBoundary>` (`<Transition>` → `<ErrorBoundary>`) by a reactive closure,
 //! `move || resource.get().map(|result| result.map(|data| view! { … }))`. Reading the resource
 //! there registers it with the transition (its fallback shows during the first load) and lets the
 //! `Err` reach the boundary synchronously. (With `Suspend::new(async { resource.await … })` the

@@ -3,7 +3,7 @@
 //! is refused or unavailable, from the centre of a city they pick (remembered on the device).
 
 use crate::api;
-use crate::components::error::{ErrorView, Loading};
+use crate::components::error::LoadBoundary;
 use crate::i18n::{availability_headline, city_name, format_distance, format_pickup, t, units_available, use_i18n, Key, Locale};
 use crate::storage;
 use leptos::html;
@@ -208,13 +208,9 @@ pub fn AvailabilityPanel(sku: Sku) -> impl IntoView {
                 </div>
             </div>
             <div aria-live="polite">{status}</div>
-            <Transition fallback=|| view! { <Loading label=Key::CheckingAvailability /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| availability.refetch() /> }
-                }>
-                    <div class="avail-results">{results}</div>
-                </ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| availability.refetch() label=Key::CheckingAvailability>
+                <div class="avail-results">{results}</div>
+            </LoadBoundary>
         </section>
     }
 }

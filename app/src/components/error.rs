@@ -87,3 +87,22 @@ pub fn ErrorView(
         </section>
     }
 }
+
+/// A `Transition` showing [`Loading`] until `children` have loaded, inside an `ErrorBoundary`
+/// showing [`ErrorView`] with a Retry button if they failed.
+#[component]
+pub fn LoadBoundary(
+    /// Refetches whatever failed.
+    #[prop(into)]
+    on_retry: Callback<()>,
+    /// What [`Loading`] says meanwhile.
+    #[prop(default = Key::Loading)]
+    label: Key,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Transition fallback=move || view! { <Loading label /> }>
+            <ErrorBoundary fallback=move |errors| view! { <ErrorView errors on_retry /> }>{children()}</ErrorBoundary>
+        </Transition>
+    }
+}

@@ -3,7 +3,7 @@
 
 use crate::api::{self, ApiError};
 use crate::cart::use_cart;
-use crate::components::error::{ErrorView, Loading};
+use crate::components::error::LoadBoundary;
 use crate::i18n::{availability_headline, format_money, handoff_valid_until, local_utc_offset_minutes, shelf_here, use_i18n, Key};
 use leptos::ev::KeyboardEvent;
 use leptos::html;
@@ -151,11 +151,7 @@ pub fn ShelfStock(sku: Sku, store: String) -> impl IntoView {
     };
     view! {
         <div class="shelf-stock-region">
-            <Transition fallback=|| view! { <Loading label=Key::CheckingAvailability /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| availability.refetch() /> }
-                }>{body}</ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| availability.refetch() label=Key::CheckingAvailability>{body}</LoadBoundary>
         </div>
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::cart::use_cart;
 use crate::components::cart_notice::CartUpdatedNotice;
-use crate::components::error::{ErrorView, Loading};
+use crate::components::error::LoadBoundary;
 use crate::components::kiosk::{kiosk_href, kiosk_store_of};
 use crate::components::offline_notice::OfflineNotice;
 use crate::i18n::{category_name, use_i18n, Key};
@@ -208,13 +208,9 @@ fn CategoryNav() -> impl IntoView {
     };
     view! {
         <nav class="category-nav" aria-label=move || i18n.t(Key::CategoryNavLabel)>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| categories.refetch() /> }
-                }>
-                    <ul class="category-nav-list">{list}</ul>
-                </ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| categories.refetch()>
+                <ul class="category-nav-list">{list}</ul>
+            </LoadBoundary>
         </nav>
     }
 }

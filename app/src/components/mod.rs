@@ -4,6 +4,7 @@ pub mod add_to_cart;
 pub mod availability;
 pub mod cart_notice;
 pub mod error;
+pub mod form_field;
 pub mod kiosk;
 pub mod layout;
 pub mod offline_notice;

@@ -3,7 +3,8 @@
 
 use crate::api::{self, ApiError};
 use crate::cart::use_cart;
-use crate::components::error::{ErrorView, Loading};
+use crate::components::error::LoadBoundary;
+use crate::components::form_field::FormField;
 use crate::i18n::{cart_adjustment_text, channel_name, city_name, format_date_time, local_utc_offset_minutes, use_i18n, Key, Locale};
 use crate::session::use_session;
 use leptos::ev::SubmitEvent;
@@ -35,13 +36,9 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <section class="account-page" aria-labelledby="account-title">
             <h1 id="account-title" class="page-title">{move || i18n.t(Key::AccountTitle)}</h1>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| profile.refetch() /> }
-                }>
-                    <div class="account-contents">{body}</div>
-                </ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| profile.refetch()>
+                <div class="account-contents">{body}</div>
+            </LoadBoundary>
         </section>
     }
 }
@@ -204,32 +201,27 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
     view! {
         <form class="profile-form" aria-labelledby="profile-title" on:submit=on_submit>
             <h2 id="profile-title" class="section-title">{move || i18n.t(Key::ProfileHeading)}</h2>
-            <p class="form-field">
-                <label for="profile-email">{move || i18n.t(Key::Email)}</label>
+            <FormField input_id="profile-email" label=Key::Email>
                 <input id="profile-email" type="email" readonly=true value=profile.email />
-            </p>
-            <p class="form-field">
-                <label for="profile-name">{move || i18n.t(Key::Name)}</label>
+            </FormField>
+            <FormField input_id="profile-name" label=Key::Name>
                 <input id="profile-name" type="text" autocomplete="name" value=profile.name node_ref=name data-testid="profile-name" />
-            </p>
-            <p class="form-field">
-                <label for="profile-phone">{move || i18n.t(Key::Phone)}</label>
+            </FormField>
+            <FormField input_id="profile-phone" label=Key::Phone>
                 <input id="profile-phone" type="tel" autocomplete="tel" value=profile.phone node_ref=phone data-testid="profile-phone" />
-            </p>
-            <p class="form-field">
-                <label for="profile-city">{move || i18n.t(Key::CityLabel)}</label>
+            </FormField>
+            <FormField input_id="profile-city" label=Key::CityLabel>
                 <select id="profile-city" node_ref=city data-testid="profile-city">
                     <option value="" selected=saved_city.is_none()>{move || i18n.t(Key::CityNone)}</option>
                     {city_options}
                 </select>
-            </p>
-            <p class="form-field">
-                <label for="profile-language">{move || i18n.t(Key::Language)}</label>
+            </FormField>
+            <FormField input_id="profile-language" label=Key::Language>
                 <select id="profile-language" node_ref=language data-testid="profile-language">
                     <option value="ru" lang="ru" selected=saved_language == Locale::Ru>"Русский"</option>
                     <option value="en" lang="en" selected=saved_language == Locale::En>"English"</option>
                 </select>
-            </p>
+            </FormField>
             <button
                 type="submit"
                 class="button"
@@ -258,13 +250,9 @@ fn DeviceList() -> impl IntoView {
     view! {
         <section class="device-section" aria-labelledby="devices-title">
             <h2 id="devices-title" class="section-title">{move || i18n.t(Key::DevicesHeading)}</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| devices.refetch() /> }
-                }>
-                    <ul class="device-list">{list}</ul>
-                </ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| devices.refetch()>
+                <ul class="device-list">{list}</ul>
+            </LoadBoundary>
         </section>
     }
 }

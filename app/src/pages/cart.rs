@@ -2,7 +2,7 @@
 
 use crate::api::{ApiError, CartWrite};
 use crate::cart::{use_cart, write_error_key};
-use crate::components::error::{ErrorView, Loading};
+use crate::components::error::LoadBoundary;
 use crate::i18n::{format_money, use_i18n, Key};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -41,13 +41,9 @@ pub fn CartPage() -> impl IntoView {
     view! {
         <section class="cart-page" aria-labelledby="cart-title">
             <h1 id="cart-title" class="page-title">{move || i18n.t(Key::CartTitle)}</h1>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| loaded.refetch() /> }
-                }>
-                    <div class="cart-contents">{contents}</div>
-                </ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| loaded.refetch()>
+                <div class="cart-contents">{contents}</div>
+            </LoadBoundary>
         </section>
     }
 }

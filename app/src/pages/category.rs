@@ -1,7 +1,7 @@
 //! `/c/:id?page=N`: one category's products, 24 to a page.
 
 use crate::api::{self, ApiError};
-use crate::components::error::{ErrorView, Loading};
+use crate::components::error::LoadBoundary;
 use crate::components::product_grid::ProductListing;
 use crate::i18n::{category_name, use_i18n, Key};
 use crate::use_categories;
@@ -71,13 +71,9 @@ pub fn CategoryPage() -> impl IntoView {
     view! {
         <section class="listing">
             <h1 class="page-title">{title}</h1>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| products.refetch() /> }
-                }>
-                    <div class="listing-results">{listing}</div>
-                </ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| products.refetch()>
+                <div class="listing-results">{listing}</div>
+            </LoadBoundary>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::api::{self, ApiError};
 use crate::cart::use_cart;
+use crate::components::form_field::FormField;
 use crate::i18n::{cart_adjustment_text, format_money, use_i18n, Key};
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -214,8 +215,7 @@ fn HandoffCodeForm() -> impl IntoView {
     view! {
         <form class="handoff-form" aria-labelledby="handoff-form-title" on:submit=on_submit>
             <h2 id="handoff-form-title" class="section-title">{move || i18n.t(Key::HandoffEnterHeading)}</h2>
-            <p class="form-field">
-                <label for="handoff-input">{move || i18n.t(Key::HandoffInputLabel)}</label>
+            <FormField input_id="handoff-input" label=Key::HandoffInputLabel hint=Key::HandoffInputHint>
                 <input
                     id="handoff-input"
                     class="handoff-input"
@@ -229,8 +229,7 @@ fn HandoffCodeForm() -> impl IntoView {
                     aria-invalid=move || invalid.get().to_string()
                     node_ref=input
                 />
-                <span id="handoff-input-hint" class="form-hint">{move || i18n.t(Key::HandoffInputHint)}</span>
-            </p>
+            </FormField>
             <div role="alert">
                 <Show when=move || invalid.get()>
                     <p class="form-error" data-testid="handoff-input-error">{move || i18n.t(Key::HandoffInvalidCode)}</p>

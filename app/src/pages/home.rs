@@ -1,7 +1,7 @@
 //! `/`: hero, category grid and a few products.
 
 use crate::api;
-use crate::components::error::{ErrorView, Loading};
+use crate::components::error::LoadBoundary;
 use crate::components::product_grid::ProductGrid;
 use crate::i18n::{category_name, product_count, use_i18n, Key};
 use crate::use_categories;
@@ -68,23 +68,15 @@ pub fn HomePage() -> impl IntoView {
         </section>
         <section class="home-section" aria-labelledby="home-categories">
             <h2 id="home-categories" class="section-title">{move || i18n.t(Key::CategoriesHeading)}</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| categories.refetch() /> }
-                }>
-                    <ul class="category-grid">{category_tiles}</ul>
-                </ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| categories.refetch()>
+                <ul class="category-grid">{category_tiles}</ul>
+            </LoadBoundary>
         </section>
         <section class="home-section" aria-labelledby="home-featured">
             <h2 id="home-featured" class="section-title">{move || i18n.t(Key::FeaturedHeading)}</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| featured.refetch() /> }
-                }>
-                    <div class="featured-results">{featured_products}</div>
-                </ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| featured.refetch()>
+                <div class="featured-results">{featured_products}</div>
+            </LoadBoundary>
         </section>
     }
 }

@@ -3,13 +3,14 @@
 use crate::api::{self, ApiError};
 use crate::components::add_to_cart::AddToCart;
 use crate::components::availability::AvailabilityPanel;
-use crate::components::error::{ErrorView, Loading};
+use crate::components::error::LoadBoundary;
 use crate::i18n::{category_name, format_money, use_i18n, Key};
 use crate::use_categories;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params;
 use leptos_router::params::Params;
 use vitrina_shared::api::ProductDetail;
+use vitrina_shared::catalog::Attribute;
 use vitrina_shared::Sku;
 
 #[derive(Params, Debug, Clone, PartialEq)]
@@ -17,27 +18,48 @@ struct ProductParams {
     sku: Option<String>,
 }
 
-#[component]
-pub fn ProductPage() -> impl IntoView {
-    let params = use_params::<ProductParams>();
-    let raw_sku = Memo::new(move |_| params.with(|p| p.as_ref().ok().and_then(|p| p.sku.clone()).unwrap_or_default()));
-    let product = LocalResource::new(move || {
+/// The product named by the SKU in the address (`raw_sku`), loaded afresh when it changes.
+pub fn product_resource(raw_sku: Memo<String>) -> LocalResource<Result<ProductDetail, ApiError>> {
+    LocalResource::new(move || {
         let raw = raw_sku.get();
         async move {
             // An address that cannot hold a SKU names no product; no need to ask the server.
             let sku = Sku::parse(&raw).map_err(|_| ApiError::unknown_sku(&raw))?;
             api::product(&sku).await
         }
-    });
+    })
+}
+
+/// A product description as paragraphs: blank lines separate them.
+pub fn description_paragraphs(description: &str) -> impl IntoView {
+    description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(|p| view! { <p>{p.to_owned()}</p> }).collect_view()
+}
+
+/// The rows of a product's specification table: name, value.
+pub fn spec_rows(attributes: Vec<Attribute>) -> impl IntoView {
+    attributes
+        .into_iter()
+        .map(|a| {
+            view! {
+                <tr>
+                    <th scope="row">{a.name}</th>
+                    <td>{a.value}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params::<ProductParams>();
+    let raw_sku = Memo::new(move |_| params.with(|p| p.as_ref().ok().and_then(|p| p.sku.clone()).unwrap_or_default()));
+    let product = product_resource(raw_sku);
     let view_product = move || product.get().map(|result| result.map(|product| view! { <ProductView product /> }));
     view! {
-        <Transition fallback=|| view! { <Loading /> }>
-            <ErrorBoundary fallback=move |errors| {
-                view! { <ErrorView errors on_retry=move |_| product.refetch() /> }
-            }>
-                <div class="product-route">{view_product}</div>
-            </ErrorBoundary>
-        </Transition>
+        <LoadBoundary on_retry=move |_| product.refetch()>
+            <div class="product-route">{view_product}</div>
+        </LoadBoundary>
     }
 }
 
@@ -62,20 +84,9 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 .unwrap_or_else(|| id.to_string())
         }
     };
-    let paragraphs =
-        description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(|p| view! { <p>{p.to_owned()}</p> }).collect_view();
+    let paragraphs = description_paragraphs(&description);
     let has_attributes = !attributes.is_empty();
-    let rows = attributes
-        .into_iter()
-        .map(|a| {
-            view! {
-                <tr>
-                    <th scope="row">{a.name}</th>
-                    <td>{a.value}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let rows = spec_rows(attributes);
     let sku_text = sku.to_string();
 
     view! {

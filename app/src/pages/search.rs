@@ -1,7 +1,7 @@
 //! `/search?q=…&page=N`: search results, 24 to a page.
 
 use crate::api;
-use crate::components::error::{ErrorView, Loading};
+use crate::components::error::LoadBoundary;
 use crate::components::layout::search_href;
 use crate::components::product_grid::ProductListing;
 use crate::i18n::{search_results_heading, use_i18n, Key};
@@ -60,13 +60,9 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <section class="listing">
             <h1 class="page-title">{heading}</h1>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| results.refetch() /> }
-                }>
-                    <div class="listing-results">{listing}</div>
-                </ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| results.refetch()>
+                <div class="listing-results">{listing}</div>
+            </LoadBoundary>
         </section>
     }
 }

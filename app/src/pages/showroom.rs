@@ -11,9 +11,11 @@
 use crate::api::{self, ApiError};
 use crate::cart::use_cart;
 use crate::components::add_to_cart::AddToCart;
-use crate::components::error::{ErrorView, Loading};
+use crate::components::error::LoadBoundary;
 use crate::components::kiosk::{idle_seconds, use_kiosk, KioskBar, KioskContext, ShelfStock};
-use crate::i18n::{category_name, format_money, page_of, product_count, search_results_heading, use_i18n, Key};
+use crate::components::pager::PagerNav;
+use crate::i18n::{category_name, format_money, product_count, search_results_heading, use_i18n, Key};
+use crate::pages::product::{description_paragraphs, product_resource, spec_rows};
 use crate::session::use_session;
 use crate::use_categories;
 use gloo_timers::callback::Timeout;
@@ -24,7 +26,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use vitrina_shared::api::{ProductDetail, ProductSummary};
 use vitrina_shared::catalog::MAX_QUERY_CHARS;
-use vitrina_shared::{Sku, StoreId};
+use vitrina_shared::StoreId;
 
 /// The class on `<body>` while a kiosk page is open.
 const KIOSK_CLASS: &str = "kiosk";
@@ -133,11 +135,7 @@ pub fn ShowroomPage() -> impl IntoView {
     let body = move || registration.get().map(|result| result.map(|store| view! { <KioskBar store /> <Outlet /> }));
     view! {
         <div class="kiosk-shell" data-idle-seconds=idle_ms / 1000>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| registration.refetch() /> }
-                }>{body}</ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| registration.refetch()>{body}</LoadBoundary>
         </div>
     }
 }
@@ -277,13 +275,9 @@ pub fn KioskHome() -> impl IntoView {
                 </nav>
             </div>
             <h1 id="kiosk-title" class="page-title">{heading}</h1>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorView errors on_retry=move |_| products.refetch() /> }
-                }>
-                    <div class="listing-results">{listing}</div>
-                </ErrorBoundary>
-            </Transition>
+            <LoadBoundary on_retry=move |_| products.refetch()>
+                <div class="listing-results">{listing}</div>
+            </LoadBoundary>
         </section>
     }
 }
@@ -291,7 +285,6 @@ pub fn KioskHome() -> impl IntoView {
 /// Previous / next page of the kiosk listing (kept in the kiosk state, not the address).
 #[component]
 fn KioskPager(page: u32, total_pages: u32) -> impl IntoView {
-    let i18n = use_i18n();
     let kiosk = use_kiosk();
     let go = move |n: u32| {
         kiosk.page.set(n.clamp(1, total_pages.max(1)));
@@ -299,19 +292,7 @@ fn KioskPager(page: u32, total_pages: u32) -> impl IntoView {
             window.scroll_to_with_x_and_y(0.0, 0.0);
         }
     };
-    view! {
-        <nav class="pager" aria-label=move || i18n.t(Key::PagerLabel)>
-            <button type="button" class="button pager-button pager-prev" disabled=page <= 1 on:click=move |_| go(page.saturating_sub(1))>
-                <span aria-hidden="true">"← "</span>
-                {move || i18n.t(Key::PagerPrev)}
-            </button>
-            <span class="pager-status" aria-live="polite">{move || page_of(i18n.locale(), page, total_pages)}</span>
-            <button type="button" class="button pager-button pager-next" disabled=page >= total_pages on:click=move |_| go(page + 1)>
-                {move || i18n.t(Key::PagerNext)}
-                <span aria-hidden="true">" →"</span>
-            </button>
-        </nav>
-    }
+    view! { <PagerNav page total_pages go /> }
 }
 
 /// One product of the kiosk listing: a big tile leading to the kiosk product view, with this
@@ -343,13 +324,7 @@ pub fn KioskProductPage() -> impl IntoView {
     let kiosk = use_kiosk();
     let params = use_params_map();
     let raw_sku = Memo::new(move |_| params.with(|p| p.get("sku").unwrap_or_default()));
-    let product = LocalResource::new(move || {
-        let raw = raw_sku.get();
-        async move {
-            let sku = Sku::parse(&raw).map_err(|_| ApiError::unknown_sku(&raw))?;
-            api::product(&sku).await
-        }
-    });
+    let product = product_resource(raw_sku);
     let view_product = move || product.get().map(|result| result.map(|product| view! { <KioskProduct product /> }));
     view! {
         <p class="kiosk-back">
@@ -357,13 +332,9 @@ pub fn KioskProductPage() -> impl IntoView {
                 {move || i18n.t(Key::KioskBack)}
             </a>
         </p>
-        <Transition fallback=|| view! { <Loading /> }>
-            <ErrorBoundary fallback=move |errors| {
-                view! { <ErrorView errors on_retry=move |_| product.refetch() /> }
-            }>
-                <div class="product-route">{view_product}</div>
-            </ErrorBoundary>
-        </Transition>
+        <LoadBoundary on_retry=move |_| product.refetch()>
+            <div class="product-route">{view_product}</div>
+        </LoadBoundary>
     }
 }
 
@@ -372,19 +343,8 @@ fn KioskProduct(product: ProductDetail) -> impl IntoView {
     let i18n = use_i18n();
     let kiosk = use_kiosk();
     let ProductDetail { sku, name, brand, description, price, attributes, image, total_available, .. } = product;
-    let paragraphs =
-        description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(|p| view! { <p>{p.to_owned()}</p> }).collect_view();
-    let rows = attributes
-        .into_iter()
-        .map(|a| {
-            view! {
-                <tr>
-                    <th scope="row">{a.name}</th>
-                    <td>{a.value}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let paragraphs = description_paragraphs(&description);
+    let rows = spec_rows(attributes);
     view! {
         <article class="product-detail kiosk-product">
             <div class="product-detail-main">

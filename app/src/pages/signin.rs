@@ -3,6 +3,7 @@
 
 use crate::api::{self, ApiError};
 use crate::cart::use_cart;
+use crate::components::form_field::FormField;
 use crate::i18n::{use_i18n, Key, Locale};
 use crate::session::use_session;
 use leptos::ev::SubmitEvent;
@@ -97,7 +98,13 @@ pub fn SignInPage() -> impl IntoView {
             }
         })
     };
-    let submit_text = move |key: Key| move || i18n.t(if pending.get() { Key::Working } else { key });
+    let submit_button = move |testid: &'static str, key: Key| {
+        view! {
+            <button type="submit" class="button" data-testid=testid aria-busy=move || pending.get().to_string()>
+                {move || i18n.t(if pending.get() { Key::Working } else { key })}
+            </button>
+        }
+    };
 
     view! {
         <section class="signin-page" aria-labelledby="signin-title">
@@ -106,8 +113,7 @@ pub fn SignInPage() -> impl IntoView {
             <div class="auth-forms">
                 <form class="auth-form" aria-labelledby="signin-heading" on:submit=on_signin>
                     <h2 id="signin-heading" class="section-title">{move || i18n.t(Key::SignInHeading)}</h2>
-                    <p class="form-field">
-                        <label for="signin-email">{move || i18n.t(Key::Email)}</label>
+                    <FormField input_id="signin-email" label=Key::Email>
                         <input
                             id="signin-email"
                             type="email"
@@ -117,9 +123,8 @@ pub fn SignInPage() -> impl IntoView {
                             data-testid="signin-email"
                             node_ref=signin_email
                         />
-                    </p>
-                    <p class="form-field">
-                        <label for="signin-password">{move || i18n.t(Key::Password)}</label>
+                    </FormField>
+                    <FormField input_id="signin-password" label=Key::Password>
                         <input
                             id="signin-password"
                             type="password"
@@ -129,20 +134,12 @@ pub fn SignInPage() -> impl IntoView {
                             data-testid="signin-password"
                             node_ref=signin_password
                         />
-                    </p>
-                    <button
-                        type="submit"
-                        class="button"
-                        data-testid="signin-submit"
-                        aria-busy=move || pending.get().to_string()
-                    >
-                        {submit_text(Key::SignInSubmit)}
-                    </button>
+                    </FormField>
+                    {submit_button("signin-submit", Key::SignInSubmit)}
                 </form>
                 <form class="auth-form" aria-labelledby="register-heading" on:submit=on_register>
                     <h2 id="register-heading" class="section-title">{move || i18n.t(Key::RegisterHeading)}</h2>
-                    <p class="form-field">
-                        <label for="register-name">{move || i18n.t(Key::Name)}</label>
+                    <FormField input_id="register-name" label=Key::Name>
                         <input
                             id="register-name"
                             type="text"
@@ -151,9 +148,8 @@ pub fn SignInPage() -> impl IntoView {
                             data-testid="register-name"
                             node_ref=register_name
                         />
-                    </p>
-                    <p class="form-field">
-                        <label for="register-email">{move || i18n.t(Key::Email)}</label>
+                    </FormField>
+                    <FormField input_id="register-email" label=Key::Email>
                         <input
                             id="register-email"
                             type="email"
@@ -163,9 +159,8 @@ pub fn SignInPage() -> impl IntoView {
                             data-testid="register-email"
                             node_ref=register_email
                         />
-                    </p>
-                    <p class="form-field">
-                        <label for="register-password">{move || i18n.t(Key::Password)}</label>
+                    </FormField>
+                    <FormField input_id="register-password" label=Key::Password hint=Key::PasswordHint>
                         <input
                             id="register-password"
                             type="password"
@@ -178,16 +173,8 @@ pub fn SignInPage() -> impl IntoView {
                             data-testid="register-password"
                             node_ref=register_password
                         />
-                        <span id="register-password-hint" class="form-hint">{move || i18n.t(Key::PasswordHint)}</span>
-                    </p>
-                    <button
-                        type="submit"
-                        class="button"
-                        data-testid="register-submit"
-                        aria-busy=move || pending.get().to_string()
-                    >
-                        {submit_text(Key::RegisterSubmit)}
-                    </button>
+                    </FormField>
+                    {submit_button("register-submit", Key::RegisterSubmit)}
                 </form>
             </div>
         </section>
