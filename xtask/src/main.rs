@@ -46,6 +46,14 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` if set (relative to the workspace), else `target/`.
+fn target() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
 fn step(what: &str) {
     eprintln!("\n==> {what}");
 }
@@ -227,8 +235,8 @@ fn build_app() -> Result<()> {
     step("app: cargo build (wasm32-unknown-unknown, profile wasm-release)");
     sh("cargo", &["build", "-p", "vitrina-app", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])?;
     let root = root();
-    let raw_wasm = root.join("target/wasm32-unknown-unknown/wasm-release/vitrina-app.wasm");
-    let bindgen_dir = root.join("target/wasm-bindgen");
+    let raw_wasm = target().join("wasm32-unknown-unknown/wasm-release/vitrina-app.wasm");
+    let bindgen_dir = target().join("wasm-bindgen");
     step("app: wasm-bindgen --target web");
     let out_dir = bindgen_dir.to_string_lossy().into_owned();
     sh(
@@ -257,7 +265,7 @@ fn build_app() -> Result<()> {
     eprintln!("    took {:.1}s", started.elapsed().as_secs_f64());
 
     step("app: assembling target/site");
-    let site = root.join("target/site");
+    let site = target().join("site");
     if site.exists() {
         std::fs::remove_dir_all(&site).map_err(|e| format!("clearing {}: {e}", site.display()))?;
     }
@@ -348,7 +356,7 @@ fn build_component() -> Result<()> {
     ensure_targets()?;
     step("edge: Spin component (wasm32-wasip2, profile wasm-release)");
     sh("cargo", &["build", "-p", "vitrina-edge", "--lib", "--target", "wasm32-wasip2", "--profile", "wasm-release"])?;
-    let wasm = root().join("target/wasm32-wasip2/wasm-release/vitrina_edge.wasm");
+    let wasm = target().join("wasm32-wasip2/wasm-release/vitrina_edge.wasm");
     let size = file_size(&wasm);
     if size == 0 {
         return Err(format!("{} was not produced", wasm.display()));
@@ -369,10 +377,11 @@ fn run(extra: &[String]) -> Result<()> {
     step("edge: native host `vitrina` (release)");
     sh("cargo", &["build", "-p", "vitrina-edge", "--bin", "vitrina", "--release"])?;
     step("starting vitrina; open http://127.0.0.1:3000 (Ctrl-C stops it)");
-    let binary = root().join("target/release/vitrina");
+    let binary = target().join("release/vitrina");
     let mut args: Vec<&str> = extra.iter().map(String::as_str).filter(|a| *a != "--").collect();
+    let site = target().join("site").to_string_lossy().into_owned();
     if !args.contains(&"--site") {
-        args.extend(["--site", "target/site"]);
+        args.extend(["--site", &site]);
     }
     sh(&binary.to_string_lossy(), &args)
 }
@@ -393,7 +402,7 @@ impl Host {
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("finding a free port: {e}"))?
             .port();
-        let data = root().join(format!("target/e2e-data-{port}"));
+        let data = target().join(format!("e2e-data-{port}"));
         let _ = std::fs::remove_dir_all(&data);
         let listen = format!("127.0.0.1:{port}");
         let child = Command::new(binary)
@@ -453,7 +462,7 @@ fn test() -> Result<()> {
     build_component()?;
 
     step("browser end-to-end tests against the native host");
-    let host = Host::start(&root().join("target/debug/vitrina"), &root().join("target/site"))?;
+    let host = Host::start(&target().join("debug/vitrina"), &target().join("site"))?;
     let mut specs: Vec<String> = std::fs::read_dir(root().join("tests/e2e"))
         .map_err(|e| format!("reading tests/e2e: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -501,7 +510,7 @@ fn bench() -> Result<()> {
         apt_install(&["wrk"])?;
     }
     sh("cargo", &["build", "-p", "vitrina-edge", "--bin", "vitrina", "--release"])?;
-    let host = Host::start(&root().join("target/release/vitrina"), &root().join("target/site"))?;
+    let host = Host::start(&target().join("release/vitrina"), &target().join("site"))?;
     for path in [
         "/api/products?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82%D1%84%D0%BE%D0%BD",
         "/api/products/PHN-0001",
@@ -514,10 +523,10 @@ fn bench() -> Result<()> {
 
     step("Lighthouse (npm lighthouse with Debian's chromium) on the built app");
     npm_install("xtask/bench-tools")?;
-    let host = Host::start(&root().join("target/release/vitrina"), &root().join("target/site"))?;
+    let host = Host::start(&target().join("release/vitrina"), &target().join("site"))?;
     let lighthouse = root().join("xtask/bench-tools/node_modules/.bin/lighthouse");
     let url = format!("{}/", host.url);
-    let report = root().join("target/lighthouse.json");
+    let report = target().join("lighthouse.json");
     let result = sh_env(
         &lighthouse.to_string_lossy(),
         &[
