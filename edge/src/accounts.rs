@@ -157,6 +157,11 @@ async fn sign_in(app: &AppState, session: &Session, customer_id: &str, headers: 
                 ],
             ),
         ];
+        // Orders placed as a guest in this session join the account's history.
+        statements.push(Statement::new(
+            "UPDATE orders SET customer_id = ? WHERE session_id = ? AND customer_id IS NULL",
+            vec![customer_id.into(), session.id.clone().into()],
+        ));
         statements.extend(plan.statements);
         match app.sql.batch(statements).await {
             Ok(_) => return Ok((new_id, plan.adjustments)),
@@ -309,7 +314,8 @@ pub async fn update_me(
             "UPDATE customers SET name = ?, phone = ?, city = ?, preferred_store = ?, language = ? WHERE id = ?",
             vec![
                 name.into(),
-                body.phone.trim().to_owned().into(),
+                // Russian numbers are stored as +7XXXXXXXXXX so a till can find the customer by phone.
+                vitrina_shared::orders::normalize_phone(&body.phone).unwrap_or_else(|| body.phone.trim().to_owned()).into(),
                 body.city.map(|c| c.slug().to_owned()).into(),
                 body.preferred_store.map(|s| s.as_str().to_owned()).into(),
                 body.language.into(),

@@ -16,7 +16,7 @@ use vitrina_shared::cart::{merge_carts, parse_line_qty, Adjustment, CartLine, MA
 use vitrina_shared::pricing::cart_totals;
 use vitrina_shared::{Currency, Money, Sku};
 
-async fn version(sql: &dyn Sql, owner: &str) -> Result<i64, StorageError> {
+pub async fn version(sql: &dyn Sql, owner: &str) -> Result<i64, StorageError> {
     Ok(sql
         .query("SELECT version FROM carts WHERE owner = ?", vec![owner.into()])
         .await?
@@ -26,7 +26,7 @@ async fn version(sql: &dyn Sql, owner: &str) -> Result<i64, StorageError> {
         .unwrap_or(0))
 }
 
-async fn lines(sql: &dyn Sql, owner: &str) -> Result<Vec<CartLine>, StorageError> {
+pub async fn lines(sql: &dyn Sql, owner: &str) -> Result<Vec<CartLine>, StorageError> {
     sql.query("SELECT sku, qty FROM cart_lines WHERE owner = ? ORDER BY position", vec![owner.into()])
         .await?
         .iter()
@@ -38,10 +38,10 @@ async fn lines(sql: &dyn Sql, owner: &str) -> Result<Vec<CartLine>, StorageError
 }
 
 /// Units on hand across the chain for each SKU (missing = not in the catalog).
-async fn chain_stock(sql: &dyn Sql, skus: &[&Sku]) -> Result<HashMap<Sku, u32>, StorageError> {
+async fn chain_stock(sql: &dyn Sql, skus: &[&Sku], now: i64) -> Result<HashMap<Sku, u32>, StorageError> {
     let mut out = HashMap::new();
     for sku in skus {
-        if let Some((_, total)) = repo::product(sql, sku).await? {
+        if let Some((_, total)) = repo::product(sql, sku, now).await? {
             out.insert((*sku).clone(), total);
         }
     }
@@ -49,11 +49,11 @@ async fn chain_stock(sql: &dyn Sql, skus: &[&Sku]) -> Result<HashMap<Sku, u32>, 
 }
 
 /// The cart of `owner`, priced.
-pub async fn view(sql: &dyn Sql, owner: &str) -> Result<CartView, StorageError> {
+pub async fn view(sql: &dyn Sql, owner: &str, now: i64) -> Result<CartView, StorageError> {
     let version = version(sql, owner).await?;
     let mut views = Vec::new();
     for line in lines(sql, owner).await? {
-        if let Some((product, available)) = repo::product(sql, &line.sku).await? {
+        if let Some((product, available)) = repo::product(sql, &line.sku, now).await? {
             views.push(CartLineView {
                 sku: product.sku,
                 name: product.name,
@@ -112,7 +112,7 @@ pub async fn plan_merge(sql: &dyn Sql, into: &str, from: &str, now: i64) -> Resu
     let into_version = version(sql, into).await?;
     let into_lines = lines(sql, into).await?;
     let skus: Vec<&Sku> = into_lines.iter().chain(&from_lines).map(|l| &l.sku).collect();
-    let stock = chain_stock(sql, &skus).await?;
+    let stock = chain_stock(sql, &skus, now).await?;
     let merge = merge_carts(&into_lines, &from_lines, &stock);
     let mut statements = replace_lines(into, into_version, &merge.lines, now);
     statements.push(
@@ -164,7 +164,7 @@ pub async fn get(State(app): State<AppState>, Extension(session): Extension<Sess
         }
         return Ok(response);
     }
-    Ok(with_etag(view(app.sql.as_ref(), &owner).await?, StatusCode::OK))
+    Ok(with_etag(view(app.sql.as_ref(), &owner, app.clock.now().timestamp()).await?, StatusCode::OK))
 }
 
 async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku, qty: u32) -> Result<Response, ApiError> {
@@ -188,7 +188,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
         response
     };
     if expected.is_some_and(|v| v != current) {
-        return Ok(conflict(view(app.sql.as_ref(), &owner).await?));
+        return Ok(conflict(view(app.sql.as_ref(), &owner, app.clock.now().timestamp()).await?));
     }
     let mut new_lines = lines(app.sql.as_ref(), &owner).await?;
     match new_lines.iter_mut().find(|l| l.sku == sku) {
@@ -212,7 +212,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
     statements.extend(replace_lines(&owner, current, &new_lines, now));
     match app.sql.batch(statements).await {
         Ok(_) => {
-            let mut response = with_etag(view(app.sql.as_ref(), &owner).await?, StatusCode::OK);
+            let mut response = with_etag(view(app.sql.as_ref(), &owner, app.clock.now().timestamp()).await?, StatusCode::OK);
             if !session.persisted {
                 response.extensions_mut().insert(RotateTo(session.id.clone()));
             }
@@ -220,14 +220,14 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
         }
         Err(TxError::Guard(LIVE_GUARD)) => Err(ApiError::SessionEnded),
         // Another device wrote between our read and our write.
-        Err(TxError::Guard(_)) => Ok(conflict(view(app.sql.as_ref(), &owner).await?)),
+        Err(TxError::Guard(_)) => Ok(conflict(view(app.sql.as_ref(), &owner, app.clock.now().timestamp()).await?)),
         Err(TxError::Storage(e)) => Err(e.into()),
     }
 }
 
 async fn known_sku(app: &AppState, raw: &str) -> Result<(Sku, u32), ApiError> {
     let sku = Sku::parse(raw).map_err(|e| ApiError::not_found("unknown_sku", e.to_string()))?;
-    let (_, available) = repo::product(app.sql.as_ref(), &sku)
+    let (_, available) = repo::product(app.sql.as_ref(), &sku, app.clock.now().timestamp())
         .await?
         .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")))?;
     Ok((sku, available))

@@ -51,7 +51,7 @@ pub async fn create(
     headers: HeaderMap,
 ) -> Result<(StatusCode, Json<Handoff>), ApiError> {
     let owner = session.cart_owner();
-    if view(app.sql.as_ref(), &owner).await?.lines.is_empty() {
+    if view(app.sql.as_ref(), &owner, app.clock.now().timestamp()).await?.lines.is_empty() {
         return Err(ApiError::Unprocessable { code: "empty_cart", message: "there is nothing in the cart to hand off".into() });
     }
     let now = app.clock.now().timestamp();
@@ -122,8 +122,11 @@ pub async fn claim(
     statements.extend(plan.statements);
     match app.sql.batch(statements).await {
         Ok(_) => {
-            let mut response =
-                Json(Claimed { cart: view(app.sql.as_ref(), &target).await?, cart_adjustments: plan.adjustments }).into_response();
+            let mut response = Json(Claimed {
+                cart: view(app.sql.as_ref(), &target, app.clock.now().timestamp()).await?,
+                cart_adjustments: plan.adjustments,
+            })
+            .into_response();
             if !session.persisted {
                 response.extensions_mut().insert(RotateTo(session.id.clone()));
             }

@@ -2,11 +2,14 @@
 //! `vitrina` binary (rusqlite, tokio) or by Spin (`spin_sdk`, wasm32-wasip2).
 
 pub mod accounts;
+pub mod aftersales;
 pub mod carts;
 pub mod error;
 pub mod extract;
 pub mod handoffs;
 pub mod openapi;
+pub mod orders;
+pub mod payments;
 pub mod ports;
 pub mod repo;
 pub mod routes;
@@ -101,6 +104,10 @@ pub struct Config {
     pub session_key: Vec<u8>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (for rate limits per client).
     pub trusted_proxies: Vec<IpAddr>,
+    /// How long stock stays held for orders.
+    pub holds: vitrina_shared::orders::HoldPolicy,
+    /// The loyalty programme's rates.
+    pub loyalty: vitrina_shared::loyalty::LoyaltyPolicy,
 }
 
 /// An account to create on first start.
@@ -123,6 +130,7 @@ pub struct AppState {
     pub sql: Arc<dyn Sql>,
     pub kv: Arc<dyn Kv>,
     pub clock: Arc<dyn Clock>,
+    pub payments: Arc<dyn ports::Payments>,
     pub config: Arc<Config>,
 }
 
@@ -148,6 +156,18 @@ pub fn router(state: AppState) -> Router {
         .route("/cart/handoff", post(handoffs::create))
         .route("/handoff/{code}/claim", post(handoffs::claim))
         .route("/session", get(accounts::session_info).put(handoffs::set_channel))
+        .route("/checkout/options", get(orders::options))
+        .route("/orders", get(orders::list).post(orders::create))
+        .route("/orders/{id}", get(orders::get))
+        .route("/orders/{id}/{action}", post(orders::act))
+        .route("/stores/{store}/pickups", get(orders::pickups))
+        .route("/returns", post(aftersales::create_return))
+        .route("/returns/{id}/receive", post(aftersales::receive_return))
+        .route("/pos/sales", post(aftersales::pos_sale))
+        .route("/me/loyalty", get(aftersales::my_loyalty))
+        .route("/loyalty/adjustments", post(aftersales::adjust_points))
+        .route("/nps", post(aftersales::answer_nps))
+        .route("/admin/nps", get(aftersales::nps_summary))
         .fallback(|| async { ApiError::not_found("not_found", "no such API endpoint; see /api/openapi.json") })
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed("this endpoint does not accept that method; see /api/openapi.json".into())

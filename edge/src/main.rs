@@ -15,6 +15,8 @@ mod native_main {
     use std::process::ExitCode;
     use vitrina_edge::{native, BootstrapAccount, Config};
     use vitrina_shared::account::Role;
+    use vitrina_shared::loyalty::LoyaltyPolicy;
+    use vitrina_shared::orders::HoldPolicy;
 
     const HELP: &str = "vitrina — Vitrina's embedded host: the storefront API and app on one port
 
@@ -40,7 +42,13 @@ ENVIRONMENT:
     VITRINA_MARKETER_EMAIL, VITRINA_MARKETER_PASSWORD
                           the first marketer account [default: marketer@vitrina.local, password
                           generated into <data>/marketer-password]
-    VITRINA_SESSION_KEY   key signing session cookies; if unset, generated into <data>/session-key";
+    VITRINA_SESSION_KEY   key signing session cookies; if unset, generated into <data>/session-key
+    VITRINA_HOLD_MINUTES, VITRINA_PAYMENT_HOLD_MINUTES, VITRINA_READY_HOLD_MINUTES
+                          how long stock is held for a pay-on-pickup reservation [120], during an
+                          online payment [15], and on the shelf once ready [4320]
+    VITRINA_POINTS_PERCENT, VITRINA_POINTS_CAP_PERCENT, VITRINA_POINTS_EXPIRY_DAYS
+                          loyalty points earned per 100 roubles [5], share of an order points may
+                          pay [30], days until points expire [365]";
 
     struct Args {
         listen: String,
@@ -120,6 +128,21 @@ ENVIRONMENT:
         }
     }
 
+    /// Overrides `target` with the environment variable `env` when set; a value that is not a
+    /// positive number is an error naming the variable.
+    fn number<T: std::str::FromStr + PartialOrd + Default>(env: &str, target: &mut T) -> Result<(), String> {
+        match std::env::var(env) {
+            Ok(raw) => match raw.trim().parse::<T>() {
+                Ok(v) if v > T::default() => {
+                    *target = v;
+                    Ok(())
+                }
+                _ => Err(format!("{env} must be a positive whole number, not {raw:?}")),
+            },
+            Err(_) => Ok(()),
+        }
+    }
+
     async fn run(args: Args) -> Result<(), String> {
         let session_key = secret(&args.data, "VITRINA_SESSION_KEY", "session-key", 32)?;
         let mut bootstrap_accounts = Vec::new();
@@ -143,8 +166,22 @@ ENVIRONMENT:
                 .collect::<Result<Vec<_>, _>>()?,
             Err(_) => Vec::new(),
         };
-        let config =
-            Config { bootstrap_accounts, site_dir: Some(args.site.clone()), session_key: session_key.into_bytes(), trusted_proxies };
+        let mut holds = HoldPolicy::default();
+        number("VITRINA_HOLD_MINUTES", &mut holds.reserve_minutes)?;
+        number("VITRINA_PAYMENT_HOLD_MINUTES", &mut holds.payment_minutes)?;
+        number("VITRINA_READY_HOLD_MINUTES", &mut holds.ready_minutes)?;
+        let mut loyalty = LoyaltyPolicy::default();
+        number("VITRINA_POINTS_PERCENT", &mut loyalty.earn_percent)?;
+        number("VITRINA_POINTS_CAP_PERCENT", &mut loyalty.redeem_cap_percent)?;
+        number("VITRINA_POINTS_EXPIRY_DAYS", &mut loyalty.expiry_days)?;
+        let config = Config {
+            bootstrap_accounts,
+            site_dir: Some(args.site.clone()),
+            session_key: session_key.into_bytes(),
+            trusted_proxies,
+            holds,
+            loyalty,
+        };
         let state = native::open_state(&args.data, config).await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;

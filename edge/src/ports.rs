@@ -54,6 +54,18 @@ impl Row {
             other => Err(StorageError(format!("column {i}: expected text, found {other:?}"))),
         }
     }
+    pub fn opt_text(&self, i: usize) -> Result<Option<&str>, StorageError> {
+        match self.0.get(i) {
+            Some(Value::Null) => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, StorageError> {
+        match self.0.get(i) {
+            Some(Value::Null) => Ok(None),
+            _ => self.int(i).map(Some),
+        }
+    }
     pub fn int(&self, i: usize) -> Result<i64, StorageError> {
         match self.0.get(i) {
             Some(Value::Integer(n)) => Ok(*n),
@@ -138,4 +150,27 @@ impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }
+}
+
+/// A charge to make with a payment provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeRequest {
+    pub order_id: String,
+    pub amount: vitrina_shared::Money,
+    pub card_number: String,
+}
+
+/// What the provider answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChargeOutcome {
+    Approved { reference: String },
+    Declined { reason: String },
+}
+
+/// A payment provider. Vitrina ships only [`crate::payments::TestProvider`] (no real money moves);
+/// a real provider is another adapter behind this trait.
+pub trait Payments: Send + Sync {
+    /// The provider's name as stored with payments, e.g. `test`.
+    fn name(&self) -> &'static str;
+    fn charge(&self, request: ChargeRequest) -> BoxFuture<'_, Result<ChargeOutcome, StorageError>>;
 }

@@ -10,8 +10,11 @@ use vitrina_shared::store::Store;
 use vitrina_shared::{demo, CategoryId, Currency, Money, Sku, StoreId};
 
 /// Numbered migrations, applied in order, each once.
-pub const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/0001_catalog.sql")), (2, include_str!("../migrations/0002_sessions_accounts_carts.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_catalog.sql")),
+    (2, include_str!("../migrations/0002_sessions_accounts_carts.sql")),
+    (3, include_str!("../migrations/0003_orders.sql")),
+];
 
 /// The newest schema version.
 pub fn schema_version() -> i64 {
@@ -122,8 +125,17 @@ fn parse_currency(code: &str) -> Result<Currency, StorageError> {
     }
 }
 
-const PRODUCT_COLUMNS: &str = "p.sku, p.name, p.brand, p.category_id, p.description, p.price_minor, p.currency, p.attributes, p.image,
-     COALESCE((SELECT SUM(s.on_hand) FROM stock s WHERE s.sku = p.sku), 0)";
+/// Units of `s.sku` held at `s.store_id` by holds that have not expired at the first parameter.
+pub const ACTIVE_HOLDS: &str =
+    "COALESCE((SELECT SUM(h.qty) FROM holds h WHERE h.store_id = s.store_id AND h.sku = s.sku AND h.expires_at > ?), 0)";
+
+/// The product columns and the units available across the chain; takes `now` as its one parameter.
+fn product_columns() -> String {
+    format!(
+        "p.sku, p.name, p.brand, p.category_id, p.description, p.price_minor, p.currency, p.attributes, p.image,
+         COALESCE((SELECT SUM(MAX(0, s.on_hand - {ACTIVE_HOLDS})) FROM stock s WHERE s.sku = p.sku), 0)"
+    )
+}
 
 fn product_from_row(row: &Row) -> Result<(Product, u32), StorageError> {
     let attributes: Vec<Attribute> = serde_json::from_str(row.text(7)?).map_err(|e| corrupt("attributes", e))?;
@@ -169,7 +181,7 @@ pub async fn category_exists(sql: &dyn Sql, id: &CategoryId) -> Result<bool, Sto
 }
 
 /// A page of products matching every word of the search text and the category.
-pub async fn search_products(sql: &dyn Sql, q: &ProductQuery) -> Result<Page<ProductSummary>, StorageError> {
+pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Result<Page<ProductSummary>, StorageError> {
     let mut filter = String::from("WHERE 1 = 1");
     let mut params: Vec<Value> = Vec::new();
     for word in q.text.split(' ').filter(|w| !w.is_empty()).take(10) {
@@ -182,7 +194,8 @@ pub async fn search_products(sql: &dyn Sql, q: &ProductQuery) -> Result<Page<Pro
     }
     let count_sql = format!("SELECT COUNT(*) FROM products p {filter}");
     let total = sql.query(&count_sql, params.clone()).await?.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
-    let page_sql = format!("SELECT {PRODUCT_COLUMNS} FROM products p {filter} ORDER BY p.position LIMIT ? OFFSET ?");
+    let page_sql = format!("SELECT {} FROM products p {filter} ORDER BY p.position LIMIT ? OFFSET ?", product_columns());
+    params.insert(0, now.into());
     params.push(PER_PAGE.into());
     params.push(q.offset().into());
     let items = sql
@@ -194,9 +207,10 @@ pub async fn search_products(sql: &dyn Sql, q: &ProductQuery) -> Result<Page<Pro
     Ok(Page::new(items, q.page, u32::try_from(total).unwrap_or(0)))
 }
 
-pub async fn product(sql: &dyn Sql, sku: &Sku) -> Result<Option<(Product, u32)>, StorageError> {
-    let q = format!("SELECT {PRODUCT_COLUMNS} FROM products p WHERE p.sku = ?");
-    sql.query(&q, vec![sku.as_str().into()]).await?.first().map(product_from_row).transpose()
+/// A product and the units available across the chain at `now` (on hand less active holds).
+pub async fn product(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<(Product, u32)>, StorageError> {
+    let q = format!("SELECT {} FROM products p WHERE p.sku = ?", product_columns());
+    sql.query(&q, vec![now.into(), sku.as_str().into()]).await?.first().map(product_from_row).transpose()
 }
 
 pub async fn stores(sql: &dyn Sql) -> Result<Vec<Store>, StorageError> {
@@ -207,9 +221,10 @@ pub async fn stores(sql: &dyn Sql) -> Result<Vec<Store>, StorageError> {
         .collect()
 }
 
-/// Units on hand per store for one SKU.
-pub async fn stock_for(sql: &dyn Sql, sku: &Sku) -> Result<HashMap<StoreId, u32>, StorageError> {
-    sql.query("SELECT store_id, on_hand FROM stock WHERE sku = ?", vec![sku.as_str().into()])
+/// Units available per store for one SKU at `now`: on hand less active holds.
+pub async fn stock_for(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<HashMap<StoreId, u32>, StorageError> {
+    let q = format!("SELECT s.store_id, MAX(0, s.on_hand - {ACTIVE_HOLDS}) FROM stock s WHERE s.sku = ?");
+    sql.query(&q, vec![now.into(), sku.as_str().into()])
         .await?
         .iter()
         .map(|r| {

@@ -41,7 +41,7 @@ pub async fn products(
             return Err(ApiError::not_found("unknown_category", format!("there is no category {category}")));
         }
     }
-    Ok(Json(repo::search_products(app.sql.as_ref(), &query).await?))
+    Ok(Json(repo::search_products(app.sql.as_ref(), &query, app.clock.now().timestamp()).await?))
 }
 
 fn parse_sku(raw: &str) -> Result<Sku, ApiError> {
@@ -51,7 +51,7 @@ fn parse_sku(raw: &str) -> Result<Sku, ApiError> {
 
 pub async fn product(State(app): State<AppState>, ApiPath(raw): ApiPath<String>) -> Result<Json<ProductDetail>, ApiError> {
     let sku = parse_sku(&raw)?;
-    let (product, total) = repo::product(app.sql.as_ref(), &sku)
+    let (product, total) = repo::product(app.sql.as_ref(), &sku, app.clock.now().timestamp())
         .await?
         .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")))?;
     Ok(Json(ProductDetail::from_product(product, total)))
@@ -85,11 +85,11 @@ pub async fn availability(
         }
     };
     let sku = parse_sku(&raw)?;
-    if repo::product(app.sql.as_ref(), &sku).await?.is_none() {
+    if repo::product(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?.is_none() {
         return Err(ApiError::not_found("unknown_sku", format!("there is no product {sku}")));
     }
     let stores = repo::stores(app.sql.as_ref()).await?;
-    let stock = repo::stock_for(app.sql.as_ref(), &sku).await?;
+    let stock = repo::stock_for(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?;
     Ok(Json(compute_availability(&sku, &stores, &stock, position, app.clock.now())))
 }
 

@@ -158,12 +158,14 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
         sql: Arc::new(SpinSql),
         kv: Arc::new(SpinKv),
         clock: Arc::new(SystemClock),
+        payments: Arc::new(crate::payments::TestProvider),
         config: Arc::new(Config {
             bootstrap_accounts: bootstrap_accounts().await,
             site_dir: Some(SITE_DIR.into()),
             session_key,
             // Spin's `spin-client-addr` is the peer Spin saw; no proxy header is trusted.
             trusted_proxies: Vec::new(),
+            ..Config::default()
         }),
     };
     if let Err(e) = ensure_schema(&state).await {

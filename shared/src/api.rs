@@ -271,3 +271,279 @@ pub struct SessionInfo {
     pub channel: crate::account::Channel,
     pub store_id: Option<StoreId>,
 }
+
+// ---- Checkout, orders, returns, till sales, loyalty, NPS -------------------------------------
+
+use crate::orders::{Address, Contact, DeliveryRegion, FulfilmentKind, OrderStatus, PickupPoint};
+use chrono::{DateTime, Utc};
+
+/// How the shopper wants the goods (`fulfilment` in [`CheckoutRequest`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FulfilmentChoice {
+    /// Reserve in `store` and collect there.
+    Pickup { store: String },
+    /// Courier to `address` (must be in a delivery region).
+    Delivery { address: Address },
+    /// Courier to a partner pickup point.
+    PickupPoint { point: String },
+}
+
+/// How the shopper pays (`payment` in [`CheckoutRequest`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PaymentChoice {
+    /// Pay in the store, at the pickup point or to the courier.
+    PayOnPickup,
+    /// Pay now with the built-in **test** provider (no real money moves).
+    TestCard { card_number: String },
+}
+
+/// Body of `POST /api/orders` (with an `Idempotency-Key` header). The lines are the session's cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckoutRequest {
+    pub fulfilment: FulfilmentChoice,
+    pub payment: PaymentChoice,
+    pub contact: Contact,
+    /// Loyalty points to spend (signed-in shoppers only).
+    #[serde(default)]
+    pub redeem_points: i64,
+    /// The cart version the shopper confirmed; if the cart changed since, 409 `cart_conflict`.
+    #[serde(default)]
+    pub cart_version: Option<i64>,
+}
+
+/// One line of an order, at the price actually charged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderLineView {
+    pub sku: Sku,
+    pub name: String,
+    pub qty: u32,
+    pub unit_price: Money,
+    pub line_total: Money,
+    /// The store the units come from (pickup store, shipping store or till).
+    pub store: StoreId,
+    /// Units returned so far.
+    pub returned_qty: u32,
+}
+
+/// How an order is paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentView {
+    /// `pay_on_pickup`, `test_card`, `pos_card` or `pos_cash`.
+    pub method: String,
+    /// `due`, `paid`, `declined`.
+    pub status: String,
+    /// Set for the test provider: a reminder that no real money moved.
+    pub provider_notice: Option<String>,
+    pub card_last4: Option<String>,
+}
+
+/// A status change in an order's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderEvent {
+    pub status: OrderStatus,
+    pub at: DateTime<Utc>,
+    /// `customer`, `staff`, `system` or `till`.
+    pub by: String,
+}
+
+/// A return (`POST /api/returns`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReturnView {
+    pub id: String,
+    pub order_id: String,
+    /// `requested` (the shopper will bring the goods) or `received` (refunded).
+    pub status: String,
+    pub store: StoreId,
+    pub lines: Vec<ReturnLineView>,
+    /// Money refunded (or to be refunded once received).
+    pub refund: Money,
+    /// Points given back (the share of the redeemed points these goods were paid with).
+    pub points_refunded: i64,
+    /// Points taken back (the share of the earned points).
+    pub points_reversed: i64,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnLineView {
+    pub sku: Sku,
+    pub qty: u32,
+}
+
+/// An order as the shopper and staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderView {
+    pub id: String,
+    pub status: OrderStatus,
+    pub channel: crate::account::Channel,
+    pub fulfilment: FulfilmentKind,
+    /// Pickup store, or the till's store for in-store sales.
+    pub store: Option<StoreId>,
+    pub pickup_point: Option<String>,
+    pub delivery_region: Option<String>,
+    pub address: Option<Address>,
+    pub contact: Contact,
+    pub payment: PaymentView,
+    pub lines: Vec<OrderLineView>,
+    pub subtotal: Money,
+    pub delivery_price: Money,
+    pub points_redeemed: i64,
+    /// What the customer pays: subtotal + delivery − points.
+    pub total: Money,
+    pub points_earned: i64,
+    /// Until when the units are held for this order (pickup orders, online payments).
+    pub hold_expires_at: Option<DateTime<Utc>>,
+    /// When the order can be collected (pickup) or arrives (delivery), as promised at checkout.
+    pub promised_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub history: Vec<OrderEvent>,
+    pub returns: Vec<ReturnView>,
+    /// The shopper may still cancel it.
+    pub can_cancel: bool,
+    /// Fulfilled and not yet rated: the account asks the NPS question.
+    pub nps_due: bool,
+}
+
+/// Answer of `GET /api/checkout/options`: what the checkout page offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutOptions {
+    pub delivery_regions: Vec<DeliveryRegion>,
+    pub pickup_points: Vec<PickupPoint>,
+    pub payment_methods: Vec<String>,
+    pub test_provider_notice: String,
+    /// How long a pay-on-pickup reservation is held, in minutes.
+    pub reserve_minutes: i64,
+    /// For signed-in shoppers: the balance and the most points this cart can take.
+    pub points_balance: Option<i64>,
+    pub max_redeemable: Option<i64>,
+}
+
+/// A line of a return request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnLineRequest {
+    pub sku: String,
+    pub qty: i64,
+}
+
+/// Body of `POST /api/returns`. Staff: the goods are received now at `store`. Shopper: a request,
+/// completed when the goods reach `store`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRequest {
+    pub order_id: String,
+    pub store: String,
+    pub lines: Vec<ReturnLineRequest>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Who a till sale or a points adjustment is for: a loyalty card number, a phone or an e-mail.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerRef {
+    #[serde(default)]
+    pub card: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PosLine {
+    pub sku: String,
+    pub qty: i64,
+    /// The price the till charged per unit, e.g. `"1990.00"`; the catalog price when absent.
+    #[serde(default)]
+    pub unit_price: Option<String>,
+}
+
+/// Body of `POST /api/pos/sales` (staff): a sale at a till, recorded to the unified history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PosSaleRequest {
+    pub store: String,
+    /// The till's receipt number, unique per store: a repeated receipt is not recorded twice.
+    pub receipt_id: String,
+    pub lines: Vec<PosLine>,
+    #[serde(default)]
+    pub customer: Option<CustomerRef>,
+    /// `card` or `cash`.
+    pub payment: String,
+}
+
+/// A loyalty ledger entry as the account shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntryView {
+    pub kind: crate::loyalty::EntryKind,
+    pub points: i64,
+    pub at: DateTime<Utc>,
+    pub order_id: Option<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiringPoints {
+    pub points: i64,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Answer of `GET /api/me/loyalty`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoyaltyView {
+    pub card_number: String,
+    pub balance: i64,
+    pub earned: i64,
+    pub redeemed: i64,
+    pub expired: i64,
+    pub expiring_soon: Vec<ExpiringPoints>,
+    /// Newest first.
+    pub history: Vec<LedgerEntryView>,
+    pub policy: crate::loyalty::LoyaltyPolicy,
+}
+
+/// Body of `POST /api/loyalty/adjustments` (staff).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoyaltyAdjustment {
+    pub customer: CustomerRef,
+    /// Points to add (positive) or take away (negative).
+    pub points: i64,
+    pub reason: String,
+}
+
+/// Body of `POST /api/nps`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NpsRequest {
+    pub order_id: String,
+    pub score: i64,
+    /// The answer to the follow-up question (asked for scores 0–6).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NpsAnswer {
+    pub order_id: String,
+    pub score: u8,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Answer of `GET /api/admin/nps` (marketer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NpsSummary {
+    pub responses: u32,
+    #[serde(flatten)]
+    pub tally: crate::nps::NpsTally,
+    /// Newest first, at most 50.
+    pub recent: Vec<NpsAnswer>,
+}

@@ -58,8 +58,15 @@ impl TestApp {
             site_dir: site,
             session_key: b"test-session-key-of-32-bytes-min".to_vec(),
             trusted_proxies: vec![],
+            ..Config::default()
         };
-        let state = AppState { sql: store.clone(), kv: store, clock: clock.clone(), config: Arc::new(config) };
+        let state = AppState {
+            sql: store.clone(),
+            kv: store,
+            clock: clock.clone(),
+            payments: Arc::new(vitrina_edge::payments::TestProvider),
+            config: Arc::new(config),
+        };
         TestApp { _dir: dir, state, clock }
     }
 

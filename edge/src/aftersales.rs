@@ -1,0 +1,584 @@
+//! After the sale: returns through any channel, till sales into the one history, the loyalty
+//! ledger and NPS answers.
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+use crate::orders::{self, event, ledger, line_rows, new_id, put_back, to_time, view_of, visible_order, Batch, OrderRow};
+use crate::ports::{Sql, Statement, StorageError};
+use crate::session::Session;
+use crate::{repo, AppState};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use std::collections::HashSet;
+use vitrina_shared::account::{Email, Role};
+use vitrina_shared::api::{
+    CustomerRef, ExpiringPoints, LedgerEntryView, LoyaltyAdjustment, LoyaltyView, NpsAnswer, NpsRequest, NpsSummary, OrderView,
+    PosSaleRequest, ReturnRequest, ReturnView,
+};
+use vitrina_shared::loyalty::{self, card_number, parse_card_number, EntryKind};
+use vitrina_shared::nps::{parse_reason, parse_score, tally};
+use vitrina_shared::orders::{normalize_phone, OrderStatus, RETURN_DAYS};
+use vitrina_shared::{Money, Sku, StoreId};
+
+fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::Unprocessable { code, message: message.into() }
+}
+
+async fn known_store(sql: &dyn Sql, raw: &str) -> Result<StoreId, ApiError> {
+    let unknown = || unprocessable("unknown_store", format!("there is no store {raw:?}; see GET /api/stores"));
+    let id = StoreId::parse(raw).map_err(|_| unknown())?;
+    if repo::stores(sql).await?.iter().any(|s| s.id == id) {
+        Ok(id)
+    } else {
+        Err(unknown())
+    }
+}
+
+/// `share` of `total` for `part` out of `whole`, rounded down, with the remainder going to the
+/// part that completes the whole (so the shares of a full return add up exactly).
+fn share(total: i64, part: i64, whole: i64, already: i64, completes: bool) -> i64 {
+    if whole <= 0 || total <= 0 {
+        0
+    } else if completes {
+        total - already
+    } else {
+        (i128::from(total) * i128::from(part) / i128::from(whole)) as i64
+    }
+}
+
+/// What a return gives back.
+struct Refund {
+    money_minor: i64,
+    points_refunded: i64,
+    points_reversed: i64,
+}
+
+/// The statements that complete a received return: units back on the receiving store's shelf,
+/// the refund record, and the points (redeemed share given back, earned share taken back).
+fn receive_statements(
+    order: &OrderRow,
+    return_id: &str,
+    store: &StoreId,
+    lines: &[(Sku, u32)],
+    refund: &Refund,
+    now: i64,
+) -> Vec<Statement> {
+    let mut out: Vec<Statement> = lines.iter().map(|(sku, qty)| put_back(store, sku, *qty, now)).collect();
+    out.push(Statement::new(
+        "INSERT INTO refunds (id, return_id, order_id, amount_minor, method, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        vec![
+            format!("{return_id}-refund").into(),
+            return_id.into(),
+            order.id.clone().into(),
+            refund.money_minor.into(),
+            order.payment_method.clone().into(),
+            now.into(),
+        ],
+    ));
+    if let Some(customer) = &order.customer_id {
+        if refund.points_refunded > 0 {
+            out.push(ledger(customer, EntryKind::Refund, refund.points_refunded, Some(&order.id), "return", None, now));
+        }
+        if refund.points_reversed > 0 {
+            out.push(ledger(customer, EntryKind::Reverse, -refund.points_reversed, Some(&order.id), "return", None, now));
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+enum ReturnGuard {
+    Line(Sku),
+}
+
+/// `POST /api/returns`: staff receive goods now (stock back, refund, points); a shopper requests a
+/// return of their own order within [`RETURN_DAYS`] days, completed when a store receives it.
+pub async fn create_return(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiJson(body): ApiJson<ReturnRequest>,
+) -> Result<(StatusCode, Json<ReturnView>), ApiError> {
+    let staff = session.account.as_ref().is_some_and(|a| a.role == Role::Staff);
+    let order = visible_order(&app, &session, &body.order_id).await?;
+    let now = app.clock.now().timestamp();
+    let status = order.status_at(now);
+    if !status.is_fulfilled() {
+        return Err(ApiError::Conflict {
+            code: "not_returnable",
+            message: format!(
+                "order {} is {}; only collected, delivered or till orders can be returned (cancel it instead)",
+                order.id,
+                status.as_str()
+            ),
+        });
+    }
+    if !staff && order.fulfilled_at.is_some_and(|t| now - t > RETURN_DAYS * 86_400) {
+        return Err(unprocessable(
+            "return_window_closed",
+            format!("returns are accepted within {RETURN_DAYS} days; for a faulty product, bring it to a store"),
+        ));
+    }
+    let store = known_store(app.sql.as_ref(), &body.store).await?;
+    let reason = body.reason.trim();
+    if reason.chars().count() > 500 || reason.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(unprocessable("invalid_reason", "the reason has at most 500 characters"));
+    }
+    if body.lines.is_empty() || body.lines.len() > 50 {
+        return Err(unprocessable("invalid_lines", "a return names 1 to 50 lines"));
+    }
+    let bought = line_rows(app.sql.as_ref(), &order.id).await?;
+    let mut seen = HashSet::new();
+    let mut lines: Vec<(Sku, u32)> = Vec::new();
+    let mut value_minor = 0_i64;
+    for l in &body.lines {
+        let sku = Sku::parse(&l.sku).map_err(|e| unprocessable("invalid_sku", e.to_string()))?;
+        if !seen.insert(sku.clone()) {
+            return Err(unprocessable("duplicate_sku", format!("{sku} appears twice in the return")));
+        }
+        let line = bought
+            .iter()
+            .find(|b| b.sku == sku)
+            .ok_or_else(|| unprocessable("not_in_order", format!("{sku} is not in order {}", order.id)))?;
+        if l.qty <= 0 {
+            return Err(unprocessable("negative_quantity", format!("the quantity of {sku} to return must be 1 or more")));
+        }
+        let left = line.qty.saturating_sub(line.returned);
+        let qty = u32::try_from(l.qty)
+            .ok()
+            .filter(|q| *q <= left)
+            .ok_or_else(|| unprocessable("more_than_bought", format!("{left} of {sku} can still be returned from order {}", order.id)))?;
+        value_minor += line.unit_price.minor_units() * i64::from(qty);
+        lines.push((sku, qty));
+    }
+    // Shares of the order's points; the return that completes the order takes the remainder.
+    let (done_refunded, done_reversed): (i64, i64) = app
+        .sql
+        .query(
+            "SELECT COALESCE(SUM(points_refunded), 0), COALESCE(SUM(points_reversed), 0) FROM returns WHERE order_id = ?",
+            vec![order.id.clone().into()],
+        )
+        .await?
+        .first()
+        .map(|r| Ok::<_, StorageError>((r.int(0)?, r.int(1)?)))
+        .transpose()?
+        .unwrap_or((0, 0));
+    let completes = bought.iter().all(|b| {
+        let now_returned = lines.iter().find(|(s, _)| *s == b.sku).map_or(0, |(_, q)| *q);
+        b.returned + now_returned == b.qty
+    });
+    let subtotal = order.subtotal.minor_units();
+    let points_refunded = share(order.points_redeemed, value_minor, subtotal, done_refunded, completes);
+    let points_reversed = share(order.points_earned, value_minor, subtotal, done_reversed, completes);
+    let refund = Refund { money_minor: (value_minor - points_refunded * 100).max(0), points_refunded, points_reversed };
+
+    let id = new_id('R')?;
+    let received = staff;
+    let actor = if staff { "staff" } else { "customer" };
+    let mut batch = Batch::new(vec![Statement::new(
+        "INSERT INTO returns (id, order_id, store_id, status, reason, refund_minor, points_refunded, points_reversed, created_by, created_at, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            id.clone().into(),
+            order.id.clone().into(),
+            store.as_str().into(),
+            (if received { "received" } else { "requested" }).into(),
+            reason.into(),
+            refund.money_minor.into(),
+            refund.points_refunded.into(),
+            refund.points_reversed.into(),
+            actor.into(),
+            now.into(),
+            (if received { Some(now) } else { None }).into(),
+        ],
+    )]);
+    for (sku, qty) in &lines {
+        // Never more back than was bought, counting every other return of this order.
+        batch.guard(
+            Statement::new(
+                "INSERT INTO return_lines (return_id, order_id, sku, qty)
+                 SELECT ?, ?, ?, ? WHERE (SELECT qty FROM order_lines WHERE order_id = ? AND sku = ?)
+                     - COALESCE((SELECT SUM(qty) FROM return_lines WHERE order_id = ? AND sku = ?), 0) >= ?",
+                vec![
+                    id.clone().into(),
+                    order.id.clone().into(),
+                    sku.as_str().into(),
+                    (*qty).into(),
+                    order.id.clone().into(),
+                    sku.as_str().into(),
+                    order.id.clone().into(),
+                    sku.as_str().into(),
+                    (*qty).into(),
+                ],
+            ),
+            ReturnGuard::Line(sku.clone()),
+        );
+    }
+    if received {
+        for s in receive_statements(&order, &id, &store, &lines, &refund, now) {
+            batch.push(s);
+        }
+    }
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {}
+        Err(Some(ReturnGuard::Line(sku))) => {
+            return Err(ApiError::Conflict { code: "already_returned", message: format!("{sku} from this order was returned meanwhile") })
+        }
+        Err(None) => return Err(StorageError("an unregistered guard failed in a return".into()).into()),
+    }
+    let view = return_view(app.sql.as_ref(), &order.id, &id).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+async fn return_view(sql: &dyn Sql, order: &str, id: &str) -> Result<ReturnView, ApiError> {
+    let returns = orders::returns_of(sql, order).await?;
+    returns.into_iter().find(|r| r.id == id).ok_or_else(|| StorageError(format!("return {id} vanished")).into())
+}
+
+/// `POST /api/returns/{id}/receive` (staff): a shopper's requested return reached the store.
+pub async fn receive_return(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<ReturnView>, ApiError> {
+    session.require_role(Role::Staff)?;
+    let rows = app
+        .sql
+        .query(
+            "SELECT order_id, store_id, status, refund_minor, points_refunded, points_reversed FROM returns WHERE id = ?",
+            vec![id.clone().into()],
+        )
+        .await?;
+    let r = rows.first().ok_or_else(|| ApiError::not_found("unknown_return", format!("there is no return {id}")))?;
+    if r.text(2)? != "requested" {
+        return Err(ApiError::Conflict { code: "already_received", message: format!("return {id} was already received") });
+    }
+    let order = orders::order_row(app.sql.as_ref(), r.text(0)?).await?.ok_or_else(|| StorageError("return without order".into()))?;
+    let store = StoreId::parse(r.text(1)?).map_err(|e| StorageError(format!("stored store: {e}")))?;
+    let refund = Refund { money_minor: r.int(3)?, points_refunded: r.int(4)?, points_reversed: r.int(5)? };
+    let lines: Vec<(Sku, u32)> = app
+        .sql
+        .query("SELECT sku, qty FROM return_lines WHERE return_id = ?", vec![id.clone().into()])
+        .await?
+        .iter()
+        .map(|l| Ok((Sku::parse(l.text(0)?).map_err(|e| StorageError(format!("stored sku: {e}")))?, u32::try_from(l.int(1)?).unwrap_or(0))))
+        .collect::<Result<_, StorageError>>()?;
+    let now = app.clock.now().timestamp();
+    let mut batch = vec![Statement::new(
+        "UPDATE returns SET status = 'received', received_at = ? WHERE id = ? AND status = 'requested'",
+        vec![now.into(), id.clone().into()],
+    )
+    .guarded()];
+    batch.extend(receive_statements(&order, &id, &store, &lines, &refund, now));
+    match app.sql.batch(batch).await {
+        Ok(_) => Ok(Json(return_view(app.sql.as_ref(), &order.id, &id).await?)),
+        Err(crate::ports::TxError::Guard(_)) => {
+            Err(ApiError::Conflict { code: "already_received", message: format!("return {id} was already received") })
+        }
+        Err(crate::ports::TxError::Storage(e)) => Err(e.into()),
+    }
+}
+
+/// The customer a card number, phone or e-mail names.
+async fn find_customer(sql: &dyn Sql, who: &CustomerRef) -> Result<String, ApiError> {
+    let (column, value) = if let Some(card) = &who.card {
+        (
+            "loyalty_card",
+            parse_card_number(card).ok_or_else(|| unprocessable("invalid_card_number", "a loyalty card number has 13 digits"))?,
+        )
+    } else if let Some(phone) = &who.phone {
+        ("phone", normalize_phone(phone).ok_or_else(|| unprocessable("invalid_phone", "a Russian phone number, e.g. +7 912 345-67-89"))?)
+    } else if let Some(email) = &who.email {
+        ("email", Email::parse(email)?.as_str().to_owned())
+    } else {
+        return Err(unprocessable("invalid_customer", "name the customer by card, phone or email"));
+    };
+    let q = format!("SELECT id FROM customers WHERE {column} = ? AND role = 'customer' ORDER BY created_at LIMIT 1");
+    let rows = sql.query(&q, vec![value.into()]).await?;
+    let id = rows.first().map(|r| r.text(0).map(str::to_owned)).transpose()?;
+    id.ok_or_else(|| unprocessable("unknown_customer", format!("no customer has this {}", column.replace('_', " "))))
+}
+
+#[derive(Debug, Clone)]
+enum SaleGuard {
+    Receipt,
+    Stock(Sku),
+}
+
+/// `POST /api/pos/sales` (staff/till): records a sale at a store into the unified history, takes
+/// the units from that store's stock and credits the customer's points.
+pub async fn pos_sale(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiJson(body): ApiJson<PosSaleRequest>,
+) -> Result<(StatusCode, Json<OrderView>), ApiError> {
+    session.require_role(Role::Staff)?;
+    let store = known_store(app.sql.as_ref(), &body.store).await?;
+    let receipt = body.receipt_id.trim();
+    if receipt.is_empty() || receipt.len() > 64 || !receipt.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(unprocessable("invalid_receipt_id", "a receipt id is 1 to 64 visible ASCII characters"));
+    }
+    let method = match body.payment.as_str() {
+        "card" => "pos_card",
+        "cash" => "pos_cash",
+        _ => return Err(unprocessable("invalid_payment", "payment is \"card\" or \"cash\"")),
+    };
+    if body.lines.is_empty() || body.lines.len() > 100 {
+        return Err(unprocessable("invalid_lines", "a sale has 1 to 100 lines"));
+    }
+    let now = app.clock.now().timestamp();
+    let mut seen = HashSet::new();
+    let mut lines = Vec::with_capacity(body.lines.len());
+    for l in &body.lines {
+        let sku = Sku::parse(&l.sku).map_err(|e| unprocessable("invalid_sku", e.to_string()))?;
+        if !seen.insert(sku.clone()) {
+            return Err(unprocessable("duplicate_sku", format!("{sku} appears twice; send one line with the total quantity")));
+        }
+        if l.qty <= 0 || l.qty > 999 {
+            return Err(unprocessable("negative_quantity", format!("the quantity of {sku} must be between 1 and 999")));
+        }
+        let (product, _) = repo::product(app.sql.as_ref(), &sku, now)
+            .await?
+            .ok_or_else(|| unprocessable("unknown_sku", format!("{sku} is not in the catalog; nothing was recorded")))?;
+        let price = match &l.unit_price {
+            Some(raw) => Money::parse_rub(raw).map_err(ApiError::from)?,
+            None => product.price,
+        };
+        if price.amount.is_sign_negative() {
+            return Err(unprocessable("invalid_amount", format!("the price of {sku} cannot be negative")));
+        }
+        lines.push((sku, product.name, u32::try_from(l.qty).unwrap_or(0), price));
+    }
+    let customer = match &body.customer {
+        Some(who) => Some(find_customer(app.sql.as_ref(), who).await?),
+        None => None,
+    };
+    let subtotal_minor: i64 = lines.iter().map(|(_, _, q, p)| p.minor_units() * i64::from(*q)).sum();
+    let subtotal = Money::from_minor_units(subtotal_minor, vitrina_shared::Currency::Rub);
+    let earned = if customer.is_some() { loyalty::points_earned(&app.config.loyalty, subtotal) } else { 0 };
+    let id = new_id('P')?;
+    let mut batch = Batch::new(Vec::new());
+    batch.guard(
+        Statement::new(
+            "INSERT OR IGNORE INTO orders (id, customer_id, session_id, channel, status, fulfilment, store_id, contact, payment_method,
+                payment_status, subtotal_minor, delivery_minor, points_redeemed, total_minor, currency, points_earned, receipt_id,
+                created_at, fulfilled_at)
+             VALUES (?, ?, NULL, 'pos', 'completed', 'in_store', ?, ?, ?, 'paid', ?, 0, 0, ?, 'RUB', ?, ?, ?, ?)",
+            vec![
+                id.clone().into(),
+                customer.clone().into(),
+                store.as_str().into(),
+                serde_json::to_string(&vitrina_shared::orders::Contact::default()).unwrap_or_default().into(),
+                method.into(),
+                subtotal_minor.into(),
+                subtotal_minor.into(),
+                earned.into(),
+                receipt.into(),
+                now.into(),
+                now.into(),
+            ],
+        ),
+        SaleGuard::Receipt,
+    );
+    batch.push(event(&id, OrderStatus::Completed, now, "till"));
+    for (i, (sku, name, qty, price)) in lines.iter().enumerate() {
+        batch.push(Statement::new(
+            "INSERT INTO order_lines (order_id, sku, name, qty, unit_price_minor, store_id, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                id.clone().into(),
+                sku.as_str().into(),
+                name.clone().into(),
+                (*qty).into(),
+                price.minor_units().into(),
+                store.as_str().into(),
+                (i as i64).into(),
+            ],
+        ));
+        // The till sold what was on its shelf, not what others hold.
+        batch.guard(orders::take(&store, sku, *qty, now), SaleGuard::Stock(sku.clone()));
+    }
+    if let (Some(customer), true) = (&customer, earned > 0) {
+        batch.push(ledger(customer, EntryKind::Earn, earned, Some(&id), "in-store purchase", None, now));
+    }
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {}
+        Err(Some(SaleGuard::Receipt)) => {
+            return Err(ApiError::Conflict {
+                code: "receipt_already_recorded",
+                message: format!("receipt {receipt} of store {store} is already recorded; nothing was changed"),
+            })
+        }
+        Err(Some(SaleGuard::Stock(sku))) => {
+            return Err(ApiError::Conflict {
+                code: "stock_mismatch",
+                message: format!(
+                    "the stock record of {store} has fewer free units of {sku} than sold; correct the stock, then record the sale"
+                ),
+            })
+        }
+        Err(None) => return Err(StorageError("an unregistered guard failed in a sale".into()).into()),
+    }
+    let row = orders::order_row(app.sql.as_ref(), &id).await?.ok_or_else(|| StorageError(format!("sale {id} vanished")))?;
+    Ok((StatusCode::CREATED, Json(view_of(app.sql.as_ref(), row, now, &session).await?)))
+}
+
+/// The customer's loyalty card number, issued on first use.
+async fn card_of(sql: &dyn Sql, customer: &str) -> Result<String, StorageError> {
+    for _ in 0..3 {
+        let rows = sql.query("SELECT loyalty_card FROM customers WHERE id = ?", vec![customer.into()]).await?;
+        if let Some(card) = rows.first().map(|r| r.opt_text(0)).transpose()?.flatten() {
+            return Ok(card.to_owned());
+        }
+        let mut seed = [0_u8; 8];
+        getrandom::fill(&mut seed).map_err(|e| StorageError(format!("no randomness: {e}")))?;
+        let card = card_number(u64::from_le_bytes(seed));
+        let taken = !sql.query("SELECT 1 FROM customers WHERE loyalty_card = ?", vec![card.clone().into()]).await?.is_empty();
+        if !taken {
+            sql.batch(vec![Statement::new(
+                "UPDATE customers SET loyalty_card = ? WHERE id = ? AND loyalty_card IS NULL",
+                vec![card.into(), customer.into()],
+            )])
+            .await?;
+        }
+    }
+    Err(StorageError("could not issue a loyalty card number".into()))
+}
+
+/// `GET /api/me/loyalty`: card, balance, points expiring soon, history.
+pub async fn my_loyalty(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<LoyaltyView>, ApiError> {
+    let account = session.require_account()?;
+    let now = app.clock.now().timestamp();
+    let card_number = card_of(app.sql.as_ref(), &account.id).await?;
+    let (entries, _, rows) = orders::ledger_of(app.sql.as_ref(), &account.id).await?;
+    let policy = app.config.loyalty;
+    let state = loyalty::replay(&policy, &entries, now);
+    let history = rows
+        .iter()
+        .rev()
+        .take(200)
+        .map(|r| {
+            Ok(LedgerEntryView {
+                kind: EntryKind::parse(r.text(1)?).ok_or_else(|| StorageError("stored ledger kind".into()))?,
+                points: r.int(2)?,
+                at: to_time(r.int(3)?),
+                order_id: r.opt_text(4)?.map(str::to_owned),
+                note: r.text(5)?.to_owned(),
+            })
+        })
+        .collect::<Result<_, StorageError>>()?;
+    Ok(Json(LoyaltyView {
+        card_number,
+        balance: state.balance,
+        earned: state.earned,
+        redeemed: state.redeemed,
+        expired: state.expired,
+        expiring_soon: state
+            .expiring_within(now, policy.expiring_soon_days)
+            .into_iter()
+            .map(|l| ExpiringPoints { points: l.remaining, expires_at: to_time(l.expires_at) })
+            .collect(),
+        history,
+        policy,
+    }))
+}
+
+/// `POST /api/loyalty/adjustments` (staff): a correction with a reason, recorded with who made it.
+pub async fn adjust_points(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiJson(body): ApiJson<LoyaltyAdjustment>,
+) -> Result<(StatusCode, Json<LedgerEntryView>), ApiError> {
+    let staff = session.require_role(Role::Staff)?;
+    if body.points == 0 || body.points.abs() > 100_000 {
+        return Err(unprocessable("invalid_points", "an adjustment is between -100000 and 100000 points, not 0"));
+    }
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 || reason.chars().any(char::is_control) {
+        return Err(unprocessable("invalid_reason", "say why, in at most 200 characters"));
+    }
+    let customer = find_customer(app.sql.as_ref(), &body.customer).await?;
+    let now = app.clock.now().timestamp();
+    app.sql
+        .batch(vec![ledger(&customer, EntryKind::Adjust, body.points, None, reason, Some(&staff.id), now)])
+        .await
+        .map_err(StorageError::from)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(LedgerEntryView { kind: EntryKind::Adjust, points: body.points, at: to_time(now), order_id: None, note: reason.to_owned() }),
+    ))
+}
+
+/// `POST /api/nps`: the shopper's answer for one of their fulfilled orders, once.
+pub async fn answer_nps(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiJson(body): ApiJson<NpsRequest>,
+) -> Result<(StatusCode, Json<NpsAnswer>), ApiError> {
+    let score = parse_score(body.score).ok_or_else(|| unprocessable("invalid_score", "the score is a whole number from 0 to 10"))?;
+    let reason = match &body.reason {
+        Some(raw) => Some(parse_reason(raw).ok_or_else(|| unprocessable("invalid_reason", "the answer has at most 1000 characters"))?),
+        None => None,
+    }
+    .filter(|r| !r.is_empty());
+    let order = visible_order(&app, &session, &body.order_id).await?;
+    if !order.owned_by(&session) {
+        return Err(ApiError::Forbidden("only the customer who placed the order answers for it".into()));
+    }
+    let now = app.clock.now().timestamp();
+    if !order.status_at(now).is_fulfilled() {
+        return Err(ApiError::Conflict { code: "not_fulfilled", message: "we ask once the order is in your hands".into() });
+    }
+    let insert = Statement::new(
+        "INSERT INTO nps_answers (order_id, customer_id, score, reason, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING",
+        vec![order.id.clone().into(), order.customer_id.clone().into(), i64::from(score).into(), reason.clone().into(), now.into()],
+    )
+    .guarded();
+    match app.sql.batch(vec![insert]).await {
+        Ok(_) => Ok((StatusCode::CREATED, Json(NpsAnswer { order_id: order.id, score, reason, at: to_time(now) }))),
+        Err(crate::ports::TxError::Guard(_)) => {
+            Err(ApiError::Conflict { code: "nps_already_answered", message: "this order was already rated; thank you".into() })
+        }
+        Err(crate::ports::TxError::Storage(e)) => Err(e.into()),
+    }
+}
+
+/// `GET /api/admin/nps` (marketer): the score and the latest answers.
+pub async fn nps_summary(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<NpsSummary>, ApiError> {
+    session.require_role(Role::Marketer)?;
+    let scores: Vec<u8> = app
+        .sql
+        .query("SELECT score FROM nps_answers", vec![])
+        .await?
+        .iter()
+        .map(|r| r.int(0).map(|s| u8::try_from(s).unwrap_or(0)))
+        .collect::<Result<_, _>>()?;
+    let recent = app
+        .sql
+        .query("SELECT order_id, score, reason, created_at FROM nps_answers ORDER BY created_at DESC, order_id LIMIT 50", vec![])
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(NpsAnswer {
+                order_id: r.text(0)?.to_owned(),
+                score: u8::try_from(r.int(1)?).unwrap_or(0),
+                reason: r.opt_text(2)?.map(str::to_owned),
+                at: to_time(r.int(3)?),
+            })
+        })
+        .collect::<Result<_, StorageError>>()?;
+    Ok(Json(NpsSummary { responses: u32::try_from(scores.len()).unwrap_or(u32::MAX), tally: tally(&scores), recent }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_round_down_and_the_completing_return_takes_the_remainder() {
+        // 100 points over three equal returns: 33, 33, then 34.
+        assert_eq!(share(100, 1, 3, 0, false), 33);
+        assert_eq!(share(100, 1, 3, 66, true), 34);
+        assert_eq!(share(0, 1, 3, 0, false), 0);
+        assert_eq!(share(100, 1, 0, 0, false), 0);
+    }
+}

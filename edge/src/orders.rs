@@ -1,0 +1,1143 @@
+//! Checkout and the order lifecycle: stock holds, idempotent order creation, staff actions.
+//!
+//! Stock is protected by conditional statements inside one batch (DESIGN.md consistency rule):
+//! a hold is inserted only if the store's units on hand less the active holds still cover it; a
+//! delivery takes units from on hand under the same condition. Expired holds stop counting at
+//! read time; later writes delete them.
+
+use crate::carts;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+use crate::ports::{ChargeOutcome, ChargeRequest, Row, Sql, Statement, StorageError, TxError, Value};
+use crate::repo;
+use crate::session::{write_preamble, RotateTo, Session, LIVE_GUARD};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use chrono::{DateTime, TimeZone, Utc};
+use sha2::{Digest, Sha256};
+use vitrina_shared::account::{Channel, Role};
+use vitrina_shared::api::{
+    CheckoutOptions, CheckoutRequest, ErrorBody, ErrorResponse, FulfilmentChoice, OrderEvent, OrderLineView, OrderView, PaymentChoice,
+    PaymentView, ReturnLineView, ReturnView,
+};
+use vitrina_shared::loyalty::{self, check_redeem, EntryKind, RedeemError};
+use vitrina_shared::orders::{
+    card_last4, delivery_price, delivery_regions, effective_status, parse_idempotency_key, pickup_points, region_for, test_card, Action,
+    Address, Contact, FulfilmentKind, OrderStatus, IDEMPOTENCY_SECONDS,
+};
+use vitrina_shared::store::Store;
+use vitrina_shared::{Currency, Money, Sku, StoreId};
+
+/// Orders listed per account, newest first.
+pub const MAX_LISTED: i64 = 100;
+
+pub(crate) fn to_time(t: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(t, 0).single().unwrap_or_default()
+}
+
+/// A stock row's `updated_at` (RFC 3339, as the rest of the stock table).
+fn stamp(now: i64) -> Value {
+    to_time(now).to_rfc3339().into()
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StorageError {
+    StorageError(format!("stored {what} is unreadable: {e}"))
+}
+
+/// A random order id such as `V7KM3QX9P2`: letters and digits people can read out over the phone.
+pub(crate) fn new_id(prefix: char) -> Result<String, StorageError> {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut bytes = [0_u8; 9];
+    getrandom::fill(&mut bytes).map_err(|e| StorageError(format!("no randomness: {e}")))?;
+    Ok(std::iter::once(prefix).chain(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))).collect())
+}
+
+// ---- statements that protect stock and points ------------------------------------------------
+
+/// Units of (`store`, `sku`) available at `now`: on hand less active holds. Parameters: store, sku, now, store, sku.
+const AVAILABLE: &str = "(SELECT on_hand FROM stock WHERE store_id = ? AND sku = ?) - COALESCE((SELECT SUM(qty) FROM holds WHERE store_id = ? AND sku = ? AND expires_at > ?), 0)";
+
+fn available_params(store: &StoreId, sku: &Sku, now: i64) -> Vec<Value> {
+    vec![store.as_str().into(), sku.as_str().into(), store.as_str().into(), sku.as_str().into(), now.into()]
+}
+
+/// Holds `qty` of `sku` at `store` for `order` until `expires_at`, only if that many are available.
+pub(crate) fn hold(order: &str, store: &StoreId, sku: &Sku, qty: u32, expires_at: i64, now: i64) -> Statement {
+    let mut params: Vec<Value> = vec![order.into(), store.as_str().into(), sku.as_str().into(), qty.into(), expires_at.into()];
+    params.extend(available_params(store, sku, now));
+    params.push(qty.into());
+    Statement::new(
+        format!("INSERT INTO holds (order_id, store_id, sku, qty, expires_at) SELECT ?, ?, ?, ?, ? WHERE {AVAILABLE} >= ?"),
+        params,
+    )
+    .guarded()
+}
+
+/// Takes `qty` of `sku` from `store`'s units on hand, only if that many are available (not held).
+pub(crate) fn take(store: &StoreId, sku: &Sku, qty: u32, now: i64) -> Statement {
+    let mut params: Vec<Value> = vec![qty.into(), stamp(now), store.as_str().into(), sku.as_str().into()];
+    params.extend(available_params(store, sku, now));
+    params.push(qty.into());
+    Statement::new(
+        format!("UPDATE stock SET on_hand = on_hand - ?, updated_at = ? WHERE store_id = ? AND sku = ? AND {AVAILABLE} >= ?"),
+        params,
+    )
+    .guarded()
+}
+
+/// Takes `qty` units that this order held (the hold is deleted in the same batch): only `on_hand >= qty` is required.
+fn take_held(store: &StoreId, sku: &Sku, qty: u32, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE stock SET on_hand = on_hand - ?, updated_at = ? WHERE store_id = ? AND sku = ? AND on_hand >= ?",
+        vec![qty.into(), stamp(now), store.as_str().into(), sku.as_str().into(), qty.into()],
+    )
+    .guarded()
+}
+
+/// Puts `qty` units back on `store`'s shelf (a cancelled delivery, a return).
+pub(crate) fn put_back(store: &StoreId, sku: &Sku, qty: u32, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO stock (store_id, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand, updated_at = excluded.updated_at",
+        vec![store.as_str().into(), sku.as_str().into(), qty.into(), stamp(now)],
+    )
+}
+
+pub(crate) fn event(order: &str, status: OrderStatus, now: i64, actor: &str) -> Statement {
+    Statement::new(
+        "INSERT INTO order_events (order_id, status, at, actor) VALUES (?, ?, ?, ?)",
+        vec![order.into(), status.as_str().into(), now.into(), actor.into()],
+    )
+}
+
+pub(crate) fn ledger(
+    customer: &str,
+    kind: EntryKind,
+    points: i64,
+    order: Option<&str>,
+    note: &str,
+    actor: Option<&str>,
+    now: i64,
+) -> Statement {
+    Statement::new(
+        "INSERT INTO loyalty_ledger (customer_id, kind, points, order_id, note, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        vec![customer.into(), kind.as_str().into(), points.into(), order.into(), note.into(), actor.into(), now.into()],
+    )
+}
+
+/// Deletes holds that expired (the lazy clean-up; they stopped counting when they expired).
+fn prune_holds(now: i64) -> Statement {
+    Statement::new("DELETE FROM holds WHERE expires_at <= ?", vec![now.into()])
+}
+
+/// Statements and what each guard protects, so a failed guard names its cause.
+pub(crate) struct Batch<W> {
+    pub statements: Vec<Statement>,
+    guards: Vec<(usize, W)>,
+}
+
+impl<W: Clone> Batch<W> {
+    pub fn new(statements: Vec<Statement>) -> Self {
+        Batch { statements, guards: Vec::new() }
+    }
+    pub fn push(&mut self, s: Statement) {
+        self.statements.push(s);
+    }
+    pub fn guard(&mut self, s: Statement, why: W) {
+        self.guards.push((self.statements.len(), why));
+        self.statements.push(s.guarded());
+    }
+    /// Commits; a failed guard comes back as its reason, or `None` for a guard not registered here.
+    pub async fn run(self, sql: &dyn Sql) -> Result<Result<(), Option<W>>, StorageError> {
+        match sql.batch(self.statements).await {
+            Ok(_) => Ok(Ok(())),
+            Err(TxError::Guard(i)) => Ok(Err(self.guards.iter().find(|(at, _)| *at == i).map(|(_, w)| w.clone()))),
+            Err(TxError::Storage(e)) => Err(e),
+        }
+    }
+}
+
+// ---- reading orders ---------------------------------------------------------------------------
+
+const ORDER_COLUMNS: &str = "id, customer_id, session_id, channel, status, fulfilment, store_id, pickup_point, delivery_region, address,
+     contact, payment_method, payment_status, card_last4, subtotal_minor, delivery_minor, points_redeemed, total_minor, currency,
+     points_earned, hold_expires_at, promised_at, created_at, fulfilled_at";
+
+/// An order as stored.
+#[derive(Debug, Clone)]
+pub(crate) struct OrderRow {
+    pub id: String,
+    pub customer_id: Option<String>,
+    pub session_id: Option<String>,
+    pub channel: Channel,
+    pub status: OrderStatus,
+    pub fulfilment: FulfilmentKind,
+    pub store_id: Option<StoreId>,
+    pub pickup_point: Option<String>,
+    pub delivery_region: Option<String>,
+    pub address: Option<Address>,
+    pub contact: Contact,
+    pub payment_method: String,
+    pub payment_status: String,
+    pub card_last4: Option<String>,
+    pub subtotal: Money,
+    pub delivery: Money,
+    pub points_redeemed: i64,
+    pub total: Money,
+    pub points_earned: i64,
+    pub hold_expires_at: Option<i64>,
+    pub promised_at: Option<i64>,
+    pub created_at: i64,
+    pub fulfilled_at: Option<i64>,
+}
+
+impl OrderRow {
+    fn from_row(r: &Row) -> Result<Self, StorageError> {
+        let currency = match r.text(18)? {
+            "RUB" => Currency::Rub,
+            other => return Err(corrupt("currency", other)),
+        };
+        let money = |i| r.int(i).map(|m| Money::from_minor_units(m, currency));
+        Ok(OrderRow {
+            id: r.text(0)?.to_owned(),
+            customer_id: r.opt_text(1)?.map(str::to_owned),
+            session_id: r.opt_text(2)?.map(str::to_owned),
+            channel: Channel::parse(r.text(3)?).ok_or_else(|| corrupt("channel", r.text(3).unwrap_or("")))?,
+            status: OrderStatus::parse(r.text(4)?).ok_or_else(|| corrupt("status", r.text(4).unwrap_or("")))?,
+            fulfilment: FulfilmentKind::parse(r.text(5)?).ok_or_else(|| corrupt("fulfilment", r.text(5).unwrap_or("")))?,
+            store_id: r.opt_text(6)?.map(StoreId::parse).transpose().map_err(|e| corrupt("store", e))?,
+            pickup_point: r.opt_text(7)?.map(str::to_owned),
+            delivery_region: r.opt_text(8)?.map(str::to_owned),
+            address: r.opt_text(9)?.map(serde_json::from_str).transpose().map_err(|e| corrupt("address", e))?,
+            contact: serde_json::from_str(r.text(10)?).map_err(|e| corrupt("contact", e))?,
+            payment_method: r.text(11)?.to_owned(),
+            payment_status: r.text(12)?.to_owned(),
+            card_last4: r.opt_text(13)?.map(str::to_owned),
+            subtotal: money(14)?,
+            delivery: money(15)?,
+            points_redeemed: r.int(16)?,
+            total: money(17)?,
+            points_earned: r.int(19)?,
+            hold_expires_at: r.opt_int(20)?,
+            promised_at: r.opt_int(21)?,
+            created_at: r.int(22)?,
+            fulfilled_at: r.opt_int(23)?,
+        })
+    }
+
+    pub fn status_at(&self, now: i64) -> OrderStatus {
+        effective_status(self.status, self.fulfilment, self.hold_expires_at, now)
+    }
+
+    /// Whether the session's shopper owns the order (the account, or the guest session that placed it).
+    pub fn owned_by(&self, session: &Session) -> bool {
+        match (&session.account, &self.customer_id) {
+            (Some(a), Some(c)) => &a.id == c,
+            (None, None) => self.session_id.as_deref() == Some(session.id.as_str()),
+            _ => false,
+        }
+    }
+}
+
+pub(crate) async fn order_row(sql: &dyn Sql, id: &str) -> Result<Option<OrderRow>, StorageError> {
+    let q = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?");
+    sql.query(&q, vec![id.into()]).await?.first().map(OrderRow::from_row).transpose()
+}
+
+/// An order line as stored.
+#[derive(Debug, Clone)]
+pub(crate) struct LineRow {
+    pub sku: Sku,
+    pub name: String,
+    pub qty: u32,
+    pub unit_price: Money,
+    pub store: StoreId,
+    pub returned: u32,
+}
+
+pub(crate) async fn line_rows(sql: &dyn Sql, order: &str) -> Result<Vec<LineRow>, StorageError> {
+    sql.query(
+        "SELECT l.sku, l.name, l.qty, l.unit_price_minor, l.store_id,
+                COALESCE((SELECT SUM(r.qty) FROM return_lines r WHERE r.order_id = l.order_id AND r.sku = l.sku), 0)
+         FROM order_lines l WHERE l.order_id = ? ORDER BY l.position",
+        vec![order.into()],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(LineRow {
+            sku: Sku::parse(r.text(0)?).map_err(|e| corrupt("sku", e))?,
+            name: r.text(1)?.to_owned(),
+            qty: u32::try_from(r.int(2)?).unwrap_or(0),
+            unit_price: Money::from_minor_units(r.int(3)?, Currency::Rub),
+            store: StoreId::parse(r.text(4)?).map_err(|e| corrupt("store", e))?,
+            returned: u32::try_from(r.int(5)?).unwrap_or(0),
+        })
+    })
+    .collect()
+}
+
+pub(crate) async fn returns_of(sql: &dyn Sql, order: &str) -> Result<Vec<ReturnView>, StorageError> {
+    let rows = sql
+        .query(
+            "SELECT id, order_id, status, store_id, refund_minor, points_refunded, points_reversed, reason, created_at, received_at
+             FROM returns WHERE order_id = ? ORDER BY created_at, id",
+            vec![order.into()],
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id = r.text(0)?.to_owned();
+        let lines = sql
+            .query("SELECT sku, qty FROM return_lines WHERE return_id = ? ORDER BY sku", vec![id.clone().into()])
+            .await?
+            .iter()
+            .map(|l| {
+                Ok(ReturnLineView {
+                    sku: Sku::parse(l.text(0)?).map_err(|e| corrupt("sku", e))?,
+                    qty: u32::try_from(l.int(1)?).unwrap_or(0),
+                })
+            })
+            .collect::<Result<_, StorageError>>()?;
+        out.push(ReturnView {
+            id,
+            order_id: r.text(1)?.to_owned(),
+            status: r.text(2)?.to_owned(),
+            store: StoreId::parse(r.text(3)?).map_err(|e| corrupt("store", e))?,
+            lines,
+            refund: Money::from_minor_units(r.int(4)?, Currency::Rub),
+            points_refunded: r.int(5)?,
+            points_reversed: r.int(6)?,
+            reason: r.text(7)?.to_owned(),
+            created_at: to_time(r.int(8)?),
+            received_at: r.opt_int(9)?.map(to_time),
+        });
+    }
+    Ok(out)
+}
+
+/// The full view of a stored order at `now`.
+pub(crate) async fn view_of(sql: &dyn Sql, row: OrderRow, now: i64, session: &Session) -> Result<OrderView, StorageError> {
+    let lines = line_rows(sql, &row.id).await?;
+    let history = sql
+        .query("SELECT status, at, actor FROM order_events WHERE order_id = ? ORDER BY at, rowid", vec![row.id.clone().into()])
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(OrderEvent {
+                status: OrderStatus::parse(r.text(0)?).ok_or_else(|| corrupt("status", r.text(0).unwrap_or("")))?,
+                at: to_time(r.int(1)?),
+                by: r.text(2)?.to_owned(),
+            })
+        })
+        .collect::<Result<Vec<_>, StorageError>>()?;
+    let returns = returns_of(sql, &row.id).await?;
+    let status = row.status_at(now);
+    let rated = !sql.query("SELECT 1 FROM nps_answers WHERE order_id = ?", vec![row.id.clone().into()]).await?.is_empty();
+    let owner = row.owned_by(session);
+    let test = row.payment_method == "test_card";
+    Ok(OrderView {
+        id: row.id.clone(),
+        status,
+        channel: row.channel,
+        fulfilment: row.fulfilment,
+        store: row.store_id.clone(),
+        pickup_point: row.pickup_point.clone(),
+        delivery_region: row.delivery_region.clone(),
+        address: row.address.clone(),
+        contact: row.contact.clone(),
+        payment: PaymentView {
+            method: row.payment_method.clone(),
+            status: row.payment_status.clone(),
+            provider_notice: test.then(|| crate::payments::TEST_NOTICE.to_owned()),
+            card_last4: row.card_last4.clone(),
+        },
+        lines: lines
+            .into_iter()
+            .map(|l| OrderLineView {
+                line_total: l.unit_price.times(l.qty),
+                sku: l.sku,
+                name: l.name,
+                qty: l.qty,
+                unit_price: l.unit_price,
+                store: l.store,
+                returned_qty: l.returned,
+            })
+            .collect(),
+        subtotal: row.subtotal,
+        delivery_price: row.delivery,
+        points_redeemed: row.points_redeemed,
+        total: row.total,
+        points_earned: row.points_earned,
+        hold_expires_at: row.hold_expires_at.filter(|_| status.holds_stock()).map(to_time),
+        promised_at: row.promised_at.map(to_time),
+        created_at: to_time(row.created_at),
+        history,
+        returns,
+        can_cancel: owner && matches!(status, OrderStatus::Placed | OrderStatus::ReadyForPickup | OrderStatus::PendingPayment),
+        nps_due: owner && status.is_fulfilled() && !rated && row.channel != Channel::Pos,
+    })
+}
+
+/// The order `id` if this session may see it: its owner or staff. Anyone else gets 404, as for an
+/// order that does not exist, so ids cannot be probed.
+pub(crate) async fn visible_order(app: &AppState, session: &Session, id: &str) -> Result<OrderRow, ApiError> {
+    let not_found = || ApiError::not_found("unknown_order", format!("there is no order {id} in this account"));
+    if id.len() > 20 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(not_found());
+    }
+    let row = order_row(app.sql.as_ref(), id).await?.ok_or_else(not_found)?;
+    let staff = session.account.as_ref().is_some_and(|a| a.role == Role::Staff);
+    if staff || row.owned_by(session) {
+        Ok(row)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// `GET /api/orders`: the account's orders from every channel (or this guest session's), newest first.
+pub async fn list(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<Vec<OrderView>>, ApiError> {
+    let now = app.clock.now().timestamp();
+    let (filter, key) = match &session.account {
+        Some(a) => ("customer_id = ?", a.id.clone()),
+        None => ("session_id = ? AND customer_id IS NULL", session.id.clone()),
+    };
+    let q = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE {filter} ORDER BY created_at DESC, id LIMIT {MAX_LISTED}");
+    let rows = app.sql.query(&q, vec![key.into()]).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(view_of(app.sql.as_ref(), OrderRow::from_row(r)?, now, &session).await?);
+    }
+    Ok(Json(out))
+}
+
+/// `GET /api/orders/{id}`.
+pub async fn get(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<OrderView>, ApiError> {
+    let row = visible_order(&app, &session, &id).await?;
+    Ok(Json(view_of(app.sql.as_ref(), row, app.clock.now().timestamp(), &session).await?))
+}
+
+// ---- checkout ---------------------------------------------------------------------------------
+
+fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::Unprocessable { code, message: message.into() }
+}
+
+/// Where the goods come from and how they travel, resolved from the shopper's choice.
+struct Plan {
+    kind: FulfilmentKind,
+    store: Option<StoreId>,
+    pickup_point: Option<String>,
+    region: Option<String>,
+    address: Option<Address>,
+    delivery: Money,
+    promised_at: Option<i64>,
+    /// The store each line's units come from.
+    sources: Vec<StoreId>,
+}
+
+/// A priced cart line.
+struct Priced {
+    sku: Sku,
+    name: String,
+    qty: u32,
+    unit_price: Money,
+}
+
+fn find_store<'a>(stores: &'a [Store], raw: &str) -> Result<&'a Store, ApiError> {
+    let unknown = || unprocessable("unknown_store", format!("there is no store {raw:?}; see GET /api/stores"));
+    let id = StoreId::parse(raw).map_err(|_| unknown())?;
+    stores.iter().find(|s| s.id == id).ok_or_else(unknown)
+}
+
+/// For shipping from a city: per line, the store there with the most units available.
+async fn ship_from(
+    sql: &dyn Sql,
+    stores: &[Store],
+    city: vitrina_shared::store::City,
+    lines: &[Priced],
+    now: i64,
+    to: &str,
+) -> Result<Vec<StoreId>, ApiError> {
+    let mut sources = Vec::with_capacity(lines.len());
+    for line in lines {
+        let stock = repo::stock_for(sql, &line.sku, now).await?;
+        let best = stores.iter().filter(|s| s.city == city).filter_map(|s| stock.get(&s.id).map(|n| (*n, &s.id))).max_by_key(|(n, _)| *n);
+        match best {
+            Some((n, id)) if n >= line.qty => sources.push(id.clone()),
+            _ => {
+                return Err(ApiError::Conflict {
+                    code: "insufficient_stock",
+                    message: format!("{} ({}) is not available in {} for delivery to {to}", line.name, line.sku, line.qty),
+                })
+            }
+        }
+    }
+    Ok(sources)
+}
+
+async fn plan(app: &AppState, choice: &FulfilmentChoice, lines: &[Priced], subtotal: Money, now: DateTime<Utc>) -> Result<Plan, ApiError> {
+    let stores = repo::stores(app.sql.as_ref()).await?;
+    let ts = now.timestamp();
+    Ok(match choice {
+        FulfilmentChoice::Pickup { store } => {
+            let store = find_store(&stores, store)?;
+            Plan {
+                kind: FulfilmentKind::Pickup,
+                store: Some(store.id.clone()),
+                pickup_point: None,
+                region: None,
+                address: None,
+                delivery: Money::from_minor_units(0, Currency::Rub),
+                promised_at: store.pickup_time(now).map(|t| t.timestamp()),
+                sources: vec![store.id.clone(); lines.len()],
+            }
+        }
+        FulfilmentChoice::Delivery { address } => {
+            let (address, postcode) = address.validate().map_err(|e| unprocessable("invalid_address", e.to_string()))?;
+            let regions = delivery_regions();
+            let region = region_for(&regions, postcode).ok_or_else(|| {
+                let names: Vec<&str> = regions.iter().map(|r| r.name_en.as_str()).collect();
+                unprocessable(
+                    "outside_delivery_regions",
+                    format!("we do not deliver to postcode {postcode} yet; we deliver to {}", names.join(", ")),
+                )
+            })?;
+            let sources = ship_from(app.sql.as_ref(), &stores, region.city, lines, ts, &region.name_en).await?;
+            Plan {
+                kind: FulfilmentKind::Delivery,
+                store: None,
+                pickup_point: None,
+                region: Some(region.id.clone()),
+                address: Some(address),
+                delivery: delivery_price(region, subtotal),
+                promised_at: Some(ts + i64::from(region.lead_days) * 86_400),
+                sources,
+            }
+        }
+        FulfilmentChoice::PickupPoint { point } => {
+            let points = pickup_points();
+            let p = points.iter().find(|p| &p.id == point).ok_or_else(|| {
+                unprocessable("unknown_pickup_point", format!("there is no pickup point {point:?}; see GET /api/checkout/options"))
+            })?;
+            let sources = ship_from(app.sql.as_ref(), &stores, p.city, lines, ts, &p.name).await?;
+            Plan {
+                kind: FulfilmentKind::PickupPoint,
+                store: None,
+                pickup_point: Some(p.id.clone()),
+                region: None,
+                address: None,
+                delivery: p.price,
+                promised_at: Some(ts + i64::from(p.lead_days) * 86_400),
+                sources,
+            }
+        }
+    })
+}
+
+/// The loyalty ledger of a customer, oldest first, and the id of its newest entry.
+pub(crate) async fn ledger_of(sql: &dyn Sql, customer: &str) -> Result<(Vec<loyalty::Entry>, i64, Vec<Row>), StorageError> {
+    let rows = sql
+        .query(
+            "SELECT id, kind, points, created_at, order_id, note FROM loyalty_ledger WHERE customer_id = ? ORDER BY id",
+            vec![customer.into()],
+        )
+        .await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    let mut last = 0;
+    for r in &rows {
+        last = r.int(0)?;
+        entries.push(loyalty::Entry {
+            kind: EntryKind::parse(r.text(1)?).ok_or_else(|| corrupt("ledger kind", r.text(1).unwrap_or("")))?,
+            points: r.int(2)?,
+            at: r.int(3)?,
+        });
+    }
+    Ok((entries, last, rows))
+}
+
+/// What a guard protects in the checkout batch.
+#[derive(Debug, Clone)]
+enum Why {
+    Live,
+    Key,
+    Cart,
+    Stock(usize),
+    Points,
+}
+
+/// A stored answer to an idempotent request.
+struct Stored {
+    hash: String,
+    order_id: Option<String>,
+    status: Option<i64>,
+    response: Option<String>,
+}
+
+async fn stored_key(sql: &dyn Sql, scope: &str, key: &str, now: i64) -> Result<Option<Stored>, StorageError> {
+    sql.query(
+        "SELECT request_hash, order_id, status, response FROM idempotency_keys WHERE scope = ? AND key = ? AND created_at > ?",
+        vec![scope.into(), key.into(), (now - IDEMPOTENCY_SECONDS).into()],
+    )
+    .await?
+    .first()
+    .map(|r| {
+        Ok(Stored {
+            hash: r.text(0)?.to_owned(),
+            order_id: r.opt_text(1)?.map(str::to_owned),
+            status: r.opt_int(2)?,
+            response: r.opt_text(3)?.map(str::to_owned),
+        })
+    })
+    .transpose()
+}
+
+fn json_response(status: StatusCode, body: String, replayed: bool) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if replayed {
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+/// Answers a request whose key was used before: the first answer again, 422 for another body,
+/// 409 while the first request is still under way.
+async fn replay(app: &AppState, session: &Session, stored: Stored, hash: &str) -> Result<Response, ApiError> {
+    if stored.hash != hash {
+        return Err(unprocessable(
+            "idempotency_key_reused",
+            "this Idempotency-Key was used with a different request; use a new key for a new order",
+        ));
+    }
+    if let (Some(status), Some(body)) = (stored.status, stored.response) {
+        let status = u16::try_from(status).ok().and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::CREATED);
+        return Ok(json_response(status, body, true));
+    }
+    // The order committed but its answer was not stored yet (a concurrent retry, or a crash in
+    // between): answer from the order itself.
+    if let Some(id) = stored.order_id {
+        if let Some(row) = order_row(app.sql.as_ref(), &id).await? {
+            if row.status != OrderStatus::PendingPayment {
+                let view = view_of(app.sql.as_ref(), row, app.clock.now().timestamp(), session).await?;
+                let body = serde_json::to_string(&view).map_err(|e| StorageError(format!("order JSON: {e}")))?;
+                return Ok(json_response(StatusCode::CREATED, body, true));
+            }
+        }
+    }
+    Err(ApiError::Conflict {
+        code: "request_in_progress",
+        message: "an order with this Idempotency-Key is still being processed; retry in a moment".into(),
+    })
+}
+
+async fn remember(sql: &dyn Sql, scope: &str, key: &str, status: StatusCode, body: &str) -> Result<(), StorageError> {
+    sql.batch(vec![Statement::new(
+        "UPDATE idempotency_keys SET status = ?, response = ? WHERE scope = ? AND key = ?",
+        vec![i64::from(status.as_u16()).into(), body.into(), scope.into(), key.into()],
+    )])
+    .await
+    .map(|_| ())
+    .map_err(StorageError::from)
+}
+
+fn error_json(code: &str, message: &str) -> String {
+    serde_json::to_string(&ErrorResponse { error: ErrorBody { code: code.into(), message: message.into() } }).unwrap_or_default()
+}
+
+/// `POST /api/orders` with `Idempotency-Key`: turns the session's cart into an order.
+pub async fn create(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<CheckoutRequest>,
+) -> Result<Response, ApiError> {
+    let key = match headers.get("idempotency-key").map(|v| v.to_str().ok().and_then(|k| parse_idempotency_key(k.trim()))) {
+        None => {
+            return Err(ApiError::BadRequest {
+                status: StatusCode::BAD_REQUEST,
+                code: "idempotency_key_required",
+                message: "send an Idempotency-Key header (e.g. a UUID) so a retried checkout cannot order twice".into(),
+            })
+        }
+        Some(None) => {
+            return Err(ApiError::BadRequest {
+                status: StatusCode::BAD_REQUEST,
+                code: "invalid_idempotency_key",
+                message: "the Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
+            })
+        }
+        Some(Some(k)) => k.to_owned(),
+    };
+    let now_dt = app.clock.now();
+    let now = now_dt.timestamp();
+    let scope = session.cart_owner();
+    let canonical = serde_json::to_vec(&body).map_err(|e| StorageError(format!("request JSON: {e}")))?;
+    let hash: String = Sha256::digest(&canonical).iter().map(|b| format!("{b:02x}")).collect();
+    if let Some(stored) = stored_key(app.sql.as_ref(), &scope, &key, now).await? {
+        return replay(&app, &session, stored, &hash).await;
+    }
+
+    // Validate everything before touching anything.
+    let contact = body.contact.validate().map_err(|e| unprocessable("invalid_contact", e.to_string()))?;
+    let card = match &body.payment {
+        PaymentChoice::PayOnPickup => None,
+        PaymentChoice::TestCard { card_number } => {
+            test_card(card_number).ok_or_else(|| unprocessable("invalid_card", "the card number is not valid (check the digits)"))?;
+            Some(card_number.clone())
+        }
+    };
+    if body.redeem_points < 0 {
+        return Err(unprocessable("negative_points", RedeemError::Negative.to_string()));
+    }
+    if body.redeem_points > 0 && session.account.is_none() {
+        return Err(ApiError::SignInRequired);
+    }
+    let cart_version = carts::version(app.sql.as_ref(), &scope).await?;
+    if body.cart_version.is_some_and(|v| v != cart_version) {
+        return Err(ApiError::Conflict {
+            code: "cart_conflict",
+            message: "the cart changed (perhaps on another device) since you confirmed it; review it and confirm again".into(),
+        });
+    }
+    let cart_lines = carts::lines(app.sql.as_ref(), &scope).await?;
+    if cart_lines.is_empty() {
+        return Err(unprocessable("cart_empty", "the cart is empty; add something first"));
+    }
+    let mut lines = Vec::with_capacity(cart_lines.len());
+    for l in &cart_lines {
+        let (product, _) = repo::product(app.sql.as_ref(), &l.sku, now)
+            .await?
+            .ok_or_else(|| unprocessable("unknown_sku", format!("{} is no longer sold; remove it from the cart", l.sku)))?;
+        lines.push(Priced { sku: l.sku.clone(), name: product.name, qty: l.qty, unit_price: product.price });
+    }
+    let priced: Vec<(Money, u32)> = lines.iter().map(|l| (l.unit_price, l.qty)).collect();
+    let (subtotal, goods) = vitrina_shared::pricing::cart_totals(&priced);
+    let plan = plan(&app, &body.fulfilment, &lines, goods, now_dt).await?;
+    let mut last_entry = 0;
+    if let (Some(account), true) = (&session.account, body.redeem_points > 0) {
+        let (entries, last, _) = ledger_of(app.sql.as_ref(), &account.id).await?;
+        let state = loyalty::replay(&app.config.loyalty, &entries, now);
+        check_redeem(&app.config.loyalty, body.redeem_points, state.balance, goods).map_err(|e| match e {
+            RedeemError::Negative => unprocessable("negative_points", e.to_string()),
+            RedeemError::MoreThanBalance { .. } => unprocessable("not_enough_points", e.to_string()),
+            RedeemError::AboveCap { .. } => unprocessable("points_above_cap", e.to_string()),
+        })?;
+        last_entry = last;
+    }
+    let points_money = loyalty::points_value(body.redeem_points);
+    let total = Money::new(goods.amount + plan.delivery.amount - points_money.amount, goods.currency);
+
+    // One batch: the order, its holds or stock, the points, the key, and (unless paying online) the cart.
+    let id = new_id('V')?;
+    let online = card.is_some();
+    let held_until = now + 60 * if online { app.config.holds.payment_minutes } else { app.config.holds.reserve_minutes };
+    let holds_units = plan.kind == FulfilmentKind::Pickup || online;
+    let status = if online { OrderStatus::PendingPayment } else { OrderStatus::Placed };
+    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mut preamble = write_preamble(&session, ua, now);
+    let live = preamble.pop().unwrap_or_else(|| unreachable!("the preamble ends with its guard"));
+    let mut batch = Batch::new(preamble);
+    debug_assert_eq!(batch.statements.len(), LIVE_GUARD);
+    batch.guard(live, Why::Live);
+    batch.push(Statement::new("DELETE FROM idempotency_keys WHERE created_at <= ?", vec![(now - IDEMPOTENCY_SECONDS).into()]));
+    batch.guard(
+        Statement::new(
+            "INSERT INTO idempotency_keys (scope, key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (scope, key) DO NOTHING",
+            vec![scope.clone().into(), key.clone().into(), hash.clone().into(), id.clone().into(), now.into()],
+        ),
+        Why::Key,
+    );
+    batch.push(prune_holds(now));
+    let customer = session.account.as_ref().map(|a| a.id.clone());
+    let address_json = plan.address.as_ref().map(|a| serde_json::to_string(a).unwrap_or_default());
+    let contact_json = serde_json::to_string(&contact).unwrap_or_default();
+    batch.push(Statement::new(
+        "INSERT INTO orders (id, customer_id, session_id, channel, status, fulfilment, store_id, pickup_point, delivery_region, address,
+            contact, payment_method, payment_status, card_last4, subtotal_minor, delivery_minor, points_redeemed, total_minor, currency,
+            hold_expires_at, promised_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            id.clone().into(),
+            customer.clone().into(),
+            session.id.clone().into(),
+            session.channel.as_str().into(),
+            status.as_str().into(),
+            plan.kind.as_str().into(),
+            plan.store.as_ref().map(|s| s.as_str().to_owned()).into(),
+            plan.pickup_point.clone().into(),
+            plan.region.clone().into(),
+            address_json.into(),
+            contact_json.into(),
+            (if online { "test_card" } else { "pay_on_pickup" }).into(),
+            "due".into(),
+            card.as_deref().map(card_last4).into(),
+            subtotal.minor_units().into(),
+            plan.delivery.minor_units().into(),
+            body.redeem_points.into(),
+            total.minor_units().into(),
+            total.currency.code().into(),
+            (if holds_units { Some(held_until) } else { None }).into(),
+            plan.promised_at.into(),
+            now.into(),
+        ],
+    ));
+    batch.push(event(&id, status, now, if session.channel == Channel::Kiosk { "kiosk" } else { "customer" }));
+    for (i, (line, source)) in lines.iter().zip(&plan.sources).enumerate() {
+        batch.push(Statement::new(
+            "INSERT INTO order_lines (order_id, sku, name, qty, unit_price_minor, store_id, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                id.clone().into(),
+                line.sku.as_str().into(),
+                line.name.clone().into(),
+                line.qty.into(),
+                line.unit_price.minor_units().into(),
+                source.as_str().into(),
+                (i as i64).into(),
+            ],
+        ));
+        let protect =
+            if holds_units { hold(&id, source, &line.sku, line.qty, held_until, now) } else { take(source, &line.sku, line.qty, now) };
+        batch.guard(protect, Why::Stock(i));
+    }
+    if let (Some(customer), true) = (&customer, body.redeem_points > 0) {
+        let mut redeem = ledger(customer, EntryKind::Redeem, -body.redeem_points, Some(&id), "", None, now);
+        redeem.sql = "INSERT INTO loyalty_ledger (customer_id, kind, points, order_id, note, actor, created_at)
+             SELECT ?, ?, ?, ?, ?, ?, ? WHERE COALESCE((SELECT MAX(id) FROM loyalty_ledger WHERE customer_id = ?), 0) = ?"
+            .into();
+        redeem.params.push(customer.clone().into());
+        redeem.params.push(last_entry.into());
+        batch.guard(redeem, Why::Points);
+    }
+    batch.guard(
+        Statement::new(
+            "UPDATE carts SET version = version + ?, updated_at = ? WHERE owner = ? AND version = ?",
+            vec![i64::from(!online).into(), now.into(), scope.clone().into(), cart_version.into()],
+        ),
+        Why::Cart,
+    );
+    if !online {
+        batch.push(Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![scope.clone().into()]));
+    }
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {}
+        Err(Some(Why::Live)) => return Err(ApiError::SessionEnded),
+        Err(Some(Why::Key)) => {
+            let stored =
+                stored_key(app.sql.as_ref(), &scope, &key, now).await?.ok_or_else(|| StorageError("idempotency key vanished".into()))?;
+            return replay(&app, &session, stored, &hash).await;
+        }
+        Err(Some(Why::Cart)) => {
+            return Err(ApiError::Conflict {
+                code: "cart_conflict",
+                message: "the cart changed on another device while ordering; review it and confirm again".into(),
+            })
+        }
+        Err(Some(Why::Points)) => {
+            return Err(ApiError::Conflict {
+                code: "loyalty_changed",
+                message: "your points balance changed while ordering; check it and confirm again".into(),
+            })
+        }
+        Err(Some(Why::Stock(i))) => {
+            let line = &lines[i];
+            let left = repo::stock_for(app.sql.as_ref(), &line.sku, now).await?.get(&plan.sources[i]).copied().unwrap_or(0);
+            return Err(ApiError::Conflict {
+                code: "insufficient_stock",
+                message: format!(
+                    "only {left} of {} ({}) left at {}; change the quantity or the store",
+                    line.name, line.sku, plan.sources[i]
+                ),
+            });
+        }
+        Err(None) => return Err(StorageError("an unregistered guard failed in checkout".into()).into()),
+    }
+
+    if let Some(card) = card {
+        if let Some(failure) = pay(&app, &id, &scope, total, card, &plan, &lines, now).await? {
+            let body = error_json("payment_declined", &failure);
+            remember(app.sql.as_ref(), &scope, &key, StatusCode::PAYMENT_REQUIRED, &body).await?;
+            return Ok(json_response(StatusCode::PAYMENT_REQUIRED, body, false));
+        }
+    }
+    let row = order_row(app.sql.as_ref(), &id).await?.ok_or_else(|| StorageError(format!("order {id} vanished")))?;
+    let view = view_of(app.sql.as_ref(), row, now, &session).await?;
+    let body = serde_json::to_string(&view).map_err(|e| StorageError(format!("order JSON: {e}")))?;
+    remember(app.sql.as_ref(), &scope, &key, StatusCode::CREATED, &body).await?;
+    let mut response = json_response(StatusCode::CREATED, body, false);
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/orders/{id}")) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    if !session.persisted {
+        response.extensions_mut().insert(RotateTo(session.id.clone()));
+    }
+    Ok(response)
+}
+
+/// Charges the test card for a pending order. Approved: the order is placed, the holds become a
+/// reservation (pickup) or the units leave the shelf (delivery), the cart is emptied. Declined:
+/// the holds and points are released and the cart stays. Returns the decline reason.
+#[allow(clippy::too_many_arguments)]
+async fn pay(
+    app: &AppState,
+    id: &str,
+    cart_owner: &str,
+    total: Money,
+    card: String,
+    plan: &Plan,
+    lines: &[Priced],
+    now: i64,
+) -> Result<Option<String>, ApiError> {
+    let outcome = app.payments.charge(ChargeRequest { order_id: id.to_owned(), amount: total, card_number: card }).await?;
+    let payment = |status: &str, reference: &str| {
+        Statement::new(
+            "INSERT INTO payments (id, order_id, provider, amount_minor, status, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                format!("{id}-pay").into(),
+                id.into(),
+                app.payments.name().into(),
+                total.minor_units().into(),
+                status.into(),
+                reference.into(),
+                now.into(),
+            ],
+        )
+    };
+    let pending = |to: OrderStatus, payment_status: &str, hold: Option<i64>| {
+        Statement::new(
+                "UPDATE orders SET status = ?, payment_status = ?, hold_expires_at = ? WHERE id = ? AND status = 'pending_payment' AND hold_expires_at > ?",
+                vec![to.as_str().into(), payment_status.into(), hold.into(), id.into(), now.into()],
+            )
+            .guarded()
+    };
+    match outcome {
+        ChargeOutcome::Approved { reference } => {
+            let reserve = (plan.kind == FulfilmentKind::Pickup).then(|| now + app.config.holds.reserve_minutes * 60);
+            let mut batch = vec![
+                pending(OrderStatus::Placed, "paid", reserve),
+                payment("approved", &reference),
+                event(id, OrderStatus::Placed, now, "system"),
+            ];
+            if let Some(until) = reserve {
+                batch.push(Statement::new("UPDATE holds SET expires_at = ? WHERE order_id = ?", vec![until.into(), id.into()]));
+            } else {
+                batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]));
+                batch.extend(lines.iter().zip(&plan.sources).map(|(l, s)| take_held(s, &l.sku, l.qty, now)));
+            }
+            batch.push(Statement::new(
+                "UPDATE carts SET version = version + 1, updated_at = ? WHERE owner = ?",
+                vec![now.into(), cart_owner.into()],
+            ));
+            batch.push(Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![cart_owner.into()]));
+            match app.sql.batch(batch).await {
+                Ok(_) => Ok(None),
+                Err(TxError::Guard(_)) => {
+                    // Charged, but the order was cancelled or its hold ran out meanwhile.
+                    eprintln!("vitrina: order {id}: payment {reference} approved after the order stopped waiting; refund it");
+                    Err(ApiError::Conflict {
+                        code: "order_expired",
+                        message: "the reservation ran out while paying; the payment will be refunded".into(),
+                    })
+                }
+                Err(TxError::Storage(e)) => Err(e.into()),
+            }
+        }
+        ChargeOutcome::Declined { reason } => {
+            let mut batch = vec![
+                pending(OrderStatus::PaymentFailed, "declined", None),
+                payment("declined", &reason),
+                event(id, OrderStatus::PaymentFailed, now, "system"),
+                Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]),
+            ];
+            batch.extend(refund_points_statement(app.sql.as_ref(), id, now).await?);
+            app.sql.batch(batch).await.map_err(StorageError::from)?;
+            Ok(Some(reason))
+        }
+    }
+}
+
+/// Gives back the points an order redeemed (when it is cancelled or its payment fails).
+async fn refund_points_statement(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<Statement>, StorageError> {
+    let Some(row) = order_row(sql, id).await? else { return Ok(None) };
+    Ok(match (&row.customer_id, row.points_redeemed) {
+        (Some(customer), p) if p > 0 => Some(ledger(customer, EntryKind::Refund, p, Some(id), "order cancelled", None, now)),
+        _ => None,
+    })
+}
+
+// ---- lifecycle ------------------------------------------------------------------------------
+
+/// `POST /api/orders/{id}/{action}`: ready, collected, shipped, delivered (staff) or cancel (staff,
+/// or the shopper while the order is not yet collected).
+pub async fn act(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath((id, raw_action)): ApiPath<(String, String)>,
+) -> Result<Json<OrderView>, ApiError> {
+    let action = Action::parse(&raw_action)
+        .ok_or_else(|| ApiError::not_found("not_found", "actions are ready, collected, shipped, delivered and cancel"))?;
+    let row = visible_order(&app, &session, &id).await?;
+    let staff = session.account.as_ref().is_some_and(|a| a.role == Role::Staff);
+    if !staff && action != Action::Cancel {
+        return Err(ApiError::Forbidden("only store staff can change an order's status".into()));
+    }
+    let now = app.clock.now().timestamp();
+    let current = row.status_at(now);
+    let (from, to) = action.from(row.fulfilment);
+    if !from.contains(&row.status) || (current == OrderStatus::Expired && action != Action::Cancel) {
+        return Err(ApiError::Conflict {
+            code: "invalid_transition",
+            message: format!("a {} order that is {} cannot be marked {}", row.fulfilment.as_str(), current.as_str(), action.as_str()),
+        });
+    }
+    let actor = if staff { "staff" } else { "customer" };
+    let lines = line_rows(app.sql.as_ref(), &id).await?;
+    let mut set = format!("status = '{}'", to.as_str());
+    let mut batch: Vec<Statement> = Vec::new();
+    match action {
+        Action::Ready => {
+            let until = now + app.config.holds.ready_minutes * 60;
+            set.push_str(&format!(", hold_expires_at = {until}"));
+            batch.push(Statement::new("UPDATE holds SET expires_at = ? WHERE order_id = ?", vec![until.into(), id.clone().into()]));
+        }
+        Action::Collected | Action::Delivered => {
+            let earned = match &row.customer_id {
+                Some(customer) => {
+                    let paid = Money::new(row.subtotal.amount - loyalty::points_value(row.points_redeemed).amount, row.subtotal.currency);
+                    let points = loyalty::points_earned(&app.config.loyalty, paid);
+                    if points > 0 {
+                        batch.push(ledger(customer, EntryKind::Earn, points, Some(&id), "", None, now));
+                    }
+                    points
+                }
+                None => 0,
+            };
+            set.push_str(&format!(", fulfilled_at = {now}, points_earned = {earned}, payment_status = 'paid'"));
+            if action == Action::Collected {
+                batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.clone().into()]));
+                batch.extend(lines.iter().map(|l| take_held(&l.store, &l.sku, l.qty, now)));
+            }
+        }
+        Action::Shipped => {}
+        Action::Cancel => {
+            batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.clone().into()]));
+            // A delivery's units left the shelf when it was placed: they go back.
+            if row.fulfilment != FulfilmentKind::Pickup && row.status == OrderStatus::Placed {
+                batch.extend(lines.iter().map(|l| put_back(&l.store, &l.sku, l.qty, now)));
+            }
+            if row.payment_status == "paid" {
+                set.push_str(", payment_status = 'refunded'");
+                batch.push(Statement::new(
+                    "INSERT INTO refunds (id, return_id, order_id, amount_minor, method, created_at) VALUES (?, NULL, ?, ?, ?, ?)",
+                    vec![
+                        format!("{id}-cancel").into(),
+                        id.clone().into(),
+                        row.total.minor_units().into(),
+                        row.payment_method.clone().into(),
+                        now.into(),
+                    ],
+                ));
+            }
+            batch.extend(refund_points_statement(app.sql.as_ref(), &id, now).await?);
+        }
+    }
+    // The status must still be the one read (a concurrent action loses), and a lapsed hold cannot be readied or collected.
+    let lapse_guard = if action == Action::Cancel { "" } else { " AND (hold_expires_at IS NULL OR hold_expires_at > ?)" };
+    let mut params: Vec<Value> = vec![id.clone().into(), row.status.as_str().into()];
+    if action != Action::Cancel {
+        params.push(now.into());
+    }
+    batch.insert(0, Statement::new(format!("UPDATE orders SET {set} WHERE id = ? AND status = ?{lapse_guard}"), params).guarded());
+    batch.insert(1, event(&id, to, now, actor));
+    match app.sql.batch(batch).await {
+        Ok(_) => {}
+        Err(TxError::Guard(0)) => {
+            return Err(ApiError::Conflict { code: "invalid_transition", message: "the order changed meanwhile; reload it".into() })
+        }
+        Err(TxError::Guard(_)) => {
+            return Err(ApiError::Conflict {
+                code: "stock_mismatch",
+                message: "the store's stock record has fewer units than this order holds; correct the stock first".into(),
+            })
+        }
+        Err(TxError::Storage(e)) => return Err(e.into()),
+    }
+    let row = order_row(app.sql.as_ref(), &id).await?.ok_or_else(|| StorageError(format!("order {id} vanished")))?;
+    Ok(Json(view_of(app.sql.as_ref(), row, now, &session).await?))
+}
+
+/// `GET /api/stores/{store}/pickups` (staff): the store's pickup orders to prepare or hand over,
+/// and those collected today (store time).
+pub async fn pickups(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+) -> Result<Json<Vec<OrderView>>, ApiError> {
+    session.require_role(Role::Staff)?;
+    let stores = repo::stores(app.sql.as_ref()).await?;
+    let store = find_store(&stores, &raw).map_err(|_| ApiError::not_found("unknown_store", format!("there is no store {raw:?}")))?;
+    let now = app.clock.now();
+    let offset = i64::from(store.utc_offset_minutes) * 60;
+    let local_midnight = (now.timestamp() + offset).div_euclid(86_400) * 86_400 - offset;
+    let q = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE store_id = ? AND fulfilment = 'pickup'
+           AND (status IN ('placed', 'ready_for_pickup') OR (status = 'collected' AND fulfilled_at >= ?))
+         ORDER BY created_at LIMIT 500"
+    );
+    let rows = app.sql.query(&q, vec![store.id.as_str().into(), local_midnight.into()]).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let row = OrderRow::from_row(r)?;
+        if row.status_at(now.timestamp()) != OrderStatus::Expired {
+            out.push(view_of(app.sql.as_ref(), row, now.timestamp(), &session).await?);
+        }
+    }
+    Ok(Json(out))
+}
+
+/// `GET /api/checkout/options`: delivery regions, pickup points, payment methods, and for a
+/// signed-in shopper the points this cart can take.
+pub async fn options(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<CheckoutOptions>, ApiError> {
+    let now = app.clock.now().timestamp();
+    let (points_balance, max_redeemable) = match &session.account {
+        Some(account) => {
+            let (entries, _, _) = ledger_of(app.sql.as_ref(), &account.id).await?;
+            let balance = loyalty::replay(&app.config.loyalty, &entries, now).balance;
+            let cart = carts::view(app.sql.as_ref(), &session.cart_owner(), now).await?;
+            (Some(balance), Some(balance.min(loyalty::redeem_cap(&app.config.loyalty, cart.total))))
+        }
+        None => (None, None),
+    };
+    Ok(Json(CheckoutOptions {
+        delivery_regions: delivery_regions(),
+        pickup_points: pickup_points(),
+        payment_methods: vec!["pay_on_pickup".into(), "test_card".into()],
+        test_provider_notice: crate::payments::TEST_NOTICE.into(),
+        reserve_minutes: app.config.holds.reserve_minutes,
+        points_balance,
+        max_redeemable,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_ids_are_readable_and_distinct() {
+        let a = new_id('V').unwrap();
+        let b = new_id('V').unwrap();
+        assert_eq!(a.len(), 10);
+        assert!(a.starts_with('V') && a.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+        assert!(!a.contains(['0', 'O', '1', 'I', 'L']));
+        assert_ne!(a, b);
+    }
+}
