@@ -75,3 +75,136 @@ fn first_start_creates_and_seeds_the_database_and_serves_the_api() {
     assert!(shell.starts_with("HTTP/1.1 503") && shell.contains("cargo xtask build"), "{shell}");
     drop(host);
 }
+
+/// Status, headers (lower-case names) and body of an answer.
+type Answer = (u16, Vec<(String, String)>, String);
+
+/// One HTTP/1.1 exchange on a fresh connection.
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> std::io::Result<Answer> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(b) = body {
+        head.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", b.len()));
+    }
+    head.push_str("\r\n");
+    head.push_str(body.unwrap_or(""));
+    stream.write_all(head.as_bytes())?;
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw)?;
+    let (top, body) = raw.split_once("\r\n\r\n").ok_or_else(|| std::io::Error::other("no header end"))?;
+    let mut lines = top.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other("no status"))?;
+    let headers = lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_owned())).collect();
+    Ok((status, headers, body.to_owned()))
+}
+
+fn cookie_of(headers: &[(String, String)]) -> Option<String> {
+    headers.iter().find(|(k, _)| k == "set-cookie").map(|(_, v)| v.split(';').next().unwrap_or("").to_owned())
+}
+
+fn start(data: &std::path::Path) -> (Running, String) {
+    let child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .args(["--site", "/nonexistent-site"])
+        .env("VITRINA_STAFF_PASSWORD", "kill-test-staff-password")
+        .env_remove("VITRINA_STAFF_EMAIL")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start vitrina");
+    let mut host = Running(child);
+    let stderr = host.0.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| line.split("serving http://").nth(1).and_then(|rest| rest.split_whitespace().next()).map(str::to_owned))
+        .expect("the host reports its address");
+    // Keep draining stderr so the host never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (host, addr)
+}
+
+fn staff_cookie(addr: &str) -> String {
+    let body = r#"{"email": "staff@vitrina.local", "password": "kill-test-staff-password"}"#;
+    let (status, headers, text) = http(addr, "POST", "/api/auth/login", &[], Some(body)).expect("login");
+    assert_eq!(status, 200, "{text}");
+    cookie_of(&headers).expect("staff cookie")
+}
+
+fn available(addr: &str, sku: &str, store: &str) -> i64 {
+    let (_, _, body) = http(addr, "GET", &format!("/api/availability/{sku}"), &[], None).expect("availability");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    v["stores"].as_array().expect("stores").iter().find(|s| s["store_id"] == store).and_then(|s| s["available"].as_i64()).expect("store")
+}
+
+#[test]
+fn orders_acknowledged_before_a_sigkill_survive_the_restart_and_stock_adds_up() {
+    const SKU: &str = "AUD-0001";
+    const STORE: &str = "msk-tverskaya";
+    const INITIAL: i64 = 500;
+    let data = tempfile::tempdir().expect("data dir");
+    let (mut host, addr) = start(data.path());
+    let staff = staff_cookie(&addr);
+    let stock = format!(r#"{{"items": [{{"sku": "{SKU}", "on_hand": {INITIAL}}}]}}"#);
+    let (status, _, text) = http(&addr, "PUT", &format!("/api/stores/{STORE}/stock"), &[("Cookie", &staff)], Some(&stock)).expect("stock");
+    assert_eq!(status, 200, "{text}");
+
+    // A burst of shoppers, each putting one unit in a cart and ordering it for pickup.
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let workers: Vec<_> = (0..6)
+        .map(|w| {
+            let addr = addr.clone();
+            let acknowledged = acknowledged.clone();
+            std::thread::spawn(move || {
+                for i in 0.. {
+                    let Ok((200, headers, _)) = http(&addr, "PUT", &format!("/api/cart/items/{SKU}"), &[], Some(r#"{"qty": 1}"#)) else {
+                        return;
+                    };
+                    let Some(cookie) = cookie_of(&headers) else { return };
+                    let order = format!(
+                        r#"{{"fulfilment": {{"type": "pickup", "store": "{STORE}"}}, "payment": {{"method": "pay_on_pickup"}},
+                            "contact": {{"name": "Покупатель {w}-{i}", "phone": "+79120000000"}}}}"#
+                    );
+                    let key = format!("kill-{w}-{i}");
+                    match http(&addr, "POST", "/api/orders", &[("Cookie", &cookie), ("Idempotency-Key", &key)], Some(&order)) {
+                        Ok((201, _, body)) => {
+                            let v: serde_json::Value = serde_json::from_str(&body).expect("order json");
+                            acknowledged.lock().expect("lock").push(v["id"].as_str().expect("id").to_owned());
+                        }
+                        Ok((status, _, body)) => panic!("unexpected {status}: {body}"),
+                        Err(_) => return, // the host is gone
+                    }
+                }
+            })
+        })
+        .collect();
+    while acknowledged.lock().expect("lock").len() < 40 {
+        std::thread::yield_now();
+    }
+    host.0.kill().expect("SIGKILL the host mid-burst");
+    let _ = host.0.wait();
+    for w in workers {
+        w.join().expect("worker");
+    }
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+
+    let (_host, addr) = start(data.path());
+    let staff = staff_cookie(&addr);
+    for id in &acknowledged {
+        let (status, _, body) = http(&addr, "GET", &format!("/api/orders/{id}"), &[("Cookie", &staff)], None).expect("order");
+        assert_eq!(status, 200, "acknowledged order {id} is there after the restart: {body}");
+    }
+    let (_, _, body) = http(&addr, "GET", &format!("/api/stores/{STORE}/pickups"), &[("Cookie", &staff)], None).expect("pickups");
+    let held: i64 = serde_json::from_str::<serde_json::Value>(&body).expect("json").as_array().expect("orders").len() as i64;
+    assert!(held >= acknowledged.len() as i64, "orders that committed without an answer may exist too, never fewer");
+    assert_eq!(available(&addr, SKU, STORE) + held, INITIAL, "available + held = on hand at the start");
+}

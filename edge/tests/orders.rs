@@ -287,7 +287,7 @@ async fn cancelling_releases_the_hold_and_a_cancelled_delivery_puts_units_back()
 
 async fn chain_total(app: &TestApp, sku: &str) -> i64 {
     let (_, p) = app.get(&format!("/api/products/{sku}")).await;
-    p["total_available"].as_i64().unwrap()
+    p["total_available"].as_i64().expect("total_available")
 }
 
 #[tokio::test]
