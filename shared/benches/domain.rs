@@ -27,5 +27,84 @@ fn bench_search(c: &mut Criterion) {
     c.bench_function("normalize_search: shopper query", |b| b.iter(|| normalize_search(black_box("  Смартфон  Nova X5 ЁЖИК 128 ГБ "))));
 }
 
-criterion_group!(benches, bench_availability, bench_search);
+/// 1,000 rules of every kind (most rejected by a condition, as in a real rule book), a 20-line cart,
+/// and a customer with 200 past orders over two years.
+fn bench_offers(c: &mut Criterion) {
+    use rust_decimal::Decimal;
+    use vitrina_shared::account::Channel;
+    use vitrina_shared::offers::{
+        evaluate, Condition, Effect, Item, Limits, PastOrder, Rule, RuleBook, Shopper, Stacking, Target, Tier, RULE_FORMAT,
+    };
+    let products = demo::products();
+    let stores = demo::stores();
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).single().unwrap_or_default();
+    let items: Vec<Item> = products
+        .iter()
+        .step_by(15)
+        .take(20)
+        .map(|p| Item { sku: p.sku.clone(), category: p.category.clone(), qty: 1 + (p.name.len() % 3) as u32, unit_price: p.price })
+        .collect();
+    let history: Vec<PastOrder> = (0..200)
+        .map(|i: i64| PastOrder {
+            at: now - chrono::Duration::days(i * 730 / 200),
+            total: products[(i as usize * 7) % products.len()].price,
+            categories: vec![products[(i as usize * 13) % products.len()].category.clone()],
+        })
+        .collect();
+    let shopper = Shopper {
+        customer_id: Some("bench".into()),
+        session_id: "s".into(),
+        channel: Channel::Web,
+        store: Some(stores[0].id.clone()),
+        position: Some(stores[0].location),
+        now,
+        points: 1200,
+        history,
+    };
+    let rules: Vec<Rule> = (0..1000)
+        .map(|i: usize| {
+            let p = &products[(i * 31) % products.len()];
+            let condition = match i % 20 {
+                0..=7 => Condition::Channels { channels: vec![Channel::Kiosk, Channel::Pos] },
+                8..=10 => Condition::Stores { stores: vec![stores[1 + i % (stores.len() - 1)].id.clone()] },
+                11 | 12 => Condition::SpendAtLeast { amount: p.price.times(100), days: 90 },
+                13 => Condition::BoughtCategory { category: p.category.clone(), days: 30 },
+                14 => Condition::Tiers { tiers: vec![Tier::Gold] },
+                15 | 16 => Condition::ContainsSku { sku: p.sku.clone(), min_qty: 2 },
+                17 => Condition::OrderCount { min: 0, max: Some(5), days: 30 },
+                _ => Condition::ContainsCategory { category: p.category.clone(), min_qty: 1 },
+            };
+            let effect = match i % 4 {
+                0 => Effect::PercentOff { target: Target::Category { category: p.category.clone() }, percent: Decimal::from(5 + i % 10) },
+                1 => Effect::AmountOff { target: Target::Cart, amount: p.price.times(1) },
+                2 => Effect::BuyXGetY { target: Target::Sku { sku: p.sku.clone() }, buy: 2, get: 1 },
+                _ => Effect::PointsMultiplier { factor: Decimal::from(2) },
+            };
+            Rule {
+                id: format!("rule-{i:04}"),
+                format: RULE_FORMAT,
+                name: format!("Offer {i}"),
+                description: String::new(),
+                enabled: !i.is_multiple_of(50),
+                priority: (i % 7) as i32,
+                stacking: if i.is_multiple_of(3) { Stacking::Exclusive { group: format!("g{}", i % 5) } } else { Stacking::Stackable },
+                conditions: vec![Condition::SignedIn { signed_in: true }, condition],
+                effect,
+                limits: Limits::default(),
+                holdout_percent: if i.is_multiple_of(10) { 20 } else { 0 },
+            }
+        })
+        .collect();
+    let usage = HashMap::new();
+    let rules = RuleBook::new(rules);
+    let applied = evaluate(&rules, &shopper, &items, &usage, false).applied.len();
+    c.bench_function(&format!("offers: 1,000 rules, 20-line cart, 200 past orders ({applied} apply)"), |b| {
+        b.iter(|| evaluate(black_box(&rules), black_box(&shopper), black_box(&items), &usage, false))
+    });
+    c.bench_function("offers: the same with explanations (preview)", |b| {
+        b.iter(|| evaluate(black_box(&rules), black_box(&shopper), black_box(&items), &usage, true))
+    });
+}
+
+criterion_group!(benches, bench_availability, bench_search, bench_offers);
 criterion_main!(benches);

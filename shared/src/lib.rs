@@ -17,6 +17,7 @@ pub mod ids;
 pub mod loyalty;
 pub mod money;
 pub mod nps;
+pub mod offers;
 pub mod orders;
 pub mod pricing;
 pub mod stock;
