@@ -25,7 +25,7 @@ fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::Unprocessable { code, message: message.into() }
 }
 
-async fn known_store(sql: &dyn Sql, raw: &str) -> Result<StoreId, ApiError> {
+pub(crate) async fn known_store(sql: &dyn Sql, raw: &str) -> Result<StoreId, ApiError> {
     let unknown = || unprocessable("unknown_store", format!("there is no store {raw:?}; see GET /api/stores"));
     let id = StoreId::parse(raw).map_err(|_| unknown())?;
     if repo::stores(sql).await?.iter().any(|s| s.id == id) {
@@ -148,7 +148,9 @@ pub async fn create_return(
             .ok()
             .filter(|q| *q <= left)
             .ok_or_else(|| unprocessable("more_than_bought", format!("{left} of {sku} can still be returned from order {}", order.id)))?;
-        value_minor += line.unit_price.minor_units() * i64::from(qty);
+        // What was charged for these units: the line's net total, pro rata.
+        let net = line.unit_price.minor_units() * i64::from(line.qty) - line.discount.minor_units();
+        value_minor += net * i64::from(qty) / i64::from(line.qty.max(1));
         lines.push((sku, qty));
     }
     // Shares of the order's points; the return that completes the order takes the remainder.
@@ -167,7 +169,7 @@ pub async fn create_return(
         let now_returned = lines.iter().find(|(s, _)| *s == b.sku).map_or(0, |(_, q)| *q);
         b.returned + now_returned == b.qty
     });
-    let subtotal = order.subtotal.minor_units();
+    let subtotal = order.subtotal.minor_units() - order.discount.minor_units();
     let points_refunded = share(order.points_redeemed, value_minor, subtotal, done_refunded, completes);
     let points_reversed = share(order.points_earned, value_minor, subtotal, done_reversed, completes);
     let refund = Refund { money_minor: (value_minor - points_refunded * 100).max(0), points_refunded, points_reversed };
@@ -280,7 +282,7 @@ pub async fn receive_return(
 }
 
 /// The customer a card number, phone or e-mail names.
-async fn find_customer(sql: &dyn Sql, who: &CustomerRef) -> Result<String, ApiError> {
+pub(crate) async fn find_customer(sql: &dyn Sql, who: &CustomerRef) -> Result<String, ApiError> {
     let (column, value) = if let Some(card) = &who.card {
         (
             "loyalty_card",
@@ -298,6 +300,9 @@ async fn find_customer(sql: &dyn Sql, who: &CustomerRef) -> Result<String, ApiEr
     let id = rows.first().map(|r| r.text(0).map(str::to_owned)).transpose()?;
     id.ok_or_else(|| unprocessable("unknown_customer", format!("no customer has this {}", column.replace('_', " "))))
 }
+
+/// The highest unit price a till may report (keeps every total far inside 64-bit kopecks).
+pub const MAX_UNIT_PRICE_RUB: i64 = 10_000_000;
 
 #[derive(Debug, Clone)]
 enum SaleGuard {
@@ -344,8 +349,8 @@ pub async fn pos_sale(
             Some(raw) => Money::parse_rub(raw).map_err(ApiError::from)?,
             None => product.price,
         };
-        if price.amount.is_sign_negative() {
-            return Err(unprocessable("invalid_amount", format!("the price of {sku} cannot be negative")));
+        if price.amount.is_sign_negative() || price.amount > rust_decimal::Decimal::from(MAX_UNIT_PRICE_RUB) {
+            return Err(unprocessable("invalid_amount", format!("the price of {sku} must be between 0 and {MAX_UNIT_PRICE_RUB} ₽")));
         }
         lines.push((sku, product.name, u32::try_from(l.qty).unwrap_or(0), price));
     }
@@ -489,7 +494,7 @@ pub async fn adjust_points(
     ApiJson(body): ApiJson<LoyaltyAdjustment>,
 ) -> Result<(StatusCode, Json<LedgerEntryView>), ApiError> {
     let staff = session.require_role(Role::Staff)?;
-    if body.points == 0 || body.points.abs() > 100_000 {
+    if body.points == 0 || !(-100_000..=100_000).contains(&body.points) {
         return Err(unprocessable("invalid_points", "an adjustment is between -100000 and 100000 points, not 0"));
     }
     let reason = body.reason.trim();

@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::ports::{Sql, Statement, StorageError, TxError};
 use crate::session::{write_preamble, RotateTo, Session, LIVE_GUARD};
-use crate::{repo, AppState};
+use crate::{offers, repo, AppState};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +13,7 @@ use axum::{Extension, Json};
 use std::collections::HashMap;
 use vitrina_shared::api::{CartConflict, CartLineView, CartView, ErrorBody, SetQuantity};
 use vitrina_shared::cart::{merge_carts, parse_line_qty, Adjustment, CartLine, MAX_LINES};
+use vitrina_shared::offers::Item;
 use vitrina_shared::pricing::cart_totals;
 use vitrina_shared::{Currency, Money, Sku};
 
@@ -48,12 +49,14 @@ async fn chain_stock(sql: &dyn Sql, skus: &[&Sku], now: i64) -> Result<HashMap<S
     Ok(out)
 }
 
-/// The cart of `owner`, priced.
-pub async fn view(sql: &dyn Sql, owner: &str, now: i64) -> Result<CartView, StorageError> {
+/// The cart of `owner` at list prices, and its lines as the offers engine sees them.
+async fn view_and_items(sql: &dyn Sql, owner: &str, now: i64) -> Result<(CartView, Vec<Item>), StorageError> {
     let version = version(sql, owner).await?;
     let mut views = Vec::new();
+    let mut items = Vec::new();
     for line in lines(sql, owner).await? {
         if let Some((product, available)) = repo::product(sql, &line.sku, now).await? {
+            items.push(offers::item(&product, line.qty));
             views.push(CartLineView {
                 sku: product.sku,
                 name: product.name,
@@ -61,6 +64,7 @@ pub async fn view(sql: &dyn Sql, owner: &str, now: i64) -> Result<CartView, Stor
                 unit_price: product.price,
                 qty: line.qty,
                 line_total: product.price.times(line.qty),
+                discount: Money::from_minor_units(0, product.price.currency),
                 available,
             });
         }
@@ -68,7 +72,44 @@ pub async fn view(sql: &dyn Sql, owner: &str, now: i64) -> Result<CartView, Stor
     let priced: Vec<(Money, u32)> = views.iter().map(|l| (l.unit_price, l.qty)).collect();
     let (subtotal, total) = cart_totals(&priced);
     let subtotal = if views.is_empty() { Money::new(subtotal.amount, Currency::Rub) } else { subtotal };
-    Ok(CartView { version, item_count: views.iter().map(|l| l.qty).sum(), lines: views, subtotal, total })
+    let view = CartView {
+        version,
+        item_count: views.iter().map(|l| l.qty).sum(),
+        lines: views,
+        subtotal,
+        discount: Money::from_minor_units(0, subtotal.currency),
+        total,
+        offers: Vec::new(),
+        free_delivery: false,
+    };
+    Ok((view, items))
+}
+
+/// The cart of `owner` at list prices (for checks that do not depend on offers).
+pub async fn view(sql: &dyn Sql, owner: &str, now: i64) -> Result<CartView, StorageError> {
+    Ok(view_and_items(sql, owner, now).await?.0)
+}
+
+/// The session's cart priced by the offers engine for this shopper, as every channel shows it.
+pub async fn priced_view(app: &AppState, session: &Session, owner: &str) -> Result<CartView, StorageError> {
+    let (mut view, items) = view_and_items(app.sql.as_ref(), owner, app.clock.now().timestamp()).await?;
+    if items.is_empty() {
+        return Ok(view);
+    }
+    let book = offers::book(app).await?;
+    if book.rules().is_empty() {
+        return Ok(view);
+    }
+    let shopper = offers::session_shopper(app, &book, session, None, None).await?;
+    let priced = offers::price(app, &book, &shopper, &items, false).await?;
+    for (line, p) in view.lines.iter_mut().zip(&priced.lines) {
+        line.discount = p.discount;
+    }
+    view.discount = priced.discount;
+    view.total = priced.total;
+    view.free_delivery = priced.free_delivery;
+    view.offers = priced.applied;
+    Ok(view)
 }
 
 /// Statements that replace `owner`'s lines with `lines` if its version is still `expected`.
@@ -164,7 +205,7 @@ pub async fn get(State(app): State<AppState>, Extension(session): Extension<Sess
         }
         return Ok(response);
     }
-    Ok(with_etag(view(app.sql.as_ref(), &owner, app.clock.now().timestamp()).await?, StatusCode::OK))
+    Ok(with_etag(priced_view(&app, &session, &owner).await?, StatusCode::OK))
 }
 
 async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku, qty: u32) -> Result<Response, ApiError> {
@@ -188,7 +229,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
         response
     };
     if expected.is_some_and(|v| v != current) {
-        return Ok(conflict(view(app.sql.as_ref(), &owner, app.clock.now().timestamp()).await?));
+        return Ok(conflict(priced_view(&app, &session, &owner).await?));
     }
     let mut new_lines = lines(app.sql.as_ref(), &owner).await?;
     match new_lines.iter_mut().find(|l| l.sku == sku) {
@@ -212,7 +253,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
     statements.extend(replace_lines(&owner, current, &new_lines, now));
     match app.sql.batch(statements).await {
         Ok(_) => {
-            let mut response = with_etag(view(app.sql.as_ref(), &owner, app.clock.now().timestamp()).await?, StatusCode::OK);
+            let mut response = with_etag(priced_view(&app, &session, &owner).await?, StatusCode::OK);
             if !session.persisted {
                 response.extensions_mut().insert(RotateTo(session.id.clone()));
             }
@@ -220,7 +261,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
         }
         Err(TxError::Guard(LIVE_GUARD)) => Err(ApiError::SessionEnded),
         // Another device wrote between our read and our write.
-        Err(TxError::Guard(_)) => Ok(conflict(view(app.sql.as_ref(), &owner, app.clock.now().timestamp()).await?)),
+        Err(TxError::Guard(_)) => Ok(conflict(priced_view(&app, &session, &owner).await?)),
         Err(TxError::Storage(e)) => Err(e.into()),
     }
 }

@@ -122,11 +122,9 @@ pub async fn claim(
     statements.extend(plan.statements);
     match app.sql.batch(statements).await {
         Ok(_) => {
-            let mut response = Json(Claimed {
-                cart: view(app.sql.as_ref(), &target, app.clock.now().timestamp()).await?,
-                cart_adjustments: plan.adjustments,
-            })
-            .into_response();
+            let mut response =
+                Json(Claimed { cart: crate::carts::priced_view(&app, &session, &target).await?, cart_adjustments: plan.adjustments })
+                    .into_response();
             if !session.persisted {
                 response.extensions_mut().insert(RotateTo(session.id.clone()));
             }

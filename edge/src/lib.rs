@@ -7,6 +7,7 @@ pub mod carts;
 pub mod error;
 pub mod extract;
 pub mod handoffs;
+pub mod offers;
 pub mod openapi;
 pub mod orders;
 pub mod payments;
@@ -131,6 +132,8 @@ pub struct AppState {
     pub kv: Arc<dyn Kv>,
     pub clock: Arc<dyn Clock>,
     pub payments: Arc<dyn ports::Payments>,
+    /// This instance's offer rules, reloaded when their version key changes.
+    pub rules: Arc<offers::RulesCache>,
     pub config: Arc<Config>,
 }
 
@@ -168,6 +171,12 @@ pub fn router(state: AppState) -> Router {
         .route("/loyalty/adjustments", post(aftersales::adjust_points))
         .route("/nps", post(aftersales::answer_nps))
         .route("/admin/nps", get(aftersales::nps_summary))
+        .route("/offers", get(offers::list))
+        .route("/admin/rules", get(offers::admin_list).post(offers::admin_create))
+        .route("/admin/rules/preview", post(offers::admin_preview))
+        .route("/admin/rules/{id}", put(offers::admin_update).delete(offers::admin_delete))
+        .route("/admin/rules/{id}/versions", get(offers::admin_versions))
+        .route("/admin/segments", get(offers::admin_segments))
         .fallback(|| async { ApiError::not_found("not_found", "no such API endpoint; see /api/openapi.json") })
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed("this endpoint does not accept that method; see /api/openapi.json".into())

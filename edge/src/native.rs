@@ -131,7 +131,14 @@ pub async fn open_state(data_dir: &Path, config: Config) -> Result<AppState, Sto
     let now = crate::ports::Clock::now(clock.as_ref());
     repo::migrate_and_seed(store.as_ref(), now).await?;
     crate::accounts::bootstrap(store.as_ref(), &config.bootstrap_accounts, now.timestamp()).await?;
-    Ok(AppState { sql: store.clone(), kv: store, clock, payments: Arc::new(crate::payments::TestProvider), config: Arc::new(config) })
+    Ok(AppState {
+        sql: store.clone(),
+        kv: store,
+        clock,
+        payments: Arc::new(crate::payments::TestProvider),
+        rules: Arc::default(),
+        config: Arc::new(config),
+    })
 }
 
 /// Serves the Router on `listener` until Ctrl-C or SIGTERM.

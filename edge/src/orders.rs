@@ -5,13 +5,13 @@
 //! delivery takes units from on hand under the same condition. Expired holds stop counting at
 //! read time; later writes delete them.
 
-use crate::carts;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::ports::{ChargeOutcome, ChargeRequest, Row, Sql, Statement, StorageError, TxError, Value};
 use crate::repo;
 use crate::session::{write_preamble, RotateTo, Session, LIVE_GUARD};
 use crate::AppState;
+use crate::{carts, offers};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -164,7 +164,7 @@ impl<W: Clone> Batch<W> {
 
 const ORDER_COLUMNS: &str = "id, customer_id, session_id, channel, status, fulfilment, store_id, pickup_point, delivery_region, address,
      contact, payment_method, payment_status, card_last4, subtotal_minor, delivery_minor, points_redeemed, total_minor, currency,
-     points_earned, hold_expires_at, promised_at, created_at, fulfilled_at";
+     points_earned, hold_expires_at, promised_at, created_at, fulfilled_at, discount_minor, offers, points_multiplier";
 
 /// An order as stored.
 #[derive(Debug, Clone)]
@@ -192,6 +192,9 @@ pub(crate) struct OrderRow {
     pub promised_at: Option<i64>,
     pub created_at: i64,
     pub fulfilled_at: Option<i64>,
+    pub discount: Money,
+    pub offers: Vec<vitrina_shared::offers::Applied>,
+    pub points_multiplier: rust_decimal::Decimal,
 }
 
 impl OrderRow {
@@ -225,6 +228,9 @@ impl OrderRow {
             promised_at: r.opt_int(21)?,
             created_at: r.int(22)?,
             fulfilled_at: r.opt_int(23)?,
+            discount: money(24)?,
+            offers: serde_json::from_str(r.text(25)?).map_err(|e| corrupt("offers", e))?,
+            points_multiplier: r.text(26)?.parse().map_err(|e| corrupt("points multiplier", e))?,
         })
     }
 
@@ -254,6 +260,7 @@ pub(crate) struct LineRow {
     pub name: String,
     pub qty: u32,
     pub unit_price: Money,
+    pub discount: Money,
     pub store: StoreId,
     pub returned: u32,
 }
@@ -261,7 +268,7 @@ pub(crate) struct LineRow {
 pub(crate) async fn line_rows(sql: &dyn Sql, order: &str) -> Result<Vec<LineRow>, StorageError> {
     sql.query(
         "SELECT l.sku, l.name, l.qty, l.unit_price_minor, l.store_id,
-                COALESCE((SELECT SUM(r.qty) FROM return_lines r WHERE r.order_id = l.order_id AND r.sku = l.sku), 0)
+                COALESCE((SELECT SUM(r.qty) FROM return_lines r WHERE r.order_id = l.order_id AND r.sku = l.sku), 0), l.discount_minor
          FROM order_lines l WHERE l.order_id = ? ORDER BY l.position",
         vec![order.into()],
     )
@@ -275,6 +282,7 @@ pub(crate) async fn line_rows(sql: &dyn Sql, order: &str) -> Result<Vec<LineRow>
             unit_price: Money::from_minor_units(r.int(3)?, Currency::Rub),
             store: StoreId::parse(r.text(4)?).map_err(|e| corrupt("store", e))?,
             returned: u32::try_from(r.int(5)?).unwrap_or(0),
+            discount: Money::from_minor_units(r.int(6)?, Currency::Rub),
         })
     })
     .collect()
@@ -358,7 +366,8 @@ pub(crate) async fn view_of(sql: &dyn Sql, row: OrderRow, now: i64, session: &Se
         lines: lines
             .into_iter()
             .map(|l| OrderLineView {
-                line_total: l.unit_price.times(l.qty),
+                line_total: Money::new(l.unit_price.times(l.qty).amount - l.discount.amount, l.unit_price.currency),
+                discount: l.discount,
                 sku: l.sku,
                 name: l.name,
                 qty: l.qty,
@@ -368,6 +377,8 @@ pub(crate) async fn view_of(sql: &dyn Sql, row: OrderRow, now: i64, session: &Se
             })
             .collect(),
         subtotal: row.subtotal,
+        discount: row.discount,
+        offers: row.offers.clone(),
         delivery_price: row.delivery,
         points_redeemed: row.points_redeemed,
         total: row.total,
@@ -378,7 +389,7 @@ pub(crate) async fn view_of(sql: &dyn Sql, row: OrderRow, now: i64, session: &Se
         history,
         returns,
         can_cancel: owner && matches!(status, OrderStatus::Placed | OrderStatus::ReadyForPickup | OrderStatus::PendingPayment),
-        nps_due: owner && status.is_fulfilled() && !rated && row.channel != Channel::Pos,
+        nps_due: owner && status.is_fulfilled() && !rated,
     })
 }
 
@@ -443,12 +454,14 @@ struct Plan {
     sources: Vec<StoreId>,
 }
 
-/// A priced cart line.
-struct Priced {
+/// A cart line priced for checkout.
+struct Line {
     sku: Sku,
     name: String,
     qty: u32,
     unit_price: Money,
+    /// Offers' discount on the whole line.
+    discount: Money,
 }
 
 fn find_store<'a>(stores: &'a [Store], raw: &str) -> Result<&'a Store, ApiError> {
@@ -462,7 +475,7 @@ async fn ship_from(
     sql: &dyn Sql,
     stores: &[Store],
     city: vitrina_shared::store::City,
-    lines: &[Priced],
+    lines: &[Line],
     now: i64,
     to: &str,
 ) -> Result<Vec<StoreId>, ApiError> {
@@ -483,7 +496,7 @@ async fn ship_from(
     Ok(sources)
 }
 
-async fn plan(app: &AppState, choice: &FulfilmentChoice, lines: &[Priced], subtotal: Money, now: DateTime<Utc>) -> Result<Plan, ApiError> {
+async fn plan(app: &AppState, choice: &FulfilmentChoice, lines: &[Line], subtotal: Money, now: DateTime<Utc>) -> Result<Plan, ApiError> {
     let stores = repo::stores(app.sql.as_ref()).await?;
     let ts = now.timestamp();
     Ok(match choice {
@@ -571,6 +584,7 @@ enum Why {
     Cart,
     Stock(usize),
     Points,
+    Offer(String),
 }
 
 /// A stored answer to an idempotent request.
@@ -712,15 +726,53 @@ pub async fn create(
         return Err(unprocessable("cart_empty", "the cart is empty; add something first"));
     }
     let mut lines = Vec::with_capacity(cart_lines.len());
+    let mut items = Vec::with_capacity(cart_lines.len());
     for l in &cart_lines {
         let (product, _) = repo::product(app.sql.as_ref(), &l.sku, now)
             .await?
             .ok_or_else(|| unprocessable("unknown_sku", format!("{} is no longer sold; remove it from the cart", l.sku)))?;
-        lines.push(Priced { sku: l.sku.clone(), name: product.name, qty: l.qty, unit_price: product.price });
+        items.push(offers::item(&product, l.qty));
+        lines.push(Line {
+            sku: l.sku.clone(),
+            name: product.name,
+            qty: l.qty,
+            unit_price: product.price,
+            discount: Money::from_minor_units(0, product.price.currency),
+        });
     }
-    let priced: Vec<(Money, u32)> = lines.iter().map(|l| (l.unit_price, l.qty)).collect();
-    let (subtotal, goods) = vitrina_shared::pricing::cart_totals(&priced);
-    let plan = plan(&app, &body.fulfilment, &lines, goods, now_dt).await?;
+    // The same engine and rules as the cart on every channel; the pickup store counts as where the shopper is.
+    let book = offers::book(&app).await?;
+    let offer_store = match &body.fulfilment {
+        FulfilmentChoice::Pickup { store } => StoreId::parse(store).ok(),
+        _ => None,
+    };
+    let shopper = offers::session_shopper(&app, &book, &session, offer_store, None).await?;
+    let priced = offers::price(&app, &book, &shopper, &items, false).await?;
+    for (line, p) in lines.iter_mut().zip(&priced.lines) {
+        line.discount = p.discount;
+    }
+    for gift in priced.lines.iter().filter(|p| p.gift) {
+        let (product, _) = repo::product(app.sql.as_ref(), &gift.sku, now)
+            .await?
+            .ok_or_else(|| unprocessable("unknown_sku", format!("the gift {} is no longer sold", gift.sku)))?;
+        let value = product.price.times(gift.qty);
+        match lines.iter_mut().find(|l| l.sku == gift.sku) {
+            Some(l) => {
+                l.qty += gift.qty;
+                l.discount = Money::new(l.discount.amount + value.amount, value.currency);
+            }
+            None => {
+                lines.push(Line { sku: gift.sku.clone(), name: product.name, qty: gift.qty, unit_price: product.price, discount: value })
+            }
+        }
+    }
+    let subtotal = Money::from_minor_units(lines.iter().map(|l| l.unit_price.times(l.qty).minor_units()).sum(), Currency::Rub);
+    let discount = Money::from_minor_units(lines.iter().map(|l| l.discount.minor_units()).sum(), Currency::Rub);
+    let goods = Money::new(subtotal.amount - discount.amount, subtotal.currency);
+    let mut plan = plan(&app, &body.fulfilment, &lines, goods, now_dt).await?;
+    if priced.free_delivery {
+        plan.delivery = Money::from_minor_units(0, Currency::Rub);
+    }
     let mut last_entry = 0;
     if let (Some(account), true) = (&session.account, body.redeem_points > 0) {
         let (entries, last, _) = ledger_of(app.sql.as_ref(), &account.id).await?;
@@ -763,8 +815,8 @@ pub async fn create(
     batch.push(Statement::new(
         "INSERT INTO orders (id, customer_id, session_id, channel, status, fulfilment, store_id, pickup_point, delivery_region, address,
             contact, payment_method, payment_status, card_last4, subtotal_minor, delivery_minor, points_redeemed, total_minor, currency,
-            hold_expires_at, promised_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            hold_expires_at, promised_at, created_at, discount_minor, offers, ab_assignments, points_multiplier)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         vec![
             id.clone().into(),
             customer.clone().into(),
@@ -788,12 +840,16 @@ pub async fn create(
             (if holds_units { Some(held_until) } else { None }).into(),
             plan.promised_at.into(),
             now.into(),
+            discount.minor_units().into(),
+            serde_json::to_string(&priced.applied).unwrap_or_else(|_| "[]".into()).into(),
+            serde_json::to_string(&priced.assignments).unwrap_or_else(|_| "[]".into()).into(),
+            priced.points_multiplier.to_string().into(),
         ],
     ));
     batch.push(event(&id, status, now, if session.channel == Channel::Kiosk { "kiosk" } else { "customer" }));
     for (i, (line, source)) in lines.iter().zip(&plan.sources).enumerate() {
         batch.push(Statement::new(
-            "INSERT INTO order_lines (order_id, sku, name, qty, unit_price_minor, store_id, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO order_lines (order_id, sku, name, qty, unit_price_minor, store_id, position, discount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 id.clone().into(),
                 line.sku.as_str().into(),
@@ -802,11 +858,15 @@ pub async fn create(
                 line.unit_price.minor_units().into(),
                 source.as_str().into(),
                 (i as i64).into(),
+                line.discount.minor_units().into(),
             ],
         ));
         let protect =
             if holds_units { hold(&id, source, &line.sku, line.qty, held_until, now) } else { take(source, &line.sku, line.qty, now) };
         batch.guard(protect, Why::Stock(i));
+    }
+    for (statement, rule) in offers::redemption_statements(&book, &priced, &id, &shopper.subject(), now) {
+        batch.guard(statement, Why::Offer(rule));
     }
     if let (Some(customer), true) = (&customer, body.redeem_points > 0) {
         let mut redeem = ledger(customer, EntryKind::Redeem, -body.redeem_points, Some(&id), "", None, now);
@@ -846,6 +906,13 @@ pub async fn create(
                 code: "loyalty_changed",
                 message: "your points balance changed while ordering; check it and confirm again".into(),
             })
+        }
+        Err(Some(Why::Offer(rule))) => {
+            let name = book.rules().iter().find(|r| r.id == rule).map_or(rule.clone(), |r| r.name.clone());
+            return Err(ApiError::Conflict {
+                code: "offer_unavailable",
+                message: format!("the offer \"{name}\" has just run out; the cart shows the new price, confirm again"),
+            });
         }
         Err(Some(Why::Stock(i))) => {
             let line = &lines[i];
@@ -893,7 +960,7 @@ async fn pay(
     total: Money,
     card: String,
     plan: &Plan,
-    lines: &[Priced],
+    lines: &[Line],
     now: i64,
 ) -> Result<Option<String>, ApiError> {
     let outcome = app.payments.charge(ChargeRequest { order_id: id.to_owned(), amount: total, card_number: card }).await?;
@@ -956,6 +1023,7 @@ async fn pay(
                 payment("declined", &reason),
                 event(id, OrderStatus::PaymentFailed, now, "system"),
                 Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]),
+                Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.into()]),
             ];
             batch.extend(refund_points_statement(app.sql.as_ref(), id, now).await?);
             app.sql.batch(batch).await.map_err(StorageError::from)?;
@@ -1011,8 +1079,12 @@ pub async fn act(
         Action::Collected | Action::Delivered => {
             let earned = match &row.customer_id {
                 Some(customer) => {
-                    let paid = Money::new(row.subtotal.amount - loyalty::points_value(row.points_redeemed).amount, row.subtotal.currency);
-                    let points = loyalty::points_earned(&app.config.loyalty, paid);
+                    let paid = Money::new(
+                        row.subtotal.amount - row.discount.amount - loyalty::points_value(row.points_redeemed).amount,
+                        row.subtotal.currency,
+                    );
+                    let base = rust_decimal::Decimal::from(loyalty::points_earned(&app.config.loyalty, paid));
+                    let points = i64::try_from((base * row.points_multiplier).floor()).unwrap_or(0);
                     if points > 0 {
                         batch.push(ledger(customer, EntryKind::Earn, points, Some(&id), "", None, now));
                     }
@@ -1047,6 +1119,8 @@ pub async fn act(
                 ));
             }
             batch.extend(refund_points_statement(app.sql.as_ref(), &id, now).await?);
+            // A cancelled order gives its offers' uses back.
+            batch.push(Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.clone().into()]));
         }
     }
     // The status must still be the one read (a concurrent action loses), and a lapsed hold cannot be readied or collected.
@@ -1111,7 +1185,7 @@ pub async fn options(State(app): State<AppState>, Extension(session): Extension<
         Some(account) => {
             let (entries, _, _) = ledger_of(app.sql.as_ref(), &account.id).await?;
             let balance = loyalty::replay(&app.config.loyalty, &entries, now).balance;
-            let cart = carts::view(app.sql.as_ref(), &session.cart_owner(), now).await?;
+            let cart = carts::priced_view(&app, &session, &session.cart_owner()).await?;
             (Some(balance), Some(balance.min(loyalty::redeem_cap(&app.config.loyalty, cart.total))))
         }
         None => (None, None),

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_catalog.sql")),
     (2, include_str!("../migrations/0002_sessions_accounts_carts.sql")),
     (3, include_str!("../migrations/0003_orders.sql")),
+    (4, include_str!("../migrations/0004_offers.sql")),
 ];
 
 /// The newest schema version.

@@ -159,6 +159,7 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
         kv: Arc::new(SpinKv),
         clock: Arc::new(SystemClock),
         payments: Arc::new(crate::payments::TestProvider),
+        rules: Arc::default(),
         config: Arc::new(Config {
             bootstrap_accounts: bootstrap_accounts().await,
             site_dir: Some(SITE_DIR.into()),

@@ -254,6 +254,18 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/cart/handoff",
         "/api/handoff/{code}/claim",
         "/api/session",
+        "/api/checkout/options",
+        "/api/orders",
+        "/api/orders/{id}",
+        "/api/orders/{id}/{action}",
+        "/api/stores/{store}/pickups",
+        "/api/returns",
+        "/api/returns/{id}/receive",
+        "/api/pos/sales",
+        "/api/me/loyalty",
+        "/api/loyalty/adjustments",
+        "/api/nps",
+        "/api/admin/nps",
     ];
     let mut sorted = paths.clone();
     sorted.sort();
@@ -261,8 +273,12 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
     want.sort();
     assert_eq!(sorted, want);
     for path in paths {
-        let concrete =
-            path.replace("{sku}", "PHN-0001").replace("{store}", "msk-tverskaya").replace("{id}", "0123").replace("{code}", "ABCDEF");
+        let concrete = path
+            .replace("{sku}", "PHN-0001")
+            .replace("{store}", "msk-tverskaya")
+            .replace("{id}", "0123")
+            .replace("{code}", "ABCDEF")
+            .replace("{action}", "cancel");
         let method = doc["paths"][&path].as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_default();
         let request = Request::builder().method(method.to_uppercase().as_str()).uri(&concrete).body(Body::empty()).expect("request");
         let (status, _, body) = app.send(request).await;

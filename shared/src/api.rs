@@ -214,8 +214,15 @@ pub struct CartLineView {
     pub unit_price: Money,
     pub qty: u32,
     pub line_total: Money,
+    /// Offers' discount on this line (`line_total` is before it).
+    #[serde(default = "zero_rub")]
+    pub discount: Money,
     /// Units the chain has, for the quantity control's maximum.
     pub available: u32,
+}
+
+fn zero_rub() -> Money {
+    Money::from_minor_units(0, crate::Currency::Rub)
 }
 
 /// The cart (`GET /api/cart`), priced with the one price list.
@@ -226,8 +233,17 @@ pub struct CartView {
     pub lines: Vec<CartLineView>,
     pub item_count: u32,
     pub subtotal: Money,
-    /// Subtotal less offers (offers arrive in their own issue: for now equal to the subtotal).
+    /// What the offers take off.
+    #[serde(default = "zero_rub")]
+    pub discount: Money,
+    /// Subtotal less offers.
     pub total: Money,
+    /// The offers applied, each with its reason.
+    #[serde(default)]
+    pub offers: Vec<crate::offers::Applied>,
+    /// Delivery is free under an offer.
+    #[serde(default)]
+    pub free_delivery: bool,
 }
 
 /// The 409 answer to a cart write made against an old version: the error and the cart as it is.
@@ -321,7 +337,10 @@ pub struct OrderLineView {
     pub name: String,
     pub qty: u32,
     pub unit_price: Money,
+    /// `unit_price × qty − discount`: what was charged for the line.
     pub line_total: Money,
+    /// Offers' discount on the line.
+    pub discount: Money,
     /// The store the units come from (pickup store, shipping store or till).
     pub store: StoreId,
     /// Units returned so far.
@@ -391,9 +410,13 @@ pub struct OrderView {
     pub payment: PaymentView,
     pub lines: Vec<OrderLineView>,
     pub subtotal: Money,
+    /// Offers' discount on the goods.
+    pub discount: Money,
+    /// The offers applied at checkout.
+    pub offers: Vec<crate::offers::Applied>,
     pub delivery_price: Money,
     pub points_redeemed: i64,
-    /// What the customer pays: subtotal + delivery − points.
+    /// What the customer pays: subtotal − discount + delivery − points.
     pub total: Money,
     pub points_earned: i64,
     /// Until when the units are held for this order (pickup orders, online payments).
@@ -546,4 +569,88 @@ pub struct NpsSummary {
     pub tally: crate::nps::NpsTally,
     /// Newest first, at most 50.
     pub recent: Vec<NpsAnswer>,
+}
+
+// ---- Offers and the marketer console ----------------------------------------------------------
+
+/// An offer the shopper could unlock by adding to the cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferHint {
+    pub rule_id: String,
+    pub name: String,
+    pub description: String,
+    /// What is missing, e.g. "needs 2 item(s) from headphones in the cart, has 0".
+    pub missing: String,
+}
+
+/// Answer of `GET /api/offers`: what the shopper gets now and could get.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OffersView {
+    /// Applied to the current cart (or, with `?sku=`, to one unit of that product).
+    pub applied: Vec<crate::offers::Applied>,
+    /// Rules whose only unmet conditions are about the cart.
+    pub available: Vec<OfferHint>,
+    /// With `?sku=`: that product's price for this shopper.
+    pub price: Option<crate::offers::PricedLine>,
+}
+
+/// A stored rule with its version and use (`GET /api/admin/rules`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleSummary {
+    pub rule: crate::offers::Rule,
+    pub version: i64,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub updated_by: String,
+    /// Orders that used it (cancelled orders release their use).
+    pub uses: u32,
+    /// Discount given so far.
+    pub spent: Money,
+}
+
+/// One version of a rule (`GET /api/admin/rules/{id}/versions`); `rule` is null for a deletion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleVersion {
+    pub version: i64,
+    pub rule: Option<crate::offers::Rule>,
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+    pub changed_by: String,
+}
+
+/// A line of a preview cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewLine {
+    pub sku: String,
+    pub qty: i64,
+}
+
+/// Body of `POST /api/admin/rules/preview`: price this cart for this customer, here and now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    /// The customer (by e-mail, card or phone); absent = a guest.
+    #[serde(default)]
+    pub customer: Option<CustomerRef>,
+    pub lines: Vec<PreviewLine>,
+    pub channel: crate::account::Channel,
+    #[serde(default)]
+    pub store: Option<String>,
+    /// The moment to price at; now when absent.
+    #[serde(default)]
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub position: Option<GeoPoint>,
+    /// A rule being edited, evaluated in place of the stored rule with its id (not saved).
+    #[serde(default)]
+    pub draft: Option<serde_json::Value>,
+}
+
+/// A customer segment and how many customers are in it (`GET /api/admin/segments`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentView {
+    pub id: String,
+    pub name: String,
+    /// The rule condition that targets it.
+    pub condition: String,
+    pub customers: u32,
 }

@@ -55,8 +55,9 @@ impl Money {
     }
     /// The amount in minor units (kopecks), for storage as an integer.
     pub fn minor_units(&self) -> i64 {
-        let scaled = self.amount * Decimal::from(10_i64.pow(self.currency.minor_digits()));
-        i64::try_from(scaled.trunc()).unwrap_or(i64::MAX)
+        // Saturates instead of overflowing: no stored amount comes near it, and input is capped.
+        let scaled = self.amount.checked_mul(Decimal::from(10_i64.pow(self.currency.minor_digits())));
+        scaled.and_then(|s| i64::try_from(s.trunc()).ok()).unwrap_or(if self.amount.is_sign_negative() { i64::MIN } else { i64::MAX })
     }
     pub fn from_minor_units(minor: i64, currency: Currency) -> Self {
         Money::new(Decimal::new(minor, currency.minor_digits()), currency)

@@ -65,6 +65,7 @@ impl TestApp {
             kv: store,
             clock: clock.clone(),
             payments: Arc::new(vitrina_edge::payments::TestProvider),
+            rules: Arc::default(),
             config: Arc::new(config),
         };
         TestApp { _dir: dir, state, clock }
