@@ -229,7 +229,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
         response
     };
     if expected.is_some_and(|v| v != current) {
-        return Ok(conflict(priced_view(&app, &session, &owner).await?));
+        return Ok(conflict(priced_view(app, session, &owner).await?));
     }
     let mut new_lines = lines(app.sql.as_ref(), &owner).await?;
     match new_lines.iter_mut().find(|l| l.sku == sku) {
@@ -253,7 +253,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
     statements.extend(replace_lines(&owner, current, &new_lines, now));
     match app.sql.batch(statements).await {
         Ok(_) => {
-            let mut response = with_etag(priced_view(&app, &session, &owner).await?, StatusCode::OK);
+            let mut response = with_etag(priced_view(app, session, &owner).await?, StatusCode::OK);
             if !session.persisted {
                 response.extensions_mut().insert(RotateTo(session.id.clone()));
             }
@@ -261,7 +261,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
         }
         Err(TxError::Guard(LIVE_GUARD)) => Err(ApiError::SessionEnded),
         // Another device wrote between our read and our write.
-        Err(TxError::Guard(_)) => Ok(conflict(priced_view(&app, &session, &owner).await?)),
+        Err(TxError::Guard(_)) => Ok(conflict(priced_view(app, session, &owner).await?)),
         Err(TxError::Storage(e)) => Err(e.into()),
     }
 }

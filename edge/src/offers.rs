@@ -102,38 +102,18 @@ pub async fn purchase_history(sql: &dyn Sql, customer: &str) -> Result<Vec<PastO
         .collect()
 }
 
-/// Who is shopping: loads points and history only when some rule looks at them.
-pub async fn shopper(
-    app: &AppState,
-    book: &RuleBook,
-    customer: Option<&str>,
-    session_id: &str,
-    channel: vitrina_shared::account::Channel,
-    store: Option<StoreId>,
-    position: Option<GeoPoint>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Shopper, StorageError> {
-    let mut points = 0;
-    let mut history = Vec::new();
-    if let Some(c) = customer {
+/// Fills in the shopper's points and purchase history, loaded only when some rule looks at them.
+pub async fn with_history(app: &AppState, book: &RuleBook, mut shopper: Shopper) -> Result<Shopper, StorageError> {
+    if let Some(c) = shopper.customer_id.clone() {
         if needs_points(book) {
-            let (entries, _, _) = ledger_of(app.sql.as_ref(), c).await?;
-            points = loyalty::replay(&app.config.loyalty, &entries, now.timestamp()).balance;
+            let (entries, _, _) = ledger_of(app.sql.as_ref(), &c).await?;
+            shopper.points = loyalty::replay(&app.config.loyalty, &entries, shopper.now.timestamp()).balance;
         }
         if needs_history(book) {
-            history = purchase_history(app.sql.as_ref(), c).await?;
+            shopper.history = purchase_history(app.sql.as_ref(), &c).await?;
         }
     }
-    Ok(Shopper {
-        customer_id: customer.map(str::to_owned),
-        session_id: session_id.to_owned(),
-        channel,
-        store,
-        position,
-        now,
-        points,
-        history,
-    })
+    Ok(shopper)
 }
 
 /// The shopper of a session, at the session's store (a kiosk's) unless another is given.
@@ -144,8 +124,17 @@ pub async fn session_shopper(
     store: Option<StoreId>,
     position: Option<GeoPoint>,
 ) -> Result<Shopper, StorageError> {
-    let customer = session.account.as_ref().map(|a| a.id.as_str());
-    shopper(app, book, customer, &session.id, session.channel, store.or_else(|| session.store_id.clone()), position, app.clock.now()).await
+    let shopper = Shopper {
+        customer_id: session.account.as_ref().map(|a| a.id.clone()),
+        session_id: session.id.clone(),
+        channel: session.channel,
+        store: store.or_else(|| session.store_id.clone()),
+        position,
+        now: app.clock.now(),
+        points: 0,
+        history: Vec::new(),
+    };
+    with_history(app, book, shopper).await
 }
 
 /// Use so far of the rules that have limits.
@@ -295,7 +284,7 @@ fn invalid_rule(e: RuleError) -> ApiError {
 fn parse_rule(body: &serde_json::Value) -> Result<Rule, ApiError> {
     serde_path_to_error::deserialize::<_, Rule>(body).map_err(|e| {
         let path = e.path().to_string();
-        let pointer = if path == "." { String::new() } else { format!("/{}", path.replace('.', "/").replace('[', "/").replace(']', "")) };
+        let pointer = if path == "." { String::new() } else { format!("/{}", path.replace(['.', '['], "/").replace(']', "")) };
         invalid_rule(RuleError { field: if pointer.is_empty() { "/".into() } else { pointer }, message: e.into_inner().to_string() })
     })
 }
@@ -549,7 +538,17 @@ pub async fn admin_preview(
             .ok_or_else(|| ApiError::Unprocessable { code: "unknown_sku", message: format!("there is no product {sku}") })?;
         items.push(item(&product, qty));
     }
-    let shopper = shopper(&app, &book, customer.as_deref(), "preview", body.channel, store, body.position, now).await?;
+    let shopper = Shopper {
+        customer_id: customer,
+        session_id: "preview".into(),
+        channel: body.channel,
+        store,
+        position: body.position,
+        now,
+        points: 0,
+        history: Vec::new(),
+    };
+    let shopper = with_history(&app, &book, shopper).await?;
     Ok(Json(price(&app, &book, &shopper, &items, true).await?))
 }
 
