@@ -177,6 +177,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/rules/{id}", put(offers::admin_update).delete(offers::admin_delete))
         .route("/admin/rules/{id}/versions", get(offers::admin_versions))
         .route("/admin/segments", get(offers::admin_segments))
+        .route("/admin/kpis", get(offers::admin_kpis))
         .fallback(|| async { ApiError::not_found("not_found", "no such API endpoint; see /api/openapi.json") })
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed("this endpoint does not accept that method; see /api/openapi.json".into())

@@ -606,3 +606,87 @@ pub async fn admin_segments(
         segment("tier-gold", "Tier: gold (100 000 ₽+ a year)", r#"{"type": "tiers", "tiers": ["gold"]}"#),
     ]))
 }
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KpiParams {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Moscow time, where the stores are (UTC+3 all year): a day starts at 21:00 UTC the day before.
+const BUSINESS_OFFSET: i64 = 3 * 3600;
+
+fn parse_day(raw: &str, field: &'static str) -> Result<i64, ApiError> {
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().timestamp() - BUSINESS_OFFSET)
+        .ok_or_else(|| ApiError::BadRequest {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_date",
+            message: format!("{field} is a date like 2026-11-01"),
+        })
+}
+
+/// `GET /api/admin/kpis?from=YYYY-MM-DD&to=YYYY-MM-DD` (marketer; both days included, Moscow time;
+/// default the last 30 days): loyalty and business KPIs with weekly series for the charts.
+pub async fn admin_kpis(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiQuery(params): ApiQuery<KpiParams>,
+) -> Result<Json<vitrina_shared::kpis::KpiReport>, ApiError> {
+    use vitrina_shared::kpis::{compute, KpiInput, Member, Sale};
+    session.require_role(Role::Marketer)?;
+    let now = app.clock.now().timestamp();
+    let today = (now + BUSINESS_OFFSET).div_euclid(86_400) * 86_400 - BUSINESS_OFFSET;
+    let to = match &params.to {
+        Some(raw) => parse_day(raw, "to")? + 86_400,
+        None => today + 86_400,
+    };
+    let from = match &params.from {
+        Some(raw) => parse_day(raw, "from")?,
+        None => to - 30 * 86_400,
+    };
+    if from >= to || to - from > 366 * 86_400 {
+        return Err(ApiError::BadRequest {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_period",
+            message: "from must be on or before to, and the period at most 366 days".into(),
+        });
+    }
+    let sql = app.sql.as_ref();
+    let members: Vec<Member> = sql
+        .query("SELECT id, created_at FROM customers WHERE role = 'customer'", vec![])
+        .await?
+        .iter()
+        .map(|r| Ok(Member { id: r.text(0)?.to_owned(), joined_at: r.int(1)? }))
+        .collect::<Result<_, StorageError>>()?;
+    let sales: Vec<Sale> = sql
+        .query(
+            "SELECT customer_id, created_at, subtotal_minor - discount_minor, discount_minor FROM orders
+             WHERE status NOT IN ('cancelled', 'payment_failed', 'pending_payment') AND created_at >= ? AND created_at < ?",
+            vec![(from - (to - from)).into(), to.into()],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Sale { customer: r.opt_text(0)?.map(str::to_owned), at: r.int(1)?, goods_minor: r.int(2)?, offer_discount_minor: r.int(3)? })
+        })
+        .collect::<Result<_, StorageError>>()?;
+    let mut ledgers: HashMap<String, Vec<loyalty::Entry>> = HashMap::new();
+    for r in sql
+        .query("SELECT customer_id, kind, points, created_at FROM loyalty_ledger WHERE created_at < ? ORDER BY id", vec![to.into()])
+        .await?
+    {
+        let kind = loyalty::EntryKind::parse(r.text(1)?).ok_or_else(|| StorageError("stored ledger kind".into()))?;
+        ledgers.entry(r.text(0)?.to_owned()).or_default().push(loyalty::Entry { kind, points: r.int(2)?, at: r.int(3)? });
+    }
+    let nps: Vec<(i64, u8)> = sql
+        .query("SELECT created_at, score FROM nps_answers WHERE created_at >= ? AND created_at < ?", vec![from.into(), to.into()])
+        .await?
+        .iter()
+        .map(|r| Ok((r.int(0)?, u8::try_from(r.int(1)?).unwrap_or(0))))
+        .collect::<Result<_, StorageError>>()?;
+    Ok(Json(compute(&KpiInput { from, to, members: &members, sales: &sales, ledgers: &ledgers, nps: &nps, policy: &app.config.loyalty })))
+}

@@ -272,3 +272,31 @@ async fn a_per_customer_limit_and_a_money_budget_hold_under_concurrency() {
         assert_eq!(used, expect_once, "{order}");
     }
 }
+
+#[tokio::test]
+async fn kpis_count_a_till_sale_and_a_web_order_over_the_chosen_period() {
+    let app = app_with_marketer().await;
+    plenty(&app, &["PHN-0001"]).await;
+    let anna = app.device();
+    let (status, _) = anna.post("/api/auth/register", json!({"email": "anna@example.ru", "password": "correct horse battery"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let staff = app.staff().await;
+    let sale = json!({"store": STORE, "receipt_id": "K-1", "payment": "card", "lines": [{"sku": "PHN-0001", "qty": 1, "unit_price": "1000.00"}],
+        "customer": {"email": "anna@example.ru"}});
+    assert_eq!(staff.post("/api/pos/sales", sale).await.0, StatusCode::CREATED);
+    let guest = app.device();
+    guest.set_qty("PHN-0001", json!(1), None).await;
+    let body = json!({"fulfilment": {"type": "pickup", "store": STORE}, "payment": {"method": "pay_on_pickup"}, "contact": {"name": "Гость", "phone": "+79120000000"}});
+    assert_eq!(guest.call(Method::POST, "/api/orders", Some(body), &[("idempotency-key", "g")]).await.0, StatusCode::CREATED);
+    let m = marketer(&app).await;
+    let (status, k) = m.get("/api/admin/kpis?from=2026-11-01&to=2026-11-25").await;
+    assert_eq!(status, StatusCode::OK, "{k}");
+    assert_eq!((k["transactions"].as_u64(), k["buyers"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(k["participation_rate"], "50");
+    assert_eq!(k["points_issued"], 50, "5% of the 1000 ₽ till sale");
+    let (status, empty) = m.get("/api/admin/kpis?from=2026-10-01&to=2026-10-31").await;
+    assert_eq!((status, empty["transactions"].as_u64()), (StatusCode::OK, Some(0)));
+    let (status, bad) = m.get("/api/admin/kpis?from=2026-11-30&to=2026-11-01").await;
+    assert_eq!((status, error_code(&bad)), (StatusCode::BAD_REQUEST, "invalid_period"));
+    assert_eq!(staff.get("/api/admin/kpis").await.0, StatusCode::FORBIDDEN);
+}
