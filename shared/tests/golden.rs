@@ -1,0 +1,40 @@
+//! Golden fixtures for the offers engine: each `tests/golden/offers/NAME.input.json` (rules, shopper,
+//! items, optional usage) is evaluated with explanations and compared with `NAME.expected.json`.
+//! After an intended change, regenerate with `VITRINA_UPDATE_GOLDEN=1 cargo test -p vitrina-shared --test golden`
+//! and review the diff.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+use vitrina_shared::offers::{evaluate, Item, Rule, RuleBook, Shopper, Usage};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fixture {
+    rules: Vec<Rule>,
+    shopper: Shopper,
+    items: Vec<Item>,
+    #[serde(default)]
+    usage: HashMap<String, Usage>,
+}
+
+#[test]
+fn every_golden_offers_fixture_prices_as_recorded() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/offers");
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir).expect("fixtures dir").filter_map(Result::ok).map(|e| e.path()).collect();
+    inputs.retain(|p| p.to_string_lossy().ends_with(".input.json"));
+    inputs.sort();
+    assert!(inputs.len() >= 3, "fixtures in {}", dir.display());
+    for input in inputs {
+        let fixture: Fixture = serde_json::from_str(&std::fs::read_to_string(&input).expect("read")).expect("fixture parses");
+        let priced = evaluate(&RuleBook::new(fixture.rules), &fixture.shopper, &fixture.items, &fixture.usage, true);
+        let actual = serde_json::to_string_pretty(&priced).expect("json") + "\n";
+        let expected_path = input.with_file_name(input.file_name().unwrap().to_string_lossy().replace(".input.json", ".expected.json"));
+        if std::env::var_os("VITRINA_UPDATE_GOLDEN").is_some() {
+            std::fs::write(&expected_path, &actual).expect("write golden");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| panic!("missing {}", expected_path.display()));
+        assert_eq!(actual, expected, "{} no longer prices as recorded", input.display());
+    }
+}
