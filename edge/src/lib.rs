@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod orders;
 pub mod payments;
 pub mod ports;
+pub mod push;
 pub mod repo;
 pub mod routes;
 pub mod session;
@@ -109,6 +110,8 @@ pub struct Config {
     pub holds: vitrina_shared::orders::HoldPolicy,
     /// The loyalty programme's rates.
     pub loyalty: vitrina_shared::loyalty::LoyaltyPolicy,
+    /// Web Push: keys, trusted push services, reminders.
+    pub push: push::PushConfig,
 }
 
 /// An account to create on first start.
@@ -132,6 +135,8 @@ pub struct AppState {
     pub kv: Arc<dyn Kv>,
     pub clock: Arc<dyn Clock>,
     pub payments: Arc<dyn ports::Payments>,
+    /// Outbound HTTP for push delivery.
+    pub outbound: Arc<dyn ports::Outbound>,
     /// This instance's offer rules, reloaded when their version key changes.
     pub rules: Arc<offers::RulesCache>,
     pub config: Arc<Config>,
@@ -178,6 +183,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/rules/{id}/versions", get(offers::admin_versions))
         .route("/admin/segments", get(offers::admin_segments))
         .route("/admin/kpis", get(offers::admin_kpis))
+        .route("/admin/campaigns", get(push::list_campaigns).post(push::create_campaign))
+        .route("/push/vapid-public-key", get(push::vapid_public_key))
+        .route("/push/subscriptions", get(push::my_subscriptions).post(push::subscribe).delete(push::unsubscribe))
+        .route("/push/dispatch", post(push::dispatch_now))
+        .route("/push/clicks", post(push::click))
         .fallback(|| async { ApiError::not_found("not_found", "no such API endpoint; see /api/openapi.json") })
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed("this endpoint does not accept that method; see /api/openapi.json".into())

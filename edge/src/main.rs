@@ -13,6 +13,7 @@ fn main() {}
 mod native_main {
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
+    use vitrina_edge::push::PushConfig;
     use vitrina_edge::{native, BootstrapAccount, Config};
     use vitrina_shared::account::Role;
     use vitrina_shared::loyalty::LoyaltyPolicy;
@@ -48,7 +49,19 @@ ENVIRONMENT:
                           online payment [15], and on the shelf once ready [4320]
     VITRINA_POINTS_PERCENT, VITRINA_POINTS_CAP_PERCENT, VITRINA_POINTS_EXPIRY_DAYS
                           loyalty points earned per 100 roubles [5], share of an order points may
-                          pay [30], days until points expire [365]";
+                          pay [30], days until points expire [365]
+    VITRINA_VAPID_PRIVATE_KEY
+                          Web Push VAPID private key (32 bytes, base64url); if unset, one is
+                          generated on first use and kept in the database
+    VITRINA_PUSH_CONTACT  the VAPID contact (sub) [mailto:push@vitrina.local]
+    VITRINA_PUSH_DISPATCH_TOKEN
+                          bearer token for POST /api/push/dispatch (schedulers); the host also
+                          dispatches on its own every 15 s
+    VITRINA_ABANDONED_CART_MINUTES
+                          minutes before an untouched cart gets a reminder [20]
+    VITRINA_PUSH_TEST_HOSTS
+                          comma-separated host:port push-service stand-ins reachable over plain
+                          http (tests only; never set in production)";
 
     struct Args {
         listen: String,
@@ -174,6 +187,16 @@ ENVIRONMENT:
         number("VITRINA_POINTS_PERCENT", &mut loyalty.earn_percent)?;
         number("VITRINA_POINTS_CAP_PERCENT", &mut loyalty.redeem_cap_percent)?;
         number("VITRINA_POINTS_EXPIRY_DAYS", &mut loyalty.expiry_days)?;
+        let mut push = PushConfig::default();
+        let env = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        push.vapid_private_key = env("VITRINA_VAPID_PRIVATE_KEY");
+        if let Some(contact) = env("VITRINA_PUSH_CONTACT") {
+            push.contact = contact;
+        }
+        push.dispatch_token = env("VITRINA_PUSH_DISPATCH_TOKEN");
+        number("VITRINA_ABANDONED_CART_MINUTES", &mut push.abandoned_cart_minutes)?;
+        push.insecure_hosts =
+            env("VITRINA_PUSH_TEST_HOSTS").map(|v| v.split(',').map(|h| h.trim().to_owned()).collect()).unwrap_or_default();
         let config = Config {
             bootstrap_accounts,
             site_dir: Some(args.site.clone()),
@@ -181,6 +204,7 @@ ENVIRONMENT:
             trusted_proxies,
             holds,
             loyalty,
+            push,
         };
         let state = native::open_state(&args.data, config).await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

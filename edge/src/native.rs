@@ -136,13 +136,76 @@ pub async fn open_state(data_dir: &Path, config: Config) -> Result<AppState, Sto
         kv: store,
         clock,
         payments: Arc::new(crate::payments::TestProvider),
+        outbound: Arc::new(HttpOutbound::new()),
         rules: Arc::default(),
         config: Arc::new(config),
     })
 }
 
-/// Serves the Router on `listener` until Ctrl-C or SIGTERM.
+/// Outbound HTTP over `ureq` (rustls, webpki roots) on tokio's blocking pool; no redirects are
+/// followed (a push service never redirects, and following one could leave the allowed hosts).
+#[derive(Clone)]
+pub struct HttpOutbound {
+    agent: ureq::Agent,
+}
+
+impl HttpOutbound {
+    pub fn new() -> Self {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(std::time::Duration::from_secs(15)))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build();
+        HttpOutbound { agent: ureq::Agent::new_with_config(config) }
+    }
+}
+
+impl Default for HttpOutbound {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::ports::Outbound for HttpOutbound {
+    fn post(&self, request: crate::ports::OutboundRequest) -> BoxFuture<'_, Result<crate::ports::OutboundResponse, String>> {
+        let agent = self.agent.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut call = agent.post(&request.url);
+                for (k, v) in &request.headers {
+                    call = call.header(k.as_str(), v.as_str());
+                }
+                match call.send(&request.body[..]) {
+                    Ok(response) => Ok(crate::ports::OutboundResponse {
+                        status: response.status().as_u16(),
+                        retry_after: response.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned),
+                    }),
+                    Err(e) => Err(format!("{}: {e}", request.url)),
+                }
+            })
+            .await
+            .map_err(|e| format!("outbound task: {e}"))?
+        })
+    }
+}
+
+/// How often the native host runs the push dispatcher.
+pub const DISPATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Serves the Router on `listener` until Ctrl-C or SIGTERM, running the push dispatcher on a timer.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let dispatcher = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(DISPATCH_EVERY);
+        loop {
+            tick.tick().await;
+            match crate::push::dispatch(&dispatcher, 200).await {
+                Ok(r) if r.sent + r.failed + r.gone + r.retried + r.enqueued > 0 => eprintln!("vitrina: push: {r:?}"),
+                Ok(_) => {}
+                Err(e) => eprintln!("vitrina: push dispatch: {e}"),
+            }
+        }
+    });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }

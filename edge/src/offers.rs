@@ -552,12 +552,8 @@ pub async fn admin_preview(
     Ok(Json(price(&app, &book, &shopper, &items, true).await?))
 }
 
-/// `GET /api/admin/segments` (marketer): the segments rules can target and their sizes.
-pub async fn admin_segments(
-    State(app): State<AppState>,
-    Extension(session): Extension<Session>,
-) -> Result<Json<Vec<SegmentView>>, ApiError> {
-    session.require_role(Role::Marketer)?;
+/// The customers in each segment (`new`, `returning`, `active-30`, `lapsed-90`, `tier-…`).
+pub async fn segment_members(app: &AppState) -> Result<HashMap<&'static str, std::collections::HashSet<String>>, StorageError> {
     let now = app.clock.now().timestamp();
     let rows = app
         .sql
@@ -571,40 +567,62 @@ pub async fn admin_segments(
             vec![(now - 365 * 86_400).into()],
         )
         .await?;
-    let mut counts: HashMap<&str, u32> = HashMap::new();
+    let mut members: HashMap<&'static str, std::collections::HashSet<String>> =
+        SEGMENTS.iter().map(|(id, ..)| (*id, std::collections::HashSet::new())).collect();
     for r in &rows {
-        let tier = offers::tier_for(r.int(1)?);
+        let id = r.text(0)?.to_owned();
         let orders = r.int(2)?;
         let last = r.opt_int(3)?;
-        let tier_id = match tier {
+        let mut put = |segment: &'static str| {
+            if let Some(set) = members.get_mut(segment) {
+                set.insert(id.clone());
+            }
+        };
+        put(match offers::tier_for(r.int(1)?) {
             offers::Tier::Basic => "tier-basic",
             offers::Tier::Silver => "tier-silver",
             offers::Tier::Gold => "tier-gold",
-        };
-        *counts.entry(tier_id).or_default() += 1;
-        *counts.entry(if orders == 0 { "new" } else { "returning" }).or_default() += 1;
+        });
+        put(if orders == 0 { "new" } else { "returning" });
         if last.is_some_and(|t| now - t <= 30 * 86_400) {
-            *counts.entry("active-30").or_default() += 1;
+            put("active-30");
         }
         if last.is_some_and(|t| now - t > 90 * 86_400) {
-            *counts.entry("lapsed-90").or_default() += 1;
+            put("lapsed-90");
         }
     }
-    let segment = |id: &str, name: &str, condition: &str| SegmentView {
-        id: id.into(),
-        name: name.into(),
-        condition: condition.into(),
-        customers: counts.get(id).copied().unwrap_or(0),
-    };
-    Ok(Json(vec![
-        segment("new", "New customers (no orders yet)", r#"{"type": "new_customer", "new": true}"#),
-        segment("returning", "Returning customers", r#"{"type": "new_customer", "new": false}"#),
-        segment("active-30", "Bought in the last 30 days", r#"{"type": "order_count", "min": 1, "days": 30}"#),
-        segment("lapsed-90", "Lapsed: nothing for 90+ days", r#"{"type": "order_count", "min": 0, "max": 0, "days": 90}"#),
-        segment("tier-basic", "Tier: basic", r#"{"type": "tiers", "tiers": ["basic"]}"#),
-        segment("tier-silver", "Tier: silver (30 000 ₽+ a year)", r#"{"type": "tiers", "tiers": ["silver"]}"#),
-        segment("tier-gold", "Tier: gold (100 000 ₽+ a year)", r#"{"type": "tiers", "tiers": ["gold"]}"#),
-    ]))
+    Ok(members)
+}
+
+/// The segments: id, name, and the rule condition that targets the same customers.
+const SEGMENTS: &[(&str, &str, &str)] = &[
+    ("new", "New customers (no orders yet)", r#"{"type": "new_customer", "new": true}"#),
+    ("returning", "Returning customers", r#"{"type": "new_customer", "new": false}"#),
+    ("active-30", "Bought in the last 30 days", r#"{"type": "order_count", "min": 1, "days": 30}"#),
+    ("lapsed-90", "Lapsed: nothing for 90+ days", r#"{"type": "order_count", "min": 0, "max": 0, "days": 90}"#),
+    ("tier-basic", "Tier: basic", r#"{"type": "tiers", "tiers": ["basic"]}"#),
+    ("tier-silver", "Tier: silver (30 000 ₽+ a year)", r#"{"type": "tiers", "tiers": ["silver"]}"#),
+    ("tier-gold", "Tier: gold (100 000 ₽+ a year)", r#"{"type": "tiers", "tiers": ["gold"]}"#),
+];
+
+/// `GET /api/admin/segments` (marketer): the segments rules and campaigns can target, and their sizes.
+pub async fn admin_segments(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+) -> Result<Json<Vec<SegmentView>>, ApiError> {
+    session.require_role(Role::Marketer)?;
+    let members = segment_members(&app).await?;
+    Ok(Json(
+        SEGMENTS
+            .iter()
+            .map(|(id, name, condition)| SegmentView {
+                id: (*id).into(),
+                name: (*name).into(),
+                condition: (*condition).into(),
+                customers: members.get(id).map_or(0, |m| u32::try_from(m.len()).unwrap_or(u32::MAX)),
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Debug, serde::Deserialize)]

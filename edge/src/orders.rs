@@ -1075,6 +1075,19 @@ pub async fn act(
             let until = now + app.config.holds.ready_minutes * 60;
             set.push_str(&format!(", hold_expires_at = {until}"));
             batch.push(Statement::new("UPDATE holds SET expires_at = ? WHERE order_id = ?", vec![until.into(), id.clone().into()]));
+            // "Ready for pickup" goes out with the change itself (Web Push, if the shopper subscribed).
+            let subs = crate::push::subscribers(
+                app.sql.as_ref(),
+                row.customer_id.as_deref(),
+                row.session_id.as_deref(),
+                &vitrina_shared::push::Topic::OrderStatus,
+            )
+            .await?;
+            let store_name = match &row.store_id {
+                Some(s) => repo::stores(app.sql.as_ref()).await?.into_iter().find(|x| &x.id == s).map(|x| x.name).unwrap_or_default(),
+                None => String::new(),
+            };
+            batch.extend(crate::push::enqueue(&subs, &crate::push::order_ready(&id, &store_name, now), now)?);
         }
         Action::Collected | Action::Delivered => {
             let earned = match &row.customer_id {

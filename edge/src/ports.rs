@@ -174,3 +174,25 @@ pub trait Payments: Send + Sync {
     fn name(&self) -> &'static str;
     fn charge(&self, request: ChargeRequest) -> BoxFuture<'_, Result<ChargeOutcome, StorageError>>;
 }
+
+/// An outbound HTTP request (push delivery).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboundRequest {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// What the other side answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboundResponse {
+    pub status: u16,
+    pub retry_after: Option<String>,
+}
+
+/// Outbound HTTP: an HTTP client natively, `spin_sdk::http::send` on Spin (only to hosts listed in
+/// the manifest's `allowed_outbound_hosts`).
+pub trait Outbound: Send + Sync {
+    /// POSTs the request. `Err` is a transport failure (no answer), with its reason.
+    fn post(&self, request: OutboundRequest) -> BoxFuture<'_, Result<OutboundResponse, String>>;
+}

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_sessions_accounts_carts.sql")),
     (3, include_str!("../migrations/0003_orders.sql")),
     (4, include_str!("../migrations/0004_offers.sql")),
+    (5, include_str!("../migrations/0005_push.sql")),
 ];
 
 /// The newest schema version.

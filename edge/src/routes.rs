@@ -116,6 +116,28 @@ pub async fn put_stock(
             message: format!("{} SKU(s) are not in the catalog, nothing was changed: {}", unknown.len(), list.join(", ")),
         });
     }
-    let updated = repo::set_stock(app.sql.as_ref(), &store, &lines, app.clock.now()).await?;
+    let now = app.clock.now();
+    let mut was_out = Vec::new();
+    for line in lines.iter().filter(|l| l.on_hand > 0) {
+        let available = repo::stock_for(app.sql.as_ref(), &line.sku, now.timestamp()).await?.get(&store).copied().unwrap_or(0);
+        if available == 0 {
+            was_out.push(line.sku.clone());
+        }
+    }
+    let updated = repo::set_stock(app.sql.as_ref(), &store, &lines, now).await?;
+    // Back in stock: watchers near this store hear about it (Web Push).
+    if let Some(shop) = stores.iter().find(|s| s.id == store) {
+        let mut notices = Vec::new();
+        for sku in &was_out {
+            let available = repo::stock_for(app.sql.as_ref(), sku, now.timestamp()).await?.get(&store).copied().unwrap_or(0);
+            if available > 0 {
+                let name = repo::product(app.sql.as_ref(), sku, now.timestamp()).await?.map(|(p, _)| p.name).unwrap_or_default();
+                notices.extend(crate::push::back_in_stock(app.sql.as_ref(), sku, &name, shop, now.timestamp()).await?);
+            }
+        }
+        if !notices.is_empty() {
+            app.sql.batch(notices).await.map_err(crate::ports::StorageError::from)?;
+        }
+    }
     Ok(Json(StockUpdateResponse { store_id: store, updated }))
 }

@@ -123,9 +123,24 @@ pub struct RotateTo(pub String);
 /// Paths under `/api` whose answers are personal: never stored by caches or the service worker.
 fn personal(path: &str) -> bool {
     let path = path.strip_prefix("/api").unwrap_or(path);
-    ["/me", "/cart", "/auth/", "/handoff", "/session", "/orders", "/returns", "/pos/", "/loyalty", "/nps", "/checkout", "/admin"]
-        .iter()
-        .any(|p| path.starts_with(p))
+    [
+        "/me",
+        "/cart",
+        "/auth/",
+        "/handoff",
+        "/session",
+        "/orders",
+        "/returns",
+        "/pos/",
+        "/loyalty",
+        "/nps",
+        "/checkout",
+        "/admin",
+        "/offers",
+        "/push/",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
         || path.ends_with("/pickups")
 }
 

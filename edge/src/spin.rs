@@ -118,6 +118,41 @@ impl Kv for SpinKv {
     }
 }
 
+/// Outbound HTTP through `spin_sdk::http::send`; Spin only lets it reach the hosts in the
+/// manifest's `allowed_outbound_hosts` (the push services).
+struct SpinOutbound;
+
+impl crate::ports::Outbound for SpinOutbound {
+    fn post(&self, request: crate::ports::OutboundRequest) -> BoxFuture<'_, Result<crate::ports::OutboundResponse, String>> {
+        Box::pin(SendWrapper::new(async move {
+            let mut builder = http::Request::post(&request.url);
+            for (k, v) in &request.headers {
+                builder = builder.header(k.as_str(), v.as_str());
+            }
+            let outgoing = builder
+                .body(spin_sdk::http::FullBody::new(bytes::Bytes::from(request.body)))
+                .map_err(|e| format!("{}: {e}", request.url))?;
+            let response = spin_sdk::http::send(outgoing).await.map_err(|e| format!("{}: {e}", request.url))?;
+            Ok(crate::ports::OutboundResponse {
+                status: response.status().as_u16(),
+                retry_after: response.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned),
+            })
+        }))
+    }
+}
+
+/// Push settings from the `vapid_private_key`, `push_contact` and `push_dispatch_token` variables.
+async fn push_config() -> crate::push::PushConfig {
+    let var = |name: &'static str| async move { spin_sdk::variables::get(name).await.ok().filter(|v| !v.trim().is_empty()) };
+    let defaults = crate::push::PushConfig::default();
+    crate::push::PushConfig {
+        vapid_private_key: var("vapid_private_key").await,
+        contact: var("push_contact").await.unwrap_or(defaults.contact.clone()),
+        dispatch_token: var("push_dispatch_token").await,
+        ..defaults
+    }
+}
+
 /// The first staff and marketer accounts from the `*_email` / `*_password` variables.
 async fn bootstrap_accounts() -> Vec<BootstrapAccount> {
     let mut out = Vec::new();
@@ -159,6 +194,7 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
         kv: Arc::new(SpinKv),
         clock: Arc::new(SystemClock),
         payments: Arc::new(crate::payments::TestProvider),
+        outbound: Arc::new(SpinOutbound),
         rules: Arc::default(),
         config: Arc::new(Config {
             bootstrap_accounts: bootstrap_accounts().await,
@@ -166,6 +202,7 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
             session_key,
             // Spin's `spin-client-addr` is the peer Spin saw; no proxy header is trusted.
             trusted_proxies: Vec::new(),
+            push: push_config().await,
             ..Config::default()
         }),
     };

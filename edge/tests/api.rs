@@ -266,6 +266,13 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/loyalty/adjustments",
         "/api/nps",
         "/api/admin/nps",
+        "/api/offers",
+        "/api/admin/rules",
+        "/api/admin/rules/preview",
+        "/api/admin/rules/{id}",
+        "/api/admin/rules/{id}/versions",
+        "/api/admin/segments",
+        "/api/admin/kpis",
     ];
     let mut sorted = paths.clone();
     sorted.sort();

@@ -22,6 +22,7 @@ pub mod nps;
 pub mod offers;
 pub mod orders;
 pub mod pricing;
+pub mod push;
 pub mod stock;
 pub mod store;
 

@@ -65,6 +65,7 @@ impl TestApp {
             kv: store,
             clock: clock.clone(),
             payments: Arc::new(vitrina_edge::payments::TestProvider),
+            outbound: Arc::new(vitrina_edge::native::HttpOutbound::new()),
             rules: Arc::default(),
             config: Arc::new(config),
         };
