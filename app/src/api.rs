@@ -10,12 +10,14 @@ use std::fmt;
 use std::rc::Rc;
 use vitrina_shared::account::Channel;
 use vitrina_shared::api::{
-    CartConflict, CartView, CategoryInfo, Claimed, Device, ErrorResponse, Handoff, LoginRequest, ProductDetail, ProductSummary, Profile,
-    ProfileUpdate, RegisterRequest, SessionChannel, SessionInfo, SetQuantity, SignedIn, StoreInfo,
+    CartConflict, CartView, CategoryInfo, CheckoutOptions, CheckoutRequest, Claimed, Device, ErrorResponse, Handoff, LoginRequest,
+    LoyaltyView, NpsRequest, OrderView, ProductDetail, ProductSummary, Profile, ProfileUpdate, RegisterRequest, ReturnRequest, ReturnView,
+    SessionChannel, SessionInfo, SetQuantity, SignedIn, StoreInfo,
 };
 use vitrina_shared::availability::Availability;
 use vitrina_shared::catalog::Page;
 use vitrina_shared::handoff::HandoffCode;
+use vitrina_shared::orders::Action;
 use vitrina_shared::{CategoryId, GeoPoint, Sku, StoreId};
 
 /// A request still unanswered after this long is abandoned and reported as a timeout.
@@ -60,6 +62,18 @@ impl ApiError {
     pub fn unknown_store(raw: &str) -> Self {
         let shown: String = raw.chars().take(64).collect();
         ApiError::new(ApiErrorKind::Invalid, "unknown_store", format!("there is no store {shown:?}"))
+    }
+
+    /// The order address names something that cannot be an order id.
+    pub fn unknown_order(raw: &str) -> Self {
+        let shown: String = raw.chars().take(64).collect();
+        ApiError::new(ApiErrorKind::Invalid, "unknown_order", format!("there is no order {shown:?}"))
+    }
+
+    /// Whether the server gave a definite answer refusing the request (a 4xx): sending the same
+    /// request again would be refused again.
+    pub fn is_refusal(&self) -> bool {
+        matches!(self.kind, ApiErrorKind::Http { status } if (400..500).contains(&status))
     }
 
     /// The category address is not a valid category id.
@@ -321,4 +335,84 @@ pub async fn claim_handoff(code: &HandoffCode) -> Result<Claimed, ApiError> {
     let path = format!("/api/handoff/{}/claim", code.as_str());
     let (response, body) = send(&path, Request::post(&path), NO_BODY).await?;
     decode(&response, &body)
+}
+
+/// A path segment naming `raw` (an order id from an address or an answer), escaped.
+fn segment(raw: &str) -> String {
+    String::from(js_sys::encode_uri_component(raw))
+}
+
+/// A fresh `Idempotency-Key`: a random UUID (version 4) from the browser's cryptographic generator,
+/// or, where that is missing, from the clock and `Math.random` (unique enough for one shopper's
+/// retries).
+pub fn new_idempotency_key() -> String {
+    let mut bytes = [0_u8; 16];
+    let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        let now = js_sys::Date::now() as u64;
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = if i < 8 { (now >> (8 * i)) as u8 } else { (js_sys::Math::random() * 256.0) as u8 };
+        }
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
+/// `GET /api/checkout/options` — fulfilment and payment choices, and the points this cart can take.
+pub async fn checkout_options() -> Result<CheckoutOptions, ApiError> {
+    get_json("/api/checkout/options", &[]).await
+}
+
+/// `POST /api/orders` — places an order of the session's cart. `idempotency_key` stays the same
+/// while the same request is sent again after no answer, so the order is placed at most once.
+pub async fn place_order(request: &CheckoutRequest, idempotency_key: &str) -> Result<OrderView, ApiError> {
+    let path = "/api/orders";
+    let builder = Request::post(path).header("Idempotency-Key", idempotency_key);
+    let (response, body) = send(path, builder, Body::Json(request)).await?;
+    decode(&response, &body)
+}
+
+/// `GET /api/orders` — the signed-in customer's orders from every channel, or this guest session's.
+pub async fn orders() -> Result<Vec<OrderView>, ApiError> {
+    get_json("/api/orders", &[]).await
+}
+
+/// `GET /api/orders/{id}`.
+pub async fn order(id: &str) -> Result<OrderView, ApiError> {
+    get_json(&format!("/api/orders/{}", segment(id)), &[]).await
+}
+
+/// `POST /api/orders/{id}/{action}` — cancel (the shopper's own order, or staff), or a staff step:
+/// ready, collected, shipped, delivered. Answers the order as it is now.
+pub async fn order_action(id: &str, action: Action) -> Result<OrderView, ApiError> {
+    let path = format!("/api/orders/{}/{}", segment(id), action.as_str());
+    let (response, body) = send(&path, Request::post(&path), NO_BODY).await?;
+    decode(&response, &body)
+}
+
+/// `GET /api/stores/{store}/pickups` (staff) — the store's pickup orders to prepare and hand over,
+/// and those collected today.
+pub async fn store_pickups(store: &StoreId) -> Result<Vec<OrderView>, ApiError> {
+    get_json(&format!("/api/stores/{store}/pickups"), &[]).await
+}
+
+/// `POST /api/returns` — a shopper's return request (staff: goods received now).
+pub async fn request_return(request: &ReturnRequest) -> Result<ReturnView, ApiError> {
+    let path = "/api/returns";
+    let (response, body) = send(path, Request::post(path), Body::Json(request)).await?;
+    decode(&response, &body)
+}
+
+/// `GET /api/me/loyalty` — the signed-in customer's card, balance and history.
+pub async fn loyalty() -> Result<LoyaltyView, ApiError> {
+    get_json("/api/me/loyalty", &[]).await
+}
+
+/// `POST /api/nps` — the answer to "how likely are you to recommend us".
+pub async fn send_nps(request: &NpsRequest) -> Result<(), ApiError> {
+    let path = "/api/nps";
+    let (response, body) = send(path, Request::post(path), Body::Json(request)).await?;
+    decode_empty(&response, &body)
 }

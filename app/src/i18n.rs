@@ -52,3 +52,8 @@ pub fn local_utc_offset_minutes() -> i32 {
     // `getTimezoneOffset` is UTC minus local time, in whole minutes.
     -(js_sys::Date::new_0().get_timezone_offset() as i32)
 }
+
+/// Seconds since the Unix epoch, from the browser clock.
+pub fn now_unix() -> i64 {
+    (js_sys::Date::now() / 1000.0).floor() as i64
+}

@@ -24,13 +24,16 @@ use crate::pages::{
     account::AccountPage,
     cart::CartPage,
     category::CategoryPage,
+    checkout::CheckoutPage,
     handoff::{HandoffClaimPage, HandoffEntryPage},
     home::HomePage,
     not_found::NotFound,
+    order::OrderPage,
     product::ProductPage,
     search::SearchPage,
     showroom::{KioskHome, KioskProductPage, ShowroomPage},
     signin::SignInPage,
+    staff::StaffPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Title};
@@ -68,6 +71,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/search") view=SearchPage />
                     <Route path=path!("/p/:sku") view=ProductPage />
                     <Route path=path!("/cart") view=CartPage />
+                    <Route path=path!("/checkout") view=CheckoutPage />
+                    <Route path=path!("/orders/:id") view=OrderPage />
+                    <Route path=path!("/staff") view=StaffPage />
+                    <Route path=path!("/staff/:store") view=StaffPage />
                     <Route path=path!("/signin") view=SignInPage />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/handoff") view=HandoffEntryPage />

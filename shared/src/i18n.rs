@@ -7,6 +7,8 @@
 use crate::account::Channel;
 use crate::cart::{Adjustment, AdjustmentReason};
 use crate::catalog::Category;
+use crate::loyalty::EntryKind;
+use crate::orders::{FulfilmentKind, OrderStatus};
 use crate::store::City;
 use crate::{Currency, Money};
 use chrono::{DateTime, Datelike, Timelike, Utc};
@@ -197,6 +199,123 @@ pub enum Key {
     HandoffInputHint,
     HandoffInvalidCode,
     HandoffOpen,
+    CheckoutButton,
+    CheckoutTitle,
+    CheckoutEmpty,
+    FulfilmentHeading,
+    WayPickup,
+    WayPickupHint,
+    WayDelivery,
+    WayDeliveryHint,
+    WayPickupPoint,
+    WayPickupPointHint,
+    PickupStoreLegend,
+    StoreAllInStock,
+    NoStoreHasAll,
+    AddressLegend,
+    Postcode,
+    AddressCity,
+    Street,
+    House,
+    Apartment,
+    CourierComment,
+    Optional,
+    PickupPointLegend,
+    ContactLegend,
+    PhoneHint,
+    PaymentLegend,
+    PayOnPickup,
+    PayOnPickupHint,
+    TestCardOption,
+    TestCardNotice,
+    TestCardNumbers,
+    CardNumber,
+    PointsLegend,
+    PointsToRedeem,
+    SummaryGoods,
+    SummaryDelivery,
+    SummaryPoints,
+    SummaryTotal,
+    DeliveryFree,
+    DeliveryUnknown,
+    PlaceOrder,
+    ErrRequired,
+    ErrPostcode,
+    ErrOutsideRegions,
+    ErrPhone,
+    ErrCardNumber,
+    ErrChooseStore,
+    ErrChoosePoint,
+    ErrFieldInvalid,
+    ErrCheckFields,
+    ErrPaymentDeclined,
+    ErrStockChanged,
+    ErrCartChanged,
+    ErrLoyaltyChanged,
+    ErrSignInForPoints,
+    ErrUnknownPoint,
+    ErrCartEmptyAtCheckout,
+    ErrOrderFailed,
+    OrderPlaced,
+    OrderCreatedAt,
+    OrderLinesHeading,
+    OrderReturned,
+    OrderReceiveHeading,
+    PromisedPickup,
+    PromisedDelivery,
+    OrderRecipient,
+    OrderPaymentHeading,
+    CardEnding,
+    OrderHistoryHeading,
+    PointsEarned,
+    CancelOrder,
+    CancelConfirm,
+    CancelYes,
+    CancelNo,
+    ErrActionFailed,
+    ReturnsHeading,
+    ReturnIntro,
+    ReturnQty,
+    ReturnStore,
+    ReturnReason,
+    ReturnSubmit,
+    ReturnNothingChosen,
+    ReturnRequested,
+    ReturnFailed,
+    ReturnRefund,
+    ReturnsListHeading,
+    NpsQuestion,
+    NpsScale,
+    NpsFollowUp,
+    NpsSend,
+    NpsThanks,
+    NpsFailed,
+    MyOrdersHeading,
+    NoOrders,
+    LoyaltyHeading,
+    LoyaltyCardNumber,
+    LoyaltyBalance,
+    LoyaltyExpiringSoon,
+    LoyaltyNothingExpiring,
+    LoyaltyHistory,
+    StaffLink,
+    StaffTitle,
+    StaffSignIn,
+    StaffRoleRequired,
+    StaffStoreLabel,
+    StaffChooseStore,
+    StaffToPrepare,
+    StaffWaiting,
+    StaffDone,
+    StaffNone,
+    StaffReady,
+    StaffCollected,
+    StaffCancel,
+    StaffAutoRefresh,
+    ErrOrderInProgress,
+    ErrOrderNotFound,
+    DeliveryChoosePoint,
+    SummaryDiscount,
 }
 
 /// The string for `key` in `locale`.
@@ -405,6 +524,165 @@ pub fn t(locale: Locale, key: Key) -> &'static str {
             ("Код — это 6 букв и цифр с экрана витрины.", "A code is 6 letters and digits from the showroom screen.")
         }
         Key::HandoffOpen => ("Продолжить", "Continue"),
+        Key::CheckoutButton => ("Оформить заказ", "Check out"),
+        Key::CheckoutTitle => ("Оформление заказа", "Checkout"),
+        Key::CheckoutEmpty => ("В корзине нет товаров — оформлять пока нечего.", "Your cart is empty — there is nothing to order yet."),
+        Key::FulfilmentHeading => ("Как получить заказ", "How to get your order"),
+        Key::WayPickup => ("Забрать в магазине", "Pick up in a store"),
+        Key::WayPickupHint => (
+            "Бесплатно. Подходят магазины, где есть все товары из корзины.",
+            "Free. Stores that have everything in your cart can take the order.",
+        ),
+        Key::WayDelivery => ("Доставка курьером", "Courier delivery"),
+        Key::WayDeliveryHint => ("Москва, Санкт-Петербург и их области.", "Moscow, Saint Petersburg and their regions."),
+        Key::WayPickupPoint => ("Пункт выдачи", "Pickup point"),
+        Key::WayPickupPointHint => ("Постаматы и пункты выдачи партнёров.", "Parcel lockers and partner counters."),
+        Key::PickupStoreLegend => ("Магазин для самовывоза", "Store to pick up from"),
+        Key::StoreAllInStock => ("Всё в наличии", "Everything in stock"),
+        Key::NoStoreHasAll => (
+            "Ни в одном магазине нет сразу всех товаров корзины. Выберите доставку или уберите часть товаров.",
+            "No store has everything in your cart. Choose delivery, or remove some items.",
+        ),
+        Key::AddressLegend => ("Адрес доставки", "Delivery address"),
+        Key::Postcode => ("Индекс", "Postcode"),
+        Key::AddressCity => ("Город или населённый пункт", "City or town"),
+        Key::Street => ("Улица", "Street"),
+        Key::House => ("Дом, корпус", "House"),
+        Key::Apartment => ("Квартира или офис", "Flat or office"),
+        Key::CourierComment => ("Комментарий для курьера", "Note for the courier"),
+        Key::Optional => ("Необязательно.", "Optional."),
+        Key::PickupPointLegend => ("Пункт выдачи", "Pickup point"),
+        Key::ContactLegend => ("Получатель", "Recipient"),
+        Key::PhoneHint => ("Позвоним, если с заказом что-то изменится.", "We will call if anything about the order changes."),
+        Key::PaymentLegend => ("Оплата", "Payment"),
+        Key::PayOnPickup => ("При получении", "On collection"),
+        Key::PayOnPickupHint => (
+            "Картой или наличными — в магазине, курьеру или в пункте выдачи.",
+            "By card or in cash — in the store, to the courier or at the pickup point.",
+        ),
+        Key::TestCardOption => ("Картой сейчас — тестовый платёжный провайдер", "By card now — the test payment provider"),
+        Key::TestCardNotice => ("Тестовая оплата — деньги не списываются.", "Test payment — no money is charged."),
+        Key::TestCardNumbers => (
+            "Тестовые карты: 4242 4242 4242 4242 — оплата пройдёт, 4000 0000 0000 0002 — банк откажет.",
+            "Test cards: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 is declined.",
+        ),
+        Key::CardNumber => ("Номер карты", "Card number"),
+        Key::PointsLegend => ("Баллы", "Points"),
+        Key::PointsToRedeem => ("Списать баллов", "Points to spend"),
+        Key::SummaryGoods => ("Товары", "Goods"),
+        Key::SummaryDelivery => ("Доставка", "Delivery"),
+        Key::SummaryPoints => ("Оплачено баллами", "Paid with points"),
+        Key::SummaryTotal => ("К оплате", "To pay"),
+        Key::DeliveryFree => ("Бесплатно", "Free"),
+        Key::DeliveryUnknown => ("Укажите адрес", "Enter the address"),
+        Key::PlaceOrder => ("Подтвердить заказ", "Place the order"),
+        Key::ErrRequired => ("Заполните это поле.", "Please fill this in."),
+        Key::ErrPostcode => ("Индекс — 6 цифр, например 125009.", "A postcode is 6 digits, e.g. 125009."),
+        Key::ErrOutsideRegions => (
+            "По этому индексу мы пока не доставляем. Выберите самовывоз или пункт выдачи.",
+            "We do not deliver to this postcode yet. Choose pickup in a store or a pickup point.",
+        ),
+        Key::ErrPhone => ("Укажите российский номер, например +7 912 345-67-89.", "Enter a Russian phone number, e.g. +7 912 345-67-89."),
+        Key::ErrCardNumber => ("Проверьте номер карты.", "Check the card number."),
+        Key::ErrChooseStore => ("Выберите магазин.", "Choose a store."),
+        Key::ErrChoosePoint => ("Выберите пункт выдачи.", "Choose a pickup point."),
+        Key::ErrFieldInvalid => ("Проверьте это поле.", "Check this field."),
+        Key::ErrCheckFields => ("Проверьте выделенные поля.", "Check the highlighted fields."),
+        Key::ErrPaymentDeclined => (
+            "Банк отклонил тестовую оплату. Попробуйте другую карту или оплату при получении.",
+            "The bank declined the test payment. Try another card, or pay on collection.",
+        ),
+        Key::ErrStockChanged => (
+            "Части товаров уже нет в выбранном месте. Выберите другой магазин или способ получения.",
+            "Some items are no longer available there. Choose another store or way to get them.",
+        ),
+        Key::ErrCartChanged => (
+            "Корзина изменилась. Проверьте состав заказа и подтвердите его ещё раз.",
+            "Your cart changed. Check the order and place it again.",
+        ),
+        Key::ErrLoyaltyChanged => (
+            "Баланс баллов изменился. Проверьте, сколько списать, и подтвердите заказ ещё раз.",
+            "Your points balance changed. Check how many to spend and place the order again.",
+        ),
+        Key::ErrSignInForPoints => ("Чтобы списать баллы, войдите в аккаунт.", "Sign in to spend points."),
+        Key::ErrUnknownPoint => ("Такого пункта выдачи нет. Выберите другой.", "There is no such pickup point. Choose another."),
+        Key::ErrCartEmptyAtCheckout => ("Корзина пуста — заказ не оформлен.", "The cart is empty — no order was placed."),
+        Key::ErrOrderFailed => ("Не удалось оформить заказ. Попробуйте ещё раз.", "The order could not be placed. Please try again."),
+        Key::OrderPlaced => ("Спасибо! Заказ оформлен.", "Thank you! Your order is placed."),
+        Key::OrderCreatedAt => ("Заказ от", "Ordered on"),
+        Key::OrderLinesHeading => ("Товары", "Items"),
+        Key::OrderReturned => ("возвращено", "returned"),
+        Key::OrderReceiveHeading => ("Получение", "Getting it"),
+        Key::PromisedPickup => ("Можно забрать", "Ready to collect"),
+        Key::PromisedDelivery => ("Доставим", "Arrives"),
+        Key::OrderRecipient => ("Получатель", "Recipient"),
+        Key::OrderPaymentHeading => ("Оплата", "Payment"),
+        Key::CardEnding => ("карта •••• ", "card •••• "),
+        Key::OrderHistoryHeading => ("История заказа", "Order history"),
+        Key::PointsEarned => ("Начислено баллов", "Points earned"),
+        Key::CancelOrder => ("Отменить заказ", "Cancel the order"),
+        Key::CancelConfirm => {
+            ("Отменить заказ? Отложенные товары вернутся в продажу.", "Cancel the order? The items held for you go back on sale.")
+        }
+        Key::CancelYes => ("Да, отменить", "Yes, cancel it"),
+        Key::CancelNo => ("Нет", "No"),
+        Key::ErrActionFailed => ("Не удалось изменить заказ.", "The order could not be changed."),
+        Key::ReturnsHeading => ("Возврат товаров", "Return items"),
+        Key::ReturnIntro => (
+            "Выберите товары и магазин, куда вы их принесёте. Деньги вернём, когда магазин примет товар.",
+            "Choose the items and the store you will bring them to. We refund you once the store receives them.",
+        ),
+        Key::ReturnQty => ("Сколько вернуть", "How many to return"),
+        Key::ReturnStore => ("Магазин для возврата", "Store to bring them to"),
+        Key::ReturnReason => ("Причина", "Reason"),
+        Key::ReturnSubmit => ("Оформить возврат", "Request the return"),
+        Key::ReturnNothingChosen => ("Выберите хотя бы один товар.", "Choose at least one item."),
+        Key::ReturnRequested => {
+            ("Заявка на возврат принята. Принесите товар в выбранный магазин.", "Return requested. Bring the items to the store you chose.")
+        }
+        Key::ReturnFailed => ("Не удалось оформить возврат.", "The return could not be requested."),
+        Key::ReturnRefund => ("К возврату", "Refund"),
+        Key::ReturnsListHeading => ("Возвраты по заказу", "Returns of this order"),
+        Key::NpsQuestion => {
+            ("Насколько вероятно, что вы порекомендуете «Витрину» друзьям?", "How likely are you to recommend Vitrina to a friend?")
+        }
+        Key::NpsScale => ("0 — точно нет, 10 — обязательно порекомендую.", "0 — not at all, 10 — definitely."),
+        Key::NpsFollowUp => ("Что нам сделать лучше?", "What should we do better?"),
+        Key::NpsSend => ("Отправить", "Send"),
+        Key::NpsThanks => ("Спасибо за ответ! Он поможет нам стать лучше.", "Thank you for your answer! It helps us get better."),
+        Key::NpsFailed => ("Не удалось отправить ответ. Попробуйте ещё раз.", "Your answer could not be sent. Please try again."),
+        Key::MyOrdersHeading => ("Мои заказы", "My orders"),
+        Key::NoOrders => ("Заказов пока нет.", "No orders yet."),
+        Key::LoyaltyHeading => ("Карта лояльности", "Loyalty card"),
+        Key::LoyaltyCardNumber => ("Номер карты", "Card number"),
+        Key::LoyaltyBalance => ("Баланс", "Balance"),
+        Key::LoyaltyExpiringSoon => ("Скоро сгорят", "Expiring soon"),
+        Key::LoyaltyNothingExpiring => ("В ближайшее время баллы не сгорают.", "No points expire soon."),
+        Key::LoyaltyHistory => ("Последние операции", "Recent activity"),
+        Key::StaffLink => ("Выдача заказов", "Pickup desk"),
+        Key::StaffTitle => ("Выдача заказов", "Pickup desk"),
+        Key::StaffSignIn => ("Войдите под учётной записью сотрудника магазина.", "Sign in with a store staff account."),
+        Key::StaffRoleRequired => (
+            "Эта страница — для сотрудников магазина. Для неё нужна роль «сотрудник» (staff), а у этой учётной записи её нет.",
+            "This page is for store staff. It needs the staff role, which this account does not have.",
+        ),
+        Key::StaffStoreLabel => ("Магазин", "Store"),
+        Key::StaffChooseStore => ("Выберите магазин", "Choose a store"),
+        Key::StaffToPrepare => ("Собрать", "To prepare"),
+        Key::StaffWaiting => ("Ждут покупателя", "Waiting for the shopper"),
+        Key::StaffDone => ("Выданы и закрыты сегодня", "Handed over and closed today"),
+        Key::StaffNone => ("Здесь пока пусто.", "Nothing here yet."),
+        Key::StaffReady => ("Готов к выдаче", "Ready"),
+        Key::StaffCollected => ("Выдан покупателю", "Collected"),
+        Key::StaffCancel => ("Отменить", "Cancel"),
+        Key::ErrOrderInProgress => (
+            "Заказ ещё оформляется. Подождите немного и нажмите «Подтвердить заказ» ещё раз — второй заказ не появится.",
+            "The order is still being placed. Wait a moment and press “Place the order” again — it will not be placed twice.",
+        ),
+        Key::ErrOrderNotFound => ("Заказ не найден", "Order not found"),
+        Key::DeliveryChoosePoint => ("Выберите пункт", "Choose a point"),
+        Key::SummaryDiscount => ("Скидка по акциям", "Offers discount"),
+        Key::StaffAutoRefresh => ("Список обновляется каждые 10 секунд.", "The list refreshes every 10 seconds."),
     };
     match locale {
         Locale::Ru => ru,
@@ -560,6 +838,236 @@ pub fn format_date_time(locale: Locale, unix: i64, utc_offset_minutes: i32) -> S
 }
 
 const NBSP: char = '\u{a0}';
+
+/// A moment's date in local time: "25 ноября 2026" / "25 Nov 2026".
+pub fn format_date(locale: Locale, unix: i64, utc_offset_minutes: i32) -> String {
+    let local = unix.saturating_add(i64::from(utc_offset_minutes) * 60);
+    let at = DateTime::from_timestamp(local, 0).unwrap_or(if local < 0 { DateTime::<Utc>::MIN_UTC } else { DateTime::<Utc>::MAX_UTC });
+    let (day, month, year) = (at.day(), at.month0() as usize, at.year());
+    match locale {
+        Locale::Ru => format!("{day} {} {year}", MONTHS_RU[month]),
+        Locale::En => format!("{day} {} {year}", MONTHS_EN[month]),
+    }
+}
+
+/// An order's status as the shopper and staff read it.
+pub fn order_status_name(locale: Locale, status: OrderStatus) -> &'static str {
+    let (ru, en) = match status {
+        OrderStatus::PendingPayment => ("Ожидает оплаты", "Awaiting payment"),
+        OrderStatus::PaymentFailed => ("Оплата не прошла", "Payment failed"),
+        OrderStatus::Placed => ("Оформлен", "Placed"),
+        OrderStatus::ReadyForPickup => ("Готов к выдаче", "Ready for pickup"),
+        OrderStatus::Collected => ("Получен", "Collected"),
+        OrderStatus::Shipped => ("Передан в доставку", "Shipped"),
+        OrderStatus::Delivered => ("Доставлен", "Delivered"),
+        OrderStatus::Cancelled => ("Отменён", "Cancelled"),
+        OrderStatus::Expired => ("Срок хранения истёк", "Hold expired"),
+        OrderStatus::Completed => ("Покупка в магазине", "Bought in store"),
+    };
+    match locale {
+        Locale::Ru => ru,
+        Locale::En => en,
+    }
+}
+
+/// How an order reaches the customer.
+pub fn fulfilment_name(locale: Locale, kind: FulfilmentKind) -> &'static str {
+    match (kind, locale) {
+        (FulfilmentKind::Pickup, Locale::Ru) => "Самовывоз из магазина",
+        (FulfilmentKind::Pickup, Locale::En) => "Pickup in a store",
+        (FulfilmentKind::Delivery, Locale::Ru) => "Доставка курьером",
+        (FulfilmentKind::Delivery, Locale::En) => "Courier delivery",
+        (FulfilmentKind::PickupPoint, Locale::Ru) => "Пункт выдачи",
+        (FulfilmentKind::PickupPoint, Locale::En) => "Pickup point",
+        (FulfilmentKind::InStore, Locale::Ru) => "Покупка на кассе",
+        (FulfilmentKind::InStore, Locale::En) => "Bought at the till",
+    }
+}
+
+/// Who changed an order's status (`customer`, `staff`, `system`, `till`, `kiosk`); anything else as sent.
+pub fn order_actor_name(locale: Locale, by: &str) -> String {
+    let known = match (by, locale) {
+        ("customer", Locale::Ru) => "покупатель",
+        ("customer", Locale::En) => "customer",
+        ("staff", Locale::Ru) => "магазин",
+        ("staff", Locale::En) => "store",
+        ("system", Locale::Ru) => "автоматически",
+        ("system", Locale::En) => "automatically",
+        ("till", Locale::Ru) => "касса",
+        ("till", Locale::En) => "till",
+        ("kiosk", Locale::Ru) => "планшет в магазине",
+        ("kiosk", Locale::En) => "showroom tablet",
+        _ => return by.to_owned(),
+    };
+    known.to_owned()
+}
+
+/// A payment method (`pay_on_pickup`, `test_card`, `pos_card`, `pos_cash`); anything else as sent.
+pub fn payment_method_name(locale: Locale, method: &str) -> String {
+    let known = match (method, locale) {
+        ("pay_on_pickup", Locale::Ru) => "Оплата при получении",
+        ("pay_on_pickup", Locale::En) => "Pay on collection",
+        ("test_card", Locale::Ru) => "Картой онлайн (тестовый провайдер)",
+        ("test_card", Locale::En) => "Card online (test provider)",
+        ("pos_card", Locale::Ru) => "Картой на кассе",
+        ("pos_card", Locale::En) => "Card at the till",
+        ("pos_cash", Locale::Ru) => "Наличными на кассе",
+        ("pos_cash", Locale::En) => "Cash at the till",
+        _ => return method.to_owned(),
+    };
+    known.to_owned()
+}
+
+/// A payment status (`due`, `paid`, `declined`); anything else as sent.
+pub fn payment_status_name(locale: Locale, status: &str) -> String {
+    let known = match (status, locale) {
+        ("due", Locale::Ru) => "к оплате при получении",
+        ("due", Locale::En) => "due on collection",
+        ("paid", Locale::Ru) => "оплачен",
+        ("paid", Locale::En) => "paid",
+        ("declined", Locale::Ru) => "отклонён",
+        ("declined", Locale::En) => "declined",
+        _ => return status.to_owned(),
+    };
+    known.to_owned()
+}
+
+/// A return's status (`requested`, `received`); anything else as sent.
+pub fn return_status_name(locale: Locale, status: &str) -> String {
+    let known = match (status, locale) {
+        ("requested", Locale::Ru) => "ждём товар в магазине",
+        ("requested", Locale::En) => "waiting for the items in the store",
+        ("received", Locale::Ru) => "товар принят, деньги возвращены",
+        ("received", Locale::En) => "received and refunded",
+        _ => return status.to_owned(),
+    };
+    known.to_owned()
+}
+
+/// A loyalty ledger entry's kind.
+pub fn loyalty_entry_name(locale: Locale, kind: EntryKind) -> &'static str {
+    match (kind, locale) {
+        (EntryKind::Earn, Locale::Ru) => "Начислено за покупку",
+        (EntryKind::Earn, Locale::En) => "Earned on a purchase",
+        (EntryKind::Redeem, Locale::Ru) => "Списано при оплате",
+        (EntryKind::Redeem, Locale::En) => "Spent on an order",
+        (EntryKind::Refund, Locale::Ru) => "Возвращено",
+        (EntryKind::Refund, Locale::En) => "Given back",
+        (EntryKind::Reverse, Locale::Ru) => "Отменено начисление",
+        (EntryKind::Reverse, Locale::En) => "Taken back",
+        (EntryKind::Adjust, Locale::Ru) => "Корректировка",
+        (EntryKind::Adjust, Locale::En) => "Adjustment",
+    }
+}
+
+/// "120 баллов" / "120 points" (negative counts keep their sign).
+pub fn points_count(locale: Locale, n: i64) -> String {
+    let abs = u32::try_from(n.unsigned_abs() % 1000).unwrap_or(0);
+    match locale {
+        Locale::Ru => format!("{n}{NBSP}{}", plural_ru(abs, "балл", "балла", "баллов")),
+        Locale::En => format!("{n}{NBSP}{}", if n.abs() == 1 { "point" } else { "points" }),
+    }
+}
+
+/// The points a signed-in shopper has and may spend on this order.
+pub fn points_balance_text(locale: Locale, balance: i64, max: i64) -> String {
+    match locale {
+        Locale::Ru => format!(
+            "На карте {}. Для этого заказа можно списать до {} (1 балл = 1 ₽).",
+            points_count(locale, balance),
+            points_count(locale, max)
+        ),
+        Locale::En => format!(
+            "You have {}. Up to {} can pay for this order (1 point = RUB 1).",
+            points_count(locale, balance),
+            points_count(locale, max)
+        ),
+    }
+}
+
+/// The error when the points to spend are out of range.
+pub fn points_range_text(locale: Locale, max: i64) -> String {
+    match locale {
+        Locale::Ru => format!("Можно списать от 0 до {}.", points_count(locale, max)),
+        Locale::En => format!("You can spend 0 to {}.", points_count(locale, max)),
+    }
+}
+
+/// "120 баллов сгорят 25 ноября 2026" / "120 points expire on 25 Nov 2026".
+pub fn points_expiring_text(locale: Locale, points: i64, unix: i64, utc_offset_minutes: i32) -> String {
+    let date = format_date(locale, unix, utc_offset_minutes);
+    match locale {
+        Locale::Ru => {
+            let verb = plural_ru(u32::try_from(points.unsigned_abs() % 1000).unwrap_or(0), "сгорит", "сгорят", "сгорят");
+            format!("{} {verb} {date}", points_count(locale, points))
+        }
+        Locale::En => format!("{} expire on {date}", points_count(locale, points)),
+    }
+}
+
+/// How many units a store lacks for the cart: "Не хватает 2 шт." / "2 items missing".
+pub fn missing_units(locale: Locale, n: u32) -> String {
+    match locale {
+        Locale::Ru => format!("Не хватает {n}{NBSP}шт."),
+        Locale::En => format!("{n} {} missing", if n == 1 { "item" } else { "items" }),
+    }
+}
+
+/// A delivery's lead time: "доставка за 2 дня" / "delivered in 2 days".
+pub fn delivery_days(locale: Locale, days: u32) -> String {
+    match locale {
+        Locale::Ru => format!("доставка за {days}{NBSP}{}", plural_ru(days, "день", "дня", "дней")),
+        Locale::En => format!("delivered in {days} {}", if days == 1 { "day" } else { "days" }),
+    }
+}
+
+/// How long goods are held while the store prepares a pay-on-collection order.
+pub fn reserve_note(locale: Locale, minutes: i64) -> String {
+    let span = match (locale, minutes % 60 == 0 && minutes >= 60) {
+        (Locale::Ru, true) => format!("{}{NBSP}ч", minutes / 60),
+        (Locale::Ru, false) => format!("{minutes}{NBSP}мин"),
+        (Locale::En, true) => format!("{}{NBSP}h", minutes / 60),
+        (Locale::En, false) => format!("{minutes}{NBSP}min"),
+    };
+    match locale {
+        Locale::Ru => format!("Товары отложим для вас сразу. Бронь действует {span}, пока магазин собирает заказ."),
+        Locale::En => format!("We hold the items for you at once, for {span} while the store prepares the order."),
+    }
+}
+
+/// An order's heading: "Заказ № 1A2B" / "Order 1A2B".
+pub fn order_title(locale: Locale, id: &str) -> String {
+    match locale {
+        Locale::Ru => format!("Заказ №{NBSP}{id}"),
+        Locale::En => format!("Order {id}"),
+    }
+}
+
+/// Until when an order's goods are held, in local time: "Ждёт вас до 14:30" (today) or
+/// "Ждёт вас до 26 ноября, 14:30" / "Held until 14:30", "Held until 26 Nov, 14:30". Times are Unix
+/// seconds; `utc_offset_minutes` is the viewer's offset.
+pub fn held_until(locale: Locale, until_unix: i64, now_unix: i64, utc_offset_minutes: i32) -> String {
+    let offset = i64::from(utc_offset_minutes) * 60;
+    let local = until_unix.saturating_add(offset);
+    let same_day = local.div_euclid(86_400) == now_unix.saturating_add(offset).div_euclid(86_400);
+    let at = DateTime::from_timestamp(local, 0).unwrap_or(if local < 0 { DateTime::<Utc>::MIN_UTC } else { DateTime::<Utc>::MAX_UTC });
+    let time = format!("{:02}:{:02}", at.hour(), at.minute());
+    let (day, month) = (at.day(), at.month0() as usize);
+    match (locale, same_day) {
+        (Locale::Ru, true) => format!("Ждёт вас до {time}"),
+        (Locale::Ru, false) => format!("Ждёт вас до {day} {}, {time}", MONTHS_RU[month]),
+        (Locale::En, true) => format!("Held until {time}"),
+        (Locale::En, false) => format!("Held until {day} {}, {time}", MONTHS_EN[month]),
+    }
+}
+
+/// The accessible name of an NPS score button: "3 из 10" / "3 out of 10".
+pub fn nps_score_label(locale: Locale, score: u8) -> String {
+    match locale {
+        Locale::Ru => format!("{score} из 10"),
+        Locale::En => format!("{score} out of 10"),
+    }
+}
 
 /// Digits of `n` in groups of three separated by `sep`: `group_thousands(12990, ',') == "12,990"`.
 fn group_thousands(n: u64, sep: char) -> String {
@@ -804,6 +1312,57 @@ mod tests {
         assert_eq!(format_date_time(Locale::Ru, at, 180), "25 ноября 2026, 14:30");
         assert_eq!(format_date_time(Locale::En, at, -60), "25 Nov 2026, 10:30");
         assert!(format_date_time(Locale::En, i64::MAX, 180).ends_with(":59"));
+    }
+
+    #[test]
+    fn every_order_status_has_a_name_in_both_languages() {
+        for status in OrderStatus::ALL {
+            assert!(!order_status_name(Locale::Ru, status).is_empty() && !order_status_name(Locale::En, status).is_empty());
+        }
+        assert_eq!(order_status_name(Locale::Ru, OrderStatus::ReadyForPickup), "Готов к выдаче");
+        assert_eq!(order_status_name(Locale::En, OrderStatus::ReadyForPickup), "Ready for pickup");
+    }
+
+    #[test]
+    fn points_take_russian_plurals() {
+        assert_eq!(points_count(Locale::Ru, 1), "1\u{a0}балл");
+        assert_eq!(points_count(Locale::Ru, 3), "3\u{a0}балла");
+        assert_eq!(points_count(Locale::Ru, 120), "120\u{a0}баллов");
+        assert_eq!(points_count(Locale::Ru, 1021), "1021\u{a0}балл");
+        assert_eq!(points_count(Locale::En, 1), "1\u{a0}point");
+        assert_eq!(points_count(Locale::En, -5), "-5\u{a0}points");
+        assert_eq!(points_expiring_text(Locale::Ru, 21, unix(2026, 11, 25, 11, 30), 180), "21\u{a0}балл сгорит 25 ноября 2026");
+        assert_eq!(points_expiring_text(Locale::En, 40, unix(2026, 11, 25, 11, 30), 180), "40\u{a0}points expire on 25 Nov 2026");
+    }
+
+    #[test]
+    fn a_hold_says_only_the_time_today_and_the_date_otherwise() {
+        let now = unix(2026, 11, 25, 9, 0);
+        assert_eq!(held_until(Locale::Ru, unix(2026, 11, 25, 11, 30), now, 180), "Ждёт вас до 14:30");
+        assert_eq!(held_until(Locale::En, unix(2026, 11, 25, 11, 30), now, 180), "Held until 14:30");
+        assert_eq!(held_until(Locale::Ru, unix(2026, 11, 26, 7, 0), now, 180), "Ждёт вас до 26 ноября, 10:00");
+        assert_eq!(held_until(Locale::En, unix(2026, 11, 28, 7, 0), now, 180), "Held until 28 Nov, 10:00");
+    }
+
+    #[test]
+    fn unknown_actors_and_methods_are_shown_as_sent() {
+        assert_eq!(order_actor_name(Locale::Ru, "staff"), "магазин");
+        assert_eq!(order_actor_name(Locale::En, "robot"), "robot");
+        assert_eq!(payment_method_name(Locale::En, "test_card"), "Card online (test provider)");
+        assert_eq!(payment_status_name(Locale::Ru, "refunded"), "refunded");
+        assert_eq!(return_status_name(Locale::En, "requested"), "waiting for the items in the store");
+    }
+
+    #[test]
+    fn lead_times_holds_and_shortfalls_read_naturally() {
+        assert_eq!(delivery_days(Locale::Ru, 1), "доставка за 1\u{a0}день");
+        assert_eq!(delivery_days(Locale::Ru, 2), "доставка за 2\u{a0}дня");
+        assert_eq!(delivery_days(Locale::En, 5), "delivered in 5 days");
+        assert!(reserve_note(Locale::Ru, 120).contains("2\u{a0}ч"));
+        assert!(reserve_note(Locale::En, 90).contains("90\u{a0}min"));
+        assert_eq!(missing_units(Locale::Ru, 2), "Не хватает 2\u{a0}шт.");
+        assert_eq!(missing_units(Locale::En, 1), "1 item missing");
+        assert_eq!(format_date(Locale::En, unix(2026, 11, 25, 23, 30), 180), "26 Nov 2026");
     }
 
     #[test]

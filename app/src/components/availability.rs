@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::error::LoadBoundary;
-use crate::i18n::{availability_headline, city_name, format_distance, format_pickup, t, units_available, use_i18n, Key, Locale};
+use crate::i18n::{availability_headline, city_name, format_distance, format_pickup, now_unix, t, units_available, use_i18n, Key, Locale};
 use crate::storage;
 use leptos::html;
 use leptos::prelude::*;
@@ -80,11 +80,6 @@ fn request_position(done: impl Fn(Result<GeoPoint, GeoState>) + Clone + 'static)
     geolocation
         .get_current_position_with_error_callback_and_options(on_position.unchecked_ref(), Some(on_error.unchecked_ref()), &options)
         .map_err(|_| GeoState::Unavailable)
-}
-
-/// Seconds since the Unix epoch, from the browser clock.
-fn now_unix() -> i64 {
-    (js_sys::Date::now() / 1000.0).floor() as i64
 }
 
 #[component]

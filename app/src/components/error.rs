@@ -22,6 +22,7 @@ fn title_key(err: Option<&ApiError>) -> Key {
         (_, "unknown_sku" | "invalid_sku") => Key::ErrProductNotFound,
         (_, "unknown_category" | "invalid_category") => Key::ErrCategoryNotFound,
         (_, "unknown_store" | "store_required") => Key::ErrStoreNotFound,
+        (_, "unknown_order") => Key::ErrOrderNotFound,
         (ApiErrorKind::Network, _) => Key::ErrNetwork,
         (ApiErrorKind::Timeout, _) => Key::ErrTimeout,
         (ApiErrorKind::Decode, _) => Key::ErrDecode,

@@ -1,5 +1,5 @@
-//! The page frame: header (logo, search, account and cart links, language switch, category
-//! navigation), the cart notice, main, footer.
+//! The page frame: header (logo, search, staff desk, account and cart links, language switch,
+//! category navigation), the cart notice, main, footer.
 
 use crate::cart::use_cart;
 use crate::components::cart_notice::CartUpdatedNotice;
@@ -13,6 +13,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use vitrina_shared::account::Role;
 use vitrina_shared::catalog::MAX_QUERY_CHARS;
 
 /// On a showroom kiosk (`/showroom/:store…`) the header keeps only the logo (leading to the
@@ -38,6 +39,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </a>
                 <Show when=move || !in_kiosk()>
                     <SearchForm />
+                    <StaffLink />
                     <AccountLink />
                     <CartLink />
                 </Show>
@@ -128,6 +130,30 @@ fn AccountLink() -> impl IntoView {
             </a>
         }
         .into_any(),
+    }
+}
+
+/// The pickup desk, for staff accounts: their own store's when the profile names one.
+#[component]
+fn StaffLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let location = use_location();
+    move || match session.who() {
+        SignedInAs::Customer(profile) if profile.role == Role::Staff => {
+            let href = profile.preferred_store.map_or_else(|| "/staff".to_owned(), |store| format!("/staff/{store}"));
+            Some(view! {
+                <a
+                    class="header-link staff-link"
+                    data-testid="staff-link"
+                    href=href
+                    aria-current=move || location.pathname.with(|p| p == "/staff" || p.starts_with("/staff/")).then_some("page")
+                >
+                    {move || i18n.t(Key::StaffLink)}
+                </a>
+            })
+        }
+        _ => None,
     }
 }
 

@@ -1,18 +1,22 @@
-//! `/account`: the signed-in shopper's profile, the devices signed in to the account, and
-//! signing out. Right after a sign-in it also says what merging the carts had to change.
+//! `/account`: the signed-in shopper's orders (from every channel) and loyalty card, profile, the
+//! devices signed in to the account, and signing out. Right after a sign-in it also says what
+//! merging the carts had to change.
 
 use crate::api::{self, ApiError};
 use crate::cart::use_cart;
 use crate::components::error::LoadBoundary;
 use crate::components::form_field::FormField;
-use crate::i18n::{cart_adjustment_text, channel_name, city_name, format_date_time, local_utc_offset_minutes, use_i18n, Key, Locale};
+use crate::i18n::{
+    cart_adjustment_text, channel_name, city_name, format_date, format_date_time, format_money, local_utc_offset_minutes,
+    loyalty_entry_name, order_status_name, order_title, points_count, points_expiring_text, t, use_i18n, Key, Locale,
+};
 use crate::session::use_session;
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use vitrina_shared::api::{Device, Profile, ProfileUpdate};
+use vitrina_shared::api::{Device, LoyaltyView, OrderView, Profile, ProfileUpdate};
 use vitrina_shared::store::City;
 
 #[component]
@@ -86,8 +90,130 @@ fn AccountView(profile: Profile) -> impl IntoView {
         <div role="alert">
             {move || sign_out_error.get().map(|err| view! { <p class="form-error">{err.to_string()}</p> })}
         </div>
+        <OrderList />
+        <LoyaltyCard />
         <ProfileForm profile />
         <DeviceList />
+    }
+}
+
+/// How many loyalty ledger entries the account shows.
+const RECENT_LEDGER_ENTRIES: usize = 5;
+
+/// The customer's orders, newest first, each linking to its page.
+#[component]
+fn OrderList() -> impl IntoView {
+    let i18n = use_i18n();
+    let orders = LocalResource::new(api::orders);
+    let list = move || {
+        orders.get().map(|result| {
+            result.map(|mut list| {
+                if list.is_empty() {
+                    return view! { <p class="empty-state" data-testid="no-orders">{move || i18n.t(Key::NoOrders)}</p> }.into_any();
+                }
+                list.sort_by_key(|o| std::cmp::Reverse(o.created_at));
+                let rows = list.into_iter().map(|order| view! { <OrderRow order /> }).collect_view();
+                view! { <ul class="order-list">{rows}</ul> }.into_any()
+            })
+        })
+    };
+    view! {
+        <section class="orders-section" aria-labelledby="orders-title">
+            <h2 id="orders-title" class="section-title">{move || i18n.t(Key::MyOrdersHeading)}</h2>
+            <LoadBoundary on_retry=move |_| orders.refetch()>
+                <div class="order-list-region">{list}</div>
+            </LoadBoundary>
+        </section>
+    }
+}
+
+#[component]
+fn OrderRow(order: OrderView) -> impl IntoView {
+    let i18n = use_i18n();
+    let OrderView { id, status, created_at, total, .. } = order;
+    let href = format!("/orders/{}", String::from(js_sys::encode_uri_component(&id)));
+    let created = created_at.timestamp();
+    let offset = local_utc_offset_minutes();
+    let data_id = id.clone();
+    view! {
+        <li class="order-row" data-testid="account-order" data-order-id=data_id data-status=status.as_str()>
+            <a class="order-row-link" href=href>
+                <span class="order-row-title">{move || order_title(i18n.locale(), &id)}</span>
+                <span class="order-status-badge" data-status=status.as_str()>{move || order_status_name(i18n.locale(), status)}</span>
+                <span class="order-row-date">{move || format_date(i18n.locale(), created, offset)}</span>
+                <span class="order-row-total">{move || format_money(i18n.locale(), &total)}</span>
+            </a>
+        </li>
+    }
+}
+
+/// The loyalty card: its number, the balance, points expiring soon and the latest entries.
+#[component]
+fn LoyaltyCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let loyalty = LocalResource::new(api::loyalty);
+    let card = move || loyalty.get().map(|result| result.map(|card| view! { <LoyaltyDetails card /> }));
+    view! {
+        <section class="loyalty-section" aria-labelledby="loyalty-title">
+            <h2 id="loyalty-title" class="section-title">{move || i18n.t(Key::LoyaltyHeading)}</h2>
+            <LoadBoundary on_retry=move |_| loyalty.refetch()>
+                <div class="loyalty-card">{card}</div>
+            </LoadBoundary>
+        </section>
+    }
+}
+
+#[component]
+fn LoyaltyDetails(card: LoyaltyView) -> impl IntoView {
+    let i18n = use_i18n();
+    let LoyaltyView { card_number, balance, expiring_soon, history, .. } = card;
+    let offset = local_utc_offset_minutes();
+    let expiring = move || {
+        let locale = i18n.locale();
+        if expiring_soon.is_empty() {
+            return view! { <p class="loyalty-expiring-none">{t(locale, Key::LoyaltyNothingExpiring)}</p> }.into_any();
+        }
+        let items = expiring_soon
+            .iter()
+            .map(|e| view! { <li>{points_expiring_text(locale, e.points, e.expires_at.timestamp(), offset)}</li> })
+            .collect_view();
+        view! { <ul class="loyalty-expiring" data-testid="loyalty-expiring">{items}</ul> }.into_any()
+    };
+    let has_history = !history.is_empty();
+    let entries = move || {
+        let locale = i18n.locale();
+        history
+            .iter()
+            .take(RECENT_LEDGER_ENTRIES)
+            .map(|entry| {
+                let points =
+                    if entry.points > 0 { format!("+{}", points_count(locale, entry.points)) } else { points_count(locale, entry.points) };
+                view! {
+                    <li class="loyalty-entry">
+                        <span class="loyalty-entry-kind">{loyalty_entry_name(locale, entry.kind)}</span>
+                        <span class="loyalty-entry-date">{format_date(locale, entry.at.timestamp(), offset)}</span>
+                        <span class="loyalty-entry-points">{points}</span>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <dl class="loyalty-facts">
+            <dt>{move || i18n.t(Key::LoyaltyCardNumber)}</dt>
+            <dd class="loyalty-card-number" data-testid="loyalty-card-number">{card_number}</dd>
+            <dt>{move || i18n.t(Key::LoyaltyBalance)}</dt>
+            <dd class="loyalty-balance" data-testid="loyalty-balance">{move || points_count(i18n.locale(), balance)}</dd>
+        </dl>
+        <h3 class="loyalty-subtitle">{move || i18n.t(Key::LoyaltyExpiringSoon)}</h3>
+        {expiring}
+        {has_history
+            .then(|| {
+                view! {
+                    <h3 class="loyalty-subtitle">{move || i18n.t(Key::LoyaltyHistory)}</h3>
+                    <ul class="loyalty-history">{entries}</ul>
+                }
+            })}
     }
 }
 

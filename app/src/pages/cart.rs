@@ -1,4 +1,4 @@
-//! `/cart`: the cart's lines with quantity controls, and its totals.
+//! `/cart`: the cart's lines with quantity controls, its totals and the way to checkout.
 
 use crate::api::{ApiError, CartWrite};
 use crate::cart::{use_cart, write_error_key};
@@ -84,6 +84,11 @@ fn CartContents() -> impl IntoView {
                         <dt>{move || i18n.t(Key::CartTotal)}</dt>
                         <dd class="cart-total" data-testid="cart-total">{move || format_money(i18n.locale(), &total)}</dd>
                     </dl>
+                    <p class="cart-checkout">
+                        <a class="button checkout-button" href="/checkout" data-testid="checkout-link">
+                            {move || i18n.t(Key::CheckoutButton)}
+                        </a>
+                    </p>
                 </section>
             }
         })
