@@ -1090,6 +1090,15 @@ pub async fn act(
             batch.extend(crate::push::enqueue(&subs, &crate::push::order_ready(&id, &store_name, now), now)?);
         }
         Action::Collected | Action::Delivered => {
+            // Two hours later, the NPS question reaches subscribed phones too (the account asks at once).
+            let subs = crate::push::subscribers(
+                app.sql.as_ref(),
+                row.customer_id.as_deref(),
+                row.session_id.as_deref(),
+                &vitrina_shared::push::Topic::OrderStatus,
+            )
+            .await?;
+            batch.extend(crate::push::enqueue(&subs, &crate::push::nps_question(&id, now), now)?);
             let earned = match &row.customer_id {
                 Some(customer) => {
                     let paid = Money::new(

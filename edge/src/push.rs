@@ -412,6 +412,23 @@ pub fn order_ready(order: &str, store_name: &str, now: i64) -> Message {
     }
 }
 
+/// "How likely are you to recommend us?" a while after an order reached the customer.
+pub fn nps_question(order: &str, now: i64) -> Message {
+    Message {
+        kind: "nps",
+        title: "Как вам покупка?".into(),
+        body: "Оцените, насколько вероятно, что вы порекомендуете нас друзьям — это займёт 10 секунд.".into(),
+        url: format!("/orders/{order}"),
+        tag: format!("order-{order}"),
+        urgency: "low",
+        ttl: 2 * 24 * 3600,
+        due_at: now + 2 * 3600,
+        dedupe: format!("order:{order}:nps"),
+        campaign_id: None,
+        cancel_if: None,
+    }
+}
+
 /// Enqueues "back in stock" for watchers of `sku` in the store's city (or anywhere).
 pub async fn back_in_stock(
     sql: &dyn Sql,

@@ -269,6 +269,18 @@ async fn an_order_ready_notice_reaches_the_phone_encrypted_and_signed() {
     assert!(got[0].notification["title"].as_str().unwrap().contains("готов"));
     assert_eq!(got[0].headers.get("urgency").unwrap(), "high");
     assert_eq!(dispatch(&app.state, 10).await.unwrap().sent, 0, "sent once");
+    // Collected: two hours later the phone is asked the NPS question; a 500 is retried, a 404 ends it.
+    assert_eq!(staff.post(&format!("/api/orders/{id}/collected"), json!({})).await.0, StatusCode::OK);
+    assert_eq!(dispatch(&app.state, 10).await.unwrap().sent, 0, "not yet");
+    app.advance(2 * 3600);
+    standin.reply(500, None);
+    assert_eq!(dispatch(&app.state, 10).await.unwrap().retried, 1);
+    app.advance(31);
+    standin.reply(404, None);
+    let last = dispatch(&app.state, 10).await.unwrap();
+    assert_eq!(last.gone, 1, "{last:?}");
+    let (_, mine) = shopper.get("/api/push/subscriptions").await;
+    assert_eq!(mine, json!([]), "a 404 deletes the subscription too");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
