@@ -176,32 +176,10 @@ async fn preview_explains_what_applied_and_the_first_failing_condition_of_the_re
 }
 
 async fn checkout_many(app: &TestApp, cookies: &[String]) -> Vec<(StatusCode, Value)> {
-    let tasks: Vec<_> = cookies
-        .iter()
-        .enumerate()
-        .map(|(i, cookie)| {
-            let body = json!({"fulfilment": {"type": "pickup", "store": STORE}, "payment": {"method": "pay_on_pickup"},
-                "contact": {"name": "Покупатель", "phone": "+79120000000"}});
-            let request = axum::http::Request::post("/api/orders")
-                .header("cookie", cookie.as_str())
-                .header("idempotency-key", format!("limit-{i}"))
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(body.to_string()))
-                .expect("request");
-            let router = vitrina_edge::router(app.state.clone());
-            tokio::spawn(async move {
-                let response = tower::ServiceExt::oneshot(router, request).await.expect("infallible");
-                let status = response.status();
-                let bytes = http_body_util::BodyExt::collect(response.into_body()).await.expect("body").to_bytes();
-                (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
-            })
-        })
-        .collect();
-    let mut out = Vec::new();
-    for t in tasks {
-        out.push(t.await.expect("task"));
-    }
-    out
+    let body = json!({"fulfilment": {"type": "pickup", "store": STORE}, "payment": {"method": "pay_on_pickup"},
+        "contact": {"name": "Покупатель", "phone": "+79120000000"}});
+    let senders: Vec<(String, String)> = cookies.iter().enumerate().map(|(i, c)| (c.clone(), format!("limit-{i}"))).collect();
+    app.checkout_all(&senders, &body).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

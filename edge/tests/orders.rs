@@ -80,29 +80,8 @@ async fn two_hundred_concurrent_checkouts_for_the_last_five_units_make_exactly_f
         assert_eq!(status, StatusCode::OK, "{body}");
         cookies.push(d.cookie.lock().unwrap().clone().unwrap());
     }
-    let tasks: Vec<_> = cookies
-        .iter()
-        .enumerate()
-        .map(|(i, cookie)| {
-            let request = axum::http::Request::post("/api/orders")
-                .header("cookie", cookie.as_str())
-                .header("idempotency-key", format!("burst-{i}"))
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(pickup(STORE).to_string()))
-                .unwrap();
-            let router = vitrina_edge::router(app.state.clone());
-            tokio::spawn(async move {
-                let response = tower::ServiceExt::oneshot(router, request).await.unwrap();
-                let status = response.status();
-                let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
-                (status, serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null))
-            })
-        })
-        .collect();
-    let mut results = Vec::new();
-    for t in tasks {
-        results.push(t.await.unwrap());
-    }
+    let senders: Vec<(String, String)> = cookies.iter().enumerate().map(|(i, c)| (c.clone(), format!("burst-{i}"))).collect();
+    let results = app.checkout_all(&senders, &pickup(STORE)).await;
     let created = results.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
     let refused: Vec<_> = results.iter().filter(|(s, _)| *s == StatusCode::CONFLICT).collect();
     assert_eq!(created, 5, "{:?}", results.iter().map(|r| r.0).collect::<Vec<_>>());
@@ -118,26 +97,10 @@ async fn the_same_idempotency_key_sent_twenty_times_at_once_makes_one_order() {
     let shopper = app.device();
     shopper.set_qty(SKU, json!(1), None).await;
     let cookie = shopper.cookie.lock().unwrap().clone().unwrap();
-    let tasks: Vec<_> = (0..20)
-        .map(|_| {
-            let request = axum::http::Request::post("/api/orders")
-                .header("cookie", cookie.as_str())
-                .header("idempotency-key", "same-key-20")
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(pickup(STORE).to_string()))
-                .unwrap();
-            let router = vitrina_edge::router(app.state.clone());
-            tokio::spawn(async move {
-                let response = tower::ServiceExt::oneshot(router, request).await.unwrap();
-                let status = response.status();
-                let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
-                (status, serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null))
-            })
-        })
-        .collect();
+    let senders: Vec<(String, String)> = (0..20).map(|_| (cookie.clone(), "same-key-20".to_owned())).collect();
+    let results = app.checkout_all(&senders, &pickup(STORE)).await;
     let mut ids = std::collections::HashSet::new();
-    for t in tasks {
-        let (status, body) = t.await.unwrap();
+    for (status, body) in results {
         assert!(status == StatusCode::CREATED || status == StatusCode::CONFLICT, "{status} {body}");
         if status == StatusCode::CREATED {
             ids.insert(body["id"].as_str().unwrap().to_owned());

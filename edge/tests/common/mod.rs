@@ -113,6 +113,34 @@ pub fn error_code(v: &Value) -> &str {
 }
 
 impl TestApp {
+    /// Sends `POST /api/orders` with `body` once per (cookie, idempotency key), all at the same
+    /// time on the runtime's workers; the answers come back in the same order.
+    pub async fn checkout_all(&self, senders: &[(String, String)], body: &Value) -> Vec<(StatusCode, Value)> {
+        let tasks: Vec<_> = senders
+            .iter()
+            .map(|(cookie, key)| {
+                let request = Request::post("/api/orders")
+                    .header(header::COOKIE, cookie.as_str())
+                    .header("idempotency-key", key.as_str())
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body.to_string()))
+                    .expect("request");
+                let router = router(self.state.clone());
+                tokio::spawn(async move {
+                    let response = router.oneshot(request).await.expect("infallible");
+                    let status = response.status();
+                    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+                    (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(tasks.len());
+        for t in tasks {
+            out.push(t.await.expect("checkout task"));
+        }
+        out
+    }
+
     /// Moves the clock forward.
     pub fn advance(&self, seconds: i64) {
         let mut now = self.clock.0.lock().expect("clock");
