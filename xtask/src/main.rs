@@ -502,7 +502,7 @@ fn test() -> Result<()> {
 }
 
 fn bench() -> Result<()> {
-    step("criterion benchmarks (shared: availability, search normalisation)");
+    step("criterion benchmarks (shared: availability, search normalisation, offers engine: 1,000 rules × 20 lines × 200 past orders)");
     sh("cargo", &["bench", "-p", "vitrina-shared", "--bench", "domain"])?;
 
     step("load run: wrk against the native host (release), 10 s per endpoint, 2 threads, 32 connections");
@@ -515,6 +515,7 @@ fn bench() -> Result<()> {
         "/api/products?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82%D1%84%D0%BE%D0%BD",
         "/api/products/PHN-0001",
         "/api/availability/PHN-0001?lat=55.75&lon=37.61",
+        "/api/offers?sku=PHN-0001",
     ] {
         let url = format!("{}{path}", host.url);
         sh("wrk", &["-t2", "-c32", "-d10s", "--latency", &url])?;
