@@ -157,10 +157,15 @@ async fn sign_in(app: &AppState, session: &Session, customer_id: &str, headers: 
                 ],
             ),
         ];
-        // Orders placed as a guest in this session join the account's history.
+        // Orders placed as a guest in this session join the account's history, and this device's
+        // push subscriptions move to the new session and the account.
         statements.push(Statement::new(
             "UPDATE orders SET customer_id = ? WHERE session_id = ? AND customer_id IS NULL",
             vec![customer_id.into(), session.id.clone().into()],
+        ));
+        statements.push(Statement::new(
+            "UPDATE push_subscriptions SET customer_id = ?, session_id = ? WHERE session_id = ?",
+            vec![customer_id.into(), new_id.clone().into(), session.id.clone().into()],
         ));
         statements.extend(plan.statements);
         match app.sql.batch(statements).await {
@@ -256,6 +261,7 @@ pub async fn login(
 /// Ends the session (its cart goes with it for guests) and starts a new anonymous one.
 pub async fn logout(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Response, ApiError> {
     let now = app.clock.now().timestamp();
+    let fresh = random_hex(16)?;
     app.sql
         .batch(vec![
             Statement::new(
@@ -264,11 +270,16 @@ pub async fn logout(State(app): State<AppState>, Extension(session): Extension<S
             ),
             Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![format!("s:{}", session.id).into()]),
             Statement::new("DELETE FROM carts WHERE owner = ?", vec![format!("s:{}", session.id).into()]),
+            // The device keeps its push subscription as a guest: no more of the account's order or cart notices.
+            Statement::new(
+                "UPDATE push_subscriptions SET customer_id = NULL, session_id = ? WHERE session_id = ?",
+                vec![fresh.clone().into(), session.id.clone().into()],
+            ),
         ])
         .await
         .map_err(StorageError::from)?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.extensions_mut().insert(RotateTo(random_hex(16)?));
+    response.extensions_mut().insert(RotateTo(fresh));
     Ok(response)
 }
 
@@ -367,10 +378,12 @@ pub async fn sign_out_device(
     let now = app.clock.now().timestamp();
     let revoke = Statement::new(
         "UPDATE sessions SET revoked_at = ? WHERE id = ? AND customer_id = ? AND revoked_at IS NULL",
-        vec![now.into(), device.into(), account.id.clone().into()],
+        vec![now.into(), device.clone().into(), account.id.clone().into()],
     )
     .guarded();
-    match app.sql.batch(vec![revoke]).await {
+    // A device signed out remotely stops receiving the account's notices.
+    let detach = Statement::new("UPDATE push_subscriptions SET customer_id = NULL WHERE session_id = ?", vec![device.clone().into()]);
+    match app.sql.batch(vec![revoke, detach]).await {
         Ok(_) => Ok(StatusCode::NO_CONTENT),
         Err(TxError::Guard(_)) => Err(ApiError::not_found("unknown_device", "this account has no such signed-in device")),
         Err(TxError::Storage(e)) => Err(e.into()),

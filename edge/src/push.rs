@@ -19,9 +19,12 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use vitrina_shared::account::Role;
+use vitrina_shared::api::{
+    Audience, CampaignRequest, CampaignView, DispatchReport, NotificationClick, PushSubscriptionView, SubscribeRequest, Unsubscribe,
+    VapidPublicKey,
+};
 use vitrina_shared::push::{
     backoff, host_allowed, parse_retry_after, payload, Notification, Topic, DEFAULT_PUSH_HOSTS, MAX_ATTEMPTS, MAX_PAYLOAD,
 };
@@ -102,60 +105,12 @@ fn public_key(kp: &ES256KeyPair) -> String {
     URL_SAFE_NO_PAD.encode(kp.public_key().public_key().to_bytes_uncompressed())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct VapidPublicKey {
-    /// The uncompressed P-256 point, base64url: what `pushManager.subscribe` takes as `applicationServerKey`.
-    pub key: String,
-}
-
 /// `GET /api/push/vapid-public-key`.
 pub async fn vapid_public_key(State(app): State<AppState>) -> Result<Json<VapidPublicKey>, ApiError> {
     Ok(Json(VapidPublicKey { key: public_key(&vapid_keys(&app).await?) }))
 }
 
 // ---- subscriptions ----------------------------------------------------------------------------
-
-/// The W3C `PushSubscription.toJSON()` shape.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PushSubscriptionJson {
-    pub endpoint: String,
-    #[serde(rename = "expirationTime", default)]
-    pub expiration_time: Option<f64>,
-    pub keys: SubscriptionKeys,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SubscriptionKeys {
-    pub p256dh: String,
-    pub auth: String,
-}
-
-/// Body of `POST /api/push/subscriptions`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SubscribeRequest {
-    pub subscription: PushSubscriptionJson,
-    pub topics: Vec<String>,
-    /// Where "back in stock" should look for stores; any store when absent.
-    #[serde(default)]
-    pub city: Option<City>,
-}
-
-/// A subscription as its owner sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SubscriptionView {
-    pub id: String,
-    pub endpoint: String,
-    pub topics: Vec<Topic>,
-    pub city: Option<City>,
-}
-
-/// Body of `DELETE /api/push/subscriptions`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Unsubscribe {
-    pub endpoint: String,
-}
 
 fn decode_b64(raw: &str) -> Option<Vec<u8>> {
     let t = raw.trim().trim_end_matches('=');
@@ -277,8 +232,8 @@ pub async fn subscribe(
 
 const SUB_COLUMNS: &str = "id, endpoint, topics, city";
 
-fn view_of(r: &crate::ports::Row) -> Result<SubscriptionView, StorageError> {
-    Ok(SubscriptionView {
+fn view_of(r: &crate::ports::Row) -> Result<PushSubscriptionView, StorageError> {
+    Ok(PushSubscriptionView {
         id: r.text(0)?.to_owned(),
         endpoint: r.text(1)?.to_owned(),
         topics: serde_json::from_str(r.text(2)?).map_err(|e| StorageError(format!("stored topics: {e}")))?,
@@ -298,7 +253,7 @@ fn owner_filter(session: &Session) -> (&'static str, Vec<Value>) {
 pub async fn my_subscriptions(
     State(app): State<AppState>,
     Extension(session): Extension<Session>,
-) -> Result<Json<Vec<SubscriptionView>>, ApiError> {
+) -> Result<Json<Vec<PushSubscriptionView>>, ApiError> {
     let (filter, params) = owner_filter(&session);
     let rows = app.sql.query(&format!("SELECT {SUB_COLUMNS} FROM push_subscriptions WHERE {filter} ORDER BY created_at"), params).await?;
     Ok(Json(rows.iter().map(view_of).collect::<Result<_, _>>()?))
@@ -440,11 +395,20 @@ pub async fn back_in_stock(
     let topic = Topic::BackInStock(sku.clone());
     let rows = sql
         .query(
-            "SELECT id FROM push_subscriptions WHERE topics LIKE ? AND (city IS NULL OR city = ?)",
+            "SELECT id, topics FROM push_subscriptions WHERE topics LIKE ? AND (city IS NULL OR city = ?)",
             vec![format!("%\"{topic}\"%").into(), store.city.slug().into()],
         )
         .await?;
     let subs: Vec<String> = rows.iter().map(|r| r.text(0).map(str::to_owned)).collect::<Result<_, _>>()?;
+    // A watch fires once: the topic is removed from each subscription it told.
+    let mut unwatch = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let mut topics: Vec<Topic> = serde_json::from_str(r.text(1)?).map_err(|e| StorageError(format!("stored topics: {e}")))?;
+        topics.retain(|t| *t != topic);
+        let json = serde_json::to_string(&topics).map_err(|e| StorageError(format!("topics JSON: {e}")))?;
+        unwatch
+            .push(Statement::new("UPDATE push_subscriptions SET topics = ? WHERE id = ?", vec![json.into(), r.text(0)?.to_owned().into()]));
+    }
     let day = now.div_euclid(86_400);
     let m = Message {
         kind: "back_in_stock",
@@ -459,7 +423,9 @@ pub async fn back_in_stock(
         campaign_id: None,
         cancel_if: None,
     };
-    enqueue(&subs, &m, now)
+    let mut statements = enqueue(&subs, &m, now)?;
+    statements.extend(unwatch);
+    Ok(statements)
 }
 
 /// Finds carts left unchanged for the configured time with a subscriber to cart reminders, and
@@ -520,18 +486,6 @@ async fn still_wanted(sql: &dyn Sql, cancel_if: Option<&str>) -> Result<bool, St
         )
         .await?;
     Ok(!rows.is_empty())
-}
-
-/// What one dispatch did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DispatchReport {
-    pub enqueued: u32,
-    pub sent: u32,
-    pub retried: u32,
-    pub gone: u32,
-    pub failed: u32,
-    pub cancelled: u32,
-    pub trimmed: u32,
 }
 
 /// Where a message goes: the subscription's endpoint, its push service's origin and its keys.
@@ -742,14 +696,8 @@ pub async fn dispatch_now(
     Ok(Json(dispatch(&app, 200).await?))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Click {
-    pub id: String,
-}
-
 /// `POST /api/push/clicks` `{id}`: the service worker reports a click on a notification.
-pub async fn click(State(app): State<AppState>, ApiJson(body): ApiJson<Click>) -> Result<StatusCode, ApiError> {
+pub async fn click(State(app): State<AppState>, ApiJson(body): ApiJson<NotificationClick>) -> Result<StatusCode, ApiError> {
     if body.id.len() != 24 || !body.id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(bad("invalid_id", "id is the notification's id"));
     }
@@ -765,44 +713,6 @@ pub async fn click(State(app): State<AppState>, ApiJson(body): ApiJson<Click>) -
 }
 
 // ---- campaigns --------------------------------------------------------------------------------
-
-/// Who a campaign goes to: subscribers of `promotions` (the marketing opt-in), optionally only
-/// customers in `segment` (see `GET /api/admin/segments`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Audience {
-    #[serde(default)]
-    pub segment: Option<String>,
-}
-
-/// Body of `POST /api/admin/campaigns`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CampaignRequest {
-    pub title: String,
-    pub body: String,
-    /// A path on this site, e.g. `/c/headphones`.
-    pub url: String,
-    #[serde(default)]
-    pub audience: Audience,
-    /// Only count the recipients.
-    #[serde(default)]
-    pub preview: bool,
-}
-
-/// A campaign and how it went.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CampaignView {
-    pub id: Option<String>,
-    pub title: String,
-    pub audience: Audience,
-    pub recipients: u32,
-    pub sent: u32,
-    pub failed: u32,
-    pub pending: u32,
-    pub clicked: u32,
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-}
 
 async fn audience_subscriptions(app: &AppState, audience: &Audience) -> Result<Vec<String>, ApiError> {
     let like = format!("%\"{}\"%", Topic::Promotions);

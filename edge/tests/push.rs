@@ -402,3 +402,24 @@ async fn a_campaign_to_a_segment_reaches_exactly_that_segments_subscribers() {
     assert_eq!((status, error_code(&bad)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_url"));
     assert_eq!(staff.post("/api/admin/campaigns", json!({"title": "x", "body": "y", "url": "/"})).await.0, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guests_subscription_follows_sign_in_and_leaves_the_account_on_sign_out() {
+    let (app, standin) = app_and_standin().await;
+    let phone = app.device();
+    let sub = subscribe(&phone, &standin, &["order_status", "back_in_stock:AUD-0002"]).await;
+    register(&phone, "anna@example.ru").await;
+    let (_, mine) = phone.get("/api/push/subscriptions").await;
+    assert_eq!(mine[0]["endpoint"], sub["endpoint"], "the account sees this device's subscription after sign-in");
+    let staff = app.staff().await;
+    let set = |n: i64| json!({"items": [{"sku": "AUD-0002", "on_hand": n}]}).to_string();
+    app.put_stock("msk-tverskaya", set(0), Some(&staff)).await;
+    app.put_stock("msk-tverskaya", set(2), Some(&staff)).await;
+    let (_, after) = phone.get("/api/push/subscriptions").await;
+    assert_eq!(after[0]["topics"], json!(["order_status"]), "a back-in-stock watch fires once");
+    assert_eq!(phone.post("/api/auth/logout", json!({})).await.0, StatusCode::NO_CONTENT);
+    let (_, as_guest) = phone.get("/api/push/subscriptions").await;
+    assert_eq!(as_guest[0]["endpoint"], sub["endpoint"], "the device keeps it as a guest");
+    let rows = app.state.sql.query("SELECT customer_id FROM push_subscriptions", vec![]).await.unwrap();
+    assert_eq!(rows[0].opt_text(0).unwrap(), None, "no longer the account's");
+}

@@ -654,3 +654,109 @@ pub struct SegmentView {
     pub condition: String,
     pub customers: u32,
 }
+
+// ---- Web Push ---------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VapidPublicKey {
+    /// The uncompressed P-256 point, base64url: what `pushManager.subscribe` takes as `applicationServerKey`.
+    pub key: String,
+}
+
+/// The W3C `PushSubscription.toJSON()` shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushSubscriptionJson {
+    pub endpoint: String,
+    #[serde(rename = "expirationTime", default)]
+    pub expiration_time: Option<f64>,
+    pub keys: PushKeys,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushKeys {
+    pub p256dh: String,
+    pub auth: String,
+}
+
+/// Body of `POST /api/push/subscriptions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscribeRequest {
+    pub subscription: PushSubscriptionJson,
+    pub topics: Vec<String>,
+    /// Where "back in stock" should look for stores; any store when absent.
+    #[serde(default)]
+    pub city: Option<City>,
+}
+
+/// A subscription as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushSubscriptionView {
+    pub id: String,
+    pub endpoint: String,
+    pub topics: Vec<crate::push::Topic>,
+    pub city: Option<City>,
+}
+
+/// Body of `DELETE /api/push/subscriptions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unsubscribe {
+    pub endpoint: String,
+}
+
+/// What one dispatch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DispatchReport {
+    pub enqueued: u32,
+    pub sent: u32,
+    pub retried: u32,
+    pub gone: u32,
+    pub failed: u32,
+    pub cancelled: u32,
+    pub trimmed: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationClick {
+    pub id: String,
+}
+
+/// Who a campaign goes to: subscribers of `promotions` (the marketing opt-in), optionally only
+/// customers in `segment` (see `GET /api/admin/segments`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audience {
+    #[serde(default)]
+    pub segment: Option<String>,
+}
+
+/// Body of `POST /api/admin/campaigns`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignRequest {
+    pub title: String,
+    pub body: String,
+    /// A path on this site, e.g. `/c/headphones`.
+    pub url: String,
+    #[serde(default)]
+    pub audience: Audience,
+    /// Only count the recipients.
+    #[serde(default)]
+    pub preview: bool,
+}
+
+/// A campaign and how it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignView {
+    pub id: Option<String>,
+    pub title: String,
+    pub audience: Audience,
+    pub recipients: u32,
+    pub sent: u32,
+    pub failed: u32,
+    pub pending: u32,
+    pub clicked: u32,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
