@@ -18,6 +18,15 @@
  *     anything else        not handled: the browser's normal behaviour.
  *
  * Non-GET requests (e.g. stock updates) are never cached or intercepted.
+ *
+ * Push notifications
+ *   push                shows the message's notification: its payload is JSON
+ *                       {id, title, body, url, tag} (vitrina_shared::push::Notification); an
+ *                       unreadable one still shows, with a generic text.
+ *   notificationclick   closes it, reports the click (POST /api/push/clicks {id}, best effort)
+ *                       and opens its page: a window already showing it is focused, else an open
+ *                       window of the site is taken there, else a new one opens. Only paths on this
+ *                       site are opened; a URL on another origin opens the home page instead.
  */
 
 'use strict';
@@ -110,6 +119,115 @@ self.addEventListener('fetch', (event) => {
   }
   // Otherwise fall through to the network as if there were no service worker.
 });
+
+// ---------------------------------------------------------------------------------------
+// Push notifications
+// ---------------------------------------------------------------------------------------
+
+/** What a notification says when its message cannot be read. */
+const FALLBACK_TITLE = 'Витрина';
+const FALLBACK_BODY = 'Для вас есть новости. / There is news for you.';
+const NOTIFICATION_ICON = '/icons/icon-192.png';
+const NOTIFICATION_BADGE = '/icons/favicon-32.png';
+
+self.addEventListener('push', (event) => {
+  const { title, options } = notificationOf(event.data);
+  event.waitUntil(self.registration.showNotification(title, options));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const data = event.notification.data ?? {};
+  event.waitUntil(Promise.all([reportClick(data.id), openPage(sitePath(data.url))]));
+});
+
+/**
+ * The title and options of the notification a push message asks for. The payload should be
+ * JSON {id, title, body, url, tag}; plain text becomes the body, and nothing readable the
+ * generic text.
+ * @param {PushMessageData | null} data
+ */
+function notificationOf(data) {
+  let message = null;
+  let text = '';
+  try {
+    text = data ? data.text() : '';
+    message = text ? JSON.parse(text) : null;
+  } catch (err) {
+    message = null;
+  }
+  if (message === null || typeof message !== 'object') {
+    message = { body: text };
+  }
+  const field = (value, max) => (typeof value === 'string' && value.trim() !== '' ? value.slice(0, max) : null);
+  const title = field(message.title, 200) ?? FALLBACK_TITLE;
+  const options = {
+    body: field(message.body, 1000) ?? (field(message.title, 200) ? '' : FALLBACK_BODY),
+    icon: NOTIFICATION_ICON,
+    badge: NOTIFICATION_BADGE,
+    data: { url: sitePath(message.url), id: field(message.id, 64) },
+  };
+  const tag = field(message.tag, 64);
+  if (tag) options.tag = tag;
+  return { title, options };
+}
+
+/**
+ * A path (with query and fragment) on this site for `raw`, or '/' for anything else: absolute
+ * URLs to other origins, protocol-relative `//host` ones, `javascript:` and the like.
+ * @param {unknown} raw
+ */
+function sitePath(raw) {
+  if (typeof raw !== 'string' || raw === '') return '/';
+  try {
+    const url = new URL(raw, self.location.origin);
+    return url.origin === self.location.origin ? url.pathname + url.search + url.hash : '/';
+  } catch (err) {
+    return '/';
+  }
+}
+
+/**
+ * Tells the server the notification was clicked; a failure only costs the statistic.
+ * @param {unknown} id
+ */
+async function reportClick(id) {
+  if (typeof id !== 'string' || id === '') return;
+  try {
+    await fetch('/api/push/clicks', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id }),
+      credentials: 'same-origin',
+      keepalive: true,
+    });
+  } catch (err) {
+    console.warn('Could not report a notification click:', err);
+  }
+}
+
+/**
+ * Shows `path`: focuses a window already showing it, else takes an open window of the site
+ * there, else opens a new one.
+ * @param {string} path a path on this site
+ */
+async function openPage(path) {
+  const target = new URL(path, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const showing = windows.find((client) => client.url === target);
+  if (showing) return showing.focus();
+  for (const client of windows) {
+    try {
+      const focused = await client.focus();
+      // `navigate` works only on windows this worker controls; others throw and are skipped.
+      const navigated = await focused.navigate(target);
+      if (navigated) return navigated;
+    } catch (err) {
+      // Not ours to navigate (or focus was refused): try the next window, then a new one.
+    }
+  }
+  return self.clients.openWindow(target);
+}
 
 // ---------------------------------------------------------------------------------------
 // Strategies

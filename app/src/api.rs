@@ -14,9 +14,12 @@ use vitrina_shared::api::{
     LoyaltyView, NpsRequest, OrderView, ProductDetail, ProductSummary, Profile, ProfileUpdate, RegisterRequest, ReturnRequest, ReturnView,
     SessionChannel, SessionInfo, SetQuantity, SignedIn, StoreInfo,
 };
+use vitrina_shared::api::{NpsSummary, OffersView, PreviewRequest, RuleSummary, RuleVersion, SegmentView};
 use vitrina_shared::availability::Availability;
 use vitrina_shared::catalog::Page;
 use vitrina_shared::handoff::HandoffCode;
+use vitrina_shared::kpis::KpiReport;
+use vitrina_shared::offers::{Priced, Rule};
 use vitrina_shared::orders::Action;
 use vitrina_shared::{CategoryId, GeoPoint, Sku, StoreId};
 
@@ -68,6 +71,12 @@ impl ApiError {
     pub fn unknown_order(raw: &str) -> Self {
         let shown: String = raw.chars().take(64).collect();
         ApiError::new(ApiErrorKind::Invalid, "unknown_order", format!("there is no order {shown:?}"))
+    }
+
+    /// The rule editor's address names a rule the server does not have (any more).
+    pub fn unknown_rule(raw: &str) -> Self {
+        let shown: String = raw.chars().take(64).collect();
+        ApiError::new(ApiErrorKind::Invalid, "unknown_rule", format!("there is no rule {shown:?}"))
     }
 
     /// Whether the server gave a definite answer refusing the request (a 4xx): sending the same
@@ -315,6 +324,44 @@ pub async fn sign_out_device(id: &str) -> Result<(), ApiError> {
     decode_empty(&response, &body)
 }
 
+// ---- Web Push ---------------------------------------------------------------------------------
+
+pub use vitrina_shared::api::{PushKeys, PushSubscriptionJson, PushSubscriptionView};
+use vitrina_shared::api::{SubscribeRequest, Unsubscribe, VapidPublicKey};
+
+/// `GET /api/push/vapid-public-key` — the server's key (an uncompressed P-256 point, base64url)
+/// that `pushManager.subscribe` takes as `applicationServerKey`.
+pub async fn vapid_public_key() -> Result<String, ApiError> {
+    get_json::<VapidPublicKey>("/api/push/vapid-public-key", &[]).await.map(|k| k.key)
+}
+
+/// `POST /api/push/subscriptions` — stores this browser's subscription with `topics`, or, for an
+/// endpoint stored before, replaces its topics and city.
+pub async fn save_push_subscription(
+    subscription: &PushSubscriptionJson,
+    topics: &[vitrina_shared::push::Topic],
+    city: Option<vitrina_shared::store::City>,
+) -> Result<PushSubscriptionView, ApiError> {
+    let path = "/api/push/subscriptions";
+    let request = SubscribeRequest { subscription: subscription.clone(), topics: topics.iter().map(ToString::to_string).collect(), city };
+    let (response, body) = send(path, Request::post(path), Body::Json(&request)).await?;
+    decode(&response, &body)
+}
+
+/// `GET /api/push/subscriptions` — this shopper's subscriptions: the account's on every device
+/// when signed in, else this guest session's.
+pub async fn push_subscriptions() -> Result<Vec<PushSubscriptionView>, ApiError> {
+    get_json("/api/push/subscriptions", &[]).await
+}
+
+/// `DELETE /api/push/subscriptions` — forgets the subscription of `endpoint` (404
+/// `unknown_subscription` when this shopper has none such).
+pub async fn delete_push_subscription(endpoint: &str) -> Result<(), ApiError> {
+    let path = "/api/push/subscriptions";
+    let (response, body) = send(path, Request::delete(path), Body::Json(&Unsubscribe { endpoint: endpoint.to_owned() })).await?;
+    decode_empty(&response, &body)
+}
+
 /// `PUT /api/session` — records this device as the showroom kiosk of `store`.
 pub async fn register_kiosk(store: &StoreId) -> Result<(), ApiError> {
     let path = "/api/session";
@@ -415,4 +462,82 @@ pub async fn send_nps(request: &NpsRequest) -> Result<(), ApiError> {
     let path = "/api/nps";
     let (response, body) = send(path, Request::post(path), Body::Json(request)).await?;
     decode_empty(&response, &body)
+}
+
+// ---- Offers and the marketer console ----------------------------------------------------------
+
+/// `GET /api/offers?sku=` — what this shopper gets on one unit of `sku`: the price after offers and
+/// the offers applied.
+pub async fn offers_for(sku: &Sku) -> Result<OffersView, ApiError> {
+    get_json("/api/offers", &[("sku", sku.to_string())]).await
+}
+
+/// `GET /api/admin/rules` (marketer) — every rule with its version and use so far.
+pub async fn admin_rules() -> Result<Vec<RuleSummary>, ApiError> {
+    get_json("/api/admin/rules", &[]).await
+}
+
+/// `POST /api/admin/rules` (marketer) — a new rule.
+pub async fn create_rule(rule: &Rule) -> Result<RuleSummary, ApiError> {
+    let path = "/api/admin/rules";
+    let (response, body) = send(path, Request::post(path), Body::Json(rule)).await?;
+    decode(&response, &body)
+}
+
+/// `PUT /api/admin/rules/{id}` (marketer) — replaces the rule if it is still at `version`
+/// (else 409 `rule_changed`).
+pub async fn update_rule(rule: &Rule, version: i64) -> Result<RuleSummary, ApiError> {
+    let path = format!("/api/admin/rules/{}", segment(&rule.id));
+    let request = Request::put(&path).header("If-Match", &format!("\"{version}\""));
+    let (response, body) = send(&path, request, Body::Json(rule)).await?;
+    decode(&response, &body)
+}
+
+/// `DELETE /api/admin/rules/{id}` (marketer).
+pub async fn delete_rule(id: &str) -> Result<(), ApiError> {
+    let path = format!("/api/admin/rules/{}", segment(id));
+    let (response, body) = send(&path, Request::delete(&path), NO_BODY).await?;
+    decode_empty(&response, &body)
+}
+
+/// `GET /api/admin/rules/{id}/versions` (marketer) — the rule's history, newest first.
+pub async fn rule_versions(id: &str) -> Result<Vec<RuleVersion>, ApiError> {
+    get_json(&format!("/api/admin/rules/{}/versions", segment(id)), &[]).await
+}
+
+/// `POST /api/admin/rules/preview` (marketer) — prices a cart for a customer, here and now, with
+/// the draft rule in place of its stored version (nothing is saved).
+pub async fn preview_rules(request: &PreviewRequest) -> Result<Priced, ApiError> {
+    let path = "/api/admin/rules/preview";
+    let (response, body) = send(path, Request::post(path), Body::Json(request)).await?;
+    decode(&response, &body)
+}
+
+/// `GET /api/admin/segments` (marketer).
+pub async fn segments() -> Result<Vec<SegmentView>, ApiError> {
+    get_json("/api/admin/segments", &[]).await
+}
+
+/// `GET /api/admin/kpis?from=&to=` (marketer) — both days included, as `YYYY-MM-DD`.
+pub async fn kpis(from: &str, to: &str) -> Result<KpiReport, ApiError> {
+    get_json("/api/admin/kpis", &[("from", from.to_owned()), ("to", to.to_owned())]).await
+}
+
+/// `GET /api/admin/nps` (marketer).
+pub async fn nps_summary() -> Result<NpsSummary, ApiError> {
+    get_json("/api/admin/nps", &[]).await
+}
+
+pub use vitrina_shared::api::{Audience, CampaignRequest, CampaignView};
+
+/// `GET /api/admin/campaigns` (marketer) — newest first.
+pub async fn campaigns() -> Result<Vec<CampaignView>, ApiError> {
+    get_json("/api/admin/campaigns", &[]).await
+}
+
+/// `POST /api/admin/campaigns` (marketer) — counts the recipients (`preview`) or sends.
+pub async fn create_campaign(request: &CampaignRequest) -> Result<CampaignView, ApiError> {
+    let path = "/api/admin/campaigns";
+    let (response, body) = send(path, Request::post(path), Body::Json(request)).await?;
+    decode(&response, &body)
 }

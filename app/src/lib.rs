@@ -14,6 +14,7 @@ pub mod cart;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod push;
 pub mod session;
 pub mod storage;
 
@@ -22,6 +23,14 @@ use crate::components::layout::Layout;
 use crate::i18n::{I18n, Key};
 use crate::pages::{
     account::AccountPage,
+    admin::{
+        campaigns::CampaignsPage,
+        editor::{EditRulePage, NewRulePage},
+        kpis::KpisPage,
+        rules::RulesPage,
+        segments::SegmentsPage,
+        AdminPage,
+    },
     cart::CartPage,
     category::CategoryPage,
     checkout::CheckoutPage,
@@ -79,6 +88,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/handoff") view=HandoffEntryPage />
                     <Route path=path!("/handoff/:code") view=HandoffClaimPage />
+                    <ParentRoute path=path!("/admin") view=AdminPage>
+                        <Route path=path!("") view=RulesPage />
+                        <Route path=path!("rules/new") view=NewRulePage />
+                        <Route path=path!("rules/:id") view=EditRulePage />
+                        <Route path=path!("segments") view=SegmentsPage />
+                        <Route path=path!("kpis") view=KpisPage />
+                        <Route path=path!("campaigns") view=CampaignsPage />
+                    </ParentRoute>
                     <ParentRoute path=path!("/showroom/:store") view=ShowroomPage>
                         <Route path=path!("") view=KioskHome />
                         <Route path=path!("p/:sku") view=KioskProductPage />

@@ -316,7 +316,7 @@ async fn summaries(app: &AppState, only: Option<&str>) -> Result<Vec<RuleSummary
         None => ("", vec![]),
     };
     let q = format!(
-        "SELECT r.data, r.version, r.updated_at, r.updated_by,
+        "SELECT r.data, r.version, r.updated_at, COALESCE((SELECT email FROM customers c WHERE c.id = r.updated_by), r.updated_by),
                 (SELECT COUNT(*) FROM offer_redemptions x WHERE x.rule_id = r.id),
                 (SELECT COALESCE(SUM(amount_minor), 0) FROM offer_redemptions x WHERE x.rule_id = r.id)
          FROM offer_rules r {filter} ORDER BY r.id"
@@ -477,7 +477,8 @@ pub async fn admin_versions(
     let rows = app
         .sql
         .query(
-            "SELECT version, data, changed_at, changed_by FROM offer_rule_versions WHERE rule_id = ? ORDER BY version DESC",
+            "SELECT v.version, v.data, v.changed_at, COALESCE((SELECT email FROM customers c WHERE c.id = v.changed_by), v.changed_by)
+             FROM offer_rule_versions v WHERE v.rule_id = ? ORDER BY v.version DESC",
             vec![id.clone().into()],
         )
         .await?;

@@ -8,10 +8,12 @@ use crate::account::Channel;
 use crate::cart::{Adjustment, AdjustmentReason};
 use crate::catalog::Category;
 use crate::loyalty::EntryKind;
+use crate::offers::Tier;
 use crate::orders::{FulfilmentKind, OrderStatus};
 use crate::store::City;
 use crate::{Currency, Money};
 use chrono::{DateTime, Datelike, Timelike, Utc};
+use rust_decimal::Decimal;
 
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -312,10 +314,268 @@ pub enum Key {
     StaffCollected,
     StaffCancel,
     StaffAutoRefresh,
+    PushCardTitle,
+    PushCardIntro,
+    PushTopicsLegend,
+    PushTopicCart,
+    PushTopicCartHint,
+    PushTopicOrders,
+    PushTopicOrdersHint,
+    PushTopicPromotions,
+    PushTopicPromotionsHint,
+    PushTurnOn,
+    PushNotNow,
+    PushOffNote,
+    PushTurnedOn,
+    PushNeedsHomeScreen,
+    PushUnsupported,
+    PushDenied,
+    PushPromptDismissed,
+    PushFailed,
+    PushSaveFailed,
+    PushSettingsHeading,
+    PushOnHere,
+    PushOffHere,
+    PushTurnOff,
+    PushTurnOffFailed,
+    PushWatchingHeading,
+    PushNotifyBack,
+    PushNotifyBackOn,
+    PushWatchRemove,
     ErrOrderInProgress,
     ErrOrderNotFound,
     DeliveryChoosePoint,
     SummaryDiscount,
+    // The marketer console (`/admin…`) and offers shown to shoppers.
+    AdminLink,
+    AdminTitle,
+    AdminSignIn,
+    AdminRoleRequired,
+    AdminTabsLabel,
+    AdminTabRules,
+    AdminTabSegments,
+    AdminTabKpis,
+    AdminTabCampaigns,
+    AdminRulesHeading,
+    AdminNewRule,
+    AdminEditRule,
+    AdminNoRules,
+    AdminColStatus,
+    AdminColRule,
+    AdminColPriority,
+    AdminColStacking,
+    AdminColUsage,
+    AdminColVersion,
+    AdminColActions,
+    AdminEnabled,
+    AdminDisabled,
+    AdminEnable,
+    AdminDisable,
+    AdminEdit,
+    AdminDelete,
+    AdminDeleteConfirm,
+    AdminDeleteYes,
+    AdminRuleChanged,
+    AdminActionFailed,
+    AdminStackable,
+    AdminStackableHint,
+    AdminExclusive,
+    AdminExclusiveHint,
+    AdminStackingHeading,
+    AdminGroup,
+    AdminGroupHint,
+    AdminHoldout,
+    AdminHoldoutHint,
+    AdminBasics,
+    AdminRuleId,
+    AdminRuleIdHint,
+    AdminRuleIdFixed,
+    AdminRuleName,
+    AdminRuleDescription,
+    AdminRuleDescriptionHint,
+    AdminRuleEnabled,
+    AdminPriority,
+    AdminPriorityHint,
+    AdminLimitsHeading,
+    AdminLimitsHint,
+    AdminPerCustomer,
+    AdminTotalUses,
+    AdminBudget,
+    AdminConditionsHeading,
+    AdminConditionsHint,
+    AdminAddCondition,
+    AdminCondition,
+    AdminConditionType,
+    AdminRemove,
+    AdminFrom,
+    AdminTo,
+    AdminWeekdays,
+    AdminFromTime,
+    AdminToTime,
+    AdminUtcOffset,
+    AdminUtcOffsetHint,
+    AdminLatitude,
+    AdminLongitude,
+    AdminRadius,
+    AdminPoints,
+    AdminAmount,
+    AdminDays,
+    AdminMinOrders,
+    AdminMaxOrders,
+    AdminCategory,
+    AdminChooseCategory,
+    AdminSku,
+    AdminMinQty,
+    AdminQty,
+    AdminNewCustomerYes,
+    AdminNewCustomerNo,
+    AdminSignedInYes,
+    AdminSignedInNo,
+    AdminEffectHeading,
+    AdminEffectType,
+    AdminTarget,
+    AdminPercent,
+    AdminPercentHint,
+    AdminAmountOff,
+    AdminBuy,
+    AdminGet,
+    AdminFactor,
+    AdminFactorHint,
+    AdminJsonSummary,
+    AdminJsonIncomplete,
+    AdminSaveRule,
+    AdminSaved,
+    AdminSaveFailed,
+    AdminRuleRefused,
+    AdminRuleExists,
+    AdminRuleChangedEditing,
+    AdminLoadLatest,
+    AdminBackToRules,
+    AdminHistory,
+    AdminLoadVersion,
+    AdminVersionDeleted,
+    AdminErrWholeNumber,
+    AdminErrNumber,
+    AdminErrAmount,
+    AdminErrPercent,
+    AdminErrSku,
+    AdminErrChooseCategory,
+    AdminErrChooseOne,
+    AdminErrCoordinates,
+    AdminErrDateTime,
+    AdminErrTime,
+    AdminErrRuleId,
+    AdminErrRuleNotFound,
+    AdminPreviewHeading,
+    AdminPreviewHint,
+    AdminPreviewCustomer,
+    AdminPreviewCustomerHint,
+    AdminPreviewChannel,
+    AdminPreviewStore,
+    AdminPreviewNoStore,
+    AdminPreviewCart,
+    AdminPreviewAddLine,
+    AdminPreviewAt,
+    AdminPreviewAtHint,
+    AdminPreviewAsEnabled,
+    AdminPreviewRun,
+    AdminPreviewFixRule,
+    AdminPreviewNeedsLine,
+    AdminPreviewUnknownCustomer,
+    AdminPreviewUnknownSku,
+    AdminPreviewFailed,
+    AdminPreviewApplied,
+    AdminPreviewRejected,
+    AdminPreviewNoneApplied,
+    AdminPreviewFreeDelivery,
+    AdminPreviewPoints,
+    AdminPreviewGroups,
+    AdminSegmentsHeading,
+    AdminSegmentsHint,
+    AdminColSegment,
+    AdminColCustomers,
+    AdminColCondition,
+    AdminCopy,
+    AdminCopied,
+    AdminCopyFailed,
+    AdminKpisHeading,
+    AdminPeriodFrom,
+    AdminPeriodTo,
+    AdminPeriodApply,
+    AdminChartsHeading,
+    AdminNpsHeading,
+    AdminNpsRecent,
+    AdminNpsNoAnswers,
+    AdminCampaignsHeading,
+    AdminCampaignsSent,
+    AdminCampaignTitle,
+    AdminCampaignBody,
+    AdminCampaignUrl,
+    AdminCampaignUrlHint,
+    AdminCampaignAudience,
+    AdminCampaignAllSubscribers,
+    AdminCampaignCount,
+    AdminCampaignSend,
+    AdminCampaignSendYes,
+    AdminCampaignConfirm,
+    AdminCampaignSentOk,
+    AdminCampaignFailed,
+    AdminNoCampaigns,
+    AdminColRecipients,
+    AdminColSent,
+    AdminColFailed,
+    AdminColPending,
+    AdminColClicked,
+    CondSchedule,
+    CondChannels,
+    CondStores,
+    CondNear,
+    CondTiers,
+    CondPointsAtLeast,
+    CondSpendAtLeast,
+    CondOrderCount,
+    CondBoughtCategory,
+    CondNewCustomer,
+    CondSignedIn,
+    CondSubtotalAtLeast,
+    CondContainsSku,
+    CondContainsCategory,
+    EffectPercentOff,
+    EffectAmountOff,
+    EffectBuyXGetY,
+    EffectFreeDelivery,
+    EffectPointsMultiplier,
+    EffectGift,
+    TargetCart,
+    TargetCategory,
+    TargetSku,
+    KpiRevenue,
+    KpiTransactions,
+    KpiOfferDiscounts,
+    KpiAverageCheck,
+    KpiPurchaseFrequency,
+    KpiBuyers,
+    KpiParticipation,
+    KpiTenure,
+    KpiRedemptionRate,
+    KpiBreakage,
+    KpiMemberSpend,
+    KpiPointsPerTransaction,
+    KpiCostPerPoint,
+    KpiChurn,
+    KpiNps,
+    KpiResponses,
+    NpsPromoters,
+    NpsPassives,
+    NpsDetractors,
+    ChartRevenue,
+    ChartTransactions,
+    ChartAverageCheck,
+    ChartPointsIssued,
+    ChartPointsRedeemed,
+    CheckingOffers,
+    OffersApplied,
+    PriceForYou,
 }
 
 /// The string for `key` in `locale`.
@@ -675,6 +935,54 @@ pub fn t(locale: Locale, key: Key) -> &'static str {
         Key::StaffReady => ("Готов к выдаче", "Ready"),
         Key::StaffCollected => ("Выдан покупателю", "Collected"),
         Key::StaffCancel => ("Отменить", "Cancel"),
+        Key::PushCardTitle => ("Уведомления о важном", "Notifications that matter"),
+        Key::PushCardIntro => (
+            "Включите уведомления на этом устройстве — пришлём только то, что вы выберете:",
+            "Turn on notifications on this device — we only send what you choose:",
+        ),
+        Key::PushTopicsLegend => ("Что присылать", "What to send"),
+        Key::PushTopicCart => ("Напоминание о корзине", "Cart reminder"),
+        Key::PushTopicCartHint => (
+            "Если вы оставите товары в корзине — не больше одного, примерно через 20 минут.",
+            "If you leave items in the cart — at most one, about 20 minutes later.",
+        ),
+        Key::PushTopicOrders => ("Статус заказа", "Order status"),
+        Key::PushTopicOrdersHint => ("Когда заказ готов к выдаче в магазине.", "When your order is ready for pickup in the store."),
+        Key::PushTopicPromotions => ("Акции и скидки", "Promotions"),
+        Key::PushTopicPromotionsHint => ("Только если отметите.", "Only if you tick this."),
+        Key::PushTurnOn => ("Включить уведомления", "Turn on notifications"),
+        Key::PushNotNow => ("Не сейчас", "Not now"),
+        Key::PushOffNote => (
+            "Выключить их можно в любой момент в личном кабинете или в настройках браузера.",
+            "You can turn them off any time in your account or in the browser's settings.",
+        ),
+        Key::PushTurnedOn => {
+            ("Уведомления включены. Изменить их можно в личном кабинете.", "Notifications are on. You can change them in your account.")
+        }
+        Key::PushNeedsHomeScreen => (
+            "На iPhone и iPad уведомления работают, только если Витрина добавлена на экран «Домой» (iOS 16.4 и новее). Нажмите «Поделиться» → «На экран „Домой“», откройте Витрину оттуда и включите уведомления.",
+            "On iPhone and iPad, notifications work only when Vitrina is on the Home Screen (iOS 16.4 or later). Tap Share → Add to Home Screen, open Vitrina from there and turn notifications on.",
+        ),
+        Key::PushUnsupported => ("Этот браузер не умеет показывать уведомления сайтов.", "This browser cannot show notifications from websites."),
+        Key::PushDenied => (
+            "Уведомления от этого сайта запрещены в настройках браузера. Разрешите их там, и здесь можно будет их включить.",
+            "Notifications from this site are blocked in the browser's settings. Allow them there to turn them on here.",
+        ),
+        Key::PushPromptDismissed => (
+            "Браузер не получил разрешения на уведомления. Нажмите кнопку ещё раз и выберите «Разрешить».",
+            "The browser was not given permission to show notifications. Press the button again and choose Allow.",
+        ),
+        Key::PushFailed => ("Не удалось включить уведомления. Попробуйте ещё раз.", "Notifications could not be turned on. Please try again."),
+        Key::PushSaveFailed => ("Не удалось сохранить настройки уведомлений.", "The notification settings could not be saved."),
+        Key::PushSettingsHeading => ("Уведомления", "Notifications"),
+        Key::PushOnHere => ("На этом устройстве уведомления включены.", "Notifications are on for this device."),
+        Key::PushOffHere => ("На этом устройстве уведомления выключены.", "Notifications are off on this device."),
+        Key::PushTurnOff => ("Выключить на этом устройстве", "Turn off on this device"),
+        Key::PushTurnOffFailed => ("Не удалось выключить уведомления.", "Notifications could not be turned off."),
+        Key::PushWatchingHeading => ("Сообщить о поступлении", "Back-in-stock alerts"),
+        Key::PushNotifyBack => ("Сообщить, когда появится", "Notify me when it's back"),
+        Key::PushNotifyBackOn => ("Сообщим, когда товар снова появится.", "We will let you know when it is back."),
+        Key::PushWatchRemove => ("Не сообщать", "Stop the alert"),
         Key::ErrOrderInProgress => (
             "Заказ ещё оформляется. Подождите немного и нажмите «Подтвердить заказ» ещё раз — второй заказ не появится.",
             "The order is still being placed. Wait a moment and press “Place the order” again — it will not be placed twice.",
@@ -683,6 +991,282 @@ pub fn t(locale: Locale, key: Key) -> &'static str {
         Key::DeliveryChoosePoint => ("Выберите пункт", "Choose a point"),
         Key::SummaryDiscount => ("Скидка по акциям", "Offers discount"),
         Key::StaffAutoRefresh => ("Список обновляется каждые 10 секунд.", "The list refreshes every 10 seconds."),
+        Key::AdminLink => ("Маркетинг", "Marketing"),
+        Key::AdminTitle => ("Маркетинг: акции и аналитика", "Marketing: offers and analytics"),
+        Key::AdminSignIn => ("Войдите под учётной записью маркетолога.", "Sign in with a marketer account."),
+        Key::AdminRoleRequired => (
+            "Эта страница — для маркетологов. Для неё нужна роль «маркетолог» (marketer), а у этой учётной записи её нет.",
+            "This page is for marketers. It needs the marketer role, which this account does not have.",
+        ),
+        Key::AdminTabsLabel => ("Разделы", "Sections"),
+        Key::AdminTabRules => ("Правила акций", "Offer rules"),
+        Key::AdminTabSegments => ("Сегменты", "Segments"),
+        Key::AdminTabKpis => ("Показатели", "KPIs"),
+        Key::AdminTabCampaigns => ("Рассылки", "Campaigns"),
+        Key::AdminRulesHeading => ("Правила акций", "Offer rules"),
+        Key::AdminNewRule => ("Новое правило", "New rule"),
+        Key::AdminEditRule => ("Правило", "Rule"),
+        Key::AdminNoRules => ("Правил пока нет.", "No rules yet."),
+        Key::AdminColStatus => ("Статус", "Status"),
+        Key::AdminColRule => ("Правило", "Rule"),
+        Key::AdminColPriority => ("Приоритет", "Priority"),
+        Key::AdminColStacking => ("Сочетание", "Combines"),
+        Key::AdminColUsage => ("Использование", "Usage"),
+        Key::AdminColVersion => ("Версия", "Version"),
+        Key::AdminColActions => ("Действия", "Actions"),
+        Key::AdminEnabled => ("Включено", "Enabled"),
+        Key::AdminDisabled => ("Выключено", "Disabled"),
+        Key::AdminEnable => ("Включить", "Enable"),
+        Key::AdminDisable => ("Выключить", "Disable"),
+        Key::AdminEdit => ("Изменить", "Edit"),
+        Key::AdminDelete => ("Удалить", "Delete"),
+        Key::AdminDeleteConfirm => ("Удалить правило? История версий сохранится.", "Delete the rule? Its history stays."),
+        Key::AdminDeleteYes => ("Да, удалить", "Yes, delete"),
+        Key::AdminRuleChanged => (
+            "Правило только что изменил кто-то другой — список обновлён, посмотрите и повторите.",
+            "Someone else has just changed the rule — the list is reloaded; check it and try again.",
+        ),
+        Key::AdminActionFailed => ("Не удалось изменить правило.", "The rule could not be changed."),
+        Key::AdminStackable => ("Суммируется с другими", "Stackable"),
+        Key::AdminStackableHint => {
+            ("Применяется вместе со всеми подходящими правилами.", "Applies together with every other applicable rule.")
+        }
+        Key::AdminExclusive => ("Исключающее", "Exclusive"),
+        Key::AdminExclusiveHint => (
+            "Из подходящих правил одной группы применяется только самое выгодное для покупателя.",
+            "Of the applicable rules in one group, only the best for the customer applies.",
+        ),
+        Key::AdminStackingHeading => ("Сочетание с другими акциями", "Combining with other offers"),
+        Key::AdminGroup => ("Группа", "Group"),
+        Key::AdminGroupHint => {
+            ("Например, welcome: правила с одной группой не суммируются.", "For example welcome: rules of one group do not add up.")
+        }
+        Key::AdminHoldout => ("Контрольная группа, %", "Holdout, %"),
+        Key::AdminHoldoutHint => (
+            "Доля покупателей (0–100), которые не получают акцию — для A/B-теста.",
+            "The share of shoppers (0–100) who do not get the offer, for an A/B test.",
+        ),
+        Key::AdminBasics => ("Основное", "Basics"),
+        Key::AdminRuleId => ("Идентификатор", "Id"),
+        Key::AdminRuleIdHint => {
+            ("2–40 символов: a–z, 0–9 и «-». Изменить потом нельзя.", "2–40 characters: a–z, 0–9 and \"-\". It cannot be changed later.")
+        }
+        Key::AdminRuleIdFixed => ("Идентификатор сохранённого правила не меняется.", "A saved rule keeps its id."),
+        Key::AdminRuleName => ("Название", "Name"),
+        Key::AdminRuleDescription => ("Описание", "Description"),
+        Key::AdminRuleDescriptionHint => {
+            ("Покупатель видит его в подсказках «добавьте … и получите».", "Shoppers see it in the \"add … to get\" hints.")
+        }
+        Key::AdminRuleEnabled => ("Включено", "Enabled"),
+        Key::AdminPriority => ("Приоритет", "Priority"),
+        Key::AdminPriorityHint => ("Правила с большим приоритетом применяются раньше.", "Rules with a higher priority apply first."),
+        Key::AdminLimitsHeading => ("Ограничения", "Limits"),
+        Key::AdminLimitsHint => ("Пустое поле — без ограничения.", "Leave a field empty for no limit."),
+        Key::AdminPerCustomer => ("Раз на покупателя", "Uses per customer"),
+        Key::AdminTotalUses => ("Всего использований", "Total uses"),
+        Key::AdminBudget => ("Бюджет скидок, ₽", "Discount budget, ₽"),
+        Key::AdminConditionsHeading => ("Условия", "Conditions"),
+        Key::AdminConditionsHint => (
+            "Правило применяется, только когда выполнены все условия. Без условий — всегда.",
+            "The rule applies only when every condition holds. With none, always.",
+        ),
+        Key::AdminAddCondition => ("Добавить условие", "Add a condition"),
+        Key::AdminCondition => ("Условие", "Condition"),
+        Key::AdminConditionType => ("Тип условия", "Condition type"),
+        Key::AdminRemove => ("Убрать", "Remove"),
+        Key::AdminFrom => ("С", "From"),
+        Key::AdminTo => ("По", "Until"),
+        Key::AdminWeekdays => ("Дни недели (ни одного — каждый день)", "Weekdays (none = every day)"),
+        Key::AdminFromTime => ("С (время)", "From (time)"),
+        Key::AdminToTime => ("До (время)", "Until (time)"),
+        Key::AdminUtcOffset => ("Смещение от UTC, мин", "UTC offset, min"),
+        Key::AdminUtcOffsetHint => {
+            ("180 — московское время. В нём же даты и часы выше.", "180 is Moscow time. The dates and hours above are in it too.")
+        }
+        Key::AdminLatitude => ("Широта", "Latitude"),
+        Key::AdminLongitude => ("Долгота", "Longitude"),
+        Key::AdminRadius => ("Радиус, м", "Radius, m"),
+        Key::AdminPoints => ("Баллов не меньше", "At least this many points"),
+        Key::AdminAmount => ("Сумма, ₽", "Amount, ₽"),
+        Key::AdminDays => ("За сколько дней", "Within days"),
+        Key::AdminMinOrders => ("Заказов не меньше", "At least orders"),
+        Key::AdminMaxOrders => ("Заказов не больше", "At most orders"),
+        Key::AdminCategory => ("Категория", "Category"),
+        Key::AdminChooseCategory => ("Выберите категорию", "Choose a category"),
+        Key::AdminSku => ("Артикул (SKU)", "SKU"),
+        Key::AdminMinQty => ("Штук не меньше", "At least units"),
+        Key::AdminQty => ("Количество", "Quantity"),
+        Key::AdminNewCustomerYes => ("Новый покупатель (ещё нет заказов)", "New customer (no orders yet)"),
+        Key::AdminNewCustomerNo => ("Постоянный покупатель", "Returning customer"),
+        Key::AdminSignedInYes => ("Вошёл в аккаунт", "Signed in"),
+        Key::AdminSignedInNo => ("Гость", "Guest"),
+        Key::AdminEffectHeading => ("Что даёт правило", "What the rule gives"),
+        Key::AdminEffectType => ("Тип скидки", "Kind of offer"),
+        Key::AdminTarget => ("На что", "Applies to"),
+        Key::AdminPercent => ("Скидка, %", "Discount, %"),
+        Key::AdminPercentHint => ("Больше 0 и не больше 100.", "Above 0 and at most 100."),
+        Key::AdminAmountOff => ("Скидка, ₽", "Discount, ₽"),
+        Key::AdminBuy => ("Купить, шт.", "Buy, units"),
+        Key::AdminGet => ("Получить бесплатно, шт.", "Get free, units"),
+        Key::AdminFactor => ("Множитель баллов", "Points multiplier"),
+        Key::AdminFactorHint => ("Больше 1 и не больше 10, например 2.", "Above 1 and at most 10, e.g. 2."),
+        Key::AdminJsonSummary => ("Правило в JSON", "The rule as JSON"),
+        Key::AdminJsonIncomplete => {
+            ("Заполните поля правила — здесь появится его JSON.", "Fill in the rule's fields to see its JSON here.")
+        }
+        Key::AdminSaveRule => ("Сохранить правило", "Save the rule"),
+        Key::AdminSaved => ("Сохранено:", "Saved:"),
+        Key::AdminSaveFailed => ("Не удалось сохранить правило.", "The rule could not be saved."),
+        Key::AdminRuleRefused => {
+            ("Сервер не принял правило — исправьте отмеченное поле.", "The server refused the rule — fix the marked field.")
+        }
+        Key::AdminRuleExists => {
+            ("Правило с таким идентификатором уже есть — выберите другой.", "A rule with this id exists — choose another.")
+        }
+        Key::AdminRuleChangedEditing => (
+            "Пока вы редактировали, правило изменил кто-то другой. Загрузите новую версию (ваши изменения пропадут) и повторите.",
+            "Someone else changed the rule while you were editing. Load the latest version (your changes will be lost) and try again.",
+        ),
+        Key::AdminLoadLatest => ("Загрузить новую версию", "Load the latest version"),
+        Key::AdminBackToRules => ("← Все правила", "← All rules"),
+        Key::AdminHistory => ("История версий", "Version history"),
+        Key::AdminLoadVersion => ("Загрузить в редактор", "Load into the editor"),
+        Key::AdminVersionDeleted => ("удалено", "deleted"),
+        Key::AdminErrWholeNumber => ("Введите целое число.", "Enter a whole number."),
+        Key::AdminErrNumber => ("Введите число.", "Enter a number."),
+        Key::AdminErrAmount => ("Введите сумму, например 1500 или 1500,50.", "Enter an amount, e.g. 1500 or 1500.50."),
+        Key::AdminErrPercent => ("Процент от 0 до 100.", "A percentage from 0 to 100."),
+        Key::AdminErrSku => (
+            "Артикул — заглавные латинские буквы, цифры и «-», например AUD-0001.",
+            "A SKU is capital letters, digits and \"-\", e.g. AUD-0001.",
+        ),
+        Key::AdminErrChooseCategory => ("Выберите категорию.", "Choose a category."),
+        Key::AdminErrChooseOne => ("Отметьте хотя бы один вариант.", "Tick at least one."),
+        Key::AdminErrCoordinates => ("Широта от −90 до 90, долгота от −180 до 180.", "Latitude −90 to 90, longitude −180 to 180."),
+        Key::AdminErrDateTime => ("Укажите дату и время.", "Enter a date and time."),
+        Key::AdminErrTime => ("Время в формате ЧЧ:ММ.", "A time as HH:MM."),
+        Key::AdminErrRuleId => {
+            ("2–40 символов: строчные латинские буквы, цифры и «-».", "2–40 characters: lower-case letters, digits and \"-\".")
+        }
+        Key::AdminErrRuleNotFound => ("Правило не найдено", "Rule not found"),
+        Key::AdminPreviewHeading => ("Проверка правила", "Preview"),
+        Key::AdminPreviewHint => (
+            "Посчитаем корзину с правилом из редактора вместо сохранённого. Ничего не сохраняется.",
+            "Prices a cart with the rule from the editor in place of the saved one. Nothing is saved.",
+        ),
+        Key::AdminPreviewCustomer => ("E-mail покупателя", "Customer's e-mail"),
+        Key::AdminPreviewCustomerHint => ("Необязательно: без него — гость.", "Optional: a guest without it."),
+        Key::AdminPreviewChannel => ("Канал", "Channel"),
+        Key::AdminPreviewStore => ("Магазин", "Store"),
+        Key::AdminPreviewNoStore => ("Без магазина", "No store"),
+        Key::AdminPreviewCart => ("Корзина", "Cart"),
+        Key::AdminPreviewAddLine => ("Добавить товар", "Add a product"),
+        Key::AdminPreviewAt => ("Дата и время", "Date and time"),
+        Key::AdminPreviewAtHint => {
+            ("Необязательно: по умолчанию — сейчас. Время вашего устройства.", "Optional: now if empty. In this device's time.")
+        }
+        Key::AdminPreviewAsEnabled => ("Считать правило включённым", "Treat the rule as enabled"),
+        Key::AdminPreviewRun => ("Проверить", "Preview"),
+        Key::AdminPreviewFixRule => ("Сначала исправьте отмеченные поля правила.", "First fix the marked fields of the rule."),
+        Key::AdminPreviewNeedsLine => ("Добавьте в корзину хотя бы один товар.", "Add at least one product to the cart."),
+        Key::AdminPreviewUnknownCustomer => ("Покупатель не найден.", "No such customer."),
+        Key::AdminPreviewUnknownSku => ("Такого товара нет.", "There is no such product."),
+        Key::AdminPreviewFailed => ("Не удалось посчитать корзину.", "The cart could not be priced."),
+        Key::AdminPreviewApplied => ("Сработали", "Applied"),
+        Key::AdminPreviewRejected => ("Не сработали", "Not applied"),
+        Key::AdminPreviewNoneApplied => ("Ни одна акция не сработала.", "No offer applies."),
+        Key::AdminPreviewFreeDelivery => ("Бесплатная доставка", "Free delivery"),
+        Key::AdminPreviewPoints => ("Баллы", "Points"),
+        Key::AdminPreviewGroups => ("A/B-группы", "A/B groups"),
+        Key::AdminSegmentsHeading => ("Сегменты покупателей", "Customer segments"),
+        Key::AdminSegmentsHint => (
+            "Условие сегмента можно скопировать в правило (тип условия и его поля).",
+            "A segment's condition can be copied into a rule (the condition type and its fields).",
+        ),
+        Key::AdminColSegment => ("Сегмент", "Segment"),
+        Key::AdminColCustomers => ("Покупателей", "Customers"),
+        Key::AdminColCondition => ("Условие для правила", "Rule condition"),
+        Key::AdminCopy => ("Копировать", "Copy"),
+        Key::AdminCopied => ("Скопировано", "Copied"),
+        Key::AdminCopyFailed => ("Не удалось скопировать — выделите текст вручную.", "Could not copy — select the text instead."),
+        Key::AdminKpisHeading => ("Показатели за период", "KPIs for a period"),
+        Key::AdminPeriodFrom => ("С", "From"),
+        Key::AdminPeriodTo => ("По", "To"),
+        Key::AdminPeriodApply => ("Показать", "Show"),
+        Key::AdminChartsHeading => ("По неделям", "By week"),
+        Key::AdminNpsHeading => ("NPS: готовность рекомендовать", "NPS: likelihood to recommend"),
+        Key::AdminNpsRecent => ("Последние ответы", "Recent answers"),
+        Key::AdminNpsNoAnswers => ("Ответов пока нет.", "No answers yet."),
+        Key::AdminCampaignsHeading => ("Новая рассылка", "New campaign"),
+        Key::AdminCampaignsSent => ("Рассылки", "Campaigns"),
+        Key::AdminCampaignTitle => ("Заголовок", "Title"),
+        Key::AdminCampaignBody => ("Текст", "Text"),
+        Key::AdminCampaignUrl => ("Ссылка", "Link"),
+        Key::AdminCampaignUrlHint => ("Адрес на этом сайте, например /c/headphones.", "A path on this site, e.g. /c/headphones."),
+        Key::AdminCampaignAudience => ("Кому", "Audience"),
+        Key::AdminCampaignAllSubscribers => ("Все подписчики на акции", "All promotions subscribers"),
+        Key::AdminCampaignCount => ("Посчитать получателей", "Count recipients"),
+        Key::AdminCampaignSend => ("Отправить", "Send"),
+        Key::AdminCampaignSendYes => ("Да, отправить", "Yes, send"),
+        Key::AdminCampaignConfirm => ("Отправить рассылку? Получателей:", "Send the campaign? Recipients:"),
+        Key::AdminCampaignSentOk => ("Рассылка создана. Получателей:", "The campaign is created. Recipients:"),
+        Key::AdminCampaignFailed => ("Не удалось отправить рассылку.", "The campaign could not be sent."),
+        Key::AdminNoCampaigns => ("Рассылок пока не было.", "No campaigns yet."),
+        Key::AdminColRecipients => ("Получателей", "Recipients"),
+        Key::AdminColSent => ("Доставлено", "Sent"),
+        Key::AdminColFailed => ("Ошибки", "Failed"),
+        Key::AdminColPending => ("В очереди", "Pending"),
+        Key::AdminColClicked => ("Переходы", "Clicked"),
+        Key::CondSchedule => ("Расписание", "Schedule"),
+        Key::CondChannels => ("Каналы продаж", "Channels"),
+        Key::CondStores => ("Магазины", "Stores"),
+        Key::CondNear => ("Рядом с местом", "Near a place"),
+        Key::CondTiers => ("Уровень лояльности", "Loyalty tiers"),
+        Key::CondPointsAtLeast => ("Баллов на счёте не меньше", "Points balance at least"),
+        Key::CondSpendAtLeast => ("Потратил не меньше", "Spent at least"),
+        Key::CondOrderCount => ("Число заказов", "Number of orders"),
+        Key::CondBoughtCategory => ("Покупал в категории", "Bought in a category"),
+        Key::CondNewCustomer => ("Новый или постоянный покупатель", "New or returning customer"),
+        Key::CondSignedIn => ("Вошёл или гость", "Signed in or guest"),
+        Key::CondSubtotalAtLeast => ("Сумма корзины не меньше", "Cart subtotal at least"),
+        Key::CondContainsSku => ("В корзине есть товар", "Cart contains a product"),
+        Key::CondContainsCategory => ("В корзине есть товары категории", "Cart contains a category"),
+        Key::EffectPercentOff => ("Скидка в процентах", "Percent off"),
+        Key::EffectAmountOff => ("Скидка в рублях", "Amount off"),
+        Key::EffectBuyXGetY => ("Купи X — получи Y бесплатно", "Buy X get Y free"),
+        Key::EffectFreeDelivery => ("Бесплатная доставка", "Free delivery"),
+        Key::EffectPointsMultiplier => ("Больше баллов", "Points multiplier"),
+        Key::EffectGift => ("Подарок", "Gift"),
+        Key::TargetCart => ("Вся корзина", "The whole cart"),
+        Key::TargetCategory => ("Категория", "A category"),
+        Key::TargetSku => ("Товар", "A product"),
+        Key::KpiRevenue => ("Выручка", "Revenue"),
+        Key::KpiTransactions => ("покупок", "transactions"),
+        Key::KpiOfferDiscounts => ("Скидки по акциям", "Offer discounts"),
+        Key::KpiAverageCheck => ("Средний чек", "Average check"),
+        Key::KpiPurchaseFrequency => ("Частота покупок", "Purchase frequency"),
+        Key::KpiBuyers => ("покупателей", "buyers"),
+        Key::KpiParticipation => ("Доля участников программы", "Participation rate"),
+        Key::KpiTenure => ("Средний стаж участника, дней", "Average member tenure, days"),
+        Key::KpiRedemptionRate => ("Доля списанных баллов", "Redemption rate"),
+        Key::KpiBreakage => ("Сгоревшие баллы", "Breakage"),
+        Key::KpiMemberSpend => ("Средний чек участника", "Average member spend per transaction"),
+        Key::KpiPointsPerTransaction => ("Баллов списано на покупку участника", "Points redeemed per member transaction"),
+        Key::KpiCostPerPoint => ("Стоимость балла", "Cost per point"),
+        Key::KpiChurn => ("Отток", "Churn"),
+        Key::KpiNps => ("NPS", "NPS"),
+        Key::KpiResponses => ("ответов", "responses"),
+        Key::NpsPromoters => ("Промоутеры (9–10)", "Promoters (9–10)"),
+        Key::NpsPassives => ("Нейтральные (7–8)", "Passives (7–8)"),
+        Key::NpsDetractors => ("Критики (0–6)", "Detractors (0–6)"),
+        Key::ChartRevenue => ("Выручка по неделям, ₽", "Revenue by week, ₽"),
+        Key::ChartTransactions => ("Покупки по неделям", "Transactions by week"),
+        Key::ChartAverageCheck => ("Средний чек по неделям, ₽", "Average check by week, ₽"),
+        Key::ChartPointsIssued => ("Начислено баллов по неделям", "Points issued by week"),
+        Key::ChartPointsRedeemed => ("Списано баллов по неделям", "Points redeemed by week"),
+        Key::CheckingOffers => ("Проверяем персональные предложения…", "Checking offers for you…"),
+        Key::OffersApplied => ("Акции в корзине", "Offers in the cart"),
+        Key::PriceForYou => ("Для вас:", "For you:"),
     };
     match locale {
         Locale::Ru => ru,
@@ -1061,11 +1645,119 @@ pub fn held_until(locale: Locale, until_unix: i64, now_unix: i64, utc_offset_min
     }
 }
 
+/// How many other devices of the account get notifications: "Уведомления включены ещё на 2
+/// устройствах" / "Notifications are also on for 2 other devices".
+pub fn push_other_devices(locale: Locale, n: u32) -> String {
+    match locale {
+        Locale::Ru => {
+            // Prepositional case: "на 1 устройстве", "на 21 устройстве", otherwise "на N устройствах".
+            let noun = if n % 10 == 1 && n % 100 != 11 { "устройстве" } else { "устройствах" };
+            format!("Уведомления включены ещё на {n} {noun}")
+        }
+        Locale::En => format!("Notifications are also on for {n} other {}", if n == 1 { "device" } else { "devices" }),
+    }
+}
+
 /// The accessible name of an NPS score button: "3 из 10" / "3 out of 10".
 pub fn nps_score_label(locale: Locale, score: u8) -> String {
     match locale {
         Locale::Ru => format!("{score} из 10"),
         Locale::En => format!("{score} out of 10"),
+    }
+}
+
+/// How often an offer rule was used and what it gave: "12 использований · скидок на 3 400 ₽" /
+/// "12 uses · RUB 3,400 given".
+pub fn rule_uses(locale: Locale, uses: u32, spent: &Money) -> String {
+    match locale {
+        Locale::Ru => format!(
+            "{uses}{NBSP}{} · скидок на {}",
+            plural_ru(uses, "использование", "использования", "использований"),
+            format_money(locale, spent)
+        ),
+        Locale::En => format!("{uses} {} · {} given", if uses == 1 { "use" } else { "uses" }, format_money(locale, spent)),
+    }
+}
+
+/// A rule's uses against its limit: "12 из 100 использований" / "12 of 100 uses".
+pub fn rule_uses_of(locale: Locale, uses: u32, total: u32) -> String {
+    match locale {
+        Locale::Ru => format!("{uses} из {total}{NBSP}{}", plural_ru(total, "использования", "использований", "использований")),
+        Locale::En => format!("{uses} of {total} {}", if total == 1 { "use" } else { "uses" }),
+    }
+}
+
+/// How much of a rule's budget is spent, with the share in whole percent:
+/// "бюджет: 3 400 ₽ из 10 000 ₽ (34 %)" / "budget: RUB 3,400 of RUB 10,000 (34%)".
+pub fn rule_budget_used(locale: Locale, spent: &Money, budget: &Money) -> String {
+    let share = if budget.amount > Decimal::ZERO { (spent.amount * Decimal::from(100) / budget.amount).round() } else { Decimal::ZERO };
+    match locale {
+        Locale::Ru => format!("бюджет: {} из {} ({share}{NBSP}%)", format_money(locale, spent), format_money(locale, budget)),
+        Locale::En => format!("budget: {} of {} ({share}%)", format_money(locale, spent), format_money(locale, budget)),
+    }
+}
+
+/// A rule's limit per customer: "не больше 2 раз на покупателя" / "at most 2 per customer".
+pub fn rule_per_customer(locale: Locale, n: u32) -> String {
+    match locale {
+        Locale::Ru => format!("не больше {n}{NBSP}{} на покупателя", plural_ru(n, "раза", "раз", "раз")),
+        Locale::En => format!("at most {n} per customer"),
+    }
+}
+
+/// A rule's version: "версия 3" / "version 3".
+pub fn rule_version(locale: Locale, version: i64) -> String {
+    match locale {
+        Locale::Ru => format!("версия {version}"),
+        Locale::En => format!("version {version}"),
+    }
+}
+
+/// A loyalty tier's name.
+pub fn tier_name(locale: Locale, tier: Tier) -> &'static str {
+    match (tier, locale) {
+        (Tier::Basic, Locale::Ru) => "Базовый",
+        (Tier::Basic, Locale::En) => "Basic",
+        (Tier::Silver, Locale::Ru) => "Серебряный",
+        (Tier::Silver, Locale::En) => "Silver",
+        (Tier::Gold, Locale::Ru) => "Золотой",
+        (Tier::Gold, Locale::En) => "Gold",
+    }
+}
+
+/// A weekday's short name, 1 = Monday … 7 = Sunday.
+pub fn weekday_short(locale: Locale, day: u8) -> &'static str {
+    const RU: [&str; 7] = ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"];
+    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let names = match locale {
+        Locale::Ru => RU,
+        Locale::En => EN,
+    };
+    day.checked_sub(1).and_then(|i| names.get(usize::from(i))).copied().unwrap_or("?")
+}
+
+/// A number without trailing zeros: "2,5" / "2.5".
+pub fn format_decimal(locale: Locale, value: &Decimal) -> String {
+    let text = value.normalize().to_string();
+    match locale {
+        Locale::Ru => text.replace('.', ","),
+        Locale::En => text,
+    }
+}
+
+/// A percentage: "12,5 %" / "12.5%".
+pub fn format_percent(locale: Locale, value: &Decimal) -> String {
+    match locale {
+        Locale::Ru => format!("{}{NBSP}%", format_decimal(locale, value)),
+        Locale::En => format!("{}%", format_decimal(locale, value)),
+    }
+}
+
+/// How many people a campaign reaches: "12 получателей" / "12 recipients".
+pub fn recipients_count(locale: Locale, n: u32) -> String {
+    match locale {
+        Locale::Ru => format!("{n}{NBSP}{}", plural_ru(n, "получатель", "получателя", "получателей")),
+        Locale::En => format!("{n} {}", if n == 1 { "recipient" } else { "recipients" }),
     }
 }
 
@@ -1366,6 +2058,16 @@ mod tests {
     }
 
     #[test]
+    fn other_devices_with_notifications_take_the_russian_prepositional() {
+        assert_eq!(push_other_devices(Locale::Ru, 1), "Уведомления включены ещё на 1 устройстве");
+        assert_eq!(push_other_devices(Locale::Ru, 3), "Уведомления включены ещё на 3 устройствах");
+        assert_eq!(push_other_devices(Locale::Ru, 11), "Уведомления включены ещё на 11 устройствах");
+        assert_eq!(push_other_devices(Locale::Ru, 21), "Уведомления включены ещё на 21 устройстве");
+        assert_eq!(push_other_devices(Locale::En, 1), "Notifications are also on for 1 other device");
+        assert_eq!(push_other_devices(Locale::En, 2), "Notifications are also on for 2 other devices");
+    }
+
+    #[test]
     fn every_channel_has_a_name_in_both_languages() {
         for c in [Channel::Web, Channel::Pwa, Channel::Kiosk, Channel::Pos] {
             assert!(!channel_name(Locale::Ru, c).is_empty() && !channel_name(Locale::En, c).is_empty());
@@ -1379,6 +2081,32 @@ mod tests {
             assert_eq!(l.other().other(), l);
         }
         assert_eq!(Locale::from_code("de"), None);
+    }
+
+    #[test]
+    fn offer_rule_usage_reads_naturally_in_both_languages() {
+        assert_eq!(rule_uses(Locale::Ru, 12, &rub("3400")), "12\u{a0}использований · скидок на 3\u{a0}400\u{a0}₽");
+        assert_eq!(rule_uses(Locale::Ru, 1, &rub("0")), "1\u{a0}использование · скидок на 0\u{a0}₽");
+        assert_eq!(rule_uses(Locale::En, 1, &rub("3400")), "1 use · RUB\u{a0}3,400 given");
+        assert_eq!(rule_uses_of(Locale::Ru, 3, 21), "3 из 21\u{a0}использования");
+        assert_eq!(rule_uses_of(Locale::En, 3, 100), "3 of 100 uses");
+        assert_eq!(rule_budget_used(Locale::En, &rub("3400"), &rub("10000")), "budget: RUB\u{a0}3,400 of RUB\u{a0}10,000 (34%)");
+        assert_eq!(rule_budget_used(Locale::Ru, &rub("1"), &rub("3")), "бюджет: 1\u{a0}₽ из 3\u{a0}₽ (33\u{a0}%)");
+        assert_eq!(rule_per_customer(Locale::Ru, 1), "не больше 1\u{a0}раза на покупателя");
+        assert_eq!(rule_per_customer(Locale::Ru, 5), "не больше 5\u{a0}раз на покупателя");
+        assert_eq!(rule_version(Locale::En, 3), "version 3");
+    }
+
+    #[test]
+    fn kpi_numbers_use_the_locales_decimal_mark() {
+        let d = |s: &str| Decimal::from_str(s).expect("test decimal");
+        assert_eq!(format_percent(Locale::Ru, &d("12.50")), "12,5\u{a0}%");
+        assert_eq!(format_percent(Locale::En, &d("12.50")), "12.5%");
+        assert_eq!(format_decimal(Locale::Ru, &d("2.00")), "2");
+        assert_eq!(recipients_count(Locale::Ru, 2), "2\u{a0}получателя");
+        assert_eq!(recipients_count(Locale::En, 1), "1 recipient");
+        assert_eq!((weekday_short(Locale::Ru, 1), weekday_short(Locale::En, 7), weekday_short(Locale::En, 0)), ("Пн", "Sun", "?"));
+        assert_eq!(tier_name(Locale::Ru, Tier::Gold), "Золотой");
     }
 
     proptest! {

@@ -4,6 +4,7 @@
 
 use crate::api;
 use crate::components::error::LoadBoundary;
+use crate::components::push::NotifyWhenBack;
 use crate::i18n::{availability_headline, city_name, format_distance, format_pickup, now_unix, t, units_available, use_i18n, Key, Locale};
 use crate::storage;
 use leptos::html;
@@ -91,6 +92,8 @@ pub fn AvailabilityPanel(sku: Sku) -> impl IntoView {
     // A shared location wins over the city; picking a city drops the shared location.
     let position = Memo::new(move |_| located.get().or_else(|| city.get().map(City::centre)));
     let city_select: NodeRef<html::Select> = NodeRef::new();
+    // Where "Notify me when it's back" looks: the city nearest a shared location, else the picked one.
+    let watch_city = Signal::derive(move || located.get().map(nearest_city).or_else(|| city.get()));
 
     let availability = LocalResource::new(move || {
         let (sku, near) = (sku.clone(), position.get());
@@ -164,7 +167,7 @@ pub fn AvailabilityPanel(sku: Sku) -> impl IntoView {
         availability.get().map(|result| {
             result.map(|answer| {
                 let near_you = position.get_untracked().is_some();
-                view! { <AvailabilityResult answer near_you /> }
+                view! { <AvailabilityResult answer near_you watch_city /> }
             })
         })
     };
@@ -212,9 +215,11 @@ pub fn AvailabilityPanel(sku: Sku) -> impl IntoView {
 
 /// The headline and the store list of one availability answer.
 #[component]
-fn AvailabilityResult(answer: Availability, near_you: bool) -> impl IntoView {
+fn AvailabilityResult(answer: Availability, near_you: bool, watch_city: Signal<Option<City>>) -> impl IntoView {
     let i18n = use_i18n();
-    let Availability { in_stock_stores, in_stock_nearby, stores, .. } = answer;
+    let Availability { sku, in_stock_stores, in_stock_nearby, stores, .. } = answer;
+    // Out of stock near the shopper (or anywhere): offer to say when it is back.
+    let offer_alert = in_stock_stores == 0 || (near_you && in_stock_nearby == Some(0));
     // "Near you" counts only stores within the nearby radius; if none is near, say where it is at all.
     let (count, near_you) = match in_stock_nearby {
         Some(nearby) if near_you && nearby > 0 => (nearby, true),
@@ -229,8 +234,14 @@ fn AvailabilityResult(answer: Availability, near_you: bool) -> impl IntoView {
         >
             {move || availability_headline(i18n.locale(), count, near_you)}
         </p>
+        {offer_alert.then(|| view! { <NotifyWhenBack sku city=watch_city /> })}
         <ul class="avail-list">{rows}</ul>
     }
+}
+
+/// The city whose centre is nearest `point`.
+fn nearest_city(point: GeoPoint) -> City {
+    City::ALL.into_iter().min_by_key(|c| c.centre().distance_m(&point)).unwrap_or(City::Moscow)
 }
 
 fn pickup_text(locale: Locale, store: &StoreAvailability, now: i64) -> Option<String> {

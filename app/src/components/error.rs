@@ -23,6 +23,7 @@ fn title_key(err: Option<&ApiError>) -> Key {
         (_, "unknown_category" | "invalid_category") => Key::ErrCategoryNotFound,
         (_, "unknown_store" | "store_required") => Key::ErrStoreNotFound,
         (_, "unknown_order") => Key::ErrOrderNotFound,
+        (_, "unknown_rule") => Key::AdminErrRuleNotFound,
         (ApiErrorKind::Network, _) => Key::ErrNetwork,
         (ApiErrorKind::Timeout, _) => Key::ErrTimeout,
         (ApiErrorKind::Decode, _) => Key::ErrDecode,

@@ -4,6 +4,7 @@
 use crate::api::{self, ApiError};
 use crate::cart::use_cart;
 use crate::components::error::LoadBoundary;
+use crate::components::offers::AppliedOffers;
 use crate::i18n::{availability_headline, format_money, handoff_valid_until, local_utc_offset_minutes, shelf_here, use_i18n, Key};
 use leptos::ev::KeyboardEvent;
 use leptos::html;
@@ -163,6 +164,17 @@ pub fn KioskBar(store: StoreInfo) -> impl IntoView {
     let cart = use_cart();
     let kiosk = use_kiosk();
     let total = move || cart.view().map(|v| format_money(i18n.locale(), &v.total)).unwrap_or_default();
+    // What the offers take off the cart here (a kiosk may have offers of its own), and which.
+    let discount = move || {
+        cart.view().filter(|v| !v.discount.amount.is_zero()).map(|v| {
+            view! {
+                <span class="kiosk-cart-discount" data-testid="kiosk-cart-discount">
+                    {move || format!("{} −{}", i18n.t(Key::SummaryDiscount), format_money(i18n.locale(), &v.discount))}
+                </span>
+            }
+        })
+    };
+    let offers = move || cart.view().filter(|v| !v.offers.is_empty()).map(|v| view! { <AppliedOffers offers=v.offers /> });
     let creating = move || kiosk.handoff.with(|h| *h == HandoffState::Creating);
     let start_handoff = move |_| {
         if creating() {
@@ -208,7 +220,8 @@ pub fn KioskBar(store: StoreInfo) -> impl IntoView {
                 <span class="kiosk-cart-label">{move || i18n.t(Key::KioskItems)}</span>
                 " "
                 <span class="kiosk-cart-count" data-testid="kiosk-cart-count">{move || cart.item_count()}</span>
-                <span class="kiosk-cart-total">{total}</span>
+                <span class="kiosk-cart-total" data-testid="kiosk-cart-total">{total}</span>
+                {discount}
             </div>
             <button
                 type="button"
@@ -221,6 +234,7 @@ pub fn KioskBar(store: StoreInfo) -> impl IntoView {
                 {move || i18n.t(Key::HandoffButton)}
             </button>
         </section>
+        <div class="kiosk-offers" aria-live="polite">{offers}</div>
         <div role="alert" class="kiosk-alerts">{failure}</div>
         <div role="status" aria-live="polite" class="kiosk-reset-region">
             <Show when=move || kiosk.reset_notice.get()>

@@ -1,4 +1,4 @@
-//! The page frame: header (logo, search, staff desk, account and cart links, language switch,
+//! The page frame: header (logo, search, staff desk or marketer console, account and cart links, language switch,
 //! category navigation), the cart notice, main, footer.
 
 use crate::cart::use_cart;
@@ -40,6 +40,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <Show when=move || !in_kiosk()>
                     <SearchForm />
                     <StaffLink />
+                    <AdminLink />
                     <AccountLink />
                     <CartLink />
                 </Show>
@@ -153,6 +154,27 @@ fn StaffLink() -> impl IntoView {
                 </a>
             })
         }
+        _ => None,
+    }
+}
+
+/// The marketer console, for marketer accounts.
+#[component]
+fn AdminLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let location = use_location();
+    move || match session.who() {
+        SignedInAs::Customer(profile) if profile.role == Role::Marketer => Some(view! {
+            <a
+                class="header-link admin-link"
+                data-testid="admin-link"
+                href="/admin"
+                aria-current=move || location.pathname.with(|p| p == "/admin" || p.starts_with("/admin/")).then_some("page")
+            >
+                {move || i18n.t(Key::AdminLink)}
+            </a>
+        }),
         _ => None,
     }
 }

@@ -6,6 +6,7 @@ use crate::api::{self, ApiError};
 use crate::cart::use_cart;
 use crate::components::error::LoadBoundary;
 use crate::components::form_field::FormField;
+use crate::components::push::NotificationSettings;
 use crate::i18n::{
     cart_adjustment_text, channel_name, city_name, format_date, format_date_time, format_money, local_utc_offset_minutes,
     loyalty_entry_name, order_status_name, order_title, points_count, points_expiring_text, t, use_i18n, Key, Locale,
@@ -93,6 +94,7 @@ fn AccountView(profile: Profile) -> impl IntoView {
         <OrderList />
         <LoyaltyCard />
         <ProfileForm profile />
+        <NotificationSettings />
         <DeviceList />
     }
 }

@@ -3,6 +3,8 @@
 use crate::api::{ApiError, CartWrite};
 use crate::cart::{use_cart, write_error_key};
 use crate::components::error::LoadBoundary;
+use crate::components::offers::AppliedOffers;
+use crate::components::push::PushOptInCard;
 use crate::i18n::{format_money, use_i18n, Key};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -74,16 +76,26 @@ fn CartContents() -> impl IntoView {
     };
     let totals = move || {
         cart.view().filter(|v| !v.lines.is_empty()).map(|v| {
-            let (subtotal, total) = (v.subtotal, v.total);
+            let (subtotal, discount, total) = (v.subtotal, v.discount, v.total);
+            // The offers' discount, and which offers gave it, as the server priced the cart.
+            let discount_row = (!discount.amount.is_zero()).then(|| {
+                view! {
+                    <dt>{move || i18n.t(Key::SummaryDiscount)}</dt>
+                    <dd data-testid="cart-discount">{move || format!("−{}", format_money(i18n.locale(), &discount))}</dd>
+                }
+            });
+            let offers = (!v.offers.is_empty()).then(|| view! { <AppliedOffers offers=v.offers /> });
             view! {
                 <section class="cart-summary" aria-labelledby="cart-summary-title">
                     <h2 id="cart-summary-title" class="section-title">{move || i18n.t(Key::CartSummary)}</h2>
                     <dl class="cart-totals">
                         <dt>{move || i18n.t(Key::CartSubtotal)}</dt>
                         <dd data-testid="cart-subtotal">{move || format_money(i18n.locale(), &subtotal)}</dd>
+                        {discount_row}
                         <dt>{move || i18n.t(Key::CartTotal)}</dt>
                         <dd class="cart-total" data-testid="cart-total">{move || format_money(i18n.locale(), &total)}</dd>
                     </dl>
+                    {offers}
                     <p class="cart-checkout">
                         <a class="button checkout-button" href="/checkout" data-testid="checkout-link">
                             {move || i18n.t(Key::CheckoutButton)}
@@ -115,6 +127,9 @@ fn CartContents() -> impl IntoView {
             </ul>
         </Show>
         {totals}
+        <Show when=move || !is_empty()>
+            <PushOptInCard />
+        </Show>
     }
 }
 

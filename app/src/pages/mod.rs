@@ -1,6 +1,7 @@
 //! One page per route.
 
 pub mod account;
+pub mod admin;
 pub mod cart;
 pub mod category;
 pub mod checkout;

@@ -1,9 +1,12 @@
 //! `/p/:sku`: the product with its store availability.
 
 use crate::api::{self, ApiError};
+use crate::cart::use_cart;
 use crate::components::add_to_cart::AddToCart;
 use crate::components::availability::AvailabilityPanel;
 use crate::components::error::LoadBoundary;
+use crate::components::offers::PersonalPrice;
+use crate::components::push::PushOptInCard;
 use crate::i18n::{category_name, format_money, use_i18n, Key};
 use crate::use_categories;
 use leptos::prelude::*;
@@ -67,6 +70,7 @@ pub fn ProductPage() -> impl IntoView {
 fn ProductView(product: ProductDetail) -> impl IntoView {
     let i18n = use_i18n();
     let categories = use_categories().0;
+    let cart = use_cart();
     let ProductDetail { sku, name, brand, category, description, price, attributes, image, total_available } = product;
     let category_href = format!("/c/{category}");
     let category_label = {
@@ -88,6 +92,11 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     let has_attributes = !attributes.is_empty();
     let rows = spec_rows(attributes);
     let sku_text = sku.to_string();
+    // Notifications are offered once this product is in the cart, never on arrival.
+    let in_cart = {
+        let sku = sku.clone();
+        move || cart.qty_of(&sku) > 0
+    };
 
     view! {
         <article class="product-detail">
@@ -123,7 +132,11 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     <p class="product-price" data-testid="product-price">
                         {move || format_money(i18n.locale(), &price)}
                     </p>
+                    <PersonalPrice sku=sku.clone() />
                     <AddToCart sku=sku.clone() available=total_available />
+                    <Show when=in_cart>
+                        <PushOptInCard />
+                    </Show>
                     <AvailabilityPanel sku />
                 </div>
             </div>

@@ -13,6 +13,7 @@ use crate::cart::use_cart;
 use crate::components::add_to_cart::AddToCart;
 use crate::components::error::LoadBoundary;
 use crate::components::kiosk::{idle_seconds, use_kiosk, KioskBar, KioskContext, ShelfStock};
+use crate::components::offers::PersonalPrice;
 use crate::components::pager::PagerNav;
 use crate::i18n::{category_name, format_money, product_count, search_results_heading, use_i18n, Key};
 use crate::pages::product::{description_paragraphs, product_resource, spec_rows};
@@ -355,6 +356,7 @@ fn KioskProduct(product: ProductDetail) -> impl IntoView {
                     <h1 class="product-title" data-testid="product-name">{name}</h1>
                     <p class="product-brand">{brand}</p>
                     <p class="product-price" data-testid="product-price">{move || format_money(i18n.locale(), &price)}</p>
+                    <PersonalPrice sku=sku.clone() />
                     <ShelfStock sku=sku.clone() store=kiosk.store.get_untracked() />
                     <AddToCart sku available=total_available without_cart_link=true />
                 </div>
