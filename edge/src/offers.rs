@@ -427,7 +427,7 @@ pub async fn admin_update(
             vec![data.clone().into(), now.into(), marketer.id.clone().into(), id.clone().into(), expected.into()],
         )
         .guarded(),
-        version_statement(&id, expected + 1, Some(&data), now, &marketer.id),
+        version_statement(&id, expected.saturating_add(1), Some(&data), now, &marketer.id),
     ];
     match app.sql.batch(batch).await {
         Ok(_) => {}
@@ -507,7 +507,17 @@ pub async fn admin_preview(
     ApiJson(body): ApiJson<PreviewRequest>,
 ) -> Result<Json<Priced>, ApiError> {
     session.require_role(Role::Marketer)?;
-    let now = body.at.unwrap_or_else(|| app.clock.now());
+    let now = match body.at {
+        // Within ten years either way: rules are about the foreseeable calendar.
+        Some(at) if (at - app.clock.now()).num_days().abs() > 3653 => {
+            return Err(ApiError::Unprocessable { code: "invalid_time", message: "at: a moment within ten years of now".into() })
+        }
+        Some(at) => at,
+        None => app.clock.now(),
+    };
+    if let Some(p) = body.position {
+        GeoPoint::new(p.lat, p.lon)?;
+    }
     let mut book = (*book(&app).await?).clone();
     if let Some(draft) = &body.draft {
         let rule = parse_rule(draft)?;

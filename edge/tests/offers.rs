@@ -101,7 +101,13 @@ async fn rules_that_do_not_parse_or_name_unknown_things_are_rejected_with_the_fi
     unknown_store["conditions"][1]["stores"] = json!(["msk-tverskaya", "msk-nowhere"]);
     let mut percent = kiosk_rule();
     percent["effect"]["percent"] = json!("120");
+    let mut far = kiosk_rule();
+    far["conditions"][1] = json!({"type": "near", "center": {"lat": 1000, "lon": -5000}, "radius_m": 100});
+    let mut dust = kiosk_rule();
+    dust["effect"] = json!({"type": "amount_off", "target": {"kind": "cart"}, "amount": {"amount": "0.000001", "currency": "RUB"}});
     let cases = [
+        (far, "/conditions/1/center"),
+        (dust, "/effect/amount"),
         (unknown_category, "/effect/target/category"),
         (bad_type, "/conditions/1"),
         (unknown_store, "/conditions/1/stores/1"),
@@ -171,6 +177,9 @@ async fn preview_explains_what_applied_and_the_first_failing_condition_of_the_re
         "draft": {"id": "kiosk-headphones-10", "name": "draft", "effect": {"type": "percent_off", "target": {"kind": "cart"}, "percent": "50"}}});
     let (_, p) = m.post("/api/admin/rules/preview", draft).await;
     assert_eq!(p["applied"][0]["name"], "draft", "a draft is previewed in place of the stored rule");
+    let year_262142 = json!({"lines": [], "channel": "web", "at": "+262142-12-31T23:59:59Z"});
+    let (status, v) = m.post("/api/admin/rules/preview", year_262142).await;
+    assert_eq!((status, error_code(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_time"), "{v}");
     let (_, stored) = m.get("/api/admin/rules").await;
     assert_eq!(stored[1]["rule"]["name"], "−10% на наушники в шоуруме", "and not saved");
 }

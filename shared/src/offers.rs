@@ -408,7 +408,9 @@ impl Facts<'_> {
                 if to.is_some_and(|t| s.now >= t) {
                     return fail(false, &|| "the offer has ended".into());
                 }
-                let local = s.now + Duration::minutes(i64::from(*utc_offset_minutes));
+                let Some(local) = s.now.checked_add_signed(Duration::minutes(i64::from(*utc_offset_minutes))) else {
+                    return fail(false, &|| "the moment is outside the calendar".into());
+                };
                 let weekday = local.weekday().number_from_monday() as u8;
                 if !weekdays.is_empty() && !weekdays.contains(&weekday) {
                     return fail(false, &|| format!("not on weekday {weekday}"));
@@ -803,7 +805,8 @@ pub fn validate(rule: &Rule, known: &Known<'_>) -> Result<(), RuleError> {
     };
     let sku = |s: &Sku, at: String| if (known.skus)(s) { Ok(()) } else { Err(rule_error(at, format!("there is no product {s}"))) };
     let positive_money = |m: &Money, at: String| {
-        if m.amount > Decimal::ZERO {
+        // At least one kopeck once rounded by the one rule.
+        if Money::new(m.amount, m.currency).minor_units() > 0 {
             Ok(())
         } else {
             Err(rule_error(at, "an amount above zero"))
@@ -842,8 +845,13 @@ pub fn validate(rule: &Rule, known: &Known<'_>) -> Result<(), RuleError> {
                     return Err(rule_error(format!("/conditions/{i}/stores/{j}"), format!("there is no store {s}")));
                 }
             }
-            Condition::Near { radius_m, .. } if *radius_m == 0 || *radius_m > 500_000 => {
-                return Err(rule_error(at("radius_m"), "a radius of 1 m to 500 km"))
+            Condition::Near { center, radius_m } => {
+                if GeoPoint::new(center.lat, center.lon).is_err() {
+                    return Err(rule_error(at("center"), "latitude −90…90 and longitude −180…180"));
+                }
+                if *radius_m == 0 || *radius_m > 500_000 {
+                    return Err(rule_error(at("radius_m"), "a radius of 1 m to 500 km"));
+                }
             }
             Condition::Tiers { tiers } if tiers.is_empty() => return Err(rule_error(at("tiers"), "name at least one tier")),
             Condition::SpendAtLeast { amount, days } => {
