@@ -749,7 +749,12 @@ pub async fn create_campaign(
     if text.chars().count() > 300 {
         return Err(unprocessable("invalid_body", "body: at most 300 characters"));
     }
-    if !body.url.starts_with('/') || body.url.starts_with("//") || body.url.len() > 200 {
+    if !body.url.starts_with('/')
+        || body.url.starts_with("//")
+        || body.url.contains('\\')
+        || body.url.chars().any(char::is_control)
+        || body.url.len() > 200
+    {
         return Err(unprocessable("invalid_url", "url: a path on this site, e.g. /c/headphones"));
     }
     let subs = audience_subscriptions(&app, &body.audience).await?;

@@ -273,6 +273,11 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/admin/rules/{id}/versions",
         "/api/admin/segments",
         "/api/admin/kpis",
+        "/api/admin/campaigns",
+        "/api/push/vapid-public-key",
+        "/api/push/subscriptions",
+        "/api/push/dispatch",
+        "/api/push/clicks",
     ];
     let mut sorted = paths.clone();
     sorted.sort();
