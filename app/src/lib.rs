@@ -60,21 +60,49 @@ pub fn use_categories() -> Categories {
     expect_context::<Categories>()
 }
 
-#[component]
-pub fn App() -> impl IntoView {
+/// The app-wide context both bundles share: locale, categories, session, cart.
+fn provide_app_context() -> I18n {
     provide_meta_context();
     let i18n = I18n::from_storage();
     provide_context(i18n);
     provide_context(Categories(LocalResource::new(api::categories)));
     session::provide_session();
     cart::provide_cart();
+    i18n
+}
 
+/// A path no route of this bundle matches: the other bundle's (see
+/// [`vitrina_shared::console_path`]) is loaded in full from the server, which picks the right shell;
+/// anything else is not found. A path handed over a moment ago and back again (the server could not
+/// be reached, and the service worker gave the cached shell) shows "not found" instead of looping.
+#[component]
+fn Elsewhere(ours: fn(&str) -> bool) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let path = location.pathname.get_untracked();
+    let full = format!("{path}{}", location.search.get_untracked());
+    let now = js_sys::Date::now();
+    let key = format!("vitrina.handover:{full}");
+    let recent = storage::session_get(&key).and_then(|t| t.parse::<f64>().ok()).is_some_and(|t| now - t < 10_000.0);
+    if !ours(&path) && !recent {
+        storage::session_set(&key, &now.to_string());
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().assign(&full);
+        }
+        return view! { <p class="handover" aria-busy="true"></p> }.into_any();
+    }
+    view! { <NotFound /> }.into_any()
+}
+
+/// The shoppers' bundle: storefront, cart, checkout, orders, account, showroom.
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = provide_app_context();
     view! {
         <Html {..} lang=move || i18n.locale().code() />
         <Title text=move || i18n.t(Key::SiteName) />
         <Router>
             <Layout>
-                <Routes fallback=|| view! { <NotFound /> }>
+                <Routes fallback=|| view! { <Elsewhere ours=|p| !vitrina_shared::console_path(p) /> }>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/c/:id") view=CategoryPage />
                     <Route path=path!("/search") view=SearchPage />
@@ -82,12 +110,33 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cart") view=CartPage />
                     <Route path=path!("/checkout") view=CheckoutPage />
                     <Route path=path!("/orders/:id") view=OrderPage />
-                    <Route path=path!("/staff") view=StaffPage />
-                    <Route path=path!("/staff/:store") view=StaffPage />
                     <Route path=path!("/signin") view=SignInPage />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/handoff") view=HandoffEntryPage />
                     <Route path=path!("/handoff/:code") view=HandoffClaimPage />
+                    <ParentRoute path=path!("/showroom/:store") view=ShowroomPage>
+                        <Route path=path!("") view=KioskHome />
+                        <Route path=path!("p/:sku") view=KioskProductPage />
+                    </ParentRoute>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// The staff and marketer bundle (`console.html`): the marketer console and the staff desk, with
+/// the same header; shoppers' pages are handed over to [`App`] by a full page load.
+#[component]
+pub fn ConsoleApp() -> impl IntoView {
+    let i18n = provide_app_context();
+    view! {
+        <Html {..} lang=move || i18n.locale().code() />
+        <Title text=move || i18n.t(Key::SiteName) />
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <Elsewhere ours=vitrina_shared::console_path /> }>
+                    <Route path=path!("/staff") view=StaffPage />
+                    <Route path=path!("/staff/:store") view=StaffPage />
                     <ParentRoute path=path!("/admin") view=AdminPage>
                         <Route path=path!("") view=RulesPage />
                         <Route path=path!("rules/new") view=NewRulePage />
@@ -95,10 +144,6 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("segments") view=SegmentsPage />
                         <Route path=path!("kpis") view=KpisPage />
                         <Route path=path!("campaigns") view=CampaignsPage />
-                    </ParentRoute>
-                    <ParentRoute path=path!("/showroom/:store") view=ShowroomPage>
-                        <Route path=path!("") view=KioskHome />
-                        <Route path=path!("p/:sku") view=KioskProductPage />
                     </ParentRoute>
                 </Routes>
             </Layout>

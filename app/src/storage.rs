@@ -34,3 +34,21 @@ pub fn remove(key: &str) {
         }
     }
 }
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// The value under `key` in this tab's `sessionStorage`.
+pub fn session_get(key: &str) -> Option<String> {
+    session_storage()?.get_item(key).ok().flatten()
+}
+
+/// Stores `value` under `key` in this tab's `sessionStorage` (best effort).
+pub fn session_set(key: &str, value: &str) {
+    if let Some(storage) = session_storage() {
+        if let Err(err) = storage.set_item(key, value) {
+            warn!("could not save {key} in sessionStorage: {err:?}");
+        }
+    }
+}

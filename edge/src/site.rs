@@ -32,7 +32,7 @@ pub fn cache_control(relative: &str) -> &'static str {
     if relative.starts_with("pkg/") {
         // Content-hashed by the build: a new build gets a new name.
         "public, max-age=31536000, immutable"
-    } else if relative == "index.html" || relative == "sw.js" || relative.ends_with(".webmanifest") {
+    } else if relative == "index.html" || relative == "console.html" || relative == "sw.js" || relative.ends_with(".webmanifest") {
         "no-cache"
     } else {
         "public, max-age=3600"
@@ -109,7 +109,9 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
     if last.contains('.') {
         return plain(StatusCode::NOT_FOUND, "not found");
     }
-    match file_response(&root.join("index.html"), "index.html", &headers, head) {
+    // The staff and marketer pages have their own bundle, so shoppers never download it.
+    let shell = if vitrina_shared::console_path(uri.path()) && root.join("console.html").is_file() { "console.html" } else { "index.html" };
+    match file_response(&root.join(shell), shell, &headers, head) {
         Some(response) => response,
         None => plain(StatusCode::SERVICE_UNAVAILABLE, "the app is not built yet: run `cargo xtask build`"),
     }

@@ -328,6 +328,16 @@ async fn the_site_is_served_with_cache_headers_and_spa_fallback() {
     assert_eq!(headers[header::CONTENT_ENCODING], "br");
     assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
 
+    // Staff and marketer pages get their own shell and bundle; shoppers' pages never do.
+    std::fs::write(site.path().join("console.html"), "<!doctype html><title>Console</title>").expect("console");
+    for (path, shell) in
+        [("/admin/kpis", "Console"), ("/staff/msk-tverskaya", "Console"), ("/administrator", "Vitrina"), ("/cart", "Vitrina")]
+    {
+        let (status, _, body) = app.send(get(path)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(String::from_utf8_lossy(&body).contains(shell), "{path} is served by the {shell} shell");
+    }
+
     let (status, _, _) = app.send(get("/pkg/missing.js")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "missing assets are 404, not the shell");
     let (status, _, _) = app.send(get("/../../etc/passwd")).await;

@@ -27,6 +27,27 @@ pub mod stock;
 pub mod store;
 
 pub use error::DomainError;
+
+/// Whether `path` belongs to the staff and marketer bundle (`console.html`: the marketer console
+/// and the staff desk). Every other path is the shoppers' bundle (`index.html`), so shoppers never
+/// download the console. The server picks the shell by it; each bundle hands the other's paths over
+/// with a full page load.
+pub fn console_path(path: &str) -> bool {
+    ["/admin", "/staff"].iter().any(|p| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_console_bundle_serves_the_admin_and_staff_paths_only() {
+        for p in ["/admin", "/admin/rules/new", "/staff", "/staff/msk-tverskaya"] {
+            assert!(super::console_path(p), "{p}");
+        }
+        for p in ["/", "/administrator", "/p/PHN-0001", "/staffing", "/account"] {
+            assert!(!super::console_path(p), "{p}");
+        }
+    }
+}
 pub use geo::GeoPoint;
 pub use ids::{CategoryId, Sku, StoreId};
 pub use money::{Currency, Money};

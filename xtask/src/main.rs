@@ -226,27 +226,22 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))
 }
 
-/// Builds the Leptos app into `target/site`: wasm, bindings, wasm-opt, hashed names,
-/// the templated shell and service worker, and `.gz` siblings for the server to send.
-fn build_app() -> Result<()> {
-    ensure_targets()?;
-    ensure_wasm_bindgen()?;
-    ensure_wasm_opt()?;
-    step("app: cargo build (wasm32-unknown-unknown, profile wasm-release)");
-    sh("cargo", &["build", "-p", "vitrina-app", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])?;
-    let root = root();
-    let raw_wasm = target().join("wasm32-unknown-unknown/wasm-release/vitrina-app.wasm");
+/// The app's two bundles: the shoppers' (`index.html`) and the staff and marketer pages'
+/// (`console.html`; see `vitrina_shared::console_path`), so shoppers never download the console.
+const BUNDLES: [(&str, &str, &str); 2] =
+    [("vitrina-app", "vitrina_app", "index.html"), ("vitrina-console", "vitrina_console", "console.html")];
+
+/// wasm-bindgen and wasm-opt for one bundle; returns the optimised wasm and the JS glue.
+fn bind_and_optimise(bin: &str, name: &str) -> Result<(PathBuf, PathBuf)> {
+    let raw_wasm = target().join(format!("wasm32-unknown-unknown/wasm-release/{bin}.wasm"));
     let bindgen_dir = target().join("wasm-bindgen");
-    step("app: wasm-bindgen --target web");
+    step(&format!("app: wasm-bindgen --target web ({bin})"));
     let out_dir = bindgen_dir.to_string_lossy().into_owned();
-    sh(
-        "wasm-bindgen",
-        &["--target", "web", "--no-typescript", "--out-name", "vitrina_app", "--out-dir", &out_dir, &raw_wasm.to_string_lossy()],
-    )?;
-    let bg = bindgen_dir.join("vitrina_app_bg.wasm");
-    step("app: wasm-opt -Oz");
+    sh("wasm-bindgen", &["--target", "web", "--no-typescript", "--out-name", name, "--out-dir", &out_dir, &raw_wasm.to_string_lossy()])?;
+    let bg = bindgen_dir.join(format!("{name}_bg.wasm"));
+    step(&format!("app: wasm-opt -Oz ({bin})"));
     let started = Instant::now();
-    let optimized = bindgen_dir.join("vitrina_app_opt.wasm");
+    let optimized = bindgen_dir.join(format!("{name}_opt.wasm"));
     sh(
         &wasm_opt_path().to_string_lossy(),
         &[
@@ -263,6 +258,22 @@ fn build_app() -> Result<()> {
         ],
     )?;
     eprintln!("    took {:.1}s", started.elapsed().as_secs_f64());
+    Ok((optimized, bindgen_dir.join(format!("{name}.js"))))
+}
+
+/// Builds the Leptos app into `target/site`: wasm, bindings, wasm-opt, hashed names,
+/// the templated shells and service worker, and `.gz` siblings for the server to send.
+fn build_app() -> Result<()> {
+    ensure_targets()?;
+    ensure_wasm_bindgen()?;
+    ensure_wasm_opt()?;
+    step("app: cargo build (wasm32-unknown-unknown, profile wasm-release; both bundles)");
+    sh("cargo", &["build", "-p", "vitrina-app", "--bins", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])?;
+    let root = root();
+    let mut built = Vec::new();
+    for (bin, name, _) in BUNDLES {
+        built.push(bind_and_optimise(bin, name)?);
+    }
 
     step("app: assembling target/site");
     let site = target().join("site");
@@ -275,24 +286,32 @@ fn build_app() -> Result<()> {
         name.ends_with(".py") || name == "index.html" || name == "sw.js" || name.starts_with('.')
     };
     let mut files = copy_dir(&root.join("public"), &site, &skip)?;
-
-    let wasm = read(&optimized)?;
-    let wasm_name = format!("vitrina_app-{}_bg.wasm", fingerprint(&wasm));
-    write(&site.join("pkg").join(&wasm_name), &wasm)?;
-    let js = read(&bindgen_dir.join("vitrina_app.js"))?;
-    let js_name = format!("vitrina_app-{}.js", fingerprint(&js));
-    write(&site.join("pkg").join(&js_name), &js)?;
-    files.push(site.join("pkg").join(&wasm_name));
-    files.push(site.join("pkg").join(&js_name));
-
     let template = String::from_utf8(read(&root.join("public/index.html"))?).map_err(|e| e.to_string())?;
-    let index = template.replace("{{APP_JS}}", &format!("/pkg/{js_name}")).replace("{{APP_WASM}}", &format!("/pkg/{wasm_name}"));
-    write(&site.join("index.html"), &index)?;
-    files.push(site.join("index.html"));
+    let mut names = Vec::new();
+    // Files the service worker does not precache: the console bundle is for staff and marketers.
+    let mut not_precached = Vec::new();
+    for ((_, name, shell), (optimized, glue)) in BUNDLES.iter().zip(&built) {
+        let wasm = read(optimized)?;
+        let wasm_name = format!("{name}-{}_bg.wasm", fingerprint(&wasm));
+        write(&site.join("pkg").join(&wasm_name), &wasm)?;
+        let js = read(glue)?;
+        let js_name = format!("{name}-{}.js", fingerprint(&js));
+        write(&site.join("pkg").join(&js_name), &js)?;
+        let html = template.replace("{{APP_JS}}", &format!("/pkg/{js_name}")).replace("{{APP_WASM}}", &format!("/pkg/{wasm_name}"));
+        write(&site.join(shell), &html)?;
+        for f in [site.join("pkg").join(&wasm_name), site.join("pkg").join(&js_name), site.join(shell)] {
+            if *shell != "index.html" {
+                not_precached.push(f.clone());
+            }
+            files.push(f);
+        }
+        names.push((shell.to_string(), js_name, wasm_name));
+    }
 
-    // The service worker precaches the shell: every file in the site but the big optional images.
+    // The service worker precaches the shoppers' shell: every file in the site but the big
+    // optional images and the console bundle.
     let mut precache: Vec<String> = vec!["/".into()];
-    for f in &files {
+    for f in files.iter().filter(|f| !not_precached.contains(f)) {
         let rel = f.strip_prefix(&site).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
         if rel.starts_with("icons/maskable") || rel.ends_with(".gz") {
             continue;
@@ -329,18 +348,21 @@ fn build_app() -> Result<()> {
     if !status.success() {
         return Err(format!("brotli failed ({status})"));
     }
-    report_sizes(&site, &js_name, &wasm_name)
+    for (shell, js_name, wasm_name) in &names {
+        report_sizes(&site, shell, js_name, wasm_name)?;
+    }
+    Ok(())
 }
 
 fn file_size(p: &Path) -> u64 {
     std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
 }
 
-fn report_sizes(site: &Path, js: &str, wasm: &str) -> Result<()> {
-    step("app sizes (raw / gzip -9 / brotli -q 11)");
+fn report_sizes(site: &Path, shell: &str, js: &str, wasm: &str) -> Result<()> {
+    step(&format!("app sizes, {shell} (raw / gzip -9 / brotli -q 11)"));
     let mut rows = BTreeMap::new();
     for (label, rel) in
-        [("wasm", format!("pkg/{wasm}")), ("js", format!("pkg/{js}")), ("css", "styles.css".to_owned()), ("html", "index.html".to_owned())]
+        [("wasm", format!("pkg/{wasm}")), ("js", format!("pkg/{js}")), ("css", "styles.css".to_owned()), ("html", shell.to_owned())]
     {
         let p = site.join(&rel);
         let sibling = |ext: &str| file_size(&PathBuf::from(format!("{}.{ext}", p.display())));
