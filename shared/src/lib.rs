@@ -36,6 +36,10 @@ pub fn console_path(path: &str) -> bool {
     ["/admin", "/staff"].iter().any(|p| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
 }
 
+pub use geo::GeoPoint;
+pub use ids::{CategoryId, Sku, StoreId};
+pub use money::{Currency, Money};
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -48,6 +52,3 @@ mod tests {
         }
     }
 }
-pub use geo::GeoPoint;
-pub use ids::{CategoryId, Sku, StoreId};
-pub use money::{Currency, Money};
