@@ -93,15 +93,25 @@ fn Elsewhere(ours: fn(&str) -> bool) -> impl IntoView {
     view! { <NotFound /> }.into_any()
 }
 
-/// The shoppers' bundle: storefront, cart, checkout, orders, account, showroom.
+/// What both bundles are framed by: the app-wide context, the document's language and title, the
+/// router and the layout.
 #[component]
-pub fn App() -> impl IntoView {
+fn Frame(children: Children) -> impl IntoView {
     let i18n = provide_app_context();
     view! {
         <Html {..} lang=move || i18n.locale().code() />
         <Title text=move || i18n.t(Key::SiteName) />
         <Router>
-            <Layout>
+            <Layout>{children()}</Layout>
+        </Router>
+    }
+}
+
+/// The shoppers' bundle: storefront, cart, checkout, orders, account, showroom.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Frame>
                 <Routes fallback=|| view! { <Elsewhere ours=|p| !vitrina_shared::console_path(p) /> }>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/c/:id") view=CategoryPage />
@@ -119,8 +129,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("p/:sku") view=KioskProductPage />
                     </ParentRoute>
                 </Routes>
-            </Layout>
-        </Router>
+        </Frame>
     }
 }
 
@@ -128,12 +137,8 @@ pub fn App() -> impl IntoView {
 /// the same header; shoppers' pages are handed over to [`App`] by a full page load.
 #[component]
 pub fn ConsoleApp() -> impl IntoView {
-    let i18n = provide_app_context();
     view! {
-        <Html {..} lang=move || i18n.locale().code() />
-        <Title text=move || i18n.t(Key::SiteName) />
-        <Router>
-            <Layout>
+        <Frame>
                 <Routes fallback=|| view! { <Elsewhere ours=vitrina_shared::console_path /> }>
                     <Route path=path!("/staff") view=StaffPage />
                     <Route path=path!("/staff/:store") view=StaffPage />
@@ -146,7 +151,6 @@ pub fn ConsoleApp() -> impl IntoView {
                         <Route path=path!("campaigns") view=CampaignsPage />
                     </ParentRoute>
                 </Routes>
-            </Layout>
-        </Router>
+        </Frame>
     }
 }

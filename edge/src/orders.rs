@@ -1025,7 +1025,9 @@ async fn pay(
                 Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]),
                 Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.into()]),
             ];
-            batch.extend(refund_points_statement(app.sql.as_ref(), id, now).await?);
+            if let Some(row) = order_row(app.sql.as_ref(), id).await? {
+                batch.extend(refund_points(&row, now));
+            }
             app.sql.batch(batch).await.map_err(StorageError::from)?;
             Ok(Some(reason))
         }
@@ -1033,12 +1035,11 @@ async fn pay(
 }
 
 /// Gives back the points an order redeemed (when it is cancelled or its payment fails).
-async fn refund_points_statement(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<Statement>, StorageError> {
-    let Some(row) = order_row(sql, id).await? else { return Ok(None) };
-    Ok(match (&row.customer_id, row.points_redeemed) {
-        (Some(customer), p) if p > 0 => Some(ledger(customer, EntryKind::Refund, p, Some(id), "order cancelled", None, now)),
+fn refund_points(row: &OrderRow, now: i64) -> Option<Statement> {
+    match (&row.customer_id, row.points_redeemed) {
+        (Some(customer), p) if p > 0 => Some(ledger(customer, EntryKind::Refund, p, Some(&row.id), "order cancelled", None, now)),
         _ => None,
-    })
+    }
 }
 
 // ---- lifecycle ------------------------------------------------------------------------------
@@ -1140,7 +1141,7 @@ pub async fn act(
                     ],
                 ));
             }
-            batch.extend(refund_points_statement(app.sql.as_ref(), &id, now).await?);
+            batch.extend(refund_points(&row, now));
             // A cancelled order gives its offers' uses back.
             batch.push(Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.clone().into()]));
         }

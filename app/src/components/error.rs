@@ -108,3 +108,26 @@ pub fn LoadBoundary(
         </Transition>
     }
 }
+
+/// The failure of an action (a button) under it: `message`, and the server's detail in brackets.
+/// Empty while `error` is `None`; an ARIA alert so screen readers announce it.
+#[component]
+pub fn ActionError(error: RwSignal<Option<ApiError>>, message: Key, test_id: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div role="alert">
+            {move || {
+                error
+                    .get()
+                    .map(|err| {
+                        view! {
+                            <p class="form-error" data-testid=test_id>
+                                {move || i18n.t(message)}
+                                <span class="error-detail">" (" {err.to_string()} ")"</span>
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}

@@ -5,7 +5,7 @@
 //! [`POLL_MS`] whether it changed, so "ready for pickup" shows without a reload.
 
 use crate::api::{self, ApiError};
-use crate::components::error::LoadBoundary;
+use crate::components::error::{ActionError, LoadBoundary};
 use crate::components::form_field::FormField;
 use crate::i18n::{
     city_name, format_date, format_date_time, format_money, format_pickup, fulfilment_name, held_until, local_utc_offset_minutes, now_unix,
@@ -441,20 +441,7 @@ fn CancelOrder(id: String, #[prop(into)] on_done: Callback<OrderView>) -> impl I
                     </button>
                 </p>
             </Show>
-            <div role="alert">
-                {move || {
-                    error
-                        .get()
-                        .map(|err| {
-                            view! {
-                                <p class="form-error" data-testid="cancel-error">
-                                    {move || i18n.t(Key::ErrActionFailed)}
-                                    <span class="error-detail">" (" {err.to_string()} ")"</span>
-                                </p>
-                            }
-                        })
-                }}
-            </div>
+            <ActionError error=error message=Key::ErrActionFailed test_id="cancel-error" />
         </div>
     }
 }
@@ -571,20 +558,7 @@ fn NpsPrompt(order_id: String) -> impl IntoView {
                     </form>
                 </Show>
             </Show>
-            <div role="alert">
-                {move || {
-                    error
-                        .get()
-                        .map(|err| {
-                            view! {
-                                <p class="form-error" data-testid="nps-error">
-                                    {move || i18n.t(Key::NpsFailed)}
-                                    <span class="error-detail">" (" {err.to_string()} ")"</span>
-                                </p>
-                            }
-                        })
-                }}
-            </div>
+            <ActionError error=error message=Key::NpsFailed test_id="nps-error" />
         </section>
     }
 }

@@ -4,7 +4,7 @@
 //! every [`POLL_MS`] while the page is visible.
 
 use crate::api::{self, ApiError};
-use crate::components::error::{LoadBoundary, Loading};
+use crate::components::error::{ActionError, LoadBoundary, Loading};
 use crate::i18n::{
     format_money, held_until, local_utc_offset_minutes, now_unix, order_status_name, order_title, payment_status_name, use_i18n, Key,
 };
@@ -339,20 +339,7 @@ fn PickupRow(id: String, orders: RwSignal<Vec<OrderView>>, #[prop(into)] on_chan
                 {button(Action::Collected, "pickup-collected", "button")}
                 {button(Action::Cancel, "pickup-cancel", "button button-secondary")}
             </div>
-            <div role="alert">
-                {move || {
-                    error
-                        .get()
-                        .map(|err| {
-                            view! {
-                                <p class="form-error" data-testid="pickup-error">
-                                    {move || i18n.t(Key::ErrActionFailed)}
-                                    <span class="error-detail">" (" {err.to_string()} ")"</span>
-                                </p>
-                            }
-                        })
-                }}
-            </div>
+            <ActionError error=error message=Key::ErrActionFailed test_id="pickup-error" />
         </li>
     }
 }
