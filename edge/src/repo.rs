@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_orders.sql")),
     (4, include_str!("../migrations/0004_offers.sql")),
     (5, include_str!("../migrations/0005_push.sql")),
+    (6, include_str!("../migrations/0006_checkout_claims.sql")),
 ];
 
 /// The newest schema version.
