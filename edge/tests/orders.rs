@@ -143,7 +143,10 @@ async fn an_expired_hold_frees_its_units_for_the_next_shopper_without_any_job() 
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = order(&second, "k", pickup(STORE)).await;
     assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "insufficient_stock"));
-    app.advance(2 * 3600 + 1);
+    // Ordered at 12:00 Moscow time: ready at 12:30, held for two hours of opening time from then.
+    let until = chrono::DateTime::parse_from_rfc3339(placed["hold_expires_at"].as_str().unwrap()).unwrap().timestamp();
+    assert_eq!(until, app.clock.now_ts() + 30 * 60 + 2 * 3600, "{placed}");
+    app.advance(until - app.clock.now_ts());
     assert_eq!(available_at(&app, SKU, STORE).await, 1, "the hold stopped counting when it expired");
     let (status, body) = order(&second, "k2", pickup(STORE)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

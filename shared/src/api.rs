@@ -419,7 +419,9 @@ pub struct OrderView {
     /// What the customer pays: subtotal − discount + delivery − points.
     pub total: Money,
     pub points_earned: i64,
-    /// Until when the units are held for this order (pickup orders, online payments).
+    /// Until when the units are held for this order (pickup orders, online payments). A pickup
+    /// reservation lasts its length of the store's open time from `promised_at`, so it never
+    /// runs out while the store is closed; an online payment's hold is wall-clock time.
     pub hold_expires_at: Option<DateTime<Utc>>,
     /// When the order can be collected (pickup) or arrives (delivery), as promised at checkout.
     pub promised_at: Option<DateTime<Utc>>,

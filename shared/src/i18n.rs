@@ -1614,8 +1614,12 @@ pub fn reserve_note(locale: Locale, minutes: i64) -> String {
         (Locale::En, false) => format!("{minutes}{NBSP}min"),
     };
     match locale {
-        Locale::Ru => format!("Товары отложим для вас сразу. Бронь действует {span}, пока магазин собирает заказ."),
-        Locale::En => format!("We hold the items for you at once, for {span} while the store prepares the order."),
+        Locale::Ru => {
+            format!("Товары отложим для вас сразу. Бронь действует {span} работы магазина с того часа, когда заказ можно забрать.")
+        }
+        Locale::En => {
+            format!("We hold the items for you at once, for {span} of the store's opening hours from when the order can be collected.")
+        }
     }
 }
 

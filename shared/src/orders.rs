@@ -153,7 +153,9 @@ pub fn effective_status(stored: OrderStatus, kind: FulfilmentKind, hold_expires_
 /// How long units stay held. Configurable per host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HoldPolicy {
-    /// A pay-on-pickup reservation, from the order until the store marks it ready.
+    /// A pickup reservation (paid on collection, or paid online and approved), until the store
+    /// marks it ready: minutes of the store's open time from the promised pickup time
+    /// ([`crate::store::Store::pickup_hold_until`]).
     pub reserve_minutes: i64,
     /// While an online payment is under way.
     pub payment_minutes: i64,

@@ -84,6 +84,46 @@ impl Store {
         self.next_open_at_or_after(round_up_to_quarter_hour(ready))
     }
 
+    /// When a pickup reservation of `minutes` for an order placed at `ordered_at` ends.
+    ///
+    /// The hold starts at the promised pickup time ([`Store::pickup_time`]: the order is ready,
+    /// the store is open) and counts the store's open time only, so the shopper and the staff
+    /// always get the whole length to collect and prepare the order. An order placed at 01:44
+    /// for a store opening at 09:00 is held until 11:00 with a two-hour hold; a hold that would
+    /// run past closing stops at closing and its remainder starts again at the next opening.
+    /// It therefore never ends while the store is closed, except exactly at a closing time.
+    /// A store without opening hours holds `minutes` of wall-clock time from `ordered_at`.
+    pub fn pickup_hold_until(&self, ordered_at: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
+        let mut left = Duration::minutes(minutes.max(0));
+        let Some(mut from) = self.pickup_time(ordered_at) else {
+            return ordered_at + left;
+        };
+        // Each pass consumes one opening of at least a minute, so this ends.
+        while let Some(closes) = self.closing_after(from) {
+            if left <= closes - from {
+                return from + left;
+            }
+            left -= closes - from;
+            match self.next_open_at_or_after(closes) {
+                Some(next) => from = next,
+                None => return closes,
+            }
+        }
+        from + left
+    }
+
+    /// When the opening that `t` falls in ends on `t`'s local day (`None` if closed at `t`); a
+    /// store open past midnight continues with the next day's opening at 00:00.
+    fn closing_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if !self.is_open_at(t) {
+            return None;
+        }
+        let (local, weekday, _) = self.local(t);
+        let hours = self.hours_on(weekday)?;
+        let local_midnight = Utc.with_ymd_and_hms(local.year(), local.month(), local.day(), 0, 0, 0).single()?;
+        Some(local_midnight + Duration::minutes(i64::from(hours.closes_min) - i64::from(self.utc_offset_minutes)))
+    }
+
     fn next_open_at_or_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
         if self.is_open_at(t) {
             return Some(t);
@@ -175,5 +215,107 @@ mod tests {
         let mut s = store();
         s.opening_hours.clear();
         assert_eq!(s.pickup_time(utc("2026-11-25T09:00:00Z")), None);
+    }
+
+    #[test]
+    fn a_pickup_hold_placed_at_night_runs_from_the_morning_opening() {
+        // Regression: an order placed at 01:44 Moscow time was held until 03:44, hours before opening.
+        assert_eq!(store().pickup_hold_until(utc("2026-11-24T22:44:00Z"), 120), utc("2026-11-25T09:00:00Z"));
+    }
+
+    #[test]
+    fn a_pickup_hold_placed_while_open_runs_from_the_promised_pickup_time() {
+        // 12:00 Moscow: ready at 12:30, held until 14:30.
+        assert_eq!(store().pickup_hold_until(utc("2026-11-25T09:00:00Z"), 120), utc("2026-11-25T11:30:00Z"));
+    }
+
+    #[test]
+    fn a_pickup_hold_that_would_run_past_closing_resumes_at_the_next_opening() {
+        // 21:00 Moscow: ready at 21:30, 30 minutes before closing and 90 after 10:00 next day.
+        assert_eq!(store().pickup_hold_until(utc("2026-11-25T18:00:00Z"), 120), utc("2026-11-26T08:30:00Z"));
+    }
+
+    #[test]
+    fn a_pickup_hold_that_fills_the_day_ends_at_closing() {
+        // 19:30 Moscow: ready at 20:00, held until the 22:00 closing, not into the next morning.
+        assert_eq!(store().pickup_hold_until(utc("2026-11-25T16:30:00Z"), 120), utc("2026-11-25T19:00:00Z"));
+    }
+
+    #[test]
+    fn a_pickup_hold_skips_a_closed_day() {
+        let mut s = store();
+        s.opening_hours.retain(|h| h.weekday != 7);
+        // Saturday 21:00 Moscow: 30 minutes on Saturday, the rest from Monday 10:00.
+        assert_eq!(s.pickup_hold_until(utc("2026-11-28T18:00:00Z"), 120), utc("2026-11-30T08:30:00Z"));
+    }
+
+    #[test]
+    fn a_pickup_hold_at_a_store_open_round_the_clock_runs_through_midnight() {
+        let mut s = store();
+        s.opening_hours = daily_hours(0, 24 * 60);
+        // 23:00 Moscow: ready at 23:30, held until 01:30.
+        assert_eq!(s.pickup_hold_until(utc("2026-11-25T20:00:00Z"), 120), utc("2026-11-25T22:30:00Z"));
+    }
+
+    #[test]
+    fn a_store_without_hours_holds_for_the_length_from_the_order() {
+        let mut s = store();
+        s.opening_hours.clear();
+        assert_eq!(s.pickup_hold_until(utc("2026-11-25T09:07:00Z"), 120), utc("2026-11-25T11:07:00Z"));
+    }
+
+    /// Minutes the store is open in `[from, to)`, counted one by one (both are whole minutes).
+    fn open_minutes(store: &Store, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        let mut t = from;
+        let mut open = 0;
+        while t < to {
+            open += i64::from(store.is_open_at(t));
+            t += Duration::minutes(1);
+        }
+        open
+    }
+
+    /// What must hold for every pickup hold: it is exactly `minutes` of open time from the
+    /// promised pickup time, ends while the store is open (or exactly at closing), never ends
+    /// before the first opening after the order plus its length, and is plain wall-clock time
+    /// when the store stays open throughout.
+    fn check_hold(store: &Store, ordered_at: DateTime<Utc>, minutes: i64) {
+        let promised = store.pickup_time(ordered_at).expect("demo stores have hours");
+        let until = store.pickup_hold_until(ordered_at, minutes);
+        let case = format!("{} ordered at {ordered_at}, {minutes} min: promised {promised}, held until {until}", store.id);
+        assert_eq!(open_minutes(store, promised, until), minutes, "{case}");
+        assert!(store.is_open_at(until - Duration::seconds(1)), "ends inside closed hours: {case}");
+        let first_opening = store.next_open_at_or_after(ordered_at).expect("demo stores have hours");
+        assert!(until >= first_opening + Duration::minutes(minutes), "{case}");
+        if open_minutes(store, promised, promised + Duration::minutes(minutes)) == minutes {
+            assert_eq!(until, promised + Duration::minutes(minutes), "{case}");
+        }
+    }
+
+    /// Monday 2026-11-23 00:00 Moscow time.
+    fn week_start() -> DateTime<Utc> {
+        utc("2026-11-22T21:00:00Z")
+    }
+
+    #[test]
+    fn every_demo_store_holds_a_reservation_for_its_length_of_open_time_all_week() {
+        let hold = crate::orders::HoldPolicy::default().reserve_minutes;
+        for store in crate::demo::stores() {
+            // Every 11 minutes: each hour of the week, at minutes that drift across the hour.
+            for step in 0..(7 * 24 * 60) / 11 {
+                check_hold(&store, week_start() + Duration::minutes(step * 11), hold);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_pickup_hold_at_any_demo_store_is_its_length_of_open_time(
+            store in 0..crate::demo::stores().len(),
+            second in 0..7 * 24 * 3600_i64,
+            minutes in 1..3 * 24 * 60_i64,
+        ) {
+            check_hold(&crate::demo::stores()[store], week_start() + Duration::seconds(second), minutes);
+        }
     }
 }
