@@ -15,15 +15,18 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use vitrina_shared::account::{check_password_policy, parse_name, Email, Role};
+use vitrina_shared::account::{check_password_policy, parse_name, Email, EmailProblem, Role};
 use vitrina_shared::api::{Device, LoginRequest, Profile, ProfileUpdate, RegisterRequest, SessionInfo, SignedIn};
 use vitrina_shared::cart::Adjustment;
 use vitrina_shared::store::City;
-use vitrina_shared::StoreId;
+use vitrina_shared::{DomainError, StoreId};
 
-/// Sign-in attempts allowed in one window: per account from one client address (reset by a
-/// successful sign-in), per account from everywhere (a cap on distributed guessing that an
-/// attacker would need 100 tries to trip), and per client address.
+/// Failed sign-in attempts allowed in one window: per account from one client address (reset by
+/// a successful sign-in), per account from everywhere (a cap on distributed guessing that an
+/// attacker would need 100 tries to trip), and per client address. Only failures count: each
+/// attempt is counted before the password is checked (so concurrent guesses cannot slip past)
+/// and handed back when the password is right, so a store or office behind one address is never
+/// locked out by its own sign-ins.
 pub const LOGIN_ATTEMPTS_PER_ACCOUNT: i64 = 5;
 pub const LOGIN_ATTEMPTS_PER_ACCOUNT_ALL_CLIENTS: i64 = 100;
 pub const LOGIN_ATTEMPTS_PER_CLIENT: i64 = 20;
@@ -70,6 +73,28 @@ async fn verify_password_off(hash: String, password: String) -> Result<bool, Sto
 /// Counts one attempt under `key`; refuses with 429 once `limit` attempts fall in the window.
 /// One conditional upsert, so concurrent attempts cannot slip past the limit.
 pub async fn rate_limit(sql: &dyn Sql, key: &str, limit: i64, window: i64, now: i64) -> Result<(), ApiError> {
+    count_attempt(sql, key, limit, window, now).await.map(|_| ())
+}
+
+/// One attempt counted by [`count_attempt`]: the key and the window it was counted in.
+#[derive(Debug)]
+pub struct CountedAttempt {
+    key: String,
+    window_start: i64,
+}
+
+impl CountedAttempt {
+    /// Takes the attempt back (it succeeded), if its window is still the current one.
+    fn refund(&self) -> Statement {
+        Statement::new(
+            "UPDATE rate_limits SET count = count - 1 WHERE key = ? AND window_start = ? AND count > 0",
+            vec![self.key.clone().into(), self.window_start.into()],
+        )
+    }
+}
+
+/// [`rate_limit`] that also returns the counted attempt, so a success can be handed back.
+pub async fn count_attempt(sql: &dyn Sql, key: &str, limit: i64, window: i64, now: i64) -> Result<CountedAttempt, ApiError> {
     let rows = sql
         .query(
             "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
@@ -85,10 +110,11 @@ pub async fn rate_limit(sql: &dyn Sql, key: &str, limit: i64, window: i64, now: 
     sql.batch(vec![Statement::new("DELETE FROM rate_limits WHERE window_start < ? AND key <> ?", vec![(now - 86_400).into(), key.into()])])
         .await
         .map_err(StorageError::from)?;
-    if row.int(0)? > limit {
-        return Err(ApiError::TooManyRequests { retry_after: (row.int(1)? + window - now).max(1) });
+    let (count, window_start) = (row.int(0)?, row.int(1)?);
+    if count > limit {
+        return Err(ApiError::TooManyRequests { retry_after: (window_start + window - now).max(1) });
     }
-    Ok(())
+    Ok(CountedAttempt { key: key.to_owned(), window_start })
 }
 
 /// The client's address as the host saw it (`X-Vitrina-Client` is set by the host adapters).
@@ -191,7 +217,11 @@ pub async fn register(
     headers: HeaderMap,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
-    let email = Email::parse(&body.email)?;
+    let email = Email::parse_explained(&body.email).map_err(|problem| match problem {
+        EmailProblem::Malformed => ApiError::Invalid(DomainError::InvalidEmail(body.email.chars().take(64).collect())),
+        // An address one could mistake for another one: say exactly what to fix.
+        refused => ApiError::Unprocessable { code: "invalid_email", message: refused.to_string() },
+    })?;
     check_password_policy(&body.password)?;
     let name = parse_name(&body.name)?;
     let now = app.clock.now().timestamp();
@@ -227,12 +257,16 @@ pub async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now().timestamp();
-    let email = Email::parse(&body.email).map_err(|_| ApiError::BadCredentials)?;
     let client = client_address(&headers);
-    let account_client_key = format!("login-account-client:{}:{client}", email.as_str());
     let window = LOGIN_WINDOW_SECONDS;
-    rate_limit(app.sql.as_ref(), &format!("login-client:{client}"), LOGIN_ATTEMPTS_PER_CLIENT, window, now).await?;
-    rate_limit(app.sql.as_ref(), &format!("login-account:{}", email.as_str()), LOGIN_ATTEMPTS_PER_ACCOUNT_ALL_CLIENTS, window, now).await?;
+    let from_client = count_attempt(app.sql.as_ref(), &format!("login-client:{client}"), LOGIN_ATTEMPTS_PER_CLIENT, window, now).await?;
+    // Normalised exactly as at registration, so any spelling of the address finds the account;
+    // one that cannot be an account's address is a failed attempt like a wrong password.
+    let email = Email::parse(&body.email).map_err(|_| ApiError::BadCredentials)?;
+    let account_client_key = format!("login-account-client:{}:{client}", email.as_str());
+    let for_account =
+        count_attempt(app.sql.as_ref(), &format!("login-account:{}", email.as_str()), LOGIN_ATTEMPTS_PER_ACCOUNT_ALL_CLIENTS, window, now)
+            .await?;
     rate_limit(app.sql.as_ref(), &account_client_key, LOGIN_ATTEMPTS_PER_ACCOUNT, window, now).await?;
     let rows = app.sql.query("SELECT id, password_hash FROM customers WHERE email = ?", vec![email.as_str().into()]).await?;
     let found = rows.first().map(|r| Ok::<_, StorageError>((r.text(0)?.to_owned(), r.text(1)?.to_owned()))).transpose()?;
@@ -248,12 +282,17 @@ pub async fn login(
             return Err(ApiError::BadCredentials);
         }
     };
-    let (new_session, adjustments) = sign_in(&app, &session, &customer_id, &headers).await?;
-    // The right password from this client clears its failed attempts.
+    // The right password is not a failure: it is handed back to the client's and the account's
+    // counts, and clears this client's failed attempts on the account.
     app.sql
-        .batch(vec![Statement::new("DELETE FROM rate_limits WHERE key = ?", vec![account_client_key.into()])])
+        .batch(vec![
+            from_client.refund(),
+            for_account.refund(),
+            Statement::new("DELETE FROM rate_limits WHERE key = ?", vec![account_client_key.into()]),
+        ])
         .await
         .map_err(StorageError::from)?;
+    let (new_session, adjustments) = sign_in(&app, &session, &customer_id, &headers).await?;
     let profile = profile(app.sql.as_ref(), &customer_id).await?;
     Ok(signed_in_response(StatusCode::OK, profile, adjustments, new_session))
 }

@@ -112,6 +112,28 @@ pub struct Config {
     pub loyalty: vitrina_shared::loyalty::LoyaltyPolicy,
     /// Web Push: keys, trusted push services, reminders.
     pub push: push::PushConfig,
+    /// Test-only: abort the process at this point of a checkout (`VITRINA_TEST_CRASH_AT`), to
+    /// prove that a checkout interrupted by a crash ends cleanly after a restart.
+    pub crash_at: Option<CrashPoint>,
+}
+
+/// Where a test may make the host crash during a card checkout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrashPoint {
+    /// The pending order is committed; the provider has not been asked yet.
+    OrderWritten,
+    /// The provider approved the charge; the order does not know yet.
+    Charged,
+}
+
+impl CrashPoint {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "order_written" => Some(CrashPoint::OrderWritten),
+            "charged" => Some(CrashPoint::Charged),
+            _ => None,
+        }
+    }
 }
 
 /// An account to create on first start.

@@ -197,6 +197,13 @@ ENVIRONMENT:
         number("VITRINA_ABANDONED_CART_MINUTES", &mut push.abandoned_cart_minutes)?;
         push.insecure_hosts =
             env("VITRINA_PUSH_TEST_HOSTS").map(|v| v.split(',').map(|h| h.trim().to_owned()).collect()).unwrap_or_default();
+        let crash_at = match env("VITRINA_TEST_CRASH_AT") {
+            Some(raw) => Some(
+                vitrina_edge::CrashPoint::parse(&raw)
+                    .ok_or_else(|| format!("VITRINA_TEST_CRASH_AT must be order_written or charged, not {raw:?}"))?,
+            ),
+            None => None,
+        };
         let config = Config {
             bootstrap_accounts,
             site_dir: Some(args.site.clone()),
@@ -205,6 +212,7 @@ ENVIRONMENT:
             holds,
             loyalty,
             push,
+            crash_at,
         };
         let state = native::open_state(&args.data, config).await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

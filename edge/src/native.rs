@@ -133,9 +133,9 @@ pub async fn open_state(data_dir: &Path, config: Config) -> Result<AppState, Sto
     crate::accounts::bootstrap(store.as_ref(), &config.bootstrap_accounts, now.timestamp()).await?;
     Ok(AppState {
         sql: store.clone(),
-        kv: store,
+        kv: store.clone(),
         clock,
-        payments: Arc::new(crate::payments::TestProvider),
+        payments: Arc::new(crate::payments::TestProvider::new(store.clone())),
         outbound: Arc::new(HttpOutbound::new()),
         rules: Arc::default(),
         config: Arc::new(config),

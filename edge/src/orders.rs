@@ -10,7 +10,7 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::ports::{ChargeOutcome, ChargeRequest, Row, Sql, Statement, StorageError, TxError, Value};
 use crate::repo;
 use crate::session::{write_preamble, RotateTo, Session, LIVE_GUARD};
-use crate::AppState;
+use crate::{AppState, CrashPoint};
 use crate::{carts, offers};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -412,6 +412,7 @@ pub(crate) async fn visible_order(app: &AppState, session: &Session, id: &str) -
 /// `GET /api/orders`: the account's orders from every channel (or this guest session's), newest first.
 pub async fn list(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<Vec<OrderView>>, ApiError> {
     let now = app.clock.now().timestamp();
+    close_stale_payments(&app, now).await?;
     let (filter, key) = match &session.account {
         Some(a) => ("customer_id = ?", a.id.clone()),
         None => ("session_id = ? AND customer_id IS NULL", session.id.clone()),
@@ -431,8 +432,10 @@ pub async fn get(
     Extension(session): Extension<Session>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OrderView>, ApiError> {
+    let now = app.clock.now().timestamp();
+    close_stale_payments(&app, now).await?;
     let row = visible_order(&app, &session, &id).await?;
-    Ok(Json(view_of(app.sql.as_ref(), row, app.clock.now().timestamp(), &session).await?))
+    Ok(Json(view_of(app.sql.as_ref(), row, now, &session).await?))
 }
 
 // ---- checkout ---------------------------------------------------------------------------------
@@ -555,6 +558,19 @@ async fn plan(app: &AppState, choice: &FulfilmentChoice, lines: &[Line], subtota
     })
 }
 
+/// Until when a pickup reservation at `store` for an order placed at `ordered_at` holds its units:
+/// `reserve_minutes` of the store's open time from the promised pickup time
+/// ([`Store::pickup_hold_until`]), so it never runs out overnight. Wall-clock time without a store.
+async fn reserve_until(app: &AppState, store: Option<&StoreId>, ordered_at: i64) -> Result<i64, ApiError> {
+    let minutes = app.config.holds.reserve_minutes;
+    let Some(store) = store else { return Ok(ordered_at + minutes * 60) };
+    let stores = repo::stores(app.sql.as_ref()).await?;
+    Ok(match (stores.iter().find(|s| &s.id == store), DateTime::from_timestamp(ordered_at, 0)) {
+        (Some(s), Some(at)) => s.pickup_hold_until(at, minutes).timestamp(),
+        _ => ordered_at + minutes * 60,
+    })
+}
+
 /// The loyalty ledger of a customer, oldest first, and the id of its newest entry.
 pub(crate) async fn ledger_of(sql: &dyn Sql, customer: &str) -> Result<(Vec<loyalty::Entry>, i64, Vec<Row>), StorageError> {
     let rows = sql
@@ -624,7 +640,14 @@ fn json_response(status: StatusCode, body: String, replayed: bool) -> Response {
 
 /// Answers a request whose key was used before: the first answer again, 422 for another body,
 /// 409 while the first request is still under way.
-async fn replay(app: &AppState, session: &Session, stored: Stored, hash: &str) -> Result<Response, ApiError> {
+async fn replay(
+    app: &AppState,
+    session: &Session,
+    (scope, key): (&str, &str),
+    stored: Stored,
+    hash: &str,
+    card: Option<String>,
+) -> Result<Response, ApiError> {
     if stored.hash != hash {
         return Err(unprocessable(
             "idempotency_key_reused",
@@ -636,13 +659,28 @@ async fn replay(app: &AppState, session: &Session, stored: Stored, hash: &str) -
         return Ok(json_response(status, body, true));
     }
     // The order committed but its answer was not stored yet (a concurrent retry, or a crash in
-    // between): answer from the order itself.
+    // between): resume a payment still within its hold, else answer from the order itself.
     if let Some(id) = stored.order_id {
         if let Some(row) = order_row(app.sql.as_ref(), &id).await? {
-            if row.status != OrderStatus::PendingPayment {
-                let view = view_of(app.sql.as_ref(), row, app.clock.now().timestamp(), session).await?;
-                let body = serde_json::to_string(&view).map_err(|e| StorageError(format!("order JSON: {e}")))?;
-                return Ok(json_response(StatusCode::CREATED, body, true));
+            let now = app.clock.now().timestamp();
+            match row.status {
+                OrderStatus::PendingPayment if card.is_some() && row.hold_expires_at.is_some_and(|t| t > now) => {
+                    return finish(app, session, scope, key, row, card, now, true).await;
+                }
+                OrderStatus::PendingPayment => {}
+                OrderStatus::PaymentFailed => {
+                    let body = error_json(
+                        "payment_failed",
+                        "the payment did not complete in time; no order was placed and your cart is as it was",
+                    );
+                    remember(app.sql.as_ref(), scope, key, StatusCode::PAYMENT_REQUIRED, &body).await?;
+                    return Ok(json_response(StatusCode::PAYMENT_REQUIRED, body, true));
+                }
+                _ => {
+                    let view = view_of(app.sql.as_ref(), row, now, session).await?;
+                    let body = serde_json::to_string(&view).map_err(|e| StorageError(format!("order JSON: {e}")))?;
+                    return Ok(json_response(StatusCode::CREATED, body, true));
+                }
             }
         }
     }
@@ -695,24 +733,28 @@ pub async fn create(
     let scope = session.cart_owner();
     let canonical = serde_json::to_vec(&body).map_err(|e| StorageError(format!("request JSON: {e}")))?;
     let hash: String = Sha256::digest(&canonical).iter().map(|b| format!("{b:02x}")).collect();
+    let card = match &body.payment {
+        PaymentChoice::PayOnPickup => None,
+        PaymentChoice::TestCard { card_number } => Some(card_number.clone()),
+    };
+    close_stale_payments(&app, now).await?;
     if let Some(stored) = stored_key(app.sql.as_ref(), &scope, &key, now).await? {
-        return replay(&app, &session, stored, &hash).await;
+        return replay(&app, &session, (&scope, &key), stored, &hash, card).await;
     }
 
     // Validate everything before touching anything.
     let contact = body.contact.validate().map_err(|e| unprocessable("invalid_contact", e.to_string()))?;
-    let card = match &body.payment {
-        PaymentChoice::PayOnPickup => None,
-        PaymentChoice::TestCard { card_number } => {
-            test_card(card_number).ok_or_else(|| unprocessable("invalid_card", "the card number is not valid (check the digits)"))?;
-            Some(card_number.clone())
-        }
-    };
+    if card.as_deref().is_some_and(|c| test_card(c).is_none()) {
+        return Err(unprocessable("invalid_card", "the card number is not valid (check the digits)"));
+    }
     if body.redeem_points < 0 {
         return Err(unprocessable("negative_points", RedeemError::Negative.to_string()));
     }
     if body.redeem_points > 0 && session.account.is_none() {
         return Err(ApiError::SignInRequired);
+    }
+    if carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
+        return Err(checkout_in_progress());
     }
     let cart_version = carts::version(app.sql.as_ref(), &scope).await?;
     if body.cart_version.is_some_and(|v| v != cart_version) {
@@ -790,7 +832,8 @@ pub async fn create(
     // One batch: the order, its holds or stock, the points, the key, and (unless paying online) the cart.
     let id = new_id('V')?;
     let online = card.is_some();
-    let held_until = now + 60 * if online { app.config.holds.payment_minutes } else { app.config.holds.reserve_minutes };
+    let held_until =
+        if online { now + 60 * app.config.holds.payment_minutes } else { reserve_until(&app, plan.store.as_ref(), now).await? };
     let holds_units = plan.kind == FulfilmentKind::Pickup || online;
     let status = if online { OrderStatus::PendingPayment } else { OrderStatus::Placed };
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -877,10 +920,14 @@ pub async fn create(
         redeem.params.push(last_entry.into());
         batch.guard(redeem, Why::Points);
     }
+    // The claim: whatever the payment method, the cart (at the version priced here) belongs to
+    // this order before any payment is attempted; a second checkout of it is refused.
     batch.guard(
         Statement::new(
-            "UPDATE carts SET version = version + ?, updated_at = ? WHERE owner = ? AND version = ?",
-            vec![i64::from(!online).into(), now.into(), scope.clone().into(), cart_version.into()],
+            "UPDATE carts SET version = version + 1, checkout_order = ?, updated_at = ?
+             WHERE owner = ? AND version = ?
+               AND (checkout_order IS NULL OR checkout_order NOT IN (SELECT id FROM orders WHERE status = 'pending_payment'))",
+            vec![online.then(|| id.clone()).into(), now.into(), scope.clone().into(), cart_version.into()],
         ),
         Why::Cart,
     );
@@ -893,13 +940,16 @@ pub async fn create(
         Err(Some(Why::Key)) => {
             let stored =
                 stored_key(app.sql.as_ref(), &scope, &key, now).await?.ok_or_else(|| StorageError("idempotency key vanished".into()))?;
-            return replay(&app, &session, stored, &hash).await;
+            return replay(&app, &session, (&scope, &key), stored, &hash, card).await;
         }
         Err(Some(Why::Cart)) => {
+            if carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
+                return Err(checkout_in_progress());
+            }
             return Err(ApiError::Conflict {
                 code: "cart_conflict",
                 message: "the cart changed on another device while ordering; review it and confirm again".into(),
-            })
+            });
         }
         Err(Some(Why::Points)) => {
             return Err(ApiError::Conflict {
@@ -928,18 +978,38 @@ pub async fn create(
         Err(None) => return Err(StorageError("an unregistered guard failed in checkout".into()).into()),
     }
 
-    if let Some(card) = card {
-        if let Some(failure) = pay(&app, &id, &scope, total, card, &plan, &lines, now).await? {
-            let body = error_json("payment_declined", &failure);
-            remember(app.sql.as_ref(), &scope, &key, StatusCode::PAYMENT_REQUIRED, &body).await?;
-            return Ok(json_response(StatusCode::PAYMENT_REQUIRED, body, false));
+    crash_if(&app, CrashPoint::OrderWritten);
+    let row = order_row(app.sql.as_ref(), &id).await?.ok_or_else(|| StorageError(format!("order {id} vanished")))?;
+    finish(&app, &session, &scope, &key, row, card, now, false).await
+}
+
+/// Pays for a pending order (if a card is given) and answers the checkout, remembering the answer
+/// under the request's key. Also how a retry resumes a checkout that a crash interrupted: the
+/// provider charges once per order, so asking again never charges twice.
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    app: &AppState,
+    session: &Session,
+    scope: &str,
+    key: &str,
+    row: OrderRow,
+    card: Option<String>,
+    now: i64,
+    replayed: bool,
+) -> Result<Response, ApiError> {
+    let id = row.id.clone();
+    if let (Some(card), OrderStatus::PendingPayment) = (card, row.status) {
+        if let Paid::Declined(code) = pay(app, &row, card, now).await? {
+            let body = error_json("payment_declined", decline_message(&code));
+            remember(app.sql.as_ref(), scope, key, StatusCode::PAYMENT_REQUIRED, &body).await?;
+            return Ok(json_response(StatusCode::PAYMENT_REQUIRED, body, replayed));
         }
     }
     let row = order_row(app.sql.as_ref(), &id).await?.ok_or_else(|| StorageError(format!("order {id} vanished")))?;
-    let view = view_of(app.sql.as_ref(), row, now, &session).await?;
+    let view = view_of(app.sql.as_ref(), row, now, session).await?;
     let body = serde_json::to_string(&view).map_err(|e| StorageError(format!("order JSON: {e}")))?;
-    remember(app.sql.as_ref(), &scope, &key, StatusCode::CREATED, &body).await?;
-    let mut response = json_response(StatusCode::CREATED, body, false);
+    remember(app.sql.as_ref(), scope, key, StatusCode::CREATED, &body).await?;
+    let mut response = json_response(StatusCode::CREATED, body, replayed);
     if let Ok(v) = HeaderValue::from_str(&format!("/api/orders/{id}")) {
         response.headers_mut().insert(header::LOCATION, v);
     }
@@ -949,64 +1019,89 @@ pub async fn create(
     Ok(response)
 }
 
-/// Charges the test card for a pending order. Approved: the order is placed, the holds become a
-/// reservation (pickup) or the units leave the shelf (delivery), the cart is emptied. Declined:
-/// the holds and points are released and the cart stays. Returns the decline reason.
-#[allow(clippy::too_many_arguments)]
-async fn pay(
-    app: &AppState,
-    id: &str,
-    cart_owner: &str,
-    total: Money,
-    card: String,
-    plan: &Plan,
-    lines: &[Line],
-    now: i64,
-) -> Result<Option<String>, ApiError> {
-    let outcome = app.payments.charge(ChargeRequest { order_id: id.to_owned(), amount: total, card_number: card }).await?;
-    let payment = |status: &str, reference: &str| {
-        Statement::new(
-            "INSERT INTO payments (id, order_id, provider, amount_minor, status, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                format!("{id}-pay").into(),
-                id.into(),
-                app.payments.name().into(),
-                total.minor_units().into(),
-                status.into(),
-                reference.into(),
-                now.into(),
-            ],
-        )
-    };
-    let pending = |to: OrderStatus, payment_status: &str, hold: Option<i64>| {
-        Statement::new(
-                "UPDATE orders SET status = ?, payment_status = ?, hold_expires_at = ? WHERE id = ? AND status = 'pending_payment' AND hold_expires_at > ?",
-                vec![to.as_str().into(), payment_status.into(), hold.into(), id.into(), now.into()],
-            )
-            .guarded()
-    };
+/// Test-only crash points (see [`crate::Config::crash_at`]).
+fn crash_if(app: &AppState, point: CrashPoint) {
+    if app.config.crash_at == Some(point) {
+        eprintln!("vitrina: test crash point {point:?} reached; aborting as configured by VITRINA_TEST_CRASH_AT");
+        std::process::abort();
+    }
+}
+
+fn checkout_in_progress() -> ApiError {
+    ApiError::Conflict {
+        code: "checkout_in_progress",
+        message: "this cart is already being paid for (on another device or in another tab); wait for that payment to finish".into(),
+    }
+}
+
+/// The provider's decline code as a sentence for API clients (the app shows its own text).
+fn decline_message(code: &str) -> &'static str {
+    match code {
+        "card_declined" => "the card was declined (test card 4000 0000 0000 0002)",
+        "invalid_card" => "the card number is not valid",
+        "idempotency_key_reused" => "the payment provider saw this payment with another amount",
+        _ => "the payment was not completed",
+    }
+}
+
+/// The key the provider charges an order under: one charge per order, and one order per
+/// checkout `Idempotency-Key` (the key row names the order it created).
+fn payment_key(order: &str) -> String {
+    format!("order-{order}")
+}
+
+/// How a payment attempt ended for the order.
+enum Paid {
+    Approved,
+    Declined(String),
+}
+
+/// Charges the card for a pending order and settles it. Approved: the order is placed, the holds
+/// become a reservation (pickup) or the units leave the shelf (delivery), the claimed cart is
+/// emptied. Declined: holds, points and offer uses are released and the cart stays.
+async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<Paid, ApiError> {
+    let request =
+        ChargeRequest { idempotency_key: payment_key(&row.id), order_id: row.id.clone(), amount: row.total, card_number: card };
+    let outcome = app.payments.charge(request).await?;
+    crash_if(app, CrashPoint::Charged);
+    let id = row.id.as_str();
     match outcome {
         ChargeOutcome::Approved { reference } => {
-            let reserve = (plan.kind == FulfilmentKind::Pickup).then(|| now + app.config.holds.reserve_minutes * 60);
+            let pickup = row.fulfilment == FulfilmentKind::Pickup;
+            let reserve = if pickup { Some(reserve_until(app, row.store_id.as_ref(), row.created_at).await?) } else { None };
             let mut batch = vec![
-                pending(OrderStatus::Placed, "paid", reserve),
-                payment("approved", &reference),
+                Statement::new(
+                    "UPDATE orders SET status = ?, payment_status = ?, hold_expires_at = ?
+                     WHERE id = ? AND status = 'pending_payment' AND hold_expires_at > ?",
+                    vec![OrderStatus::Placed.as_str().into(), "paid".into(), reserve.into(), id.into(), now.into()],
+                )
+                .guarded(),
+                payment_row(app, row, "approved", &reference, now),
                 event(id, OrderStatus::Placed, now, "system"),
             ];
             if let Some(until) = reserve {
                 batch.push(Statement::new("UPDATE holds SET expires_at = ? WHERE order_id = ?", vec![until.into(), id.into()]));
             } else {
                 batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]));
-                batch.extend(lines.iter().zip(&plan.sources).map(|(l, s)| take_held(s, &l.sku, l.qty, now)));
+                let lines = line_rows(app.sql.as_ref(), id).await?;
+                batch.extend(lines.iter().map(|l| take_held(&l.store, &l.sku, l.qty, now)));
             }
             batch.push(Statement::new(
-                "UPDATE carts SET version = version + 1, updated_at = ? WHERE owner = ?",
-                vec![now.into(), cart_owner.into()],
+                "DELETE FROM cart_lines WHERE owner IN (SELECT owner FROM carts WHERE checkout_order = ?)",
+                vec![id.into()],
             ));
-            batch.push(Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![cart_owner.into()]));
+            batch.push(Statement::new(
+                "UPDATE carts SET version = version + 1, checkout_order = NULL, updated_at = ? WHERE checkout_order = ?",
+                vec![now.into(), id.into()],
+            ));
             match app.sql.batch(batch).await {
-                Ok(_) => Ok(None),
+                Ok(_) => Ok(Paid::Approved),
                 Err(TxError::Guard(_)) => {
+                    // Settled by a concurrent retry of the same checkout: the provider charged once.
+                    let current = order_row(app.sql.as_ref(), id).await?;
+                    if current.as_ref().is_some_and(|r| r.status == OrderStatus::Placed) {
+                        return Ok(Paid::Approved);
+                    }
                     // Charged, but the order was cancelled or its hold ran out meanwhile.
                     eprintln!("vitrina: order {id}: payment {reference} approved after the order stopped waiting; refund it");
                     Err(ApiError::Conflict {
@@ -1018,20 +1113,79 @@ async fn pay(
             }
         }
         ChargeOutcome::Declined { reason } => {
-            let mut batch = vec![
-                pending(OrderStatus::PaymentFailed, "declined", None),
-                payment("declined", &reason),
-                event(id, OrderStatus::PaymentFailed, now, "system"),
-                Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]),
-                Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.into()]),
-            ];
-            if let Some(row) = order_row(app.sql.as_ref(), id).await? {
-                batch.extend(refund_points(&row, now));
+            let mut batch = fail_statements(row, "declined", now);
+            batch.push(payment_row(app, row, "declined", &reason, now));
+            match app.sql.batch(batch).await {
+                Ok(_) => Ok(Paid::Declined(reason)),
+                // Already settled by a concurrent retry with the same outcome.
+                Err(TxError::Guard(_)) => Ok(Paid::Declined(reason)),
+                Err(TxError::Storage(e)) => Err(e.into()),
             }
-            app.sql.batch(batch).await.map_err(StorageError::from)?;
-            Ok(Some(reason))
         }
     }
+}
+
+fn payment_row(app: &AppState, row: &OrderRow, status: &str, reference: &str, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO payments (id, order_id, provider, amount_minor, status, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            format!("{}-pay", row.id).into(),
+            row.id.clone().into(),
+            app.payments.name().into(),
+            row.total.minor_units().into(),
+            status.into(),
+            reference.into(),
+            now.into(),
+        ],
+    )
+}
+
+/// Closes a pending order as `payment_failed` (guarded: only while it is still pending) and gives
+/// back everything it held: stock holds, offer uses, redeemed points and the cart claim.
+fn fail_statements(row: &OrderRow, payment_status: &str, now: i64) -> Vec<Statement> {
+    let id = row.id.as_str();
+    let mut batch = vec![
+        Statement::new(
+            "UPDATE orders SET status = ?, payment_status = ?, hold_expires_at = NULL WHERE id = ? AND status = 'pending_payment'",
+            vec![OrderStatus::PaymentFailed.as_str().into(), payment_status.into(), id.into()],
+        )
+        .guarded(),
+        event(id, OrderStatus::PaymentFailed, now, "system"),
+        Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]),
+        Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.into()]),
+        Statement::new("UPDATE carts SET checkout_order = NULL, updated_at = ? WHERE checkout_order = ?", vec![now.into(), id.into()]),
+    ];
+    batch.extend(refund_points(row, now));
+    batch
+}
+
+/// Closes card orders whose payment hold ran out without an answer (a crash, a lost connection):
+/// each becomes `payment_failed` and releases what it held. If the provider did charge meanwhile,
+/// the payment is recorded as `refund_due` and logged. Runs lazily (on checkout and when orders
+/// are read) and on the dispatcher tick; no daemon of its own.
+pub(crate) async fn close_stale_payments(app: &AppState, now: i64) -> Result<usize, StorageError> {
+    let q = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE status = 'pending_payment' AND hold_expires_at <= ? ORDER BY hold_expires_at LIMIT 50"
+    );
+    let rows: Vec<OrderRow> = app.sql.query(&q, vec![now.into()]).await?.iter().map(OrderRow::from_row).collect::<Result<_, _>>()?;
+    let mut closed = 0;
+    for row in rows {
+        let mut batch = fail_statements(&row, "expired", now);
+        match app.payments.lookup(&payment_key(&row.id)).await? {
+            Some(ChargeOutcome::Approved { reference }) => {
+                eprintln!("vitrina: order {}: charged ({reference}) but its payment hold ran out; recorded as refund_due", row.id);
+                batch.push(payment_row(app, &row, "refund_due", &reference, now));
+            }
+            Some(ChargeOutcome::Declined { reason }) => batch.push(payment_row(app, &row, "declined", &reason, now)),
+            None => {}
+        }
+        match app.sql.batch(batch).await {
+            Ok(_) => closed += 1,
+            Err(TxError::Guard(_)) => {} // settled meanwhile
+            Err(TxError::Storage(e)) => return Err(e),
+        }
+    }
+    Ok(closed)
 }
 
 /// Gives back the points an order redeemed (when it is cancelled or its payment fails).

@@ -1,14 +1,45 @@
 //! The built-in **test** payment provider: no money moves. Cards follow the well-known test numbers
 //! (`shared::orders::test_card`): 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 declined.
+//!
+//! Like a real provider it keeps its own record of every charge by idempotency key (in its own
+//! table, `test_provider_charges`), so a repeated charge answers the first outcome and a checkout
+//! interrupted by a crash can ask what happened.
 
-use crate::ports::{BoxFuture, ChargeOutcome, ChargeRequest, Payments, StorageError};
+use crate::ports::{BoxFuture, ChargeOutcome, ChargeRequest, Payments, Sql, Statement, StorageError};
+use std::sync::Arc;
 use vitrina_shared::orders::{test_card, TestCard};
 
 /// What the shopper sees next to the test provider.
 pub const TEST_NOTICE: &str =
     "Test payment provider: no real money is charged. Card 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 is declined.";
 
-pub struct TestProvider;
+pub struct TestProvider {
+    sql: Arc<dyn Sql>,
+}
+
+impl TestProvider {
+    pub fn new(sql: Arc<dyn Sql>) -> Self {
+        TestProvider { sql }
+    }
+
+    async fn recorded(&self, key: &str) -> Result<Option<(i64, ChargeOutcome)>, StorageError> {
+        let rows = self
+            .sql
+            .query("SELECT amount_minor, approved, reference FROM test_provider_charges WHERE idempotency_key = ?", vec![key.into()])
+            .await?;
+        rows.first()
+            .map(|r| {
+                let reference = r.text(2)?.to_owned();
+                let outcome = if r.int(1)? == 1 {
+                    ChargeOutcome::Approved { reference }
+                } else {
+                    ChargeOutcome::Declined { reason: reference }
+                };
+                Ok((r.int(0)?, outcome))
+            })
+            .transpose()
+    }
+}
 
 impl Payments for TestProvider {
     fn name(&self) -> &'static str {
@@ -17,13 +48,37 @@ impl Payments for TestProvider {
 
     fn charge(&self, request: ChargeRequest) -> BoxFuture<'_, Result<ChargeOutcome, StorageError>> {
         Box::pin(async move {
-            Ok(match test_card(&request.card_number) {
-                Some(TestCard::Approved) => ChargeOutcome::Approved { reference: format!("test_{}", request.order_id) },
-                Some(TestCard::Declined) => {
-                    ChargeOutcome::Declined { reason: "the card was declined (test card 4000 0000 0000 0002)".into() }
+            let (approved, reference) = match test_card(&request.card_number) {
+                Some(TestCard::Approved) => (true, format!("test_{}", request.order_id)),
+                Some(TestCard::Declined) => (false, "card_declined".to_owned()),
+                None => (false, "invalid_card".to_owned()),
+            };
+            // The first charge under a key wins; later ones read what it recorded.
+            self.sql
+                .batch(vec![Statement::new(
+                    "INSERT INTO test_provider_charges (idempotency_key, order_id, amount_minor, approved, reference, created_at)
+                     VALUES (?, ?, ?, ?, ?, strftime('%s', 'now')) ON CONFLICT (idempotency_key) DO NOTHING",
+                    vec![
+                        request.idempotency_key.clone().into(),
+                        request.order_id.clone().into(),
+                        request.amount.minor_units().into(),
+                        i64::from(approved).into(),
+                        reference.into(),
+                    ],
+                )])
+                .await
+                .map_err(StorageError::from)?;
+            match self.recorded(&request.idempotency_key).await? {
+                Some((amount, _)) if amount != request.amount.minor_units() => {
+                    Ok(ChargeOutcome::Declined { reason: "idempotency_key_reused".into() })
                 }
-                None => ChargeOutcome::Declined { reason: "the card number is not valid".into() },
-            })
+                Some((_, outcome)) => Ok(outcome),
+                None => Err(StorageError(format!("test provider: charge {} vanished", request.idempotency_key))),
+            }
         })
+    }
+
+    fn lookup<'a>(&'a self, idempotency_key: &'a str) -> BoxFuture<'a, Result<Option<ChargeOutcome>, StorageError>> {
+        Box::pin(async move { Ok(self.recorded(idempotency_key).await?.map(|(_, outcome)| outcome)) })
     }
 }

@@ -155,6 +155,10 @@ impl Clock for SystemClock {
 /// A charge to make with a payment provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChargeRequest {
+    /// One per order (derived from the checkout's `Idempotency-Key`): the provider charges once
+    /// per key and answers a repeated request with the first outcome, so a retry or a resume
+    /// after a crash never charges twice.
+    pub idempotency_key: String,
     pub order_id: String,
     pub amount: vitrina_shared::Money,
     pub card_number: String,
@@ -172,7 +176,11 @@ pub enum ChargeOutcome {
 pub trait Payments: Send + Sync {
     /// The provider's name as stored with payments, e.g. `test`.
     fn name(&self) -> &'static str;
+    /// Charges once per `request.idempotency_key`; the same key again answers the first outcome.
     fn charge(&self, request: ChargeRequest) -> BoxFuture<'_, Result<ChargeOutcome, StorageError>>;
+    /// What the provider recorded for a key, if it ever saw it (how a checkout interrupted by a
+    /// crash finds out whether the shopper was charged).
+    fn lookup<'a>(&'a self, idempotency_key: &'a str) -> BoxFuture<'a, Result<Option<ChargeOutcome>, StorageError>>;
 }
 
 /// An outbound HTTP request (push delivery).

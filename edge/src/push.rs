@@ -535,6 +535,8 @@ fn build_request(kp: &ES256KeyPair, contact: &str, to: &Target<'_>, body: &[u8],
 /// calls this on a timer; on Spin, `POST /api/push/dispatch` does.
 pub async fn dispatch(app: &AppState, limit: i64) -> Result<DispatchReport, StorageError> {
     let now = app.clock.now().timestamp();
+    // The dispatcher's tick also closes card orders whose payment never got an answer.
+    crate::orders::close_stale_payments(app, now).await?;
     let mut report = DispatchReport { enqueued: scan_abandoned_carts(app, now).await?, ..DispatchReport::default() };
     let rows = app
         .sql

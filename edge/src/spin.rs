@@ -189,11 +189,12 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
             return Ok(ApiError::Storage(StorageError("session_key is not configured".into())).into_response());
         }
     };
+    let sql: Arc<dyn crate::ports::Sql> = Arc::new(SpinSql);
     let state = AppState {
-        sql: Arc::new(SpinSql),
+        sql: sql.clone(),
         kv: Arc::new(SpinKv),
         clock: Arc::new(SystemClock),
-        payments: Arc::new(crate::payments::TestProvider),
+        payments: Arc::new(crate::payments::TestProvider::new(sql)),
         outbound: Arc::new(SpinOutbound),
         rules: Arc::default(),
         config: Arc::new(Config {

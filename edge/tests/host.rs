@@ -111,12 +111,18 @@ fn cookie_of(headers: &[(String, String)]) -> Option<String> {
 }
 
 fn start(data: &std::path::Path) -> (Running, String) {
+    start_with(data, &[])
+}
+
+fn start_with(data: &std::path::Path, env: &[(&str, &str)]) -> (Running, String) {
     let child = Command::new(BIN)
         .args(["--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .args(["--site", "/nonexistent-site"])
         .env("VITRINA_STAFF_PASSWORD", "kill-test-staff-password")
         .env_remove("VITRINA_STAFF_EMAIL")
+        .env_remove("VITRINA_TEST_CRASH_AT")
+        .envs(env.iter().copied())
         .stderr(Stdio::piped())
         .spawn()
         .expect("start vitrina");
@@ -207,4 +213,67 @@ fn orders_acknowledged_before_a_sigkill_survive_the_restart_and_stock_adds_up() 
     let held: i64 = serde_json::from_str::<serde_json::Value>(&body).expect("json").as_array().expect("orders").len() as i64;
     assert!(held >= acknowledged.len() as i64, "orders that committed without an answer may exist too, never fewer");
     assert_eq!(available(&addr, SKU, STORE) + held, INITIAL, "available + held = on hand at the start");
+}
+
+/// Approved provider charges and approved payment rows in the host's database (read after it stopped).
+fn charges_and_payments(data: &std::path::Path) -> (i64, i64) {
+    use vitrina_edge::ports::{Sql, Value};
+    let store = vitrina_edge::native::SqliteStore::open(&data.join("vitrina.db")).expect("open the host's database");
+    let count = |sql: &'static str| {
+        let rows = futures_lite_block_on(store.query(sql, vec![])).expect("count");
+        match rows.first().and_then(|r| r.0.first()) {
+            Some(Value::Integer(n)) => *n,
+            other => panic!("{sql}: {other:?}"),
+        }
+    };
+    (
+        count("SELECT COUNT(*) FROM test_provider_charges WHERE approved = 1"),
+        count("SELECT COUNT(*) FROM payments WHERE status = 'approved'"),
+    )
+}
+
+/// The native store answers without awaiting anything; a current-thread runtime drives it.
+fn futures_lite_block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread().build().expect("runtime").block_on(f)
+}
+
+/// Kills the host at `point` of a card checkout, restarts it on the same data and retries with
+/// the same key: the retry gets the placed order and the shopper is charged exactly once.
+fn crash_then_retry(point: &str) {
+    let data = tempfile::tempdir().expect("data dir");
+    let (mut host, addr) = start_with(data.path(), &[("VITRINA_TEST_CRASH_AT", point)]);
+    let (status, headers, text) = http(&addr, "PUT", "/api/cart/items/PHN-0001", &[], Some(r#"{"qty": 1}"#)).expect("cart");
+    assert_eq!(status, 200, "{text}");
+    let cookie = cookie_of(&headers).expect("guest cookie");
+    let order = r#"{"fulfilment": {"type": "pickup", "store": "msk-tverskaya"},
+                    "payment": {"method": "test_card", "card_number": "4242 4242 4242 4242"},
+                    "contact": {"name": "Анна", "phone": "+79120000000"}}"#;
+    let request = [("Cookie", cookie.as_str()), ("Idempotency-Key", "crash-key-1")];
+    let answer = http(&addr, "POST", "/api/orders", &request, Some(order));
+    assert!(answer.is_err() || answer.as_ref().is_ok_and(|a| a.0 == 0), "the host died mid-checkout: {answer:?}");
+    let exit = host.0.wait().expect("wait for the crashed host");
+    assert!(!exit.success(), "the host aborted at {point}");
+
+    let (host, addr) = start(data.path());
+    let (status, headers, body) = http(&addr, "POST", "/api/orders", &request, Some(order)).expect("retry");
+    assert_eq!(status, 201, "the retry with the same key completes the checkout: {body}");
+    assert!(headers.iter().any(|(k, v)| k == "idempotent-replayed" && v == "true"));
+    let v: serde_json::Value = serde_json::from_str(&body).expect("order json");
+    assert_eq!(v["status"], "placed", "{body}");
+    let (status, _, body) = http(&addr, "POST", "/api/orders", &request, Some(order)).expect("second retry");
+    assert_eq!(status, 201, "{body}");
+    drop(host);
+    assert_eq!(charges_and_payments(data.path()), (1, 1), "charged exactly once");
+}
+
+// Bug: a kill -9 between "order written" and "payment answered" left the order pending forever
+// and the same key answered 409 request_in_progress for 48 hours.
+#[test]
+fn a_checkout_killed_after_its_order_was_written_is_completed_by_the_retry_after_a_restart() {
+    crash_then_retry("order_written");
+}
+
+#[test]
+fn a_checkout_killed_after_the_provider_charged_is_completed_by_the_retry_without_a_second_charge() {
+    crash_then_retry("charged");
 }

@@ -62,9 +62,9 @@ impl TestApp {
         };
         let state = AppState {
             sql: store.clone(),
-            kv: store,
+            kv: store.clone(),
             clock: clock.clone(),
-            payments: Arc::new(vitrina_edge::payments::TestProvider),
+            payments: Arc::new(vitrina_edge::payments::TestProvider::new(store.clone())),
             outbound: Arc::new(vitrina_edge::native::HttpOutbound::new()),
             rules: Arc::default(),
             config: Arc::new(config),
@@ -153,6 +153,18 @@ impl TestApp {
         let (status, body) = device.post("/api/auth/login", serde_json::json!({"email": STAFF_EMAIL, "password": STAFF_PASSWORD})).await;
         assert_eq!(status, StatusCode::OK, "staff sign-in: {body}");
         device
+    }
+
+    /// A tablet enrolled as the showroom kiosk of `store`: staff issue a one-time code, the
+    /// tablet presents it.
+    pub async fn kiosk(&self, store: &str) -> Device<'_> {
+        let staff = self.staff().await;
+        let (status, issued) = staff.post("/api/kiosk/enrolments", serde_json::json!({"store_id": store})).await;
+        assert_eq!(status, StatusCode::CREATED, "enrolment code: {issued}");
+        let tablet = self.device();
+        let (status, enrolled) = tablet.post("/api/kiosk/enrol", serde_json::json!({"code": issued["code"]})).await;
+        assert_eq!(status, StatusCode::OK, "enrolment: {enrolled}");
+        tablet
     }
 
     /// A client that keeps the session cookie like a browser on one device.
