@@ -7,6 +7,7 @@ pub mod carts;
 pub mod error;
 pub mod extract;
 pub mod handoffs;
+pub mod hardening;
 pub mod offers;
 pub mod openapi;
 pub mod orders;
@@ -218,7 +219,11 @@ pub fn router(state: AppState) -> Router {
     let site = state.config.site_dir.is_some();
     let app = Router::new().nest("/api", api);
     let app = if site { app.fallback(site::serve) } else { app };
-    app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).layer(middleware::from_fn_with_state(state.clone(), client_address)).with_state(state)
+    app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state.clone(), client_address))
+        // Outermost, so every answer (fallbacks and refusals too) carries the security headers.
+        .layer(middleware::from_fn(hardening::middleware))
+        .with_state(state)
 }
 
 #[cfg(test)]

@@ -117,8 +117,10 @@ fn decode_b64(raw: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(t).ok().or_else(|| URL_SAFE.decode(raw.trim()).ok())
 }
 
-/// The push service origin (`https://host[:port]`) of an endpoint, if it may be used: https on a
-/// known push service, or a configured test stand-in. Nothing else (no SSRF).
+/// The push service origin of an endpoint, if it may be used: `https://host` for a host named by
+/// the allow-list (or its subdomain) on the https port, written plainly (no other port, no
+/// trailing dot, no credentials), or `http://host:port` of a configured test stand-in. Nothing
+/// else (no SSRF).
 pub fn push_origin(endpoint: &str, config: &PushConfig) -> Result<String, ApiError> {
     let refuse = |why: &str| unprocessable("invalid_endpoint", format!("endpoint: {why}"));
     if endpoint.len() > 2048 {
@@ -134,9 +136,19 @@ pub fn push_origin(endpoint: &str, config: &PushConfig) -> Result<String, ApiErr
         None => host.clone(),
     };
     match uri.scheme_str() {
-        Some("https") if host_allowed(&host, &config.allowed_hosts) => Ok(format!("https://{authority}")),
+        Some("https") => {
+            // `port_u16` reads `:0443` as 443; only the plain form is the push service's.
+            if uri.port().is_some_and(|p| p.as_str() != "443") {
+                return Err(refuse("push services listen on port 443 only"));
+            }
+            let plain_labels = host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+            if plain_labels && host_allowed(&host, &config.allowed_hosts) {
+                Ok(format!("https://{host}"))
+            } else {
+                Err(refuse(&format!("{host} is not a known push service")))
+            }
+        }
         Some("http") if config.insecure_hosts.iter().any(|h| h.eq_ignore_ascii_case(&authority)) => Ok(format!("http://{authority}")),
-        Some("https") => Err(refuse(&format!("{host} is not a known push service"))),
         _ => Err(refuse("must be https")),
     }
 }
@@ -161,7 +173,9 @@ fn parse_topics(raw: &[String]) -> Result<Vec<Topic>, ApiError> {
 }
 
 /// `POST /api/push/subscriptions`: stores (or updates, by endpoint) a subscription for this
-/// session and, when signed in, the customer.
+/// session and, when signed in, the customer. A known endpoint is updated only by the browser that
+/// holds it, i.e. with the same `p256dh` and `auth` keys; anyone else gets 409 `subscription_taken`
+/// and nothing changes (an endpoint is not a secret, so it must not move a subscription).
 pub async fn subscribe(
     State(app): State<AppState>,
     Extension(session): Extension<Session>,
@@ -186,6 +200,14 @@ pub async fn subscribe(
             }
         }
     }
+    let (p256dh, auth) = (URL_SAFE_NO_PAD.encode(&p256dh), URL_SAFE_NO_PAD.encode(&auth));
+    let existing = app.sql.query("SELECT p256dh, auth FROM push_subscriptions WHERE endpoint = ?", vec![s.endpoint.clone().into()]).await?;
+    if let Some(row) = existing.first() {
+        // Both compared, in constant time: `&`, not `&&`.
+        if !(same_secret(row.text(0)?, &p256dh) & same_secret(row.text(1)?, &auth)) {
+            return Err(taken());
+        }
+    }
     let now = app.clock.now().timestamp();
     let expires = s.expiration_time.filter(|t| t.is_finite() && *t > 0.0).map(|ms| (ms / 1000.0) as i64);
     let topics_json = serde_json::to_string(&topics).map_err(|e| StorageError(format!("topics JSON: {e}")))?;
@@ -194,17 +216,20 @@ pub async fn subscribe(
     let city = body.city.map(|c| c.slug().to_owned());
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mut batch = write_preamble(&session, ua, now);
-    batch.push(Statement::new(
+    // The key condition again inside the write: the endpoint may have been stored by another
+    // browser since the read above; then no row changes and the guard refuses.
+    let upsert = Statement::new(
         "INSERT INTO push_subscriptions (id, endpoint, p256dh, auth, expires_at, session_id, customer_id, topics, city, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth, expires_at = excluded.expires_at,
+         ON CONFLICT (endpoint) DO UPDATE SET expires_at = excluded.expires_at,
              session_id = excluded.session_id, customer_id = excluded.customer_id, topics = excluded.topics, city = excluded.city,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at
+         WHERE push_subscriptions.p256dh = excluded.p256dh AND push_subscriptions.auth = excluded.auth",
         vec![
             id.into(),
             s.endpoint.clone().into(),
-            URL_SAFE_NO_PAD.encode(&p256dh).into(),
-            URL_SAFE_NO_PAD.encode(&auth).into(),
+            p256dh.into(),
+            auth.into(),
             expires.into(),
             session.id.clone().into(),
             customer.into(),
@@ -213,10 +238,14 @@ pub async fn subscribe(
             now.into(),
             now.into(),
         ],
-    ));
+    )
+    .guarded();
+    let upsert_at = batch.len();
+    batch.push(upsert);
     match app.sql.batch(batch).await {
         Ok(_) => {}
         Err(TxError::Guard(LIVE_GUARD)) => return Err(ApiError::SessionEnded),
+        Err(TxError::Guard(i)) if i == upsert_at => return Err(taken()),
         Err(TxError::Guard(_)) => return Err(StorageError("unexpected guard in subscribe".into()).into()),
         Err(TxError::Storage(e)) => return Err(e.into()),
     }
@@ -228,6 +257,14 @@ pub async fn subscribe(
         response.extensions_mut().insert(RotateTo(session.id.clone()));
     }
     Ok(response)
+}
+
+/// Another browser's endpoint: the keys differ from the ones it was stored with.
+fn taken() -> ApiError {
+    ApiError::Conflict {
+        code: "subscription_taken",
+        message: "this endpoint is subscribed with other keys; a browser re-subscribes with its own keys".into(),
+    }
 }
 
 const SUB_COLUMNS: &str = "id, endpoint, topics, city";
@@ -861,4 +898,58 @@ pub async fn list_campaigns(
         )
         .await?;
     Ok(Json(rows.iter().map(campaign_from).collect::<Result<_, _>>()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The origin of an endpoint under the default allow-list, or the refusal's error code.
+    fn origin(endpoint: &str) -> Result<String, &'static str> {
+        push_origin(endpoint, &PushConfig::default()).map_err(|e| match e {
+            ApiError::Unprocessable { code, .. } => code,
+            _ => "another error",
+        })
+    }
+
+    #[test]
+    fn the_known_push_services_are_accepted_on_port_443_as_their_plain_origin() {
+        assert_eq!(origin("https://fcm.googleapis.com/fcm/send/abc:def"), Ok("https://fcm.googleapis.com".into()));
+        assert_eq!(origin("https://fcm.googleapis.com:443/fcm/send/abc"), Ok("https://fcm.googleapis.com".into()));
+        assert_eq!(origin("https://web.push.apple.com/QGx"), Ok("https://web.push.apple.com".into()));
+        assert_eq!(origin("https://WNS2-PAR02P.notify.windows.com/w/?token=x"), Ok("https://wns2-par02p.notify.windows.com".into()));
+        assert_eq!(origin("https://updates.push.services.mozilla.com/wpush/v2/x"), Ok("https://updates.push.services.mozilla.com".into()));
+    }
+
+    #[test]
+    fn push_endpoints_on_another_port_with_a_trailing_dot_or_credentials_are_refused() {
+        // Regression: the allow-list took any port and trimmed a trailing dot (issue 10, item 8).
+        for bad in [
+            "https://fcm.googleapis.com:8443/fcm/send/abc",
+            "https://fcm.googleapis.com:80/fcm/send/abc",
+            "https://fcm.googleapis.com:0443/fcm/send/abc",
+            "https://fcm.googleapis.com./fcm/send/abc",
+            "https://fcm.googleapis.com.:443/fcm/send/abc",
+            "https://web.push.apple.com../QGx",
+            "https://a..fcm.googleapis.com/x",
+            "https://user@fcm.googleapis.com/x",
+            "https://user:secret@fcm.googleapis.com/x",
+            "https://evilfcm.googleapis.com/x",
+            "https://fcm.googleapis.com.evil.example/x",
+            "https://[::1]/x",
+            "https://169.254.169.254/latest/meta-data",
+            "http://fcm.googleapis.com/fcm/send/abc",
+            "ftp://fcm.googleapis.com/x",
+        ] {
+            assert_eq!(origin(bad), Err("invalid_endpoint"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_test_stand_in_is_reached_over_http_only_at_its_configured_address() {
+        let config = PushConfig { insecure_hosts: vec!["127.0.0.1:4000".into()], ..PushConfig::default() };
+        assert_eq!(push_origin("http://127.0.0.1:4000/push/1", &config).ok(), Some("http://127.0.0.1:4000".into()));
+        assert!(push_origin("http://127.0.0.1:4001/push/1", &config).is_err());
+        assert!(push_origin("https://127.0.0.1:4000/push/1", &config).is_err());
+    }
 }

@@ -257,7 +257,9 @@ fn cross_site(headers: &HeaderMap, authority: Option<&str>) -> bool {
     }
 }
 
-fn secure(req: &Request) -> bool {
+/// Whether the request arrived over https (directly, or per the proxy's `X-Forwarded-Proto`):
+/// decides the `__Host-` cookie here and `Strict-Transport-Security` in [`crate::hardening`].
+pub fn secure(req: &Request) -> bool {
     req.uri().scheme_str() == Some("https") || req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
 }
 

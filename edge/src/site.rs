@@ -32,7 +32,8 @@ pub fn cache_control(relative: &str) -> &'static str {
     if relative.starts_with("pkg/") {
         // Content-hashed by the build: a new build gets a new name.
         "public, max-age=31536000, immutable"
-    } else if relative == "index.html" || relative == "console.html" || relative == "sw.js" || relative.ends_with(".webmanifest") {
+    } else if ["index.html", "console.html", "boot.js", "sw.js"].contains(&relative) || relative.ends_with(".webmanifest") {
+        // The shells and the script that starts them (it reads the shell's links) change together.
         "no-cache"
     } else {
         "public, max-age=3600"
@@ -150,5 +151,6 @@ mod tests {
         assert!(cache_control("pkg/vitrina_app-abcd.wasm").contains("immutable"));
         assert_eq!(cache_control("index.html"), "no-cache");
         assert_eq!(cache_control("sw.js"), "no-cache");
+        assert_eq!(cache_control("boot.js"), "no-cache");
     }
 }

@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_PUSH_HOSTS: &[&str] =
     &["fcm.googleapis.com", "updates.push.services.mozilla.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"];
 
-/// Whether `host` is one of `allowed` or a subdomain of one (`web.push.apple.com` ⊂ `push.apple.com`).
+/// Whether `host` is one of `allowed` or a subdomain of one (`web.push.apple.com` ⊂ `push.apple.com`),
+/// written exactly: a fully qualified `fcm.googleapis.com.` is another spelling, refused.
 pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = host.to_ascii_lowercase();
     allowed.iter().any(|a| {
         let a = a.to_ascii_lowercase();
         host == a || host.strip_suffix(&a).is_some_and(|rest| rest.ends_with('.'))
@@ -125,6 +126,9 @@ mod tests {
         assert!(!host_allowed("evilpush.apple.com", &allowed), "a suffix must start at a dot");
         assert!(!host_allowed("fcm.googleapis.com.evil.example", &allowed));
         assert!(!host_allowed("169.254.169.254", &allowed));
+        // Regression: a trailing dot was trimmed, so `fcm.googleapis.com.` passed as FCM.
+        assert!(!host_allowed("fcm.googleapis.com.", &allowed), "no trailing dot");
+        assert!(!host_allowed("web.push.apple.com..", &allowed));
     }
 
     #[test]
