@@ -2,8 +2,11 @@
 
 use crate::DomainError;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "unicode-email")]
 use unicode_normalization::UnicodeNormalization;
+#[cfg(feature = "unicode-email")]
 use unicode_security::mixed_script::AugmentedScriptSet;
+#[cfg(feature = "unicode-email")]
 use unicode_security::MixedScript;
 
 /// Shortest password accepted (NIST SP 800-63B: at least 8).
@@ -60,8 +63,25 @@ impl Email {
         Self::parse_explained(raw).map_err(|_| DomainError::InvalidEmail(raw.chars().take(64).collect()))
     }
 
+    /// Without the `unicode-email` feature (the browser app): the syntax only — trimmed,
+    /// lower-cased, `name@domain.tld`. The server, built with the feature, decides.
+    #[cfg(not(feature = "unicode-email"))]
+    pub fn parse_explained(raw: &str) -> Result<Self, EmailProblem> {
+        let email = raw.trim().to_lowercase();
+        let Some((local, domain)) = email.split_once('@') else { return Err(EmailProblem::Malformed) };
+        let domain_ok = domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains("..");
+        if local.is_empty() || local.len() > 64 || domain.contains('@') || !domain_ok || email.len() > 254 {
+            return Err(EmailProblem::Malformed);
+        }
+        if let Some(c) = email.chars().find(|c| c.is_whitespace() || c.is_control()) {
+            return Err(EmailProblem::Invisible(format!("U+{:04X}", u32::from(c))));
+        }
+        Ok(Email(email))
+    }
+
     /// Parses and normalises an address the way both registration and sign-in must, so that the
     /// same mailbox typed differently finds the same account.
+    #[cfg(feature = "unicode-email")]
     pub fn parse_explained(raw: &str) -> Result<Self, EmailProblem> {
         let trimmed = raw.trim();
         // Long enough for any valid address even before normalisation shortens it; bounds the work.
@@ -108,6 +128,7 @@ impl Email {
 /// Whether `c` shows nothing: a control character or a Default_Ignorable_Code_Point (zero-width
 /// spaces and joiners, bidi controls, soft hyphen, variation selectors, tags). UTS 39's skeleton
 /// drops exactly the default-ignorable code points and maps every other character to one or more.
+#[cfg(feature = "unicode-email")]
 fn is_invisible(c: char) -> bool {
     let mut buf = [0_u8; 4];
     (c.is_control() && !c.is_whitespace()) || unicode_security::skeleton(c.encode_utf8(&mut buf)).next().is_none()
@@ -116,6 +137,7 @@ fn is_invisible(c: char) -> bool {
 /// Refuses a name or domain label a reader could take for another one (UTS 39): letters of two
 /// scripts, or Latin letters that only imitate plain ASCII ones. Whole words in one other script
 /// (`егор`) are someone's real address and stay allowed.
+#[cfg(feature = "unicode-email")]
 fn check_readable(part: EmailPart, text: &str) -> Result<(), EmailProblem> {
     if text.is_ascii() {
         return Ok(());
@@ -132,6 +154,7 @@ fn check_readable(part: EmailPart, text: &str) -> Result<(), EmailProblem> {
 }
 
 /// The scripts of the letters in `text`, in order of first use: "Latin and Cyrillic".
+#[cfg(feature = "unicode-email")]
 fn script_names(text: &str) -> String {
     let mut names: Vec<&'static str> = Vec::new();
     for c in text.chars() {
