@@ -1,5 +1,5 @@
 //! Every call the app makes to the edge API. Responses are decoded into the wire types of
-//! `vitrina_shared::api`; failures become an [`ApiError`] carrying a code and a message.
+//! `vitrina_shared::api`; failures become an [`ApiError`] carrying a code and its parameters.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
@@ -14,10 +14,11 @@ use vitrina_shared::api::{
     LoyaltyView, NpsRequest, OrderView, ProductDetail, ProductSummary, Profile, ProfileUpdate, RegisterRequest, ReturnRequest, ReturnView,
     SessionChannel, SessionInfo, SetQuantity, SignedIn, StoreInfo,
 };
-use vitrina_shared::api::{NpsSummary, OffersView, PreviewRequest, RuleSummary, RuleVersion, SegmentView};
+use vitrina_shared::api::{ErrorParams, NpsSummary, OffersView, PreviewRequest, RuleSummary, RuleVersion, SegmentView};
 use vitrina_shared::availability::Availability;
 use vitrina_shared::catalog::Page;
 use vitrina_shared::handoff::HandoffCode;
+use vitrina_shared::i18n::{error_text, Locale};
 use vitrina_shared::kpis::KpiReport;
 use vitrina_shared::offers::{Priced, Rule};
 use vitrina_shared::orders::Action;
@@ -41,42 +42,58 @@ pub enum ApiErrorKind {
     Invalid,
 }
 
-/// A failed API call: a machine-readable `code` (the server's own when it sent one) and a
-/// human-readable `message`.
+/// A failed API call: a machine-readable `code` (the server's own when it sent one), the values
+/// it names (`params`) and an English `message` for logs. Shown to people only as [`ApiError::text`],
+/// in their language; never the `message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub kind: ApiErrorKind,
     pub code: String,
     pub message: String,
+    pub params: ErrorParams,
 }
 
 impl ApiError {
     fn new(kind: ApiErrorKind, code: &str, message: impl Into<String>) -> Self {
-        ApiError { kind, code: code.to_owned(), message: message.into() }
+        ApiError { kind, code: code.to_owned(), message: message.into(), params: ErrorParams::new() }
+    }
+
+    /// An error the app makes about something named in the address (`name` = `raw`, shortened).
+    fn about(code: &str, name: &str, raw: &str, message: &str) -> Self {
+        let shown: String = raw.chars().take(64).collect();
+        let mut err = ApiError::new(ApiErrorKind::Invalid, code, format!("{message} {shown:?}"));
+        err.params.insert(name.to_owned(), shown.into());
+        err
+    }
+
+    /// What went wrong, in `locale`: the words for the code, with the values it names.
+    pub fn text(&self, locale: Locale) -> String {
+        error_text(locale, &self.code, &self.params)
+    }
+
+    /// The parameter `name` as text, if the error names it.
+    pub fn param(&self, name: &str) -> Option<String> {
+        self.params.get(name).map(ToString::to_string)
     }
 
     /// The product address names something that cannot be a SKU, so it cannot exist.
     pub fn unknown_sku(raw: &str) -> Self {
-        let shown: String = raw.chars().take(64).collect();
-        ApiError::new(ApiErrorKind::Invalid, "unknown_sku", format!("no product has the SKU {shown:?}"))
+        ApiError::about("unknown_sku", "sku", raw, "no product has the SKU")
     }
 
     /// The showroom address names something that cannot be a store id.
     pub fn unknown_store(raw: &str) -> Self {
-        let shown: String = raw.chars().take(64).collect();
-        ApiError::new(ApiErrorKind::Invalid, "unknown_store", format!("there is no store {shown:?}"))
+        ApiError::about("unknown_store", "store", raw, "there is no store")
     }
 
     /// The order address names something that cannot be an order id.
     pub fn unknown_order(raw: &str) -> Self {
-        let shown: String = raw.chars().take(64).collect();
-        ApiError::new(ApiErrorKind::Invalid, "unknown_order", format!("there is no order {shown:?}"))
+        ApiError::about("unknown_order", "order", raw, "there is no order")
     }
 
     /// The rule editor's address names a rule the server does not have (any more).
     pub fn unknown_rule(raw: &str) -> Self {
-        let shown: String = raw.chars().take(64).collect();
-        ApiError::new(ApiErrorKind::Invalid, "unknown_rule", format!("there is no rule {shown:?}"))
+        ApiError::about("unknown_rule", "rule", raw, "there is no rule")
     }
 
     /// Whether the server gave a definite answer refusing the request (a 4xx): sending the same
@@ -87,8 +104,7 @@ impl ApiError {
 
     /// The category address is not a valid category id.
     pub fn invalid_category(raw: &str) -> Self {
-        let shown: String = raw.chars().take(64).collect();
-        ApiError::new(ApiErrorKind::Invalid, "invalid_category", format!("{shown:?} is not a category"))
+        ApiError::about("invalid_category", "category", raw, "not a category:")
     }
 }
 
@@ -154,7 +170,9 @@ async fn send<B: Serialize + ?Sized>(path: &str, request: RequestBuilder, body: 
 fn error_of(response: &Response, body: &str) -> ApiError {
     let status = response.status();
     match serde_json::from_str::<ErrorResponse>(body) {
-        Ok(ErrorResponse { error }) => ApiError::new(ApiErrorKind::Http { status }, &error.code, error.message),
+        Ok(ErrorResponse { error }) => {
+            ApiError { kind: ApiErrorKind::Http { status }, code: error.code, message: error.message, params: error.params }
+        }
         Err(_) => {
             ApiError::new(ApiErrorKind::Http { status }, &format!("http_{status}"), format!("HTTP {status} {}", response.status_text()))
         }
@@ -335,15 +353,17 @@ pub async fn vapid_public_key() -> Result<String, ApiError> {
     get_json::<VapidPublicKey>("/api/push/vapid-public-key", &[]).await.map(|k| k.key)
 }
 
-/// `POST /api/push/subscriptions` — stores this browser's subscription with `topics`, or, for an
-/// endpoint stored before, replaces its topics and city.
+/// `POST /api/push/subscriptions` — stores this browser's subscription with `topics` and the
+/// language its notifications are written in, or, for an endpoint stored before, replaces them.
 pub async fn save_push_subscription(
     subscription: &PushSubscriptionJson,
     topics: &[vitrina_shared::push::Topic],
     city: Option<vitrina_shared::store::City>,
+    locale: Locale,
 ) -> Result<PushSubscriptionView, ApiError> {
     let path = "/api/push/subscriptions";
-    let request = SubscribeRequest { subscription: subscription.clone(), topics: topics.iter().map(ToString::to_string).collect(), city };
+    let topics = topics.iter().map(ToString::to_string).collect();
+    let request = SubscribeRequest { subscription: subscription.clone(), topics, city, locale: Some(locale) };
     let (response, body) = send(path, Request::post(path), Body::Json(&request)).await?;
     decode(&response, &body)
 }

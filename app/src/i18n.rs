@@ -30,15 +30,29 @@ impl I18n {
         self.locale.get()
     }
 
+    /// The current locale, without subscribing to changes (for event handlers and tasks).
+    pub fn locale_untracked(&self) -> Locale {
+        self.locale.get_untracked()
+    }
+
     /// The string for `key` in the current locale (tracked).
     pub fn t(&self, key: Key) -> &'static str {
         t(self.locale(), key)
     }
 
-    /// Switches the language and remembers it on this device.
+    /// Switches the language and remembers it on this device; this device's push notifications
+    /// follow (in a task: a failure is logged, and the next change of topics sends it again).
     pub fn set(&self, locale: Locale) {
+        if self.locale.get_untracked() == locale {
+            return;
+        }
         self.locale.set(locale);
         storage::set(LOCALE_STORAGE_KEY, locale.code());
+        leptos::task::spawn_local(async move {
+            if let Err(err) = crate::push::follow_language(locale).await {
+                leptos::logging::warn!("notifications stay in the previous language: {err}");
+            }
+        });
     }
 }
 

@@ -8,6 +8,7 @@
 use crate::api::{self, ApiError, PushSubscriptionJson, PushSubscriptionView};
 use std::fmt;
 use std::future::Future;
+use vitrina_shared::i18n::Locale;
 use vitrina_shared::push::Topic;
 use vitrina_shared::store::City;
 use vitrina_shared::Sku;
@@ -250,8 +251,9 @@ async fn subscribe_browser(registration: &web_sys::ServiceWorkerRegistration) ->
 
 /// Asks for permission (now: call this from the click handler itself), subscribes this browser
 /// and stores the subscription with the topics and city `choose` picks given what the server has
-/// for this device so far.
+/// for this device so far, for notifications in `locale`.
 fn subscribe(
+    locale: Locale,
     choose: impl FnOnce(Option<&PushSubscriptionView>) -> (Vec<Topic>, Option<City>) + 'static,
 ) -> impl Future<Output = Result<PushSubscriptionView, PushError>> {
     let asked = ask_permission();
@@ -261,21 +263,21 @@ fn subscribe(
         let subscription = subscribe_browser(&registration).await?;
         let stored = api::push_subscriptions().await?;
         let (topics, city) = choose(stored.iter().find(|s| s.endpoint == subscription.endpoint));
-        Ok(api::save_push_subscription(&subscription, &topics, city).await?)
+        Ok(api::save_push_subscription(&subscription, &topics, city, locale).await?)
     }
 }
 
-/// Turns notifications on for `topics` (replacing what this device had). Call it from the click
-/// handler itself; await the answer in a task.
-pub fn turn_on(topics: Vec<Topic>) -> impl Future<Output = Result<PushSubscriptionView, PushError>> {
-    subscribe(move |stored| (topics, stored.and_then(|s| s.city)))
+/// Turns notifications on for `topics` (replacing what this device had), written in `locale`. Call
+/// it from the click handler itself; await the answer in a task.
+pub fn turn_on(topics: Vec<Topic>, locale: Locale) -> impl Future<Output = Result<PushSubscriptionView, PushError>> {
+    subscribe(locale, move |stored| (topics, stored.and_then(|s| s.city)))
 }
 
 /// Adds "back in stock" of `sku` to this device's topics (turning notifications on for just that
 /// if they were off), looking in `city` (or, without one, the city chosen before). Call it from
 /// the click handler itself.
-pub fn watch(sku: Sku, city: Option<City>) -> impl Future<Output = Result<PushSubscriptionView, PushError>> {
-    subscribe(move |stored| {
+pub fn watch(sku: Sku, city: Option<City>, locale: Locale) -> impl Future<Output = Result<PushSubscriptionView, PushError>> {
+    subscribe(locale, move |stored| {
         let mut topics = stored.map(|s| s.topics.clone()).unwrap_or_default();
         let topic = Topic::BackInStock(sku);
         if !topics.contains(&topic) {
@@ -320,13 +322,30 @@ pub async fn device_state() -> Result<DeviceState, PushError> {
     Ok(DeviceState { subscription, mine, others })
 }
 
-/// Replaces the topics of this device's `subscription` (city kept as `city`).
+/// Replaces the topics of this device's `subscription` (city kept as `city`; notifications in `locale`).
 pub async fn save_topics(
     subscription: &PushSubscriptionJson,
     topics: &[Topic],
     city: Option<City>,
+    locale: Locale,
 ) -> Result<PushSubscriptionView, PushError> {
-    Ok(api::save_push_subscription(subscription, topics, city).await?)
+    Ok(api::save_push_subscription(subscription, topics, city, locale).await?)
+}
+
+/// After the shopper switched languages: this device's notifications are written in `locale` from
+/// now on. Does nothing where this browser has no subscription; asks nothing.
+pub async fn follow_language(locale: Locale) -> Result<(), PushError> {
+    if support() != Support::Available {
+        return Ok(());
+    }
+    let Some(registration) = existing_registration().await? else { return Ok(()) };
+    let Some(subscription) = browser_subscription(&registration).await? else { return Ok(()) };
+    let subscription = subscription_json(&subscription)?;
+    let list = api::push_subscriptions().await?;
+    if let Some(mine) = list.iter().find(|v| v.endpoint == subscription.endpoint) {
+        api::save_push_subscription(&subscription, &mine.topics, mine.city, locale).await?;
+    }
+    Ok(())
 }
 
 /// Turns notifications off on this device: the server forgets the subscription first (so a

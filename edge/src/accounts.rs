@@ -220,7 +220,15 @@ pub async fn register(
     let email = Email::parse_explained(&body.email).map_err(|problem| match problem {
         EmailProblem::Malformed => ApiError::Invalid(DomainError::InvalidEmail(body.email.chars().take(64).collect())),
         // An address one could mistake for another one: say exactly what to fix.
-        refused => ApiError::Unprocessable { code: "invalid_email", message: refused.to_string() },
+        refused => {
+            let error = ApiError::Unprocessable { code: "invalid_email", message: refused.to_string() };
+            match refused {
+                EmailProblem::Invisible(c) => error.with("reason", "invisible").with("char", c),
+                EmailProblem::LookAlike { letters, .. } => error.with("reason", "look_alike").with("letters", letters),
+                EmailProblem::MixedScripts { .. } => error.with("reason", "mixed_scripts"),
+                _ => error,
+            }
+        }
     })?;
     check_password_policy(&body.password)?;
     let name = parse_name(&body.name)?;
@@ -356,7 +364,9 @@ pub async fn update_me(
     }
     if let Some(store) = &body.preferred_store {
         if !crate::repo::stores(app.sql.as_ref()).await?.iter().any(|s| &s.id == store) {
-            return Err(ApiError::Unprocessable { code: "unknown_store", message: format!("there is no store {store}") });
+            return Err(
+                ApiError::Unprocessable { code: "unknown_store", message: format!("there is no store {store}") }.with("store", store)
+            );
         }
     }
     app.sql

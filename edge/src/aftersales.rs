@@ -26,7 +26,10 @@ fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
 }
 
 pub(crate) async fn known_store(sql: &dyn Sql, raw: &str) -> Result<StoreId, ApiError> {
-    let unknown = || unprocessable("unknown_store", format!("there is no store {raw:?}; see GET /api/stores"));
+    let unknown = || {
+        unprocessable("unknown_store", format!("there is no store {raw:?}; see GET /api/stores"))
+            .with("store", raw.chars().take(64).collect::<String>())
+    };
     let id = StoreId::parse(raw).map_err(|_| unknown())?;
     if repo::stores(sql).await?.iter().any(|s| s.id == id) {
         Ok(id)
@@ -117,37 +120,40 @@ pub async fn create_return(
         return Err(unprocessable(
             "return_window_closed",
             format!("returns are accepted within {RETURN_DAYS} days; for a faulty product, bring it to a store"),
-        ));
+        )
+        .with("days", RETURN_DAYS));
     }
     let store = known_store(app.sql.as_ref(), &body.store).await?;
     let reason = body.reason.trim();
     if reason.chars().count() > 500 || reason.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(unprocessable("invalid_reason", "the reason has at most 500 characters"));
+        return Err(unprocessable("invalid_reason", "the reason has at most 500 characters").with("max", 500));
     }
     if body.lines.is_empty() || body.lines.len() > 50 {
-        return Err(unprocessable("invalid_lines", "a return names 1 to 50 lines"));
+        return Err(unprocessable("invalid_lines", "a return names 1 to 50 lines").with("max", 50));
     }
     let bought = line_rows(app.sql.as_ref(), &order.id).await?;
     let mut seen = HashSet::new();
     let mut lines: Vec<(Sku, u32)> = Vec::new();
     let mut value_minor = 0_i64;
     for l in &body.lines {
-        let sku = Sku::parse(&l.sku).map_err(|e| unprocessable("invalid_sku", e.to_string()))?;
+        let sku = Sku::parse(&l.sku)
+            .map_err(|e| unprocessable("invalid_sku", e.to_string()).with("sku", l.sku.chars().take(64).collect::<String>()))?;
         if !seen.insert(sku.clone()) {
-            return Err(unprocessable("duplicate_sku", format!("{sku} appears twice in the return")));
+            return Err(unprocessable("duplicate_sku", format!("{sku} appears twice in the return")).with("sku", &sku));
         }
         let line = bought
             .iter()
             .find(|b| b.sku == sku)
-            .ok_or_else(|| unprocessable("not_in_order", format!("{sku} is not in order {}", order.id)))?;
+            .ok_or_else(|| unprocessable("not_in_order", format!("{sku} is not in order {}", order.id)).with("sku", &sku))?;
         if l.qty <= 0 {
-            return Err(unprocessable("negative_quantity", format!("the quantity of {sku} to return must be 1 or more")));
+            return Err(unprocessable("negative_quantity", format!("the quantity of {sku} to return must be 1 or more")).with("sku", &sku));
         }
         let left = line.qty.saturating_sub(line.returned);
-        let qty = u32::try_from(l.qty)
-            .ok()
-            .filter(|q| *q <= left)
-            .ok_or_else(|| unprocessable("more_than_bought", format!("{left} of {sku} can still be returned from order {}", order.id)))?;
+        let qty = u32::try_from(l.qty).ok().filter(|q| *q <= left).ok_or_else(|| {
+            unprocessable("more_than_bought", format!("{left} of {sku} can still be returned from order {}", order.id))
+                .with("sku", &sku)
+                .with("left", left)
+        })?;
         // What was charged for these units: the line's net total, pro rata.
         let net = line.unit_price.minor_units() * i64::from(line.qty) - line.discount.minor_units();
         value_minor += net * i64::from(qty) / i64::from(line.qty.max(1));
@@ -224,7 +230,8 @@ pub async fn create_return(
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {}
         Err(Some(ReturnGuard::Line(sku))) => {
-            return Err(ApiError::Conflict { code: "already_returned", message: format!("{sku} from this order was returned meanwhile") })
+            return Err(ApiError::Conflict { code: "already_returned", message: format!("{sku} from this order was returned meanwhile") }
+                .with("sku", &sku))
         }
         Err(None) => return Err(StorageError("an unregistered guard failed in a return".into()).into()),
     }
@@ -251,9 +258,13 @@ pub async fn receive_return(
             vec![id.clone().into()],
         )
         .await?;
-    let r = rows.first().ok_or_else(|| ApiError::not_found("unknown_return", format!("there is no return {id}")))?;
+    let r = rows.first().ok_or_else(|| {
+        ApiError::not_found("unknown_return", format!("there is no return {id}")).with("return", id.chars().take(40).collect::<String>())
+    })?;
     if r.text(2)? != "requested" {
-        return Err(ApiError::Conflict { code: "already_received", message: format!("return {id} was already received") });
+        return Err(
+            ApiError::Conflict { code: "already_received", message: format!("return {id} was already received") }.with("return", &id)
+        );
     }
     let order = orders::order_row(app.sql.as_ref(), r.text(0)?).await?.ok_or_else(|| StorageError("return without order".into()))?;
     let store = StoreId::parse(r.text(1)?).map_err(|e| StorageError(format!("stored store: {e}")))?;
@@ -275,7 +286,7 @@ pub async fn receive_return(
     match app.sql.batch(batch).await {
         Ok(_) => Ok(Json(return_view(app.sql.as_ref(), &order.id, &id).await?)),
         Err(crate::ports::TxError::Guard(_)) => {
-            Err(ApiError::Conflict { code: "already_received", message: format!("return {id} was already received") })
+            Err(ApiError::Conflict { code: "already_received", message: format!("return {id} was already received") }.with("return", &id))
         }
         Err(crate::ports::TxError::Storage(e)) => Err(e.into()),
     }
@@ -329,22 +340,25 @@ pub async fn pos_sale(
         _ => return Err(unprocessable("invalid_payment", "payment is \"card\" or \"cash\"")),
     };
     if body.lines.is_empty() || body.lines.len() > 100 {
-        return Err(unprocessable("invalid_lines", "a sale has 1 to 100 lines"));
+        return Err(unprocessable("invalid_lines", "a sale has 1 to 100 lines").with("max", 100));
     }
     let now = app.clock.now().timestamp();
     let mut seen = HashSet::new();
     let mut lines = Vec::with_capacity(body.lines.len());
     for l in &body.lines {
-        let sku = Sku::parse(&l.sku).map_err(|e| unprocessable("invalid_sku", e.to_string()))?;
+        let sku = Sku::parse(&l.sku)
+            .map_err(|e| unprocessable("invalid_sku", e.to_string()).with("sku", l.sku.chars().take(64).collect::<String>()))?;
         if !seen.insert(sku.clone()) {
-            return Err(unprocessable("duplicate_sku", format!("{sku} appears twice; send one line with the total quantity")));
+            return Err(
+                unprocessable("duplicate_sku", format!("{sku} appears twice; send one line with the total quantity")).with("sku", &sku)
+            );
         }
         if l.qty <= 0 || l.qty > 999 {
-            return Err(unprocessable("negative_quantity", format!("the quantity of {sku} must be between 1 and 999")));
+            return Err(unprocessable("negative_quantity", format!("the quantity of {sku} must be between 1 and 999")).with("sku", &sku));
         }
         let (product, _) = repo::product(app.sql.as_ref(), &sku, now)
             .await?
-            .ok_or_else(|| unprocessable("unknown_sku", format!("{sku} is not in the catalog; nothing was recorded")))?;
+            .ok_or_else(|| unprocessable("unknown_sku", format!("{sku} is not in the catalog; nothing was recorded")).with("sku", &sku))?;
         let price = match &l.unit_price {
             Some(raw) => Money::parse_rub(raw).map_err(ApiError::from)?,
             None => product.price,
@@ -419,7 +433,8 @@ pub async fn pos_sale(
                 message: format!(
                     "the stock record of {store} has fewer free units of {sku} than sold; correct the stock, then record the sale"
                 ),
-            })
+            }
+            .with("sku", &sku))
         }
         Err(None) => return Err(StorageError("an unregistered guard failed in a sale".into()).into()),
     }
@@ -499,7 +514,7 @@ pub async fn adjust_points(
     }
     let reason = body.reason.trim();
     if reason.is_empty() || reason.chars().count() > 200 || reason.chars().any(char::is_control) {
-        return Err(unprocessable("invalid_reason", "say why, in at most 200 characters"));
+        return Err(unprocessable("invalid_reason", "say why, in at most 200 characters").with("max", 200));
     }
     let customer = find_customer(app.sql.as_ref(), &body.customer).await?;
     let now = app.clock.now().timestamp();
@@ -521,7 +536,9 @@ pub async fn answer_nps(
 ) -> Result<(StatusCode, Json<NpsAnswer>), ApiError> {
     let score = parse_score(body.score).ok_or_else(|| unprocessable("invalid_score", "the score is a whole number from 0 to 10"))?;
     let reason = match &body.reason {
-        Some(raw) => Some(parse_reason(raw).ok_or_else(|| unprocessable("invalid_reason", "the answer has at most 1000 characters"))?),
+        Some(raw) => Some(
+            parse_reason(raw).ok_or_else(|| unprocessable("invalid_reason", "the answer has at most 1000 characters").with("max", 1000))?,
+        ),
         None => None,
     }
     .filter(|r| !r.is_empty());

@@ -231,6 +231,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
             error: ErrorBody {
                 code: "cart_conflict".into(),
                 message: "the cart changed on another device; here it is as it stands now".into(),
+                params: Default::default(),
             },
             cart,
         };
@@ -256,7 +257,8 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
                 return Err(ApiError::Unprocessable {
                     code: "cart_full",
                     message: format!("a cart holds at most {MAX_LINES} different products"),
-                });
+                }
+                .with("max", MAX_LINES));
             }
             new_lines.push(CartLine { sku, qty });
         }
@@ -279,10 +281,11 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
 }
 
 async fn known_sku(app: &AppState, raw: &str) -> Result<(Sku, u32), ApiError> {
-    let sku = Sku::parse(raw).map_err(|e| ApiError::not_found("unknown_sku", e.to_string()))?;
+    let sku = Sku::parse(raw)
+        .map_err(|e| ApiError::not_found("unknown_sku", e.to_string()).with("sku", raw.chars().take(64).collect::<String>()))?;
     let (_, available) = repo::product(app.sql.as_ref(), &sku, app.clock.now().timestamp())
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")))?;
+        .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku))?;
     Ok((sku, available))
 }
 
@@ -300,7 +303,9 @@ pub async fn put_item(
         return Err(ApiError::Conflict {
             code: "insufficient_stock",
             message: format!("only {available} of {sku} are in stock across our stores"),
-        });
+        }
+        .with("sku", &sku)
+        .with("left", available));
     }
     write(&app, &session, &headers, sku, qty).await
 }

@@ -4,7 +4,7 @@ use crate::ports::StorageError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use vitrina_shared::api::{ErrorBody, ErrorResponse};
+use vitrina_shared::api::{ErrorBody, ErrorParams, ErrorResponse, ParamValue};
 use vitrina_shared::DomainError;
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +42,10 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// Another error with the values its message names, sent as `params` so that a client words
+    /// the error itself (see [`ApiError::with`]).
+    #[error("{error}")]
+    WithParams { error: Box<ApiError>, params: ErrorParams },
 }
 
 impl ApiError {
@@ -49,8 +53,29 @@ impl ApiError {
         ApiError::NotFound { code, message: message.into() }
     }
 
+    /// This error, naming `value` as the parameter `name` (e.g. `.with("sku", &sku)`), for clients
+    /// that show the error in their own words.
+    pub fn with(self, name: &str, value: impl Into<ParamValue>) -> Self {
+        let (error, mut params) = match self {
+            ApiError::WithParams { error, params } => (error, params),
+            other => (Box::new(other), ErrorParams::new()),
+        };
+        params.insert(name.to_owned(), value.into());
+        ApiError::WithParams { error, params }
+    }
+
+    /// The parameters a variant implies by itself.
+    fn implied_params(&self) -> Vec<(&'static str, ParamValue)> {
+        match self {
+            ApiError::Invalid(e) => e.params(),
+            ApiError::TooManyRequests { retry_after } => vec![("retry_after", ParamValue::Int(*retry_after))],
+            _ => Vec::new(),
+        }
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
+            ApiError::WithParams { error, .. } => error.status_and_code(),
             ApiError::Invalid(e) => match e {
                 DomainError::NegativeQuantity(..)
                 | DomainError::QuantityTooLarge(..)
@@ -77,16 +102,24 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
-        let message = match &self {
+        let (error, mut params) = match self {
+            ApiError::WithParams { error, params } => (*error, params),
+            other => (other, ErrorParams::new()),
+        };
+        for (name, value) in error.implied_params() {
+            params.entry(name.to_owned()).or_insert(value);
+        }
+        let (status, code) = error.status_and_code();
+        let message = match &error {
             ApiError::Storage(detail) => {
                 eprintln!("vitrina: storage error: {detail}");
                 "the store is temporarily unavailable; please try again in a moment".to_owned()
             }
             other => other.to_string(),
         };
-        let mut response = (status, Json(ErrorResponse { error: ErrorBody { code: code.to_owned(), message } })).into_response();
-        if let ApiError::TooManyRequests { retry_after } = &self {
+        let body = ErrorResponse { error: ErrorBody { code: code.to_owned(), message, params } };
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::TooManyRequests { retry_after } = &error {
             if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after.to_string()) {
                 response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
             }

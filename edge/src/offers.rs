@@ -16,7 +16,9 @@ use std::sync::{Arc, Mutex};
 use vitrina_shared::account::Role;
 use vitrina_shared::api::{OfferHint, OffersView, PreviewRequest, RuleSummary, RuleVersion, SegmentView};
 use vitrina_shared::catalog::Product;
-use vitrina_shared::offers::{self, evaluate, Condition, Item, Known, PastOrder, Priced, Rule, RuleBook, RuleError, Shopper, Usage};
+use vitrina_shared::offers::{
+    self, evaluate, Condition, Item, Known, PastOrder, Priced, Rule, RuleBook, RuleError, RuleProblem, Shopper, Usage,
+};
 use vitrina_shared::{loyalty, CategoryId, Currency, GeoPoint, Money, Sku, StoreId};
 
 /// The key-value entry naming the current rules version; any change writes a new value.
@@ -242,10 +244,11 @@ pub async fn list(
     let shopper = session_shopper(&app, &book, &session, None, position).await?;
     let (items, sku) = match &params.sku {
         Some(raw) => {
-            let sku = Sku::parse(raw).map_err(|e| ApiError::not_found("unknown_sku", e.to_string()))?;
+            let sku = Sku::parse(raw)
+                .map_err(|e| ApiError::not_found("unknown_sku", e.to_string()).with("sku", raw.chars().take(64).collect::<String>()))?;
             let (product, _) = repo::product(app.sql.as_ref(), &sku, now)
                 .await?
-                .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")))?;
+                .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku))?;
             (vec![item(&product, 1)], Some(sku))
         }
         None => {
@@ -276,8 +279,15 @@ pub async fn list(
 
 // ---- the marketer's API ---------------------------------------------------------------------
 
+/// A rule refused: the field (a JSON pointer) and the problem's code and values as parameters.
 fn invalid_rule(e: RuleError) -> ApiError {
-    ApiError::Unprocessable { code: "invalid_rule", message: e.to_string() }
+    let params = e.problem.params();
+    let mut error =
+        ApiError::Unprocessable { code: "invalid_rule", message: e.to_string() }.with("field", e.field).with("reason", e.problem.code());
+    for (name, value) in params {
+        error = error.with(name, value);
+    }
+    error
 }
 
 /// Parses a rule body, pointing at the field that does not fit (`/conditions/1/type: unknown variant …`).
@@ -285,7 +295,8 @@ fn parse_rule(body: &serde_json::Value) -> Result<Rule, ApiError> {
     serde_path_to_error::deserialize::<_, Rule>(body).map_err(|e| {
         let path = e.path().to_string();
         let pointer = if path == "." { String::new() } else { format!("/{}", path.replace(['.', '['], "/").replace(']', "")) };
-        invalid_rule(RuleError { field: if pointer.is_empty() { "/".into() } else { pointer }, message: e.into_inner().to_string() })
+        let problem = RuleProblem::Malformed { detail: e.into_inner().to_string() };
+        invalid_rule(RuleError { field: if pointer.is_empty() { "/".into() } else { pointer }, problem })
     })
 }
 
@@ -352,7 +363,9 @@ fn version_statement(id: &str, version: i64, data: Option<&str>, now: i64, by: &
 }
 
 async fn one(app: &AppState, id: &str) -> Result<RuleSummary, ApiError> {
-    summaries(app, Some(id)).await?.into_iter().next().ok_or_else(|| ApiError::not_found("unknown_rule", format!("there is no rule {id}")))
+    summaries(app, Some(id)).await?.into_iter().next().ok_or_else(|| {
+        ApiError::not_found("unknown_rule", format!("there is no rule {id}")).with("rule", id.chars().take(64).collect::<String>())
+    })
 }
 
 /// `POST /api/admin/rules` (marketer): a new rule, validated.
@@ -380,7 +393,8 @@ pub async fn admin_create(
     match app.sql.batch(vec![insert, next]).await {
         Ok(_) => {}
         Err(TxError::Guard(_)) => {
-            return Err(ApiError::Conflict { code: "rule_exists", message: format!("a rule {} exists; edit it with PUT", rule.id) })
+            return Err(ApiError::Conflict { code: "rule_exists", message: format!("a rule {} exists; edit it with PUT", rule.id) }
+                .with("rule", &rule.id))
         }
         Err(TxError::Storage(e)) => return Err(e.into()),
     }
@@ -408,7 +422,7 @@ pub async fn admin_update(
     let current = one(&app, &id).await?;
     let rule = parse_rule(&body)?;
     if rule.id != id {
-        return Err(invalid_rule(RuleError { field: "/id".into(), message: format!("the rule's id must stay {id}") }));
+        return Err(invalid_rule(RuleError { field: "/id".into(), problem: RuleProblem::IdChanged { id: id.clone() } }));
     }
     check_references(&app, &rule).await?;
     let expected = match headers.get(axum::http::header::IF_MATCH) {
@@ -459,7 +473,9 @@ pub async fn admin_delete(
     match app.sql.batch(batch).await {
         Ok(_) => {}
         Err(TxError::Guard(_)) => {
-            return Err(ApiError::Conflict { code: "rule_changed", message: format!("rule {id} changed meanwhile; reload it") })
+            return Err(
+                ApiError::Conflict { code: "rule_changed", message: format!("rule {id} changed meanwhile; reload it") }.with("rule", &id)
+            )
         }
         Err(TxError::Storage(e)) => return Err(e.into()),
     }
@@ -483,7 +499,9 @@ pub async fn admin_versions(
         )
         .await?;
     if rows.is_empty() {
-        return Err(ApiError::not_found("unknown_rule", format!("there is no rule {id}")));
+        return Err(
+            ApiError::not_found("unknown_rule", format!("there is no rule {id}")).with("rule", id.chars().take(64).collect::<String>())
+        );
     }
     let versions = rows
         .iter()
@@ -535,18 +553,22 @@ pub async fn admin_preview(
         None => None,
     };
     if body.lines.len() > 50 {
-        return Err(ApiError::Unprocessable { code: "invalid_lines", message: "a preview cart has at most 50 lines".into() });
+        return Err(
+            ApiError::Unprocessable { code: "invalid_lines", message: "a preview cart has at most 50 lines".into() }.with("max", 50)
+        );
     }
     let mut items = Vec::with_capacity(body.lines.len());
     for l in &body.lines {
-        let sku = Sku::parse(&l.sku).map_err(|e| ApiError::Unprocessable { code: "invalid_sku", message: e.to_string() })?;
+        let sku = Sku::parse(&l.sku).map_err(|e| {
+            ApiError::Unprocessable { code: "invalid_sku", message: e.to_string() }.with("sku", l.sku.chars().take(64).collect::<String>())
+        })?;
         let qty = vitrina_shared::cart::parse_line_qty(l.qty, &sku)?;
         if qty == 0 {
             continue;
         }
-        let (product, _) = repo::product(app.sql.as_ref(), &sku, now.timestamp())
-            .await?
-            .ok_or_else(|| ApiError::Unprocessable { code: "unknown_sku", message: format!("there is no product {sku}") })?;
+        let (product, _) = repo::product(app.sql.as_ref(), &sku, now.timestamp()).await?.ok_or_else(|| {
+            ApiError::Unprocessable { code: "unknown_sku", message: format!("there is no product {sku}") }.with("sku", &sku)
+        })?;
         items.push(item(&product, qty));
     }
     let shopper = Shopper {

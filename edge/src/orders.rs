@@ -20,8 +20,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 use vitrina_shared::account::{Channel, Role};
 use vitrina_shared::api::{
-    CheckoutOptions, CheckoutRequest, ErrorBody, ErrorResponse, FulfilmentChoice, OrderEvent, OrderLineView, OrderView, PaymentChoice,
-    PaymentView, ReturnLineView, ReturnView,
+    CheckoutOptions, CheckoutRequest, ErrorBody, ErrorResponse, FulfilmentChoice, OrderEvent, OrderLineView, OrderView, ParamValue,
+    PaymentChoice, PaymentView, ReturnLineView, ReturnView,
 };
 use vitrina_shared::loyalty::{self, check_redeem, EntryKind, RedeemError};
 use vitrina_shared::orders::{
@@ -396,7 +396,10 @@ pub(crate) async fn view_of(sql: &dyn Sql, row: OrderRow, now: i64, session: &Se
 /// The order `id` if this session may see it: its owner or staff. Anyone else gets 404, as for an
 /// order that does not exist, so ids cannot be probed.
 pub(crate) async fn visible_order(app: &AppState, session: &Session, id: &str) -> Result<OrderRow, ApiError> {
-    let not_found = || ApiError::not_found("unknown_order", format!("there is no order {id} in this account"));
+    let not_found = || {
+        ApiError::not_found("unknown_order", format!("there is no order {id} in this account"))
+            .with("order", id.chars().take(20).collect::<String>())
+    };
     if id.len() > 20 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(not_found());
     }
@@ -468,7 +471,10 @@ struct Line {
 }
 
 fn find_store<'a>(stores: &'a [Store], raw: &str) -> Result<&'a Store, ApiError> {
-    let unknown = || unprocessable("unknown_store", format!("there is no store {raw:?}; see GET /api/stores"));
+    let unknown = || {
+        unprocessable("unknown_store", format!("there is no store {raw:?}; see GET /api/stores"))
+            .with("store", raw.chars().take(64).collect::<String>())
+    };
     let id = StoreId::parse(raw).map_err(|_| unknown())?;
     stores.iter().find(|s| s.id == id).ok_or_else(unknown)
 }
@@ -492,7 +498,8 @@ async fn ship_from(
                 return Err(ApiError::Conflict {
                     code: "insufficient_stock",
                     message: format!("{} ({}) is not available in {} for delivery to {to}", line.name, line.sku, line.qty),
-                })
+                }
+                .with("sku", &line.sku))
             }
         }
     }
@@ -517,7 +524,8 @@ async fn plan(app: &AppState, choice: &FulfilmentChoice, lines: &[Line], subtota
             }
         }
         FulfilmentChoice::Delivery { address } => {
-            let (address, postcode) = address.validate().map_err(|e| unprocessable("invalid_address", e.to_string()))?;
+            let (address, postcode) =
+                address.validate().map_err(|e| unprocessable("invalid_address", e.to_string()).with("field", e.field))?;
             let regions = delivery_regions();
             let region = region_for(&regions, postcode).ok_or_else(|| {
                 let names: Vec<&str> = regions.iter().map(|r| r.name_en.as_str()).collect();
@@ -525,6 +533,7 @@ async fn plan(app: &AppState, choice: &FulfilmentChoice, lines: &[Line], subtota
                     "outside_delivery_regions",
                     format!("we do not deliver to postcode {postcode} yet; we deliver to {}", names.join(", ")),
                 )
+                .with("postcode", postcode.to_string())
             })?;
             let sources = ship_from(app.sql.as_ref(), &stores, region.city, lines, ts, &region.name_en).await?;
             Plan {
@@ -672,6 +681,7 @@ async fn replay(
                     let body = error_json(
                         "payment_failed",
                         "the payment did not complete in time; no order was placed and your cart is as it was",
+                        &[],
                     );
                     remember(app.sql.as_ref(), scope, key, StatusCode::PAYMENT_REQUIRED, &body).await?;
                     return Ok(json_response(StatusCode::PAYMENT_REQUIRED, body, true));
@@ -700,8 +710,9 @@ async fn remember(sql: &dyn Sql, scope: &str, key: &str, status: StatusCode, bod
     .map_err(StorageError::from)
 }
 
-fn error_json(code: &str, message: &str) -> String {
-    serde_json::to_string(&ErrorResponse { error: ErrorBody { code: code.into(), message: message.into() } }).unwrap_or_default()
+fn error_json(code: &str, message: &str, params: &[(&str, &str)]) -> String {
+    let params = params.iter().map(|(name, value)| ((*name).to_owned(), ParamValue::from(*value))).collect();
+    serde_json::to_string(&ErrorResponse { error: ErrorBody { code: code.into(), message: message.into(), params } }).unwrap_or_default()
 }
 
 /// `POST /api/orders` with `Idempotency-Key`: turns the session's cart into an order.
@@ -743,7 +754,7 @@ pub async fn create(
     }
 
     // Validate everything before touching anything.
-    let contact = body.contact.validate().map_err(|e| unprocessable("invalid_contact", e.to_string()))?;
+    let contact = body.contact.validate().map_err(|e| unprocessable("invalid_contact", e.to_string()).with("field", e.field))?;
     if card.as_deref().is_some_and(|c| test_card(c).is_none()) {
         return Err(unprocessable("invalid_card", "the card number is not valid (check the digits)"));
     }
@@ -770,9 +781,9 @@ pub async fn create(
     let mut lines = Vec::with_capacity(cart_lines.len());
     let mut items = Vec::with_capacity(cart_lines.len());
     for l in &cart_lines {
-        let (product, _) = repo::product(app.sql.as_ref(), &l.sku, now)
-            .await?
-            .ok_or_else(|| unprocessable("unknown_sku", format!("{} is no longer sold; remove it from the cart", l.sku)))?;
+        let (product, _) = repo::product(app.sql.as_ref(), &l.sku, now).await?.ok_or_else(|| {
+            unprocessable("unknown_sku", format!("{} is no longer sold; remove it from the cart", l.sku)).with("sku", &l.sku)
+        })?;
         items.push(offers::item(&product, l.qty));
         lines.push(Line {
             sku: l.sku.clone(),
@@ -796,7 +807,7 @@ pub async fn create(
     for gift in priced.lines.iter().filter(|p| p.gift) {
         let (product, _) = repo::product(app.sql.as_ref(), &gift.sku, now)
             .await?
-            .ok_or_else(|| unprocessable("unknown_sku", format!("the gift {} is no longer sold", gift.sku)))?;
+            .ok_or_else(|| unprocessable("unknown_sku", format!("the gift {} is no longer sold", gift.sku)).with("sku", &gift.sku))?;
         let value = product.price.times(gift.qty);
         match lines.iter_mut().find(|l| l.sku == gift.sku) {
             Some(l) => {
@@ -822,7 +833,7 @@ pub async fn create(
         check_redeem(&app.config.loyalty, body.redeem_points, state.balance, goods).map_err(|e| match e {
             RedeemError::Negative => unprocessable("negative_points", e.to_string()),
             RedeemError::MoreThanBalance { .. } => unprocessable("not_enough_points", e.to_string()),
-            RedeemError::AboveCap { .. } => unprocessable("points_above_cap", e.to_string()),
+            RedeemError::AboveCap { cap, .. } => unprocessable("points_above_cap", e.to_string()).with("max", cap),
         })?;
         last_entry = last;
     }
@@ -962,7 +973,8 @@ pub async fn create(
             return Err(ApiError::Conflict {
                 code: "offer_unavailable",
                 message: format!("the offer \"{name}\" has just run out; the cart shows the new price, confirm again"),
-            });
+            }
+            .with("offer", name));
         }
         Err(Some(Why::Stock(i))) => {
             let line = &lines[i];
@@ -973,7 +985,9 @@ pub async fn create(
                     "only {left} of {} ({}) left at {}; change the quantity or the store",
                     line.name, line.sku, plan.sources[i]
                 ),
-            });
+            }
+            .with("sku", &line.sku)
+            .with("left", left));
         }
         Err(None) => return Err(StorageError("an unregistered guard failed in checkout".into()).into()),
     }
@@ -1000,7 +1014,7 @@ async fn finish(
     let id = row.id.clone();
     if let (Some(card), OrderStatus::PendingPayment) = (card, row.status) {
         if let Paid::Declined(code) = pay(app, &row, card, now).await? {
-            let body = error_json("payment_declined", decline_message(&code));
+            let body = error_json("payment_declined", decline_message(&code), &[("reason", &code)]);
             remember(app.sql.as_ref(), scope, key, StatusCode::PAYMENT_REQUIRED, &body).await?;
             return Ok(json_response(StatusCode::PAYMENT_REQUIRED, body, replayed));
         }
@@ -1334,7 +1348,9 @@ pub async fn pickups(
 ) -> Result<Json<Vec<OrderView>>, ApiError> {
     session.require_role(Role::Staff)?;
     let stores = repo::stores(app.sql.as_ref()).await?;
-    let store = find_store(&stores, &raw).map_err(|_| ApiError::not_found("unknown_store", format!("there is no store {raw:?}")))?;
+    let store = find_store(&stores, &raw).map_err(|_| {
+        ApiError::not_found("unknown_store", format!("there is no store {raw:?}")).with("store", raw.chars().take(64).collect::<String>())
+    })?;
     let now = app.clock.now();
     let offset = i64::from(store.utc_offset_minutes) * 60;
     let local_midnight = (now.timestamp() + offset).div_euclid(86_400) * 86_400 - offset;

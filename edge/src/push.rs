@@ -25,8 +25,9 @@ use vitrina_shared::api::{
     Audience, CampaignRequest, CampaignView, DispatchReport, NotificationClick, PushSubscriptionView, SubscribeRequest, Unsubscribe,
     VapidPublicKey,
 };
+use vitrina_shared::i18n::{push_text, Locale};
 use vitrina_shared::push::{
-    backoff, host_allowed, parse_retry_after, payload, Notification, Topic, DEFAULT_PUSH_HOSTS, MAX_ATTEMPTS, MAX_PAYLOAD,
+    backoff, host_allowed, parse_retry_after, payload, Notification, PushText, Topic, DEFAULT_PUSH_HOSTS, MAX_ATTEMPTS, MAX_PAYLOAD,
 };
 use vitrina_shared::store::City;
 use web_push_native::jwt_simple::algorithms::{ECDSAP256KeyPairLike, ECDSAP256PublicKeyLike, ES256KeyPair};
@@ -155,7 +156,7 @@ pub fn push_origin(endpoint: &str, config: &PushConfig) -> Result<String, ApiErr
 
 fn parse_topics(raw: &[String]) -> Result<Vec<Topic>, ApiError> {
     if raw.len() > 50 {
-        return Err(unprocessable("invalid_topics", "at most 50 topics"));
+        return Err(unprocessable("invalid_topics", "at most 50 topics").with("max", 50));
     }
     let mut topics: Vec<Topic> = Vec::new();
     for t in raw {
@@ -196,7 +197,7 @@ pub async fn subscribe(
     for t in &topics {
         if let Topic::BackInStock(sku) = t {
             if crate::repo::product(app.sql.as_ref(), sku, 0).await?.is_none() {
-                return Err(unprocessable("invalid_topic", format!("there is no product {sku} to watch")));
+                return Err(unprocessable("invalid_topic", format!("there is no product {sku} to watch")).with("sku", sku));
             }
         }
     }
@@ -214,16 +215,17 @@ pub async fn subscribe(
     let id = random_hex(12)?;
     let customer = session.account.as_ref().map(|a| a.id.clone());
     let city = body.city.map(|c| c.slug().to_owned());
+    let locale = body.locale.unwrap_or_default().code();
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mut batch = write_preamble(&session, ua, now);
     // The key condition again inside the write: the endpoint may have been stored by another
     // browser since the read above; then no row changes and the guard refuses.
     let upsert = Statement::new(
-        "INSERT INTO push_subscriptions (id, endpoint, p256dh, auth, expires_at, session_id, customer_id, topics, city, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO push_subscriptions (id, endpoint, p256dh, auth, expires_at, session_id, customer_id, topics, city, locale, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (endpoint) DO UPDATE SET expires_at = excluded.expires_at,
              session_id = excluded.session_id, customer_id = excluded.customer_id, topics = excluded.topics, city = excluded.city,
-             updated_at = excluded.updated_at
+             locale = excluded.locale, updated_at = excluded.updated_at
          WHERE push_subscriptions.p256dh = excluded.p256dh AND push_subscriptions.auth = excluded.auth",
         vec![
             id.into(),
@@ -235,6 +237,7 @@ pub async fn subscribe(
             customer.into(),
             topics_json.into(),
             city.into(),
+            locale.into(),
             now.into(),
             now.into(),
         ],
@@ -317,12 +320,26 @@ pub async fn unsubscribe(
 
 // ---- the outbox -------------------------------------------------------------------------------
 
+/// A subscription a message goes to, and the language it is written in there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub subscription: String,
+    pub locale: Locale,
+}
+
+impl Recipient {
+    /// From a row whose first two columns are the subscription's `id, locale`.
+    fn of(r: &crate::ports::Row) -> Result<Recipient, StorageError> {
+        Ok(Recipient { subscription: r.text(0)?.to_owned(), locale: Locale::from_code(r.text(1)?).unwrap_or_default() })
+    }
+}
+
 /// A message to enqueue for some subscriptions.
 #[derive(Debug, Clone)]
 pub struct Message {
     pub kind: &'static str,
-    pub title: String,
-    pub body: String,
+    /// What it says; worded in each recipient's language.
+    pub text: PushText,
     pub url: String,
     /// Notification tag and RFC 8030 `Topic` (at most 32 base64url characters).
     pub tag: String,
@@ -336,13 +353,14 @@ pub struct Message {
     pub cancel_if: Option<String>,
 }
 
-/// One outbox row per subscription; a dedupe key seen before is skipped.
-pub fn enqueue(subscriptions: &[String], m: &Message, now: i64) -> Result<Vec<Statement>, StorageError> {
-    subscriptions
+/// One outbox row per subscription, in its language; a dedupe key seen before is skipped.
+pub fn enqueue(recipients: &[Recipient], m: &Message, now: i64) -> Result<Vec<Statement>, StorageError> {
+    recipients
         .iter()
-        .map(|sub| {
+        .map(|Recipient { subscription: sub, locale }| {
             let id = random_hex(12)?;
-            let n = Notification { id: id.clone(), title: m.title.clone(), body: m.body.clone(), url: m.url.clone(), tag: m.tag.clone() };
+            let (title, body) = push_text(*locale, &m.text);
+            let n = Notification { id: id.clone(), title, body, url: m.url.clone(), tag: m.tag.clone() };
             Ok(Statement::new(
                 "INSERT OR IGNORE INTO push_outbox (id, subscription_id, dedupe_key, kind, payload, topic, urgency, ttl, due_at, status, campaign_id, cancel_if, created_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
@@ -372,7 +390,12 @@ fn topic_header(tag: &str) -> Option<String> {
 }
 
 /// Subscriptions of a customer (any device) or of a guest session that want `topic`.
-pub async fn subscribers(sql: &dyn Sql, customer: Option<&str>, session: Option<&str>, topic: &Topic) -> Result<Vec<String>, StorageError> {
+pub async fn subscribers(
+    sql: &dyn Sql,
+    customer: Option<&str>,
+    session: Option<&str>,
+    topic: &Topic,
+) -> Result<Vec<Recipient>, StorageError> {
     let like = format!("%\"{topic}\"%");
     let (filter, mut params): (&str, Vec<Value>) = match (customer, session) {
         (Some(c), _) => ("customer_id = ?", vec![c.into()]),
@@ -380,10 +403,10 @@ pub async fn subscribers(sql: &dyn Sql, customer: Option<&str>, session: Option<
         (None, None) => return Ok(Vec::new()),
     };
     params.push(like.into());
-    sql.query(&format!("SELECT id FROM push_subscriptions WHERE {filter} AND topics LIKE ?"), params)
+    sql.query(&format!("SELECT id, locale FROM push_subscriptions WHERE {filter} AND topics LIKE ?"), params)
         .await?
         .iter()
-        .map(|r| r.text(0).map(str::to_owned))
+        .map(Recipient::of)
         .collect()
 }
 
@@ -391,8 +414,7 @@ pub async fn subscribers(sql: &dyn Sql, customer: Option<&str>, session: Option<
 pub fn order_ready(order: &str, store_name: &str, now: i64) -> Message {
     Message {
         kind: "order_status",
-        title: "Заказ готов к выдаче".into(),
-        body: format!("Заказ {order} ждёт вас в магазине «{store_name}»."),
+        text: PushText::OrderReady { order: order.to_owned(), store: store_name.to_owned() },
         url: format!("/orders/{order}"),
         tag: format!("order-{order}"),
         urgency: "high",
@@ -408,8 +430,7 @@ pub fn order_ready(order: &str, store_name: &str, now: i64) -> Message {
 pub fn nps_question(order: &str, now: i64) -> Message {
     Message {
         kind: "nps",
-        title: "Как вам покупка?".into(),
-        body: "Оцените, насколько вероятно, что вы порекомендуете нас друзьям — это займёт 10 секунд.".into(),
+        text: PushText::NpsQuestion,
         url: format!("/orders/{order}"),
         tag: format!("order-{order}"),
         urgency: "low",
@@ -432,15 +453,15 @@ pub async fn back_in_stock(
     let topic = Topic::BackInStock(sku.clone());
     let rows = sql
         .query(
-            "SELECT id, topics FROM push_subscriptions WHERE topics LIKE ? AND (city IS NULL OR city = ?)",
+            "SELECT id, locale, topics FROM push_subscriptions WHERE topics LIKE ? AND (city IS NULL OR city = ?)",
             vec![format!("%\"{topic}\"%").into(), store.city.slug().into()],
         )
         .await?;
-    let subs: Vec<String> = rows.iter().map(|r| r.text(0).map(str::to_owned)).collect::<Result<_, _>>()?;
+    let subs: Vec<Recipient> = rows.iter().map(Recipient::of).collect::<Result<_, _>>()?;
     // A watch fires once: the topic is removed from each subscription it told.
     let mut unwatch = Vec::with_capacity(rows.len());
     for r in &rows {
-        let mut topics: Vec<Topic> = serde_json::from_str(r.text(1)?).map_err(|e| StorageError(format!("stored topics: {e}")))?;
+        let mut topics: Vec<Topic> = serde_json::from_str(r.text(2)?).map_err(|e| StorageError(format!("stored topics: {e}")))?;
         topics.retain(|t| *t != topic);
         let json = serde_json::to_string(&topics).map_err(|e| StorageError(format!("topics JSON: {e}")))?;
         unwatch
@@ -449,8 +470,7 @@ pub async fn back_in_stock(
     let day = now.div_euclid(86_400);
     let m = Message {
         kind: "back_in_stock",
-        title: "Снова в наличии".into(),
-        body: format!("{name} снова есть в магазине «{}».", store.name),
+        text: PushText::BackInStock { product: name.to_owned(), store: store.name.clone() },
         url: format!("/p/{sku}"),
         tag: format!("stock-{sku}"),
         urgency: "normal",
@@ -493,8 +513,7 @@ async fn scan_abandoned_carts(app: &AppState, now: i64) -> Result<u32, StorageEr
         }
         let m = Message {
             kind: "cart_reminder",
-            title: "Товары ждут в корзине".into(),
-            body: "Вы оставили товары в корзине — они ещё в наличии. Оформим заказ?".into(),
+            text: PushText::CartReminder,
             url: "/cart".into(),
             tag: "cart".into(),
             urgency: "normal",
@@ -753,20 +772,21 @@ pub async fn click(State(app): State<AppState>, ApiJson(body): ApiJson<Notificat
 
 // ---- campaigns --------------------------------------------------------------------------------
 
-async fn audience_subscriptions(app: &AppState, audience: &Audience) -> Result<Vec<String>, ApiError> {
+async fn audience_subscriptions(app: &AppState, audience: &Audience) -> Result<Vec<Recipient>, ApiError> {
     let like = format!("%\"{}\"%", Topic::Promotions);
-    let rows = app.sql.query("SELECT id, customer_id FROM push_subscriptions WHERE topics LIKE ?", vec![like.into()]).await?;
+    let rows = app.sql.query("SELECT id, locale, customer_id FROM push_subscriptions WHERE topics LIKE ?", vec![like.into()]).await?;
     let Some(segment) = &audience.segment else {
-        return Ok(rows.iter().map(|r| r.text(0).map(str::to_owned)).collect::<Result<_, _>>()?);
+        return Ok(rows.iter().map(Recipient::of).collect::<Result<_, _>>()?);
     };
     let members = crate::offers::segment_members(app).await?;
-    let inside = members
-        .get(segment.as_str())
-        .ok_or_else(|| unprocessable("unknown_segment", format!("there is no segment {segment:?}; see GET /api/admin/segments")))?;
+    let inside = members.get(segment.as_str()).ok_or_else(|| {
+        unprocessable("unknown_segment", format!("there is no segment {segment:?}; see GET /api/admin/segments"))
+            .with("segment", segment.chars().take(64).collect::<String>())
+    })?;
     let mut out = Vec::new();
     for r in &rows {
-        if r.opt_text(1)?.is_some_and(|c| inside.contains(c)) {
-            out.push(r.text(0)?.to_owned());
+        if r.opt_text(2)?.is_some_and(|c| inside.contains(c)) {
+            out.push(Recipient::of(r)?);
         }
     }
     Ok(out)
@@ -786,7 +806,7 @@ pub async fn create_campaign(
         return Err(unprocessable("invalid_title", "title: 1–80 characters"));
     }
     if text.chars().count() > 300 {
-        return Err(unprocessable("invalid_body", "body: at most 300 characters"));
+        return Err(unprocessable("invalid_body", "body: at most 300 characters").with("reason", "too_long").with("max", 300));
     }
     if !body.url.starts_with('/')
         || body.url.starts_with("//")
@@ -818,8 +838,7 @@ pub async fn create_campaign(
     let id = new_id('C')?;
     let m = Message {
         kind: "campaign",
-        title: title.into(),
-        body: text.into(),
+        text: PushText::Campaign { title: title.into(), body: text.into() },
         url: body.url.clone(),
         tag: format!("campaign-{id}"),
         urgency: "low",

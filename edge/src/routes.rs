@@ -38,7 +38,7 @@ pub async fn products(
     let query = ProductQuery::parse(params.q.as_deref(), params.category.as_deref(), params.page)?;
     if let Some(category) = &query.category {
         if !repo::category_exists(app.sql.as_ref(), category).await? {
-            return Err(ApiError::not_found("unknown_category", format!("there is no category {category}")));
+            return Err(ApiError::not_found("unknown_category", format!("there is no category {category}")).with("category", category));
         }
     }
     Ok(Json(repo::search_products(app.sql.as_ref(), &query, app.clock.now().timestamp()).await?))
@@ -46,14 +46,14 @@ pub async fn products(
 
 fn parse_sku(raw: &str) -> Result<Sku, ApiError> {
     // A malformed code can name no product: answer as for an unknown one, with the reason.
-    Sku::parse(raw).map_err(|e| ApiError::not_found("unknown_sku", e.to_string()))
+    Sku::parse(raw).map_err(|e| ApiError::not_found("unknown_sku", e.to_string()).with("sku", raw.chars().take(64).collect::<String>()))
 }
 
 pub async fn product(State(app): State<AppState>, ApiPath(raw): ApiPath<String>) -> Result<Json<ProductDetail>, ApiError> {
     let sku = parse_sku(&raw)?;
     let (product, total) = repo::product(app.sql.as_ref(), &sku, app.clock.now().timestamp())
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")))?;
+        .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku))?;
     Ok(Json(ProductDetail::from_product(product, total)))
 }
 
@@ -86,7 +86,7 @@ pub async fn availability(
     };
     let sku = parse_sku(&raw)?;
     if repo::product(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?.is_none() {
-        return Err(ApiError::not_found("unknown_sku", format!("there is no product {sku}")));
+        return Err(ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku));
     }
     let stores = repo::stores(app.sql.as_ref()).await?;
     let stock = repo::stock_for(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?;
@@ -101,10 +101,11 @@ pub async fn put_stock(
     ApiJson(body): ApiJson<StockUpdateRequest>,
 ) -> Result<Json<StockUpdateResponse>, ApiError> {
     session.require_role(Role::Staff)?;
-    let store = StoreId::parse(&raw_store).map_err(|e| ApiError::not_found("unknown_store", e.to_string()))?;
+    let store = StoreId::parse(&raw_store)
+        .map_err(|e| ApiError::not_found("unknown_store", e.to_string()).with("store", raw_store.chars().take(64).collect::<String>()))?;
     let stores = repo::stores(app.sql.as_ref()).await?;
     if !stores.iter().any(|s| s.id == store) {
-        return Err(ApiError::not_found("unknown_store", format!("there is no store {store}")));
+        return Err(ApiError::not_found("unknown_store", format!("there is no store {store}")).with("store", &store));
     }
     let lines = validate_stock_update(&body.items)?;
     let skus: Vec<&Sku> = lines.iter().map(|l| &l.sku).collect();
@@ -114,7 +115,8 @@ pub async fn put_stock(
         return Err(ApiError::Unprocessable {
             code: "unknown_sku",
             message: format!("{} SKU(s) are not in the catalog, nothing was changed: {}", unknown.len(), list.join(", ")),
-        });
+        }
+        .with("sku", list.join(", ")));
     }
     let now = app.clock.now();
     let mut was_out = Vec::new();

@@ -7,6 +7,7 @@ use axum::http::{header, Request, StatusCode};
 use common::{error_code, TestApp};
 use serde_json::{json, Value};
 use vitrina_edge::repo;
+use vitrina_shared::i18n::{error_text, is_known_error, Locale};
 
 fn store_row<'a>(a: &'a Value, id: &str) -> &'a Value {
     a["stores"].as_array().into_iter().flatten().find(|s| s["store_id"] == id).unwrap_or(&Value::Null)
@@ -92,6 +93,79 @@ async fn unknown_and_malformed_skus_are_404_with_a_json_error() {
         assert_eq!(error_code(&body), "unknown_sku", "{uri}");
         assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
+}
+
+#[tokio::test]
+async fn an_unknown_product_answers_its_code_and_sku_for_the_app_to_word() {
+    // Regression: the Russian UI showed "Товар не найден — there is no product TV-0003" (issue 10, item 10).
+    let app = TestApp::new().await;
+    let (status, body) = app.get("/api/products/TV-9999").await;
+    assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "unknown_sku"));
+    assert_eq!(body["error"]["params"], json!({"sku": "TV-9999"}));
+    let params = serde_json::from_value(body["error"]["params"].clone()).expect("params");
+    assert_eq!(error_text(Locale::Ru, "unknown_sku", &params), "Товар TV-9999 не найден.");
+    assert_eq!(error_text(Locale::En, "unknown_sku", &params), "Product TV-9999 not found.");
+    let (_, plain) = app.get("/api/categories").await;
+    assert!(plain.is_array(), "an answer without an error has no params");
+}
+
+#[tokio::test]
+async fn values_an_error_names_travel_as_params() {
+    let app = TestApp::new().await;
+    let (_, body) = app.get(&format!("/api/products?q={}", "x".repeat(101))).await;
+    assert_eq!((error_code(&body), &body["error"]["params"]), ("query_too_long", &json!({"max": 100})));
+    let (_, body) = app.get("/api/availability/AUD-0001?lat=55").await;
+    assert_eq!(error_code(&body), "invalid_coordinates");
+    assert!(body["error"].get("params").is_none(), "no params when the error names no value: {body}");
+}
+
+/// The error codes written in the edge's sources (and the domain errors it answers with): a
+/// `code: "…"` field, the first argument of an error helper, or a fixed code in a `match`.
+fn codes_in_sources() -> std::collections::BTreeSet<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("src"))
+        .expect("edge/src")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.push(root.join("../shared/src/error.rs"));
+    let literal_after = |text: &str, at: usize| -> Option<String> {
+        let rest = text[at..].trim_start();
+        let rest = rest.strip_prefix('"')?;
+        let code = &rest[..rest.find('"')?];
+        let well_formed = !code.is_empty() && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        well_formed.then(|| code.to_owned())
+    };
+    let mut codes = std::collections::BTreeSet::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("source");
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let mut markers = vec!["code: ", "not_found(", "unprocessable(", "bad(", "error_json("];
+        if ["error.rs", "extract.rs"].contains(&name) {
+            markers.push("=> ");
+        }
+        for marker in markers {
+            codes.extend(text.match_indices(marker).filter_map(|(i, m)| literal_after(&text, i + m.len())));
+        }
+        // `ApiError::X => (StatusCode::Y, "code")` in the one mapping to statuses.
+        for (i, _) in text.match_indices("(StatusCode::") {
+            if let Some(comma) = text[i..].find(", ").filter(|c| *c < 40) {
+                codes.extend(literal_after(&text, i + comma + 2));
+            }
+        }
+    }
+    codes
+}
+
+#[test]
+fn every_error_code_the_edge_answers_has_russian_and_english_text() {
+    let codes = codes_in_sources();
+    for expected in ["unknown_sku", "payment_declined", "too_many_requests", "storage_unavailable", "invalid_sku", "malformed_json"] {
+        assert!(codes.contains(expected), "the scan no longer finds {expected}: {codes:?}");
+    }
+    let missing: Vec<&String> = codes.iter().filter(|c| !is_known_error(c)).collect();
+    assert!(missing.is_empty(), "add these codes with Russian and English text to shared/src/i18n/errors.rs: {missing:?}");
 }
 
 #[tokio::test]

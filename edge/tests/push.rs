@@ -423,3 +423,57 @@ async fn a_guests_subscription_follows_sign_in_and_leaves_the_account_on_sign_ou
     let rows = app.state.sql.query("SELECT customer_id FROM push_subscriptions", vec![]).await.unwrap();
     assert_eq!(rows[0].opt_text(0).unwrap(), None, "no longer the account's");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_subscriber_is_told_in_the_language_they_subscribed_in() {
+    // Regression: every notification was in Russian, whatever the shopper's language (issue 10, item 10).
+    let (app, standin) = app_and_standin().await;
+    let topics = json!(["back_in_stock:AUD-0002"]);
+    let mut endpoints = Vec::new();
+    for locale in [Some("ru"), Some("en"), None] {
+        let sub = standin.subscription();
+        let mut body = json!({"subscription": sub, "topics": topics, "city": "moscow"});
+        if let Some(locale) = locale {
+            body["locale"] = json!(locale);
+        }
+        let (status, answer) = app.device().post("/api/push/subscriptions", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        endpoints.push((locale, sub["endpoint"].as_str().unwrap().to_owned()));
+    }
+    let staff = app.staff().await;
+    let set = |n: i64| json!({"items": [{"sku": "AUD-0002", "on_hand": n}]}).to_string();
+    app.put_stock("msk-tverskaya", set(0), Some(&staff)).await;
+    app.put_stock("msk-tverskaya", set(2), Some(&staff)).await;
+    assert_eq!(dispatch(&app.state, 10).await.unwrap().sent, 3);
+    let got = standin.delivered();
+    let told = |endpoint: &str| got.iter().find(|d| d.endpoint == endpoint).map(|d| d.notification.clone()).unwrap();
+    for (locale, endpoint) in &endpoints {
+        let n = told(endpoint);
+        let (title, body) = (n["title"].as_str().unwrap(), n["body"].as_str().unwrap());
+        match locale {
+            Some("en") => {
+                assert_eq!(title, "Back in stock");
+                assert!(body.contains("is back in stock at"), "{body}");
+            }
+            _ => {
+                assert_eq!(title, "Снова в наличии", "Russian, also when the app did not say");
+                assert!(body.contains("снова есть в магазине"), "{body}");
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribing_again_in_another_language_changes_the_language() {
+    let (app, standin) = app_and_standin().await;
+    let phone = app.device();
+    let sub = standin.subscription();
+    for locale in ["ru", "en"] {
+        let body = json!({"subscription": sub, "topics": ["cart_reminders"], "locale": locale});
+        assert_eq!(phone.post("/api/push/subscriptions", body).await.0, StatusCode::CREATED);
+    }
+    phone.set_qty("PHN-0001", json!(1), None).await;
+    app.advance(21 * 60);
+    assert_eq!(dispatch(&app.state, 10).await.unwrap().sent, 1);
+    assert_eq!(standin.delivered()[0].notification["title"], "Your cart is waiting");
+}

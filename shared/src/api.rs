@@ -6,16 +6,101 @@ use crate::store::{City, DayHours, Store};
 use crate::{CategoryId, GeoPoint, Money, Sku, StoreId};
 use serde::{Deserialize, Serialize};
 
-/// Every error body: `{"error": {"code": "...", "message": "..."}}`.
+/// Every error body: `{"error": {"code": "...", "message": "...", "params": {...}}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorResponse {
     pub error: ErrorBody,
 }
 
+/// An error: a stable `code`, an English `message` for API clients and logs, and the values the
+/// message names (`sku`, `store`, `retry_after`…) so that an app words it in its own language
+/// ([`crate::i18n::error_text`]) and never shows `message`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
+    #[serde(default, skip_serializing_if = "ErrorParams::is_empty")]
+    pub params: ErrorParams,
+}
+
+/// The values an error names, by name.
+pub type ErrorParams = std::collections::BTreeMap<String, ParamValue>;
+
+/// A value an error names: a number (a count, a limit, seconds) or a text (a SKU, a store id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    Int(i64),
+    Text(String),
+}
+
+impl std::fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParamValue::Int(n) => write!(f, "{n}"),
+            ParamValue::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+impl From<&str> for ParamValue {
+    fn from(t: &str) -> Self {
+        ParamValue::Text(t.to_owned())
+    }
+}
+
+impl From<String> for ParamValue {
+    fn from(t: String) -> Self {
+        ParamValue::Text(t)
+    }
+}
+
+impl From<&String> for ParamValue {
+    fn from(t: &String) -> Self {
+        ParamValue::Text(t.clone())
+    }
+}
+
+impl From<&Sku> for ParamValue {
+    fn from(sku: &Sku) -> Self {
+        ParamValue::Text(sku.to_string())
+    }
+}
+
+impl From<&StoreId> for ParamValue {
+    fn from(store: &StoreId) -> Self {
+        ParamValue::Text(store.to_string())
+    }
+}
+
+impl From<&CategoryId> for ParamValue {
+    fn from(category: &CategoryId) -> Self {
+        ParamValue::Text(category.to_string())
+    }
+}
+
+impl From<i64> for ParamValue {
+    fn from(n: i64) -> Self {
+        ParamValue::Int(n)
+    }
+}
+
+impl From<i32> for ParamValue {
+    fn from(n: i32) -> Self {
+        ParamValue::Int(i64::from(n))
+    }
+}
+
+impl From<u32> for ParamValue {
+    fn from(n: u32) -> Self {
+        ParamValue::Int(i64::from(n))
+    }
+}
+
+impl From<usize> for ParamValue {
+    fn from(n: usize) -> Self {
+        ParamValue::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -581,8 +666,8 @@ pub struct OfferHint {
     pub rule_id: String,
     pub name: String,
     pub description: String,
-    /// What is missing, e.g. "needs 2 item(s) from headphones in the cart, has 0".
-    pub missing: String,
+    /// What is missing, e.g. `{"code": "needs_category", "category": "headphones", "min_qty": 2, "has": 0}`.
+    pub missing: crate::offers::RejectedReason,
 }
 
 /// Answer of `GET /api/offers`: what the shopper gets now and could get.
@@ -689,6 +774,10 @@ pub struct SubscribeRequest {
     /// Where "back in stock" should look for stores; any store when absent.
     #[serde(default)]
     pub city: Option<City>,
+    /// The language the notifications are written in: the app's language when subscribing
+    /// (Russian when absent).
+    #[serde(default)]
+    pub locale: Option<crate::i18n::Locale>,
 }
 
 /// A subscription as its owner sees it.

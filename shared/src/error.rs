@@ -59,4 +59,32 @@ impl DomainError {
             DomainError::QueryTooLong => "query_too_long",
         }
     }
+
+    /// The values the message names, for a client to word the error in its own language.
+    pub fn params(&self) -> Vec<(&'static str, crate::api::ParamValue)> {
+        use crate::api::ParamValue as V;
+        let text = |t: &str| V::Text(t.to_owned());
+        match self {
+            DomainError::InvalidSku(raw) => vec![("sku", text(raw))],
+            DomainError::InvalidStoreId(raw) => vec![("store", text(raw))],
+            DomainError::InvalidCategoryId(raw) => vec![("category", text(raw))],
+            DomainError::InvalidAmount(raw) => vec![("amount", text(raw))],
+            DomainError::NegativeQuantity(qty, sku) => vec![("qty", V::Int(*qty)), ("sku", text(sku))],
+            DomainError::QuantityTooLarge(qty, sku) => {
+                vec![("qty", V::Int(*qty)), ("sku", text(sku)), ("max", V::Int(crate::stock::MAX_ON_HAND))]
+            }
+            DomainError::LineQuantityTooLarge(qty, sku) => {
+                vec![("qty", V::Int(*qty)), ("sku", text(sku)), ("max", V::from(crate::cart::MAX_LINE_QTY))]
+            }
+            DomainError::DuplicateSku(sku) => vec![("sku", text(sku))],
+            DomainError::StockUpdateSize(n) => vec![("lines", V::from(*n)), ("max", V::from(crate::stock::MAX_LINES))],
+            DomainError::InvalidEmail(_) | DomainError::InvalidCoordinates | DomainError::InvalidHandoffCode => Vec::new(),
+            DomainError::InvalidName => vec![("max", V::from(crate::account::MAX_NAME_CHARS))],
+            DomainError::PasswordPolicy => {
+                vec![("min", V::from(crate::account::MIN_PASSWORD_CHARS)), ("max", V::from(crate::account::MAX_PASSWORD_CHARS))]
+            }
+            DomainError::InvalidPage => vec![("max", V::from(crate::catalog::MAX_PAGE))],
+            DomainError::QueryTooLong => vec![("max", V::from(crate::catalog::MAX_QUERY_CHARS))],
+        }
+    }
 }

@@ -14,9 +14,19 @@ use crate::store::City;
 use crate::{Currency, Money};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
-/// A UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+mod errors;
+mod explain;
+mod notify;
+
+pub use errors::{error_codes, error_text, is_known_error, ErrorText, ERROR_TEXTS};
+pub use explain::{ab_group_name, applied_text, rejected_text, Names};
+pub use notify::push_text;
+
+/// A UI language; on the wire its BCP 47 tag (`"ru"`, `"en"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Locale {
     #[default]
     Ru,

@@ -281,7 +281,78 @@ pub struct Applied {
     pub rule_id: String,
     pub name: String,
     pub discount: Money,
-    pub reason: String,
+    /// Orders placed before reasons were data keep an English sentence; it is read back as data.
+    #[serde(deserialize_with = "typed_or_legacy_reason")]
+    pub reason: AppliedReason,
+}
+
+fn typed_or_legacy_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<AppliedReason, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(text) => {
+            AppliedReason::from_legacy(&text).ok_or_else(|| serde::de::Error::custom(format!("unknown offer reason {text:?}")))
+        }
+        typed => serde_json::from_value(typed).map_err(serde::de::Error::custom),
+    }
+}
+
+/// What an applied rule gives, as data: a code and its values, worded for the viewer by
+/// [`crate::i18n::applied_text`] (e.g. `{"code": "percent_off", "percent": "10", "target": {"kind": "category", "category": "headphones"}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum AppliedReason {
+    PercentOff { percent: Decimal, target: Target },
+    AmountOff { amount: Money, target: Target },
+    BuyXGetY { buy: u32, get: u32, target: Target },
+    FreeDelivery,
+    PointsMultiplier { factor: Decimal },
+    Gift { sku: Sku, qty: u32 },
+}
+
+impl AppliedReason {
+    /// Reads the English sentence the engine wrote before reasons were data (stored with orders
+    /// placed then): "10% off category headphones: −998.00", "free delivery", "gift: 1 × ACC-0001"…
+    pub fn from_legacy(text: &str) -> Option<Self> {
+        let target = |t: &str| -> Option<Target> {
+            Some(match t {
+                "the cart" => Target::Cart,
+                _ => match t.strip_prefix("category ") {
+                    Some(c) => Target::Category { category: CategoryId::parse(c).ok()? },
+                    None => Target::Sku { sku: Sku::parse(t).ok()? },
+                },
+            })
+        };
+        if text == "free delivery" {
+            return Some(AppliedReason::FreeDelivery);
+        }
+        if let Some(factor) = text.strip_prefix('×').and_then(|t| t.strip_suffix(" points")) {
+            return Some(AppliedReason::PointsMultiplier { factor: factor.parse().ok()? });
+        }
+        if let Some((qty, sku)) = text.strip_prefix("gift: ").and_then(|t| t.split_once(" × ")) {
+            return Some(AppliedReason::Gift { sku: Sku::parse(sku).ok()?, qty: qty.parse().ok()? });
+        }
+        let (what, _discount) = text.rsplit_once(": −")?;
+        if let Some(rest) = what.strip_prefix("buy ") {
+            let (buy, rest) = rest.split_once(" get ")?;
+            let (get, t) = rest.split_once(" free on ")?;
+            return Some(AppliedReason::BuyXGetY { buy: buy.parse().ok()?, get: get.parse().ok()?, target: target(t)? });
+        }
+        let (amount, t) = what.split_once(" off ")?;
+        match amount.strip_suffix('%') {
+            Some(percent) => Some(AppliedReason::PercentOff { percent: percent.parse().ok()?, target: target(t)? }),
+            None => Some(AppliedReason::AmountOff { amount: Money::parse_rub(amount).ok()?, target: target(t)? }),
+        }
+    }
+
+    fn of(effect: &Effect) -> Self {
+        match effect {
+            Effect::PercentOff { target, percent } => AppliedReason::PercentOff { percent: *percent, target: target.clone() },
+            Effect::AmountOff { target, amount } => AppliedReason::AmountOff { amount: *amount, target: target.clone() },
+            Effect::BuyXGetY { target, buy, get } => AppliedReason::BuyXGetY { buy: *buy, get: *get, target: target.clone() },
+            Effect::FreeDelivery => AppliedReason::FreeDelivery,
+            Effect::PointsMultiplier { factor } => AppliedReason::PointsMultiplier { factor: *factor },
+            Effect::Gift { sku, qty } => AppliedReason::Gift { sku: sku.clone(), qty: *qty },
+        }
+    }
 }
 
 /// A rule that did not apply, with the first reason (previews only).
@@ -289,11 +360,99 @@ pub struct Applied {
 pub struct Rejected {
     pub rule_id: String,
     pub name: String,
-    pub reason: String,
+    pub reason: RejectedReason,
     /// The failing condition's index in the rule, when a condition failed.
     pub condition: Option<usize>,
     /// Only cart conditions failed: adding to the cart could unlock it.
     pub cart_only: bool,
+}
+
+/// Why a rule did not apply, as data: a code and its values, worded for the viewer by
+/// [`crate::i18n::rejected_text`] (e.g. `{"code": "not_on_weekday", "weekday": 3}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum RejectedReason {
+    /// The rule is switched off.
+    Disabled,
+    NotStarted,
+    Ended,
+    /// The moment is beyond the calendar's range.
+    OutsideCalendar,
+    /// Not on this weekday (1 = Monday … 7 = Sunday).
+    NotOnWeekday {
+        weekday: u8,
+    },
+    /// Only between these minutes of the local day.
+    OnlyBetween {
+        from_minute: u16,
+        to_minute: u16,
+    },
+    NotForChannel {
+        channel: Channel,
+    },
+    NotAtStore {
+        store: StoreId,
+    },
+    /// Only in some stores, and the shopper is at none.
+    OnlyInStores,
+    TooFar {
+        radius_m: u32,
+    },
+    NotForTier {
+        tier: Tier,
+    },
+    NotEnoughPoints {
+        needs: i64,
+        has: i64,
+    },
+    NotEnoughSpend {
+        spent: Money,
+        needs: Money,
+        days: u32,
+    },
+    /// The shopper's orders in the window are outside `min..=max`.
+    OrderCount {
+        orders: u32,
+        min: u32,
+        max: Option<u32>,
+        days: u32,
+    },
+    NotBoughtCategory {
+        category: CategoryId,
+        days: u32,
+    },
+    OnlyFirstOrder,
+    OnlyReturning,
+    OnlySignedIn,
+    OnlyGuests,
+    SubtotalBelow {
+        subtotal: Money,
+        needs: Money,
+    },
+    NeedsSku {
+        sku: Sku,
+        min_qty: u32,
+        has: u32,
+    },
+    NeedsCategory {
+        category: CategoryId,
+        min_qty: u32,
+        has: u32,
+    },
+    /// The shopper is in the rule's A/B control group of `percent` %.
+    ControlGroup {
+        percent: u8,
+    },
+    PerCustomerUsed,
+    AllUsesTaken,
+    /// Another rule of the exclusive `group` gives more.
+    OutdoneInGroup {
+        group: String,
+        winner: String,
+        winner_name: String,
+    },
+    BudgetSpent,
+    NothingInCart,
 }
 
 /// An A/B assignment: `test` gets the offer, `control` does not.
@@ -387,87 +546,84 @@ fn count<K: PartialEq>(counts: &[(&K, u32)], key: &K) -> u32 {
 }
 
 impl Facts<'_> {
-    /// `None` when the condition holds, else why not (an empty reason unless `explain`: the
-    /// common path rejects hundreds of rules and must not format a sentence for each).
-    fn check(&self, c: &Condition, explain: bool) -> Option<String> {
+    /// `Ok` when the condition holds, else why not (`Err(None)` unless `explain`: the common path
+    /// rejects hundreds of rules and must not build an explanation for each).
+    fn check(&self, c: &Condition, explain: bool) -> Result<(), Option<RejectedReason>> {
+        use RejectedReason as Why;
         let s = self.shopper;
-        let fail = |ok: bool, why: &dyn Fn() -> String| {
+        let fail = |ok: bool, why: &dyn Fn() -> Why| {
             if ok {
-                None
-            } else if explain {
-                Some(why())
+                Ok(())
             } else {
-                Some(String::new())
+                Err(explain.then(why))
             }
         };
         match c {
             Condition::Schedule { from, to, weekdays, from_minute, to_minute, utc_offset_minutes } => {
                 if from.is_some_and(|f| s.now < f) {
-                    return fail(false, &|| "the offer has not started yet".into());
+                    return fail(false, &|| Why::NotStarted);
                 }
                 if to.is_some_and(|t| s.now >= t) {
-                    return fail(false, &|| "the offer has ended".into());
+                    return fail(false, &|| Why::Ended);
                 }
                 let Some(local) = s.now.checked_add_signed(Duration::minutes(i64::from(*utc_offset_minutes))) else {
-                    return fail(false, &|| "the moment is outside the calendar".into());
+                    return fail(false, &|| Why::OutsideCalendar);
                 };
                 let weekday = local.weekday().number_from_monday() as u8;
                 if !weekdays.is_empty() && !weekdays.contains(&weekday) {
-                    return fail(false, &|| format!("not on weekday {weekday}"));
+                    return fail(false, &|| Why::NotOnWeekday { weekday });
                 }
                 let minute = (local.hour() * 60 + local.minute()) as u16;
                 let start = from_minute.unwrap_or(0);
                 let end = to_minute.unwrap_or(24 * 60);
-                fail(start <= minute && minute < end, &|| {
-                    format!("only between {:02}:{:02} and {:02}:{:02}", start / 60, start % 60, end / 60, end % 60)
-                })
+                fail(start <= minute && minute < end, &|| Why::OnlyBetween { from_minute: start, to_minute: end })
             }
-            Condition::Channels { channels } => {
-                fail(channels.contains(&s.channel), &|| format!("not for the {} channel", s.channel.as_str()))
-            }
+            Condition::Channels { channels } => fail(channels.contains(&s.channel), &|| Why::NotForChannel { channel: s.channel }),
             Condition::Stores { stores } => fail(s.store.as_ref().is_some_and(|st| stores.contains(st)), &|| match &s.store {
-                Some(st) => format!("not at store {st}"),
-                None => "only in selected stores".into(),
+                Some(st) => Why::NotAtStore { store: st.clone() },
+                None => Why::OnlyInStores,
             }),
-            Condition::Near { center, radius_m } => fail(s.position.is_some_and(|p| p.distance_m(center) <= *radius_m), &|| {
-                format!("only within {} m of the offer's place", radius_m)
-            }),
-            Condition::Tiers { tiers } => fail(tiers.contains(&self.tier), &|| format!("not for the {:?} tier", self.tier).to_lowercase()),
-            Condition::PointsAtLeast { points } => fail(s.points >= *points, &|| format!("needs {points} points, has {}", s.points)),
+            Condition::Near { center, radius_m } => {
+                fail(s.position.is_some_and(|p| p.distance_m(center) <= *radius_m), &|| Why::TooFar { radius_m: *radius_m })
+            }
+            Condition::Tiers { tiers } => fail(tiers.contains(&self.tier), &|| Why::NotForTier { tier: self.tier }),
+            Condition::PointsAtLeast { points } => fail(s.points >= *points, &|| Why::NotEnoughPoints { needs: *points, has: s.points }),
             Condition::SpendAtLeast { amount, days } => {
                 let spent = self.window(*days).1;
-                fail(spent >= amount.minor_units(), &|| format!("spent {} in {days} days, needs {}", minor(spent), amount.amount))
+                fail(spent >= amount.minor_units(), &|| Why::NotEnoughSpend {
+                    spent: Money::from_minor_units(spent, amount.currency),
+                    needs: *amount,
+                    days: *days,
+                })
             }
             Condition::OrderCount { min, max, days } => {
                 let n = self.window(*days).0;
-                fail(n >= *min && max.is_none_or(|m| n <= m), &|| format!("{n} orders in {days} days"))
+                fail(n >= *min && max.is_none_or(|m| n <= m), &|| Why::OrderCount { orders: n, min: *min, max: *max, days: *days })
             }
             Condition::BoughtCategory { category, days } => {
-                fail(self.last_bought.iter().any(|(c, age)| *c == category && *age < i64::from(*days)), &|| {
-                    format!("no purchase in {category} in {days} days")
+                fail(self.last_bought.iter().any(|(c, age)| *c == category && *age < i64::from(*days)), &|| Why::NotBoughtCategory {
+                    category: category.clone(),
+                    days: *days,
                 })
             }
             Condition::NewCustomer { new } => {
                 let is_new = s.history.is_empty();
-                fail(is_new == *new, &|| if *new { "only for a first order".into() } else { "only for returning customers".into() })
+                fail(is_new == *new, &|| if *new { Why::OnlyFirstOrder } else { Why::OnlyReturning })
             }
-            Condition::SignedIn { signed_in } => fail(s.customer_id.is_some() == *signed_in, &|| {
-                if *signed_in {
-                    "only for signed-in customers".into()
-                } else {
-                    "only for guests".into()
-                }
-            }),
-            Condition::SubtotalAtLeast { amount } => fail(self.subtotal_minor >= amount.minor_units(), &|| {
-                format!("the cart is {}, needs {}", minor(self.subtotal_minor), amount.amount)
+            Condition::SignedIn { signed_in } => {
+                fail(s.customer_id.is_some() == *signed_in, &|| if *signed_in { Why::OnlySignedIn } else { Why::OnlyGuests })
+            }
+            Condition::SubtotalAtLeast { amount } => fail(self.subtotal_minor >= amount.minor_units(), &|| Why::SubtotalBelow {
+                subtotal: Money::from_minor_units(self.subtotal_minor, amount.currency),
+                needs: *amount,
             }),
             Condition::ContainsSku { sku, min_qty } => {
                 let n = count(&self.sku_qty, sku);
-                fail(n >= *min_qty, &|| format!("needs {min_qty} × {sku} in the cart, has {n}"))
+                fail(n >= *min_qty, &|| Why::NeedsSku { sku: sku.clone(), min_qty: *min_qty, has: n })
             }
             Condition::ContainsCategory { category, min_qty } => {
                 let n = count(&self.category_qty, category);
-                fail(n >= *min_qty, &|| format!("needs {min_qty} item(s) from {category} in the cart, has {n}"))
+                fail(n >= *min_qty, &|| Why::NeedsCategory { category: category.clone(), min_qty: *min_qty, has: n })
             }
         }
     }
@@ -475,15 +631,9 @@ impl Facts<'_> {
 
 #[cfg(test)]
 impl Facts<'_> {
-    fn check_explained(&self, c: &Condition) -> Option<String> {
-        self.check(c, true)
+    fn check_explained(&self, c: &Condition) -> Option<RejectedReason> {
+        self.check(c, true).err().flatten()
     }
-}
-
-/// Minor units as an amount, e.g. `123456` → `1234.56` (formatting a `Decimal` is slower).
-fn minor(m: i64) -> String {
-    let sign = if m < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", m.unsigned_abs() / 100, m.unsigned_abs() % 100)
 }
 
 /// A stable bucket 0–99 for (rule, subject): FNV-1a, so assignments survive restarts and hosts.
@@ -561,22 +711,6 @@ fn discounts(effect: &Effect, items: &[Item], left: &[i64]) -> Vec<i64> {
     out
 }
 
-fn describe(effect: &Effect, discount: i64) -> String {
-    let target = |t: &Target| match t {
-        Target::Cart => "the cart".to_owned(),
-        Target::Sku { sku } => sku.to_string(),
-        Target::Category { category } => format!("category {category}"),
-    };
-    match effect {
-        Effect::PercentOff { target: t, percent } => format!("{percent}% off {}: −{}", target(t), minor(discount)),
-        Effect::AmountOff { target: t, amount } => format!("{} off {}: −{}", amount.amount, target(t), minor(discount)),
-        Effect::BuyXGetY { target: t, buy, get } => format!("buy {buy} get {get} free on {}: −{}", target(t), minor(discount)),
-        Effect::FreeDelivery => "free delivery".into(),
-        Effect::PointsMultiplier { factor } => format!("×{factor} points"),
-        Effect::Gift { sku, qty } => format!("gift: {qty} × {sku}"),
-    }
-}
-
 /// A rule set ready to evaluate: ordered by priority (high first) then id, one rule per id. Built
 /// once per change of the rules (the edge caches it), so storage order never matters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -604,20 +738,21 @@ pub fn evaluate(book: &RuleBook, shopper: &Shopper, items: &[Item], usage: &Hash
     let subject = shopper.subject();
     let mut rejected = Vec::new();
     let mut assignments = Vec::new();
-    let reject = |rejected: &mut Vec<Rejected>, r: &Rule, reason: String, condition: Option<usize>, cart_only: bool| {
-        if explain {
+    // `reason` is `None` only when not explaining (see `Facts::check`).
+    let reject = |rejected: &mut Vec<Rejected>, r: &Rule, reason: Option<RejectedReason>, condition: Option<usize>, cart_only: bool| {
+        if let (true, Some(reason)) = (explain, reason) {
             rejected.push(Rejected { rule_id: r.id.clone(), name: r.name.clone(), reason, condition, cart_only });
         }
     };
     let mut candidates: Vec<&Rule> = Vec::new();
     'rules: for r in &book.rules {
         if !r.enabled {
-            reject(&mut rejected, r, "disabled".into(), None, false);
+            reject(&mut rejected, r, Some(RejectedReason::Disabled), None, false);
             continue;
         }
-        let mut first_cart_failure: Option<(usize, String)> = None;
+        let mut first_cart_failure: Option<(usize, Option<RejectedReason>)> = None;
         for (i, c) in r.conditions.iter().enumerate() {
-            if let Some(why) = facts.check(c, explain) {
+            if let Err(why) = facts.check(c, explain) {
                 if c.is_about_cart() {
                     // Keep looking: a non-cart failure is the real reason.
                     if first_cart_failure.is_none() {
@@ -637,17 +772,17 @@ pub fn evaluate(book: &RuleBook, shopper: &Shopper, items: &[Item], usage: &Hash
             let control = bucket(&r.id, &subject) < r.holdout_percent;
             assignments.push(Assignment { rule_id: r.id.clone(), group: if control { "control" } else { "test" }.into() });
             if control {
-                reject(&mut rejected, r, format!("in the {}% control group of this A/B test", r.holdout_percent), None, false);
+                reject(&mut rejected, r, Some(RejectedReason::ControlGroup { percent: r.holdout_percent }), None, false);
                 continue;
             }
         }
         let used = usage.get(&r.id).copied().unwrap_or_default();
         if r.limits.per_customer.is_some_and(|n| used.customer_uses >= n) {
-            reject(&mut rejected, r, "already used as many times as allowed per customer".into(), None, false);
+            reject(&mut rejected, r, Some(RejectedReason::PerCustomerUsed), None, false);
             continue;
         }
         if r.limits.total_uses.is_some_and(|n| used.total_uses >= n) {
-            reject(&mut rejected, r, "all uses of this offer are taken".into(), None, false);
+            reject(&mut rejected, r, Some(RejectedReason::AllUsesTaken), None, false);
             continue;
         }
         candidates.push(r);
@@ -677,7 +812,12 @@ pub fn evaluate(book: &RuleBook, shopper: &Shopper, items: &[Item], usage: &Hash
         if let Stacking::Exclusive { group } = &r.stacking {
             if let Some((winner, _)) = best.get(group.as_str()) {
                 if winner.id != r.id {
-                    reject(&mut rejected, r, format!("{} gives more in the exclusive group {group}", winner.id), None, false);
+                    let why = explain.then(|| RejectedReason::OutdoneInGroup {
+                        group: group.clone(),
+                        winner: winner.id.clone(),
+                        winner_name: winner.name.clone(),
+                    });
+                    reject(&mut rejected, r, why, None, false);
                     continue;
                 }
             }
@@ -686,7 +826,7 @@ pub fn evaluate(book: &RuleBook, shopper: &Shopper, items: &[Item], usage: &Hash
         let total: i64 = d.iter().sum();
         let used = usage.get(&r.id).copied().unwrap_or_default();
         if r.limits.budget.is_some_and(|b| used.spent_minor + total > b.minor_units()) {
-            reject(&mut rejected, r, "the offer's budget is spent".into(), None, false);
+            reject(&mut rejected, r, Some(RejectedReason::BudgetSpent), None, false);
             continue;
         }
         let gives_something = match &r.effect {
@@ -705,7 +845,7 @@ pub fn evaluate(book: &RuleBook, shopper: &Shopper, items: &[Item], usage: &Hash
             _ => total > 0,
         };
         if !gives_something {
-            reject(&mut rejected, r, "nothing in the cart for this offer".into(), None, true);
+            reject(&mut rejected, r, Some(RejectedReason::NothingInCart), None, true);
             continue;
         }
         for (i, x) in d.iter().enumerate() {
@@ -716,7 +856,7 @@ pub fn evaluate(book: &RuleBook, shopper: &Shopper, items: &[Item], usage: &Hash
             rule_id: r.id.clone(),
             name: r.name.clone(),
             discount: Money::from_minor_units(total, currency),
-            reason: describe(&r.effect, total),
+            reason: AppliedReason::of(&r.effect),
         });
     }
     let mut lines: Vec<PricedLine> = items
@@ -752,14 +892,123 @@ pub fn evaluate(book: &RuleBook, shopper: &Shopper, items: &[Item], usage: &Hash
 
 /// Why a rule cannot be saved; `field` is a JSON pointer into the rule, e.g. `/conditions/1/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{field}: {problem}")]
 pub struct RuleError {
     pub field: String,
-    pub message: String,
+    pub problem: RuleProblem,
 }
 
-fn rule_error(field: impl Into<String>, message: impl Into<String>) -> RuleError {
-    RuleError { field: field.into(), message: message.into() }
+/// What is wrong at a rule's field: a code ([`RuleProblem::code`]) and its values
+/// ([`RuleProblem::params`]), worded for the marketer by [`crate::i18n::rule_problem_text`]; the
+/// `Display` text is the English one for API clients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum RuleProblem {
+    /// The JSON does not have the rule format's shape here; `detail` is the parser's English account.
+    #[error("{detail}")]
+    Malformed { detail: String },
+    #[error("use 2–40 characters a–z, 0–9 and '-'")]
+    IdFormat,
+    #[error("the rule's id must stay {id}")]
+    IdChanged { id: String },
+    #[error("this engine reads format {supported}")]
+    UnsupportedFormat { supported: u32 },
+    /// A text of `min`–`max` characters (a name, a description, a group).
+    #[error("{min}–{max} characters")]
+    Length { min: u32, max: u32 },
+    #[error("a percentage from 0 to 100")]
+    Percentage,
+    #[error("at most {max}")]
+    TooMany { max: u32 },
+    #[error("there is no category {category}")]
+    UnknownCategory { category: CategoryId },
+    #[error("there is no product {sku}")]
+    UnknownSku { sku: Sku },
+    #[error("there is no store {store}")]
+    UnknownStore { store: StoreId },
+    #[error("an amount above zero")]
+    NotPositive,
+    /// An end that is not after its start (`to` and `from`, `to_minute` and `from_minute`).
+    #[error("must be after the start")]
+    EndBeforeStart,
+    #[error("{weekday} is not a weekday (1 = Monday … 7 = Sunday)")]
+    NotWeekday { weekday: u8 },
+    #[error("minutes of the day, 0–1440")]
+    MinuteOfDay,
+    #[error("an offset between −840 and 840 minutes")]
+    UtcOffset,
+    /// An empty list of channels, stores or tiers.
+    #[error("name at least one")]
+    NoneChosen,
+    #[error("latitude −90…90 and longitude −180…180")]
+    Coordinates,
+    #[error("a radius of 1 m to 500 km")]
+    Radius,
+    #[error("a window of 1–3650 days")]
+    Days,
+    #[error("must be at least min")]
+    MaxBelowMin,
+    /// A count or a limit of at least 1 (a limit is left out for none).
+    #[error("at least 1")]
+    AtLeastOne,
+    #[error("a percentage above 0 and at most 100")]
+    PercentOff,
+    #[error("{min}–{max} units")]
+    Units { min: u32, max: u32 },
+    #[error("a multiplier above 1 and at most 10")]
+    Multiplier,
+}
+
+impl RuleProblem {
+    /// The stable code, as sent in an `invalid_rule` error's `problem` parameter.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleProblem::Malformed { .. } => "malformed",
+            RuleProblem::IdFormat => "id_format",
+            RuleProblem::IdChanged { .. } => "id_changed",
+            RuleProblem::UnsupportedFormat { .. } => "unsupported_format",
+            RuleProblem::Length { .. } => "length",
+            RuleProblem::Percentage => "percentage",
+            RuleProblem::TooMany { .. } => "too_many",
+            RuleProblem::UnknownCategory { .. } => "unknown_category",
+            RuleProblem::UnknownSku { .. } => "unknown_sku",
+            RuleProblem::UnknownStore { .. } => "unknown_store",
+            RuleProblem::NotPositive => "not_positive",
+            RuleProblem::EndBeforeStart => "end_before_start",
+            RuleProblem::NotWeekday { .. } => "not_weekday",
+            RuleProblem::MinuteOfDay => "minute_of_day",
+            RuleProblem::UtcOffset => "utc_offset",
+            RuleProblem::NoneChosen => "none_chosen",
+            RuleProblem::Coordinates => "coordinates",
+            RuleProblem::Radius => "radius",
+            RuleProblem::Days => "days",
+            RuleProblem::MaxBelowMin => "max_below_min",
+            RuleProblem::AtLeastOne => "at_least_one",
+            RuleProblem::PercentOff => "percent_off",
+            RuleProblem::Units { .. } => "units",
+            RuleProblem::Multiplier => "multiplier",
+        }
+    }
+
+    /// The values the problem names (the parser's English detail is not one: it stays in `message`).
+    pub fn params(&self) -> Vec<(&'static str, crate::api::ParamValue)> {
+        use crate::api::ParamValue as V;
+        match self {
+            RuleProblem::IdChanged { id } => vec![("id", V::from(id))],
+            RuleProblem::UnsupportedFormat { supported } => vec![("supported", V::from(*supported))],
+            RuleProblem::Length { min, max } | RuleProblem::Units { min, max } => vec![("min", V::from(*min)), ("max", V::from(*max))],
+            RuleProblem::TooMany { max } => vec![("max", V::from(*max))],
+            RuleProblem::UnknownCategory { category } => vec![("category", V::from(category))],
+            RuleProblem::UnknownSku { sku } => vec![("sku", V::from(sku))],
+            RuleProblem::UnknownStore { store } => vec![("store", V::from(store))],
+            RuleProblem::NotWeekday { weekday } => vec![("weekday", V::from(u32::from(*weekday)))],
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn rule_error(field: impl Into<String>, problem: RuleProblem) -> RuleError {
+    RuleError { field: field.into(), problem }
 }
 
 /// What a rule may refer to.
@@ -773,43 +1022,43 @@ pub struct Known<'a> {
 pub fn validate(rule: &Rule, known: &Known<'_>) -> Result<(), RuleError> {
     let id_ok = (2..=40).contains(&rule.id.len()) && rule.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !id_ok {
-        return Err(rule_error("/id", "use 2–40 characters a–z, 0–9 and '-'"));
+        return Err(rule_error("/id", RuleProblem::IdFormat));
     }
     if rule.format != RULE_FORMAT {
-        return Err(rule_error("/format", format!("this engine reads format {RULE_FORMAT}")));
+        return Err(rule_error("/format", RuleProblem::UnsupportedFormat { supported: RULE_FORMAT }));
     }
     let name = rule.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
-        return Err(rule_error("/name", "a name of 1–120 characters is required"));
+        return Err(rule_error("/name", RuleProblem::Length { min: 1, max: 120 }));
     }
     if rule.description.chars().count() > 1000 {
-        return Err(rule_error("/description", "at most 1000 characters"));
+        return Err(rule_error("/description", RuleProblem::Length { min: 0, max: 1000 }));
     }
     if rule.holdout_percent > 100 {
-        return Err(rule_error("/holdout_percent", "a percentage from 0 to 100"));
+        return Err(rule_error("/holdout_percent", RuleProblem::Percentage));
     }
     if let Stacking::Exclusive { group } = &rule.stacking {
         if group.trim().is_empty() || group.len() > 40 {
-            return Err(rule_error("/stacking/group", "name the exclusive group (1–40 characters)"));
+            return Err(rule_error("/stacking/group", RuleProblem::Length { min: 1, max: 40 }));
         }
     }
     if rule.conditions.len() > 20 {
-        return Err(rule_error("/conditions", "at most 20 conditions"));
+        return Err(rule_error("/conditions", RuleProblem::TooMany { max: 20 }));
     }
     let category = |c: &CategoryId, at: String| {
         if known.categories.contains(c) {
             Ok(())
         } else {
-            Err(rule_error(at, format!("there is no category {c}")))
+            Err(rule_error(at, RuleProblem::UnknownCategory { category: c.clone() }))
         }
     };
-    let sku = |s: &Sku, at: String| if (known.skus)(s) { Ok(()) } else { Err(rule_error(at, format!("there is no product {s}"))) };
+    let sku = |s: &Sku, at: String| if (known.skus)(s) { Ok(()) } else { Err(rule_error(at, RuleProblem::UnknownSku { sku: s.clone() })) };
     let positive_money = |m: &Money, at: String| {
         // At least one kopeck once rounded by the one rule.
         if Money::new(m.amount, m.currency).minor_units() > 0 {
             Ok(())
         } else {
-            Err(rule_error(at, "an amount above zero"))
+            Err(rule_error(at, RuleProblem::NotPositive))
         }
     };
     for (i, c) in rule.conditions.iter().enumerate() {
@@ -818,73 +1067,73 @@ pub fn validate(rule: &Rule, known: &Known<'_>) -> Result<(), RuleError> {
             Condition::Schedule { from, to, weekdays, from_minute, to_minute, utc_offset_minutes } => {
                 if let (Some(f), Some(t)) = (from, to) {
                     if f >= t {
-                        return Err(rule_error(at("to"), "must be after from"));
+                        return Err(rule_error(at("to"), RuleProblem::EndBeforeStart));
                     }
                 }
                 if let Some(w) = weekdays.iter().find(|w| !(1..=7).contains(*w)) {
-                    return Err(rule_error(at("weekdays"), format!("{w} is not a weekday (1 = Monday … 7 = Sunday)")));
+                    return Err(rule_error(at("weekdays"), RuleProblem::NotWeekday { weekday: *w }));
                 }
                 for (name, m) in [("from_minute", from_minute), ("to_minute", to_minute)] {
                     if m.is_some_and(|m| m > 24 * 60) {
-                        return Err(rule_error(at(name), "minutes of the day, 0–1440"));
+                        return Err(rule_error(at(name), RuleProblem::MinuteOfDay));
                     }
                 }
                 if from_minute.unwrap_or(0) >= to_minute.unwrap_or(24 * 60) {
-                    return Err(rule_error(at("to_minute"), "must be after from_minute"));
+                    return Err(rule_error(at("to_minute"), RuleProblem::EndBeforeStart));
                 }
                 if utc_offset_minutes.abs() > 14 * 60 {
-                    return Err(rule_error(at("utc_offset_minutes"), "an offset between −840 and 840 minutes"));
+                    return Err(rule_error(at("utc_offset_minutes"), RuleProblem::UtcOffset));
                 }
             }
-            Condition::Channels { channels } if channels.is_empty() => return Err(rule_error(at("channels"), "name at least one channel")),
+            Condition::Channels { channels } if channels.is_empty() => return Err(rule_error(at("channels"), RuleProblem::NoneChosen)),
             Condition::Stores { stores } => {
                 if stores.is_empty() {
-                    return Err(rule_error(at("stores"), "name at least one store"));
+                    return Err(rule_error(at("stores"), RuleProblem::NoneChosen));
                 }
                 if let Some((j, s)) = stores.iter().enumerate().find(|(_, s)| !known.stores.contains(s)) {
-                    return Err(rule_error(format!("/conditions/{i}/stores/{j}"), format!("there is no store {s}")));
+                    return Err(rule_error(format!("/conditions/{i}/stores/{j}"), RuleProblem::UnknownStore { store: s.clone() }));
                 }
             }
             Condition::Near { center, radius_m } => {
                 if GeoPoint::new(center.lat, center.lon).is_err() {
-                    return Err(rule_error(at("center"), "latitude −90…90 and longitude −180…180"));
+                    return Err(rule_error(at("center"), RuleProblem::Coordinates));
                 }
                 if *radius_m == 0 || *radius_m > 500_000 {
-                    return Err(rule_error(at("radius_m"), "a radius of 1 m to 500 km"));
+                    return Err(rule_error(at("radius_m"), RuleProblem::Radius));
                 }
             }
-            Condition::Tiers { tiers } if tiers.is_empty() => return Err(rule_error(at("tiers"), "name at least one tier")),
+            Condition::Tiers { tiers } if tiers.is_empty() => return Err(rule_error(at("tiers"), RuleProblem::NoneChosen)),
             Condition::SpendAtLeast { amount, days } => {
                 positive_money(amount, at("amount"))?;
                 if *days == 0 || *days > 3650 {
-                    return Err(rule_error(at("days"), "a window of 1–3650 days"));
+                    return Err(rule_error(at("days"), RuleProblem::Days));
                 }
             }
             Condition::OrderCount { min, max, days } => {
                 if max.is_some_and(|m| m < *min) {
-                    return Err(rule_error(at("max"), "must be at least min"));
+                    return Err(rule_error(at("max"), RuleProblem::MaxBelowMin));
                 }
                 if *days == 0 || *days > 3650 {
-                    return Err(rule_error(at("days"), "a window of 1–3650 days"));
+                    return Err(rule_error(at("days"), RuleProblem::Days));
                 }
             }
             Condition::BoughtCategory { category: c, days } => {
                 category(c, at("category"))?;
                 if *days == 0 || *days > 3650 {
-                    return Err(rule_error(at("days"), "a window of 1–3650 days"));
+                    return Err(rule_error(at("days"), RuleProblem::Days));
                 }
             }
             Condition::SubtotalAtLeast { amount } => positive_money(amount, at("amount"))?,
             Condition::ContainsSku { sku: s, min_qty } => {
                 sku(s, at("sku"))?;
                 if *min_qty == 0 {
-                    return Err(rule_error(at("min_qty"), "at least 1"));
+                    return Err(rule_error(at("min_qty"), RuleProblem::AtLeastOne));
                 }
             }
             Condition::ContainsCategory { category: c, min_qty } => {
                 category(c, at("category"))?;
                 if *min_qty == 0 {
-                    return Err(rule_error(at("min_qty"), "at least 1"));
+                    return Err(rule_error(at("min_qty"), RuleProblem::AtLeastOne));
                 }
             }
             _ => {}
@@ -899,7 +1148,7 @@ pub fn validate(rule: &Rule, known: &Known<'_>) -> Result<(), RuleError> {
         Effect::PercentOff { target: t, percent } => {
             target(t)?;
             if *percent <= Decimal::ZERO || *percent > Decimal::from(100) {
-                return Err(rule_error("/effect/percent", "a percentage above 0 and at most 100"));
+                return Err(rule_error("/effect/percent", RuleProblem::PercentOff));
             }
         }
         Effect::AmountOff { target: t, amount } => {
@@ -909,22 +1158,22 @@ pub fn validate(rule: &Rule, known: &Known<'_>) -> Result<(), RuleError> {
         Effect::BuyXGetY { target: t, buy, get } => {
             target(t)?;
             if *buy == 0 || *buy > 100 {
-                return Err(rule_error("/effect/buy", "1–100 units"));
+                return Err(rule_error("/effect/buy", RuleProblem::Units { min: 1, max: 100 }));
             }
             if *get == 0 || *get > 100 {
-                return Err(rule_error("/effect/get", "1–100 units"));
+                return Err(rule_error("/effect/get", RuleProblem::Units { min: 1, max: 100 }));
             }
         }
         Effect::FreeDelivery => {}
         Effect::PointsMultiplier { factor } => {
             if *factor <= Decimal::ONE || *factor > Decimal::from(10) {
-                return Err(rule_error("/effect/factor", "a multiplier above 1 and at most 10"));
+                return Err(rule_error("/effect/factor", RuleProblem::Multiplier));
             }
         }
         Effect::Gift { sku: s, qty } => {
             sku(s, "/effect/sku".into())?;
             if *qty == 0 || *qty > 10 {
-                return Err(rule_error("/effect/qty", "1–10 units"));
+                return Err(rule_error("/effect/qty", RuleProblem::Units { min: 1, max: 10 }));
             }
         }
     }
@@ -933,7 +1182,7 @@ pub fn validate(rule: &Rule, known: &Known<'_>) -> Result<(), RuleError> {
     }
     for (name, v) in [("per_customer", rule.limits.per_customer), ("total_uses", rule.limits.total_uses)] {
         if v == Some(0) {
-            return Err(rule_error(format!("/limits/{name}"), "at least 1 (leave it out for no limit)"));
+            return Err(rule_error(format!("/limits/{name}"), RuleProblem::AtLeastOne));
         }
     }
     Ok(())
@@ -1005,11 +1254,37 @@ mod tests {
         let none = HashMap::new();
         let web = evaluate(&RuleBook::new(vec![r.clone()]), &shopper(), &cart(), &none, true);
         assert_eq!(web.total, rub("40000"));
-        assert_eq!(web.rejected[0].reason, "not for the web channel");
+        assert_eq!(web.rejected[0].reason, RejectedReason::NotForChannel { channel: Channel::Web });
         let kiosk = evaluate(&RuleBook::new(vec![r]), &Shopper { channel: Channel::Kiosk, ..shopper() }, &cart(), &none, false);
         assert_eq!(kiosk.total, rub("39000"));
         assert_eq!(kiosk.lines[1].discount, rub("1000"));
-        assert_eq!(kiosk.applied[0].reason, "10% off category headphones: −1000.00");
+        let headphones = Target::Category { category: cat("headphones") };
+        assert_eq!(kiosk.applied[0].reason, AppliedReason::PercentOff { percent: Decimal::from(10), target: headphones });
+    }
+
+    #[test]
+    fn an_order_stored_with_an_english_reason_reads_back_as_data() {
+        // Regression: orders placed before reasons were typed stored sentences such as these.
+        let read = |reason: &str| {
+            let json = serde_json::json!({"rule_id": "r", "name": "r", "discount": rub("1"), "reason": reason});
+            serde_json::from_value::<Applied>(json).map(|a| a.reason).ok()
+        };
+        let headphones = Target::Category { category: cat("headphones") };
+        assert_eq!(
+            read("10% off category headphones: −998.00"),
+            Some(AppliedReason::PercentOff { percent: Decimal::from(10), target: headphones.clone() })
+        );
+        assert_eq!(read("1000 off the cart: −1000.00"), Some(AppliedReason::AmountOff { amount: rub("1000"), target: Target::Cart }));
+        assert_eq!(
+            read("buy 2 get 1 free on category headphones: −465.50"),
+            Some(AppliedReason::BuyXGetY { buy: 2, get: 1, target: headphones })
+        );
+        let phone = Target::Sku { sku: sku("PHN-0001") };
+        assert_eq!(read("5.5% off PHN-0001: −10.00"), Some(AppliedReason::PercentOff { percent: Decimal::new(55, 1), target: phone }));
+        assert_eq!(read("free delivery"), Some(AppliedReason::FreeDelivery));
+        assert_eq!(read("×2 points"), Some(AppliedReason::PointsMultiplier { factor: Decimal::from(2) }));
+        assert_eq!(read("gift: 1 × ACC-0001"), Some(AppliedReason::Gift { sku: sku("ACC-0001"), qty: 1 }));
+        assert_eq!(read("something else"), None);
     }
 
     #[test]
@@ -1034,7 +1309,8 @@ mod tests {
         let p = evaluate(&RuleBook::new(vec![a, b, c]), &shopper(), &cart(), &HashMap::new(), true);
         let ids: Vec<&str> = p.applied.iter().map(|x| x.rule_id.as_str()).collect();
         assert_eq!(ids, ["a-5pct", "c-phones"], "5% of 40 000 beats 1 000");
-        assert!(p.rejected.iter().any(|r| r.rule_id == "b-1000" && r.reason.contains("exclusive group welcome")));
+        let outdone = RejectedReason::OutdoneInGroup { group: "welcome".into(), winner: "a-5pct".into(), winner_name: "a-5pct".into() };
+        assert!(p.rejected.iter().any(|r| r.rule_id == "b-1000" && r.reason == outdone), "{:?}", p.rejected);
     }
 
     #[test]
@@ -1094,7 +1370,7 @@ mod tests {
             to_minute: None,
             utc_offset_minutes: 180,
         };
-        assert_eq!(f.check_explained(&ended).as_deref(), Some("the offer has ended"));
+        assert_eq!(f.check_explained(&ended), Some(RejectedReason::Ended));
     }
 
     #[test]
@@ -1104,7 +1380,7 @@ mod tests {
         let used = HashMap::from([("once".to_owned(), Usage { total_uses: 5, customer_uses: 1, spent_minor: 0 })]);
         let p = evaluate(&RuleBook::new(vec![r]), &shopper(), &cart(), &used, true);
         assert!(p.applied.is_empty());
-        assert!(p.rejected[0].reason.contains("per customer"));
+        assert_eq!(p.rejected[0].reason, RejectedReason::PerCustomerUsed);
         let mut h = rule("ab", pct(Target::Cart, "10"));
         h.holdout_percent = 100;
         let p = evaluate(&RuleBook::new(vec![h]), &shopper(), &cart(), &HashMap::new(), true);

@@ -76,6 +76,22 @@ pub struct Notification {
     pub tag: String,
 }
 
+/// What a notification says, as data; [`crate::i18n::push_text`] words it in each subscriber's
+/// language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushText {
+    /// An order is ready to collect at a store.
+    OrderReady { order: String, store: String },
+    /// "How likely are you to recommend us?" after an order reached the customer.
+    NpsQuestion,
+    /// A watched product is back on a store's shelf.
+    BackInStock { product: String, store: String },
+    /// A cart left unchanged for a while.
+    CartReminder,
+    /// A marketer's campaign, sent as written.
+    Campaign { title: String, body: String },
+}
+
 /// A push message may carry at most 4 096 bytes of payload (RFC 8291 §4 after encryption overhead).
 pub const MAX_PAYLOAD: usize = 3_800;
 

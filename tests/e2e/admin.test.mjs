@@ -112,7 +112,8 @@ test('a marketer builds a kiosk-only offer, previews it, enables it, and only th
     // A percentage the server refuses is shown at the field it names (JSON pointer /effect/percent).
     await marketer.page.getByTestId('effect-percent').fill('150');
     await marketer.page.getByTestId('rule-save').click();
-    await percentError.filter({ hasText: 'a percentage above 0 and at most 100' }).waitFor();
+    // In the marketer's language (regression: the server's English sentence was shown; issue 10, item 10).
+    await percentError.filter({ hasText: 'Процент — больше 0 и не больше 100.' }).waitFor();
     await marketer.page.locator('[data-testid="rule-save-error"][data-code="invalid_rule"]').waitFor();
 
     await marketer.page.getByTestId('effect-percent').fill('10');
@@ -136,7 +137,7 @@ test('a marketer builds a kiosk-only offer, previews it, enables it, and only th
     await preview.getByTestId('preview-run').click();
     const applied = preview.locator(`[data-testid="preview-applied"][data-rule-id="${ruleId}"]`);
     await applied.waitFor();
-    assert.match(await applied.getByTestId('preview-reason').innerText(), /10% off category headphones/);
+    assert.match(await applied.getByTestId('preview-reason').innerText(), /^Скидка 10\s%\sна категорию «Наушники»$/);
     assert.equal(shownKopecks(await preview.getByTestId('preview-total').innerText()), expectedKopecks);
 
     // On the website the same cart gets nothing, and the preview says which condition failed.
@@ -145,7 +146,8 @@ test('a marketer builds a kiosk-only offer, previews it, enables it, and only th
     const rejected = preview.locator(`[data-testid="preview-rejected"][data-rule-id="${ruleId}"]`);
     await rejected.waitFor();
     assert.match(await rejected.innerText(), /Условие 1 — Каналы продаж/);
-    assert.match(await rejected.innerText(), /not for the web channel/);
+    assert.match(await rejected.innerText(), /не для канала «Сайт»/);
+    assert.doesNotMatch(await rejected.locator('.preview-offer-reason').innerText(), /[A-Za-z]/, 'no English in the Russian console');
     assert.equal(shownKopecks(await preview.getByTestId('preview-total').innerText()), listKopecks);
 
     // Enabled from the list, as the version shown.

@@ -108,3 +108,22 @@ test('after one visit the app shell loads offline with an offline notice', async
     await context.close();
   }
 });
+
+test('an unknown product is explained in the shopper’s language, never in the server’s English', async () => {
+  // Regression: the page read "Товар не найден — there is no product TV-0003" (issue 10, item 10).
+  const { context, page, errors } = await newPage();
+  try {
+    await page.goto('/p/TV-9999');
+    const view = page.getByTestId('error-view');
+    await view.waitFor();
+    const details = view.locator('.error-details');
+    assert.equal((await details.innerText()).trim(), 'Товар TV-9999 не найден.');
+    assert.doesNotMatch((await view.innerText()).replace('TV-9999', ''), /[A-Za-z]/, 'no English on a Russian screen');
+
+    await page.getByTestId('lang-switch').click();
+    await details.filter({ hasText: 'Product TV-9999 not found.' }).waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

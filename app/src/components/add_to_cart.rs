@@ -1,6 +1,6 @@
 //! The "Add to cart" control of a product page.
 
-use crate::api::CartWrite;
+use crate::api::{ApiError, CartWrite};
 use crate::cart::{use_cart, write_error_key};
 use crate::i18n::{use_i18n, Key};
 use leptos::prelude::*;
@@ -13,8 +13,8 @@ use vitrina_shared::Sku;
 enum Outcome {
     None,
     Added,
-    /// Refused or failed: what to say, and the server's detail.
-    Failed(Key, Option<String>),
+    /// Refused or failed: what to say, and the error behind it.
+    Failed(Key, Option<ApiError>),
 }
 
 /// Adds one unit of `sku` to the cart (a new line of 1, or one more on the line), up to the
@@ -43,7 +43,7 @@ pub fn AddToCart(sku: Sku, available: u32, #[prop(optional)] without_cart_link: 
                 let next = match cart.set_qty(sku, qty).await {
                     Ok(CartWrite::Saved(_)) => Outcome::Added,
                     Ok(CartWrite::Conflict(_)) => Outcome::Failed(Key::CartConflict, None),
-                    Err(err) => Outcome::Failed(write_error_key(&err), Some(err.to_string())),
+                    Err(err) => Outcome::Failed(write_error_key(&err), Some(err)),
                 };
                 outcome.try_set(next);
             });
@@ -55,7 +55,7 @@ pub fn AddToCart(sku: Sku, available: u32, #[prop(optional)] without_cart_link: 
             Outcome::Failed(key, detail) => view! {
                 <p class="add-to-cart-error" role="alert">
                     {move || i18n.t(key)}
-                    {detail.map(|d| view! { <span class="error-detail">" (" {d} ")"</span> })}
+                    {detail.map(|d| view! { <span class="error-detail">" (" {move || d.text(i18n.locale())} ")"</span> })}
                 </p>
             }
             .into_any(),

@@ -33,8 +33,8 @@ fn title_key(err: Option<&ApiError>) -> Key {
     }
 }
 
-/// The error view of an `ErrorBoundary`: a headline, the detail (the server's message and code),
-/// and a Retry button that refetches.
+/// The error view of an `ErrorBoundary`: a headline, the detail (what the error code says, in the
+/// shopper's language), and a Retry button that refetches.
 #[component]
 pub fn ErrorView(
     /// The boundary's errors.
@@ -64,8 +64,18 @@ pub fn ErrorView(
             })
         }
     };
-    let details =
-        move || errors.with(|errs| errs.iter().map(|(_, e)| view! { <li class="error-detail">{e.to_string()}</li> }).collect_view());
+    let details = move || {
+        let locale = i18n.locale();
+        errors.with(|errs| {
+            errs.iter()
+                .map(|(_, e)| {
+                    // Only an API error has words for the shopper; anything else is told generally.
+                    let text = e.downcast_ref::<ApiError>().map_or_else(|| i18n.t(Key::ErrUnknown).to_owned(), |api| api.text(locale));
+                    view! { <li class="error-detail">{text}</li> }
+                })
+                .collect_view()
+        })
+    };
     let hint = move || transient().then(|| view! { <p class="error-hint">{move || i18n.t(Key::ErrHint)}</p> });
 
     view! {
@@ -109,7 +119,7 @@ pub fn LoadBoundary(
     }
 }
 
-/// The failure of an action (a button) under it: `message`, and the server's detail in brackets.
+/// The failure of an action (a button) under it: `message`, and what the error code says in brackets.
 /// Empty while `error` is `None`; an ARIA alert so screen readers announce it.
 #[component]
 pub fn ActionError(error: RwSignal<Option<ApiError>>, message: Key, test_id: &'static str) -> impl IntoView {
@@ -120,10 +130,11 @@ pub fn ActionError(error: RwSignal<Option<ApiError>>, message: Key, test_id: &'s
                 error
                     .get()
                     .map(|err| {
+                        let code = err.code.clone();
                         view! {
-                            <p class="form-error" data-testid=test_id>
+                            <p class="form-error" data-testid=test_id data-code=code>
                                 {move || i18n.t(message)}
-                                <span class="error-detail">" (" {err.to_string()} ")"</span>
+                                <span class="error-detail">" (" {move || err.text(i18n.locale())} ")"</span>
                             </p>
                         }
                     })

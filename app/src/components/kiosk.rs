@@ -196,11 +196,11 @@ pub fn KioskBar(store: StoreInfo) -> impl IntoView {
         kiosk.handoff.with(|h| match h {
             HandoffState::Failed(err) => {
                 let key = if err.code == "empty_cart" { Key::HandoffEmptyCart } else { Key::HandoffFailed };
-                let detail = err.to_string();
+                let detail = err.clone();
                 Some(view! {
                     <p class="kiosk-alert" data-testid="handoff-error">
                         {move || i18n.t(key)}
-                        <span class="error-detail">" (" {detail} ")"</span>
+                        <span class="error-detail">" (" {move || detail.text(i18n.locale())} ")"</span>
                     </p>
                 })
             }

@@ -1,24 +1,38 @@
 //! Offers as the shopper sees them: those applied to the cart, and a product's price "for you"
 //! when an offer lowers it for this shopper (here, now, on this channel).
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::error::LoadBoundary;
-use crate::i18n::{format_money, use_i18n, Key};
+use crate::i18n::{applied_text, format_money, use_i18n, Key, Locale, Names};
+use crate::use_categories;
 use leptos::prelude::*;
-use vitrina_shared::offers::Applied;
+use vitrina_shared::api::CategoryInfo;
+use vitrina_shared::offers::{Applied, AppliedReason};
 use vitrina_shared::Sku;
 
-/// The offers applied to the cart, each with its name and what it takes off.
+/// What an offer gives, in `locale`, with category names from the loaded `categories` (their ids
+/// while those are still loading).
+fn reason_text(locale: Locale, reason: &AppliedReason, categories: Option<&Result<Vec<CategoryInfo>, ApiError>>) -> String {
+    let categories = categories.and_then(|c| c.as_ref().ok()).map_or(&[][..], Vec::as_slice);
+    applied_text(locale, reason, &Names { categories, stores: &[] })
+}
+
+/// The offers applied to the cart, each with its name, what it gives and what it takes off.
 #[component]
 pub fn AppliedOffers(offers: Vec<Applied>) -> impl IntoView {
     let i18n = use_i18n();
+    let categories = use_categories().0;
     let items = offers
         .into_iter()
         .map(|offer| {
-            let Applied { rule_id, name, discount, .. } = offer;
+            let Applied { rule_id, name, discount, reason } = offer;
+            let reason = move || reason_text(i18n.locale(), &reason, categories.get().as_ref());
             view! {
                 <li class="cart-offer" data-testid="cart-offer" data-rule-id=rule_id>
-                    <span class="cart-offer-name">{name}</span>
+                    <span class="cart-offer-name">
+                        {name}
+                        <span class="cart-offer-reason" data-testid="cart-offer-reason">{reason}</span>
+                    </span>
                     <span class="cart-offer-discount">{move || format!("−{}", format_money(i18n.locale(), &discount))}</span>
                 </li>
             }
@@ -32,10 +46,12 @@ pub fn AppliedOffers(offers: Vec<Applied>) -> impl IntoView {
 }
 
 /// The price of one unit of `sku` for this shopper, shown under the list price when an offer
-/// lowers it: "For you: 4 491 ₽" with the offers' names. Nothing when no offer applies.
+/// lowers it: "For you: 4 491 ₽" with the offers' names and what they give. Nothing when no offer
+/// applies.
 #[component]
 pub fn PersonalPrice(sku: Sku) -> impl IntoView {
     let i18n = use_i18n();
+    let categories = use_categories().0;
     let offers = LocalResource::new(move || {
         let sku = sku.clone();
         async move { api::offers_for(&sku).await }
@@ -44,7 +60,12 @@ pub fn PersonalPrice(sku: Sku) -> impl IntoView {
         offers.get().map(|result| {
             result.map(|answer| {
                 let price = answer.price.filter(|p| p.discount.amount > rust_decimal::Decimal::ZERO)?;
-                let names = answer.applied.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(" · ");
+                let applied = answer.applied;
+                let names = move || {
+                    let (locale, categories) = (i18n.locale(), categories.get());
+                    let named = |a: &Applied| format!("{} ({})", a.name, reason_text(locale, &a.reason, categories.as_ref()));
+                    applied.iter().map(named).collect::<Vec<_>>().join(" · ")
+                };
                 let (total, discount) = (price.total, price.discount);
                 Some(view! {
                     <p class="personal-price" data-testid="personal-price">

@@ -42,15 +42,22 @@ fn error_key(err: &PushError, fallback: Key) -> Key {
     }
 }
 
-/// A failure as a `p.form-error`, with the detail where there is one.
+/// A failure as a `p.form-error`, with the server's reason in the shopper's language where there
+/// is one (the browser's own English account goes to the console).
 fn error_view(err: PushError, fallback: Key, test_id: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let key = error_key(&err, fallback);
-    let detail = matches!(err, PushError::Browser(_) | PushError::Api(_)).then(|| err.to_string());
+    if let PushError::Browser(detail) = &err {
+        leptos::logging::warn!("push: the browser refused: {detail}");
+    }
+    let detail = match err {
+        PushError::Api(api) => Some(api),
+        _ => None,
+    };
     view! {
         <p class="form-error" data-testid=test_id>
             {move || i18n.t(key)}
-            {detail.map(|d| view! { <span class="error-detail">" (" {d} ")"</span> })}
+            {detail.map(|d| view! { <span class="error-detail">" (" {move || d.text(i18n.locale())} ")"</span> })}
         </p>
     }
 }
@@ -100,7 +107,7 @@ fn TurnOnForm(
             return;
         }
         // Permission is asked here, inside the click: browsers prompt only during a user gesture.
-        let answer = push::turn_on(topics());
+        let answer = push::turn_on(topics(), i18n.locale_untracked());
         pending.set(true);
         error.set(None);
         spawn_local(async move {
@@ -299,10 +306,11 @@ fn DeviceSettings(subscription: PushSubscriptionJson, mine: PushSubscriptionView
             return;
         }
         let city = current.with_untracked(|c| c.city);
+        let locale = i18n.locale_untracked();
         saving.set(true);
         saved.set(None);
         spawn_local(async move {
-            let result = push::save_topics(&subscription.get_value(), &topics, city).await;
+            let result = push::save_topics(&subscription.get_value(), &topics, city, locale).await;
             match result {
                 Ok(view) => {
                     current.try_set(view);
@@ -452,7 +460,7 @@ pub fn NotifyWhenBack(sku: Sku, #[prop(into)] city: Signal<Option<City>>) -> imp
             return;
         }
         // Permission is asked here, inside the click: browsers prompt only during a user gesture.
-        let answer = push::watch(sku.clone(), city.get_untracked());
+        let answer = push::watch(sku.clone(), city.get_untracked(), i18n.locale_untracked());
         pending.set(true);
         error.set(None);
         spawn_local(async move {

@@ -89,7 +89,7 @@ fn AccountView(profile: Profile) -> impl IntoView {
             </button>
         </p>
         <div role="alert">
-            {move || sign_out_error.get().map(|err| view! { <p class="form-error">{err.to_string()}</p> })}
+            {move || sign_out_error.get().map(|err| view! { <p class="form-error">{move || err.text(i18n.locale())}</p> })}
         </div>
         <OrderList />
         <LoyaltyCard />
@@ -317,7 +317,7 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
                 view! {
                     <p class="form-error" data-testid="profile-error">
                         {move || i18n.t(key)}
-                        <span class="error-detail">" (" {err.to_string()} ")"</span>
+                        <span class="error-detail">" (" {move || err.text(i18n.locale())} ")"</span>
                     </p>
                 }
                 .into_any(),
@@ -442,7 +442,7 @@ fn DeviceRow(device: Device, #[prop(into)] on_signed_out: Callback<()>) -> impl 
                         </button>
                     }
                 })}
-            <div role="alert">{move || error.get().map(|err| view! { <p class="form-error">{err.to_string()}</p> })}</div>
+            <div role="alert">{move || error.get().map(|err| view! { <p class="form-error">{move || err.text(i18n.locale())}</p> })}</div>
         </li>
     }
 }

@@ -16,8 +16,8 @@ use vitrina_shared::Sku;
 enum Notice {
     /// The cart had changed elsewhere: the server's cart is shown; try again.
     Conflict,
-    /// Refused or failed: what to say and the server's detail.
-    Failed(Key, String),
+    /// Refused or failed: what to say and the error behind it.
+    Failed(Key, ApiError),
 }
 
 /// Sends one change, then records what needs saying.
@@ -27,7 +27,7 @@ fn change(notice: RwSignal<Option<Notice>>, write: impl std::future::Future<Outp
         let next = match write.await {
             Ok(CartWrite::Saved(_)) => None,
             Ok(CartWrite::Conflict(_)) => Some(Notice::Conflict),
-            Err(err) => Some(Notice::Failed(write_error_key(&err), err.to_string())),
+            Err(err) => Some(Notice::Failed(write_error_key(&err), err)),
         };
         notice.try_set(next);
     });
@@ -68,7 +68,7 @@ fn CartContents() -> impl IntoView {
             Notice::Failed(key, detail) => view! {
                 <p class="cart-alert" data-testid="cart-error">
                     {move || i18n.t(key)}
-                    <span class="error-detail">" (" {detail} ")"</span>
+                    <span class="error-detail">" (" {move || detail.text(i18n.locale())} ")"</span>
                 </p>
             }
             .into_any(),

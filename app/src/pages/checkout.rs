@@ -137,7 +137,7 @@ impl Field {
         }
     }
 
-    /// The name the server gives it at the start of a 422 message (`"postcode: a postcode is…"`).
+    /// The name the server gives it in a 422's `field` parameter (and the shared rules' `field`).
     fn server_name(self) -> &'static str {
         match self {
             Field::Postcode => "postcode",
@@ -163,8 +163,8 @@ enum Problem {
     Say(Key),
     /// Points outside 0..=max.
     PointsRange(i64),
-    /// What to say, and the detail (the shared rule's or the server's message).
-    Detail(Key, String),
+    /// The server refused the order because of this field: what the error's code says.
+    Refused(ApiError),
 }
 
 impl Problem {
@@ -172,7 +172,7 @@ impl Problem {
         match self {
             Problem::Say(key) => t(locale, *key).to_owned(),
             Problem::PointsRange(max) => points_range_text(locale, *max),
-            Problem::Detail(key, detail) => format!("{} ({detail})", t(locale, *key)),
+            Problem::Refused(err) => err.text(locale),
         }
     }
 }
@@ -340,16 +340,17 @@ impl Form {
         }
     }
 
-    /// The shared address rule's complaint, when it is about `field`.
+    /// The shared address rule's complaint, when it is about `field` (the ones with words of their
+    /// own, such as a missing value, are checked before).
     fn address_rule(&self, field: Field) -> Option<Problem> {
         let err = self.address().validate().err()?;
-        (err.field == field.server_name()).then_some(Problem::Detail(Key::ErrFieldInvalid, err.message))
+        (err.field == field.server_name()).then_some(Problem::Say(Key::ErrFieldInvalid))
     }
 
     /// The shared contact rule's complaint, when it is about `field`.
     fn contact_rule(&self, field: Field) -> Option<Problem> {
         let err = self.contact().validate().err()?;
-        (err.field == field.server_name()).then_some(Problem::Detail(Key::ErrFieldInvalid, err.message))
+        (err.field == field.server_name()).then_some(Problem::Say(Key::ErrFieldInvalid))
     }
 
     /// The problem shown at `field` (tracked).
@@ -435,22 +436,20 @@ fn order_error_key(err: &ApiError) -> Key {
 
 /// The field a refusal is about, and what to say there.
 fn refused_field(err: &ApiError) -> Option<(Field, Problem)> {
-    let detail = err.message.clone();
-    let named = || {
-        let name = err.message.split_once(':').map(|(name, _)| name.trim())?;
-        Field::ALL.into_iter().find(|f| f.server_name() == name)
-    };
-    match err.code.as_str() {
-        "invalid_address" | "invalid_contact" => named().map(|f| (f, Problem::Detail(Key::ErrFieldInvalid, detail))),
-        "outside_delivery_regions" => Some((Field::Postcode, Problem::Detail(Key::ErrOutsideRegions, detail))),
-        "invalid_card" => Some((Field::Card, Problem::Detail(Key::ErrCardNumber, detail))),
-        "not_enough_points" | "points_above_cap" | "negative_points" | "loyalty_changed" => {
-            Some((Field::Points, Problem::Detail(Key::ErrLoyaltyChanged, detail)))
+    let field = match err.code.as_str() {
+        "invalid_address" | "invalid_contact" => {
+            let name = err.param("field")?;
+            let field = Field::ALL.into_iter().find(|f| f.server_name() == name)?;
+            return Some((field, Problem::Say(Key::ErrFieldInvalid)));
         }
-        "unknown_store" | "insufficient_stock" => Some((Field::Store, Problem::Detail(Key::ErrStockChanged, detail))),
-        "unknown_pickup_point" => Some((Field::Point, Problem::Detail(Key::ErrUnknownPoint, detail))),
-        _ => None,
-    }
+        "outside_delivery_regions" => Field::Postcode,
+        "invalid_card" => Field::Card,
+        "not_enough_points" | "points_above_cap" | "negative_points" | "loyalty_changed" => Field::Points,
+        "unknown_store" | "insufficient_stock" => Field::Store,
+        "unknown_pickup_point" => Field::Point,
+        _ => return None,
+    };
+    Some((field, Problem::Refused(err.clone())))
 }
 
 /// One store's fit for the cart: the units it lacks (0: it has everything) and, when it has
@@ -675,7 +674,11 @@ fn CheckoutForm(form: Form) -> impl IntoView {
         if let Some(err) = failure.get() {
             let key = order_error_key(&err);
             let hint = (!err.is_refusal()).then(|| view! { " " {move || i18n.t(Key::ErrHint)} });
-            let detail = err.message.clone();
+            // The general sentence gets the specific one in brackets; a specific one says it all.
+            let detail = (key == Key::ErrOrderFailed).then(|| {
+                let err = err.clone();
+                view! { <span class="error-detail">" (" {move || err.text(i18n.locale())} ")"</span> }
+            });
             let sign_in = (err.code == "sign_in_required").then(|| {
                 view! {
                     " "
@@ -688,7 +691,7 @@ fn CheckoutForm(form: Form) -> impl IntoView {
                         {move || i18n.t(key)}
                         {hint}
                         {sign_in}
-                        <span class="error-detail">" (" {detail} ")"</span>
+                        {detail}
                     </p>
                 }
                 .into_any(),

@@ -738,7 +738,7 @@ fn ReturnForm(current: RwSignal<OrderView>, stores: StoredValue<Vec<StoreInfo>>,
             view! {
                 <p class="form-error" data-testid="return-error">
                     {move || i18n.t(Key::ReturnFailed)}
-                    <span class="error-detail">" (" {err.to_string()} ")"</span>
+                    <span class="error-detail">" (" {move || err.text(i18n.locale())} ")"</span>
                 </p>
             }
             .into_any(),

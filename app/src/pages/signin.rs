@@ -91,9 +91,12 @@ pub fn SignInPage() -> impl IntoView {
     let error_view = move || {
         error.get().map(|err| {
             let key = auth_error_key(&err);
+            // An address refused for a reason (an invisible character, mixed alphabets) says which.
+            let precise = err.params.contains_key("reason");
+            let text = move || if precise { err.text(i18n.locale()) } else { i18n.t(key).to_owned() };
             view! {
                 <p class="form-error" data-testid="auth-error">
-                    {move || i18n.t(key)}
+                    {text}
                 </p>
             }
         })

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vitrina_shared::api::SegmentView;
 
-/// A field of the campaign form, as the server names it at the start of a 422 message.
+/// A field of the campaign form a 422's code is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
     Title,
@@ -111,8 +111,9 @@ fn CampaignForm(segments: Vec<SegmentView>, campaigns: LocalResource<Result<Vec<
         }
     };
     let problem = move |field: Field| {
+        let locale = i18n.locale();
         outcome.with(|o| match o {
-            Some(Outcome::Failed(err)) if Field::of_error(err) == Some(field) => Some(err.message.clone()),
+            Some(Outcome::Failed(err)) if Field::of_error(err) == Some(field) => Some(err.text(locale)),
             _ => None,
         })
     };
@@ -152,7 +153,7 @@ fn CampaignForm(segments: Vec<SegmentView>, campaigns: LocalResource<Result<Vec<
                     view! {
                         <p class="form-error" data-testid="campaign-error">
                             {t(locale, key)}
-                            <span class="error-detail">" (" {err.message} ")"</span>
+                            <span class="error-detail">" (" {err.text(locale)} ")"</span>
                         </p>
                     }
                     .into_any()

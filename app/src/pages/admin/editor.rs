@@ -5,8 +5,7 @@
 
 use super::preview::PreviewPanel;
 use super::rule_form::{
-    pointer_within, split_rule_error, CondForm, CondKind, CondText, EffectKind, EffectText, Problems, RuleForm, RuleText, TargetKind,
-    CHANNELS, TIERS,
+    pointer_within, CondForm, CondKind, CondText, EffectKind, EffectText, Problems, RuleForm, RuleText, TargetKind, CHANNELS, TIERS,
 };
 use crate::api::{self, ApiError};
 use crate::components::error::LoadBoundary;
@@ -29,8 +28,9 @@ pub struct Editor {
     pub form: RwSignal<RuleForm>,
     /// Saving (or previewing) was tried: the form's own problems show.
     pub attempted: RwSignal<bool>,
-    /// The server's last refusal of the rule: the JSON pointer it named and its explanation.
-    pub server: RwSignal<Option<(String, String)>>,
+    /// The server's last refusal of the rule: the JSON pointer it named (its `field` parameter)
+    /// and the error, worded in the marketer's language where it is shown.
+    pub server: RwSignal<Option<(String, ApiError)>>,
     client: Memo<Problems>,
 }
 
@@ -53,14 +53,14 @@ impl Editor {
                 return Some(t(locale, key).to_owned());
             }
         }
-        self.server.with(|s| s.as_ref().filter(|(p, _)| pointer_within(p, pointer)).map(|(_, message)| message.clone()))
+        self.server.with(|s| s.as_ref().filter(|(p, _)| pointer_within(p, pointer)).map(|(_, err)| err.text(locale)))
     }
 
     /// Records a refusal from the server: an `invalid_rule` (or a taken id) is shown at its field.
     pub fn refused(&self, err: &ApiError) {
         let at_field = match err.code.as_str() {
-            "invalid_rule" => split_rule_error(&err.message),
-            "rule_exists" => Some(("/id".to_owned(), err.message.clone())),
+            "invalid_rule" => err.param("field").map(|field| (field, err.clone())),
+            "rule_exists" => Some(("/id".to_owned(), err.clone())),
             _ => None,
         };
         self.server.try_set(at_field);
@@ -206,12 +206,12 @@ fn RuleEditor(existing: Option<RuleSummary>, choices: Choices, reload: Callback<
                 _ => Key::AdminSaveFailed,
             };
             let changed = matches!(err.code.as_str(), "rule_changed" | "unknown_rule");
-            let detail = err.message.clone();
+            let code = err.code.clone();
             Some(
                 view! {
-                    <p class="form-error" data-testid="rule-save-error" data-code=err.code.clone()>
+                    <p class="form-error" data-testid="rule-save-error" data-code=code>
                         {move || i18n.t(key)}
-                        <span class="error-detail">" (" {detail} ")"</span>
+                        <span class="error-detail">" (" {move || err.text(i18n.locale())} ")"</span>
                         {changed
                             .then(|| {
                                 view! {

@@ -7,7 +7,9 @@ use super::editor::{Choices, Editor};
 use super::rule_form::{parse_local_input, CondKind, CHANNELS};
 use crate::api::{self, ApiError};
 use crate::components::form_field::FormField;
-use crate::i18n::{channel_name, format_money, local_utc_offset_minutes, t, use_i18n, Key, Locale};
+use crate::i18n::{
+    ab_group_name, applied_text, channel_name, format_money, local_utc_offset_minutes, rejected_text, t, use_i18n, Key, Locale, Names,
+};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -196,7 +198,14 @@ pub fn PreviewPanel(editor: Editor, choices: Choices) -> impl IntoView {
                 </button>
             </form>
             <div class="preview-outcome" aria-live="polite">
-                {move || outcome.get().map(|o| outcome_view(o, i18n.locale()))}
+                {move || {
+                    let locale = i18n.locale();
+                    outcome.get().map(|o| {
+                        choices.categories.with_value(|categories| {
+                            choices.stores.with_value(|stores| outcome_view(o, locale, &Names { categories, stores }))
+                        })
+                    })
+                }}
             </div>
         </aside>
     }
@@ -262,7 +271,8 @@ fn failed_condition(locale: Locale, rejected: &Rejected, draft: &Rule) -> Option
     })
 }
 
-fn outcome_view(outcome: Outcome, locale: Locale) -> AnyView {
+/// The preview's answer in `locale`, with categories and stores by their `names`.
+fn outcome_view(outcome: Outcome, locale: Locale, names: &Names<'_>) -> AnyView {
     match outcome {
         Outcome::Incomplete(key) => view! { <p class="form-error" data-testid="preview-error">{t(locale, key)}</p> }.into_any(),
         Outcome::Failed(err) => {
@@ -275,7 +285,7 @@ fn outcome_view(outcome: Outcome, locale: Locale) -> AnyView {
             view! {
                 <p class="form-error" data-testid="preview-error" data-code=err.code.clone()>
                     {t(locale, key)}
-                    <span class="error-detail">" (" {err.message} ")"</span>
+                    <span class="error-detail">" (" {err.text(locale)} ")"</span>
                 </p>
             }
             .into_any()
@@ -292,7 +302,7 @@ fn outcome_view(outcome: Outcome, locale: Locale) -> AnyView {
                             <li class="preview-offer" data-testid="preview-applied" data-rule-id=a.rule_id.clone()>
                                 <span class="preview-offer-name">{a.name.clone()}</span>
                                 <span class="preview-offer-discount">{format!("−{}", format_money(locale, &a.discount))}</span>
-                                <span class="preview-offer-reason" data-testid="preview-reason">{a.reason.clone()}</span>
+                                <span class="preview-offer-reason" data-testid="preview-reason">{applied_text(locale, &a.reason, names)}</span>
                             </li>
                         }
                     })
@@ -308,7 +318,7 @@ fn outcome_view(outcome: Outcome, locale: Locale) -> AnyView {
                         <li class="preview-offer is-rejected" data-testid="preview-rejected" data-rule-id=r.rule_id.clone()>
                             <span class="preview-offer-name">{r.name.clone()}</span>
                             {condition}
-                            <span class="preview-offer-reason">{r.reason.clone()}</span>
+                            <span class="preview-offer-reason">{rejected_text(locale, &r.reason, names)}</span>
                         </li>
                     }
                 })
@@ -318,7 +328,12 @@ fn outcome_view(outcome: Outcome, locale: Locale) -> AnyView {
                 view! { <p class="preview-perk">{format!("{} ×{}", t(locale, Key::AdminPreviewPoints), priced.points_multiplier.normalize())}</p> }
             });
             let groups = (!priced.assignments.is_empty()).then(|| {
-                let text = priced.assignments.iter().map(|a| format!("{}: {}", a.rule_id, a.group)).collect::<Vec<_>>().join(", ");
+                let text = priced
+                    .assignments
+                    .iter()
+                    .map(|a| format!("{}: {}", a.rule_id, ab_group_name(locale, &a.group)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 view! { <p class="preview-perk">{format!("{}: {text}", t(locale, Key::AdminPreviewGroups))}</p> }
             });
             let has_rejected = !priced.rejected.is_empty();

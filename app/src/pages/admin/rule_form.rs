@@ -977,10 +977,3 @@ impl RuleForm {
 pub fn pointer_within(pointer: &str, field: &str) -> bool {
     pointer == field || pointer.strip_prefix(field).is_some_and(|rest| rest.starts_with('/'))
 }
-
-/// Splits a 422 `invalid_rule` message (`"/effect/percent: a percentage …"`) into the pointer and
-/// the explanation.
-pub fn split_rule_error(message: &str) -> Option<(String, String)> {
-    let (pointer, text) = message.split_once(": ")?;
-    pointer.starts_with('/').then(|| (pointer.to_owned(), text.to_owned()))
-}

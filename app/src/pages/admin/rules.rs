@@ -93,8 +93,8 @@ fn RulesTable(list: Vec<RuleSummary>, reload: Callback<()>) -> impl IntoView {
 #[derive(Debug, Clone, PartialEq)]
 enum RowError {
     /// Someone else changed or deleted the rule: the list was reloaded.
-    Changed(String),
-    Failed(String),
+    Changed(ApiError),
+    Failed(ApiError),
 }
 
 #[component]
@@ -111,10 +111,10 @@ fn RuleRow(id: String, rows: RwSignal<Vec<RuleSummary>>, reload: Callback<()>) -
 
     let failed = move |err: ApiError| {
         if err.code == "rule_changed" || err.code == "unknown_rule" {
-            error.try_set(Some(RowError::Changed(err.to_string())));
+            error.try_set(Some(RowError::Changed(err)));
             reload.run(());
         } else {
-            error.try_set(Some(RowError::Failed(err.to_string())));
+            error.try_set(Some(RowError::Failed(err)));
         }
     };
     let toggle = move |_| {
@@ -204,7 +204,7 @@ fn RuleRow(id: String, rows: RwSignal<Vec<RuleSummary>>, reload: Callback<()>) -
             view! {
                 <p class="form-error" data-testid="rule-error">
                     {move || i18n.t(key)}
-                    <span class="error-detail">" (" {detail} ")"</span>
+                    <span class="error-detail">" (" {move || detail.text(i18n.locale())} ")"</span>
                 </p>
             }
         })
