@@ -8,13 +8,13 @@ use serde::Serialize;
 use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
-use vitrina_shared::account::Channel;
 use vitrina_shared::api::{
     CartConflict, CartView, CategoryInfo, CheckoutOptions, CheckoutRequest, Claimed, Device, ErrorResponse, Handoff, LoginRequest,
     LoyaltyView, NpsRequest, OrderView, ProductDetail, ProductSummary, Profile, ProfileUpdate, RegisterRequest, ReturnRequest, ReturnView,
-    SessionChannel, SessionInfo, SetQuantity, SignedIn, StoreInfo,
+    SessionInfo, SetQuantity, SignedIn, StoreInfo,
 };
 use vitrina_shared::api::{ErrorParams, NpsSummary, OffersView, PreviewRequest, RuleSummary, RuleVersion, SegmentView};
+use vitrina_shared::api::{KioskEnrolRequest, KioskEnrolmentCode, KioskEnrolmentRequest, KioskView};
 use vitrina_shared::availability::Availability;
 use vitrina_shared::catalog::Page;
 use vitrina_shared::handoff::HandoffCode;
@@ -382,11 +382,38 @@ pub async fn delete_push_subscription(endpoint: &str) -> Result<(), ApiError> {
     decode_empty(&response, &body)
 }
 
-/// `PUT /api/session` — records this device as the showroom kiosk of `store`.
-pub async fn register_kiosk(store: &StoreId) -> Result<(), ApiError> {
-    let path = "/api/session";
-    let body = SessionChannel { channel: Channel::Kiosk, store_id: Some(store.clone()) };
-    let (response, body) = send(path, Request::put(path), Body::Json(&body)).await?;
+/// `GET /api/session` — this device's session: who is signed in, and whether it is an enrolled
+/// kiosk (channel `kiosk` and its store).
+pub async fn session_info() -> Result<SessionInfo, ApiError> {
+    get_json("/api/session", &[]).await
+}
+
+/// `POST /api/kiosk/enrol` — makes this device the showroom kiosk of the store staff issued
+/// `code` for. Whoever was signed in here is signed out.
+pub async fn enrol_kiosk(code: &str) -> Result<SessionInfo, ApiError> {
+    let path = "/api/kiosk/enrol";
+    let request = KioskEnrolRequest { code: code.to_owned() };
+    let (response, body) = send(path, Request::post(path), Body::Json(&request)).await?;
+    decode(&response, &body)
+}
+
+/// `POST /api/kiosk/enrolments` (staff) — a one-time code that enrols a tablet as `store`'s kiosk.
+pub async fn issue_kiosk_enrolment(store: &StoreId) -> Result<KioskEnrolmentCode, ApiError> {
+    let path = "/api/kiosk/enrolments";
+    let request = KioskEnrolmentRequest { store_id: store.clone() };
+    let (response, body) = send(path, Request::post(path), Body::Json(&request)).await?;
+    decode(&response, &body)
+}
+
+/// `GET /api/kiosks` (staff) — the enrolled kiosks of every store.
+pub async fn kiosks() -> Result<Vec<KioskView>, ApiError> {
+    get_json("/api/kiosks", &[]).await
+}
+
+/// `DELETE /api/kiosks/{id}` (staff) — un-enrols a kiosk.
+pub async fn unenrol_kiosk(id: &str) -> Result<(), ApiError> {
+    let path = format!("/api/kiosks/{}", segment(id));
+    let (response, body) = send(&path, Request::delete(&path), NO_BODY).await?;
     decode_empty(&response, &body)
 }
 

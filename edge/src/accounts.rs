@@ -217,6 +217,7 @@ pub async fn register(
     headers: HeaderMap,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
+    session.require_shopper_device()?;
     let email = Email::parse_explained(&body.email).map_err(|problem| match problem {
         EmailProblem::Malformed => ApiError::Invalid(DomainError::InvalidEmail(body.email.chars().take(64).collect())),
         // An address one could mistake for another one: say exactly what to fix.
@@ -264,6 +265,7 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
+    session.require_shopper_device()?;
     let now = app.clock.now().timestamp();
     let client = client_address(&headers);
     let window = LOGIN_WINDOW_SECONDS;
@@ -317,6 +319,8 @@ pub async fn logout(State(app): State<AppState>, Extension(session): Extension<S
             ),
             Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![format!("s:{}", session.id).into()]),
             Statement::new("DELETE FROM carts WHERE owner = ?", vec![format!("s:{}", session.id).into()]),
+            // An enrolled kiosk starts afresh for the next shopper and stays its store's kiosk.
+            crate::session::kiosk_successor_statement(&session.id, &fresh, now),
             // The device keeps its push subscription as a guest: no more of the account's order or cart notices.
             Statement::new(
                 "UPDATE push_subscriptions SET customer_id = NULL, session_id = ? WHERE session_id = ?",

@@ -30,6 +30,9 @@ pub enum ApiError {
     BadCredentials,
     #[error("{0}")]
     Forbidden(String),
+    /// Not allowed, for a reason the client can act on, named by `code` (403).
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
     #[error("too many attempts; try again in {retry_after} seconds")]
     TooManyRequests { retry_after: i64 },
     /// The thing existed but is gone for good (an expired or used code).
@@ -91,6 +94,7 @@ impl ApiError {
             ApiError::SessionEnded => (StatusCode::UNAUTHORIZED, "session_ended"),
             ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Refused { code, .. } => (StatusCode::FORBIDDEN, code),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::Gone { code, .. } => (StatusCode::GONE, code),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),

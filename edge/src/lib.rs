@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod handoffs;
 pub mod hardening;
+pub mod kiosks;
 pub mod offers;
 pub mod openapi;
 pub mod orders;
@@ -186,7 +187,11 @@ pub fn router(state: AppState) -> Router {
         .route("/cart/items/{sku}", put(carts::put_item).delete(carts::delete_item))
         .route("/cart/handoff", post(handoffs::create))
         .route("/handoff/{code}/claim", post(handoffs::claim))
-        .route("/session", get(accounts::session_info).put(handoffs::set_channel))
+        .route("/session", get(accounts::session_info).put(kiosks::set_channel))
+        .route("/kiosk/enrolments", post(kiosks::issue))
+        .route("/kiosk/enrol", post(kiosks::enrol))
+        .route("/kiosks", get(kiosks::list))
+        .route("/kiosks/{id}", delete(kiosks::unenrol))
         .route("/checkout/options", get(orders::options))
         .route("/orders", get(orders::list).post(orders::create))
         .route("/orders/{id}", get(orders::get))

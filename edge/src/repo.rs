@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_offers.sql")),
     (5, include_str!("../migrations/0005_push.sql")),
     (6, include_str!("../migrations/0006_checkout_claims.sql")),
+    (7, include_str!("../migrations/0007_kiosks.sql")),
     (8, include_str!("../migrations/0008_push_locale.sql")),
 ];
 

@@ -101,6 +101,18 @@ impl Session {
         self.account.as_ref().ok_or(ApiError::SignInRequired)
     }
 
+    /// Refuses what would turn an enrolled kiosk into a shopper's device (signing in, registering,
+    /// changing its channel): a kiosk keeps nobody's account or personal data.
+    pub fn require_shopper_device(&self) -> Result<(), ApiError> {
+        if self.channel == Channel::Kiosk {
+            return Err(ApiError::Refused {
+                code: "kiosk_device",
+                message: "this tablet is a store's showroom kiosk: nobody signs in here; \"Continue on my phone\" takes the cart to your own phone".into(),
+            });
+        }
+        Ok(())
+    }
+
     pub fn require_role(&self, role: Role) -> Result<&Account, ApiError> {
         let account = self.require_account()?;
         if account.role == role {
@@ -129,6 +141,7 @@ fn personal(path: &str) -> bool {
         "/auth/",
         "/handoff",
         "/session",
+        "/kiosk",
         "/orders",
         "/returns",
         "/pos/",
@@ -158,6 +171,35 @@ pub fn persist_statement(session: &Session, user_agent: &str, now: i64) -> State
             now.into(),
             (now + IDLE_SECONDS).into(),
         ],
+    )
+}
+
+/// The statement that starts session `id` as a kiosk of `store` (enrolment `kiosk`).
+pub fn kiosk_session_statement(id: &str, kiosk: &str, store: &StoreId, user_agent: &str, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO sessions (id, customer_id, channel, store_id, kiosk_id, user_agent, created_at, last_seen_at, expires_at)
+         VALUES (?, NULL, 'kiosk', ?, ?, ?, ?, ?, ?)",
+        vec![
+            id.into(),
+            store.as_str().into(),
+            kiosk.into(),
+            user_agent_summary(user_agent).into(),
+            now.into(),
+            now.into(),
+            (now + IDLE_SECONDS).into(),
+        ],
+    )
+}
+
+/// The statement that, when session `old` belongs to a live kiosk, starts session `fresh` on the
+/// same kiosk: a kiosk signed out for the next shopper stays its store's kiosk. Changes nothing
+/// for any other session.
+pub fn kiosk_successor_statement(old: &str, fresh: &str, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO sessions (id, customer_id, channel, store_id, kiosk_id, user_agent, created_at, last_seen_at, expires_at)
+         SELECT ?, NULL, 'kiosk', k.store_id, k.id, s.user_agent, ?, ?, ?
+         FROM sessions s JOIN kiosks k ON k.id = s.kiosk_id WHERE s.id = ? AND k.revoked_at IS NULL",
+        vec![fresh.into(), now.into(), now.into(), (now + IDLE_SECONDS).into(), old.into()],
     )
 }
 
@@ -203,8 +245,9 @@ pub fn user_agent_summary(ua: &str) -> String {
 async fn load(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<(Session, bool)>, StorageError> {
     let rows = sql
         .query(
-            "SELECT s.channel, s.store_id, s.customer_id, c.role, s.expires_at, s.revoked_at, s.last_seen_at
-             FROM sessions s LEFT JOIN customers c ON c.id = s.customer_id WHERE s.id = ?",
+            "SELECT s.channel, k.store_id, s.customer_id, c.role, s.expires_at, s.revoked_at, s.last_seen_at, s.kiosk_id, k.revoked_at
+             FROM sessions s LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN kiosks k ON k.id = s.kiosk_id
+             WHERE s.id = ?",
             vec![id.into()],
         )
         .await?;
@@ -212,7 +255,10 @@ async fn load(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<(Session, bool
         return Ok(Some((Session::fresh(id.to_owned(), Channel::Web), false)));
     };
     let revoked = !matches!(row.0.get(5), Some(Value::Null) | None);
-    if revoked || row.int(4)? <= now {
+    // A kiosk's session ends with its enrolment (also when the kiosk row has gone).
+    let kiosk = row.opt_text(7)?.is_some();
+    let kiosk_live = kiosk && matches!(row.0.get(8), Some(Value::Null)) && matches!(row.0.get(1), Some(Value::Text(_)));
+    if revoked || row.int(4)? <= now || (kiosk && !kiosk_live) {
         return Ok(None);
     }
     let account = match (row.0.get(2), row.0.get(3)) {
@@ -229,16 +275,14 @@ async fn load(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<(Session, bool
         )])
         .await?;
     }
-    let session = Session {
-        id: id.to_owned(),
-        account,
-        channel: Channel::parse(row.text(0)?).unwrap_or(Channel::Web),
-        store_id: match row.0.get(1) {
-            Some(Value::Text(s)) => StoreId::parse(s).ok(),
-            _ => None,
-        },
-        persisted: true,
+    // The channel is a fact the server established: kiosk (and its store) only through a live
+    // enrolment; otherwise what a shopper may say of their own device, web or pwa.
+    let (channel, store_id) = if kiosk_live {
+        (Channel::Kiosk, StoreId::parse(row.text(1)?).ok())
+    } else {
+        (if Channel::parse(row.text(0)?) == Some(Channel::Pwa) { Channel::Pwa } else { Channel::Web }, None)
     };
+    let session = Session { id: id.to_owned(), account, channel, store_id, persisted: true };
     Ok(Some((session, touched)))
 }
 

@@ -36,10 +36,7 @@ fn kiosk_rule() -> Value {
 }
 
 async fn kiosk(app: &TestApp) -> Device<'_> {
-    let d = app.device();
-    let (status, _, body) = d.call(Method::PUT, "/api/session", Some(json!({"channel": "kiosk", "store_id": STORE})), &[]).await;
-    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
-    d
+    app.kiosk(STORE).await
 }
 
 /// Enough units at the store that stock never limits these tests.

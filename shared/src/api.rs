@@ -356,7 +356,8 @@ pub struct Claimed {
     pub cart_adjustments: Vec<crate::cart::Adjustment>,
 }
 
-/// Body of `PUT /api/session`: which channel (and store, for kiosks) this device shops from.
+/// Body of `PUT /api/session`: whether this shopper's device is a browser tab (`web`) or the
+/// installed app (`pwa`). A kiosk or a till is never claimed here: staff enrol it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SessionChannel {
@@ -371,6 +372,42 @@ pub struct SessionInfo {
     pub profile: Option<Profile>,
     pub channel: crate::account::Channel,
     pub store_id: Option<StoreId>,
+}
+
+/// Body of `POST /api/kiosk/enrolments` (staff): the store whose showroom tablet is to be enrolled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskEnrolmentRequest {
+    pub store_id: StoreId,
+}
+
+/// Answer of `POST /api/kiosk/enrolments`: the one-time code to type on the tablet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskEnrolmentCode {
+    pub code: crate::kiosk::EnrolmentCode,
+    pub store_id: StoreId,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Body of `POST /api/kiosk/enrol`, sent by the tablet. The code is a string here so that a
+/// mistyped one gets the same answer as an unknown one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskEnrolRequest {
+    pub code: String,
+}
+
+/// An enrolled showroom kiosk (`GET /api/kiosks`, staff).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskView {
+    pub id: String,
+    pub store_id: StoreId,
+    /// A short description of the tablet's browser, e.g. "Chrome on Android".
+    pub user_agent: String,
+    pub enrolled_at: chrono::DateTime<chrono::Utc>,
+    /// The e-mail of the staff account that issued the code, if that account still exists.
+    pub enrolled_by: Option<String>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
 }
 
 // ---- Checkout, orders, returns, till sales, loyalty, NPS -------------------------------------

@@ -15,6 +15,7 @@ pub mod geo;
 pub mod handoff;
 pub mod i18n;
 pub mod ids;
+pub mod kiosk;
 pub mod kpis;
 pub mod loyalty;
 pub mod money;

@@ -13,6 +13,8 @@ import { BASE, newPage, useBrowser } from './browser.mjs';
 const STORE = 'msk-tverskaya';
 const MARKETER_EMAIL = 'marketer@vitrina.local';
 const MARKETER_PASSWORD = 'e2e-marketer-password';
+const STAFF_EMAIL = 'staff@vitrina.local';
+const STAFF_PASSWORD = 'e2e-staff-password';
 
 
 useBrowser();
@@ -43,6 +45,29 @@ function kopecks(amount) {
 function shownKopecks(text) {
   const [rub, kop = '0'] = text.replace(/[^\d,]/g, '').split(',');
   return Number(rub) * 100 + Number(kop.padEnd(2, '0').slice(0, 2));
+}
+
+/** Enrols the browser of `page` as the showroom kiosk of `store`: the staff account (signed in
+ *  through the API, as the pickup desk would be) issues a one-time code, typed on the tablet. */
+async function enrolKiosk(page, store) {
+  const login = await fetch(new URL('/api/auth/login', BASE), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: STAFF_EMAIL, password: STAFF_PASSWORD }),
+  });
+  assert.equal(login.status, 200, 'staff sign-in');
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const issued = await fetch(new URL('/api/kiosk/enrolments', BASE), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ store_id: store }),
+  });
+  assert.equal(issued.status, 201, 'an enrolment code');
+  const { code } = await issued.json();
+  await page.goto(`/showroom/${store}`);
+  await page.getByTestId('kiosk-enrol-code').fill(code);
+  await page.getByTestId('kiosk-enrol-submit').click();
+  await page.getByTestId('kiosk-store').waitFor();
 }
 
 /** Signs the marketer in on `page` and waits for the header's console link. */
@@ -160,7 +185,9 @@ test('a marketer builds a kiosk-only offer, previews it, enables it, and only th
     await marketer.page.locator(`[data-testid="rule-row"][data-rule-id="${ruleId}"][data-enabled="true"]`).waitFor();
     assert.equal((await row.getByTestId('rule-status').innerText()).trim(), 'Включено');
 
-    // The store's kiosk: the price "for you" on the product, then the discounted cart.
+    // The store's kiosk (a tablet its staff enrolled): the price "for you" on the product, then the
+    // discounted cart.
+    await enrolKiosk(kiosk.page, STORE);
     await kiosk.page.goto(`/showroom/${STORE}/p/${product.sku}`);
     await kiosk.page.getByTestId('product-name').waitFor();
     const personal = kiosk.page.getByTestId('personal-price');

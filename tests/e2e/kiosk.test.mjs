@@ -1,7 +1,10 @@
-// Browser end-to-end test of the showroom tablet: a kiosk fills a cart, hands it to a phone by
-// code, and — left alone — starts afresh for the next shopper. Each device is its own browser
-// context (own cookies), against the native `vitrina` host (VITRINA_URL). Every step waits for the
-// page to show what it should; nothing sleeps (the kiosk's reset is its own timer, `?idle=4`).
+// Browser end-to-end test of the showroom tablet: the store's staff enrol it with a one-time code
+// from the pickup desk, then the kiosk fills a cart, hands it to a phone by code, and — left alone —
+// starts afresh for the next shopper, still the store's kiosk. A tablet nobody enrolled cannot make
+// itself a kiosk, and staff can un-enrol one. Each device is its own browser context (own cookies),
+// against the native `vitrina` host (VITRINA_URL) that `cargo xtask test` starts with the staff
+// password below. Every step waits for the page to show what it should; nothing sleeps (the kiosk's
+// reset is its own timer, `?idle=4`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, newPage, useBrowser } from './browser.mjs';
@@ -10,6 +13,8 @@ import { BASE, newPage, useBrowser } from './browser.mjs';
 const RESET_TIMEOUT = 30_000;
 const STORE = 'msk-tverskaya';
 const IDLE = 4;
+const STAFF_EMAIL = 'staff@vitrina.local';
+const STAFF_PASSWORD = 'e2e-staff-password';
 
 
 useBrowser();
@@ -31,23 +36,58 @@ async function productOnShelf(store) {
   throw new Error(`no product of the first page is on the shelf at ${store}`);
 }
 
+/** Signs the staff account in on `page` and waits for the header's pickup desk link. */
+async function signInAsStaff(page) {
+  await page.goto('/signin');
+  await page.getByTestId('signin-email').fill(STAFF_EMAIL);
+  await page.getByTestId('signin-password').fill(STAFF_PASSWORD);
+  await page.getByTestId('signin-submit').click();
+  await page.waitForURL(/\/account$/);
+  await page.getByTestId('staff-link').waitFor();
+}
+
+/** The ids of the store's enrolled kiosks, as staff on `page` see them. */
+async function kioskIds(page, store) {
+  const response = await page.request.get('/api/kiosks');
+  assert.equal(response.status(), 200, 'GET /api/kiosks');
+  return (await response.json()).filter((k) => k.store_id === store).map((k) => k.id);
+}
+
 /** The SKUs of the lines on an open /cart page, once it shows `n` lines. */
 async function cartSkus(page, n) {
   await page.waitForFunction((count) => document.querySelectorAll('[data-testid="cart-line"]').length === count, n);
   return page.getByTestId('cart-line').evaluateAll((lines) => lines.map((l) => l.dataset.sku));
 }
 
-test('a showroom tablet hands its cart to a phone, then starts afresh for the next shopper', async () => {
+test('staff enrol a showroom tablet that hands its cart to a phone, then starts afresh for the next shopper', async () => {
   const product = await productOnShelf(STORE);
   const store = (await api('/api/stores')).find((s) => s.id === STORE);
   assert.ok(store, `${STORE} is a store`);
 
   const kiosk = await newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+  const staff = await newPage({ viewport: { width: 1280, height: 900 } });
   const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const other = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   try {
-    // The kiosk: the store's name, big-screen mode, and nothing personal in the header.
+    // A fresh tablet is no kiosk: it asks for an enrolment code and shows no catalog.
     await kiosk.page.goto(`/showroom/${STORE}?idle=${IDLE}`);
+    await kiosk.page.getByTestId('kiosk-enrol').waitFor();
+    assert.equal(await kiosk.page.getByTestId('kiosk-tile').count(), 0);
+
+    // The store's staff get a one-time code at the pickup desk on their own device…
+    await signInAsStaff(staff.page);
+    await staff.page.goto(`/staff/${STORE}`);
+    await staff.page.getByTestId('kiosk-code-issue').click();
+    const issued = staff.page.getByTestId('kiosk-code');
+    await issued.waitFor();
+    const enrolmentCode = (await issued.innerText()).trim();
+    assert.match(enrolmentCode, /^[2-9A-Z]{4} [2-9A-Z]{4}$/);
+    assert.match(await staff.page.getByTestId('kiosk-code-expiry').innerText(), /Код действует до \d\d:\d\d/);
+
+    // …and type it on the tablet: the kiosk, with the store's name, big-screen mode, and nothing
+    // personal in the header.
+    await kiosk.page.getByTestId('kiosk-enrol-code').fill(enrolmentCode);
+    await kiosk.page.getByTestId('kiosk-enrol-submit').click();
     await kiosk.page.getByTestId('kiosk-store').filter({ hasText: store.name }).waitFor();
     assert.ok(await kiosk.page.evaluate(() => document.body.classList.contains('kiosk')));
     assert.equal(await kiosk.page.getByTestId('signin-link').count(), 0);
@@ -92,6 +132,10 @@ test('a showroom tablet hands its cart to a phone, then starts afresh for the ne
     assert.equal(await kiosk.page.getByTestId('handoff-dialog').count(), 0);
     await kiosk.page.waitForURL(new RegExp(`/showroom/${STORE}\\?idle=${IDLE}$`));
     assert.equal(await kiosk.page.getByTestId('kiosk-search-input').inputValue(), '');
+    // Still the store's kiosk, for the next shopper.
+    assert.equal(await kiosk.page.getByTestId('kiosk-enrol').count(), 0);
+    const session = await (await kiosk.page.request.get('/api/session')).json();
+    assert.deepEqual([session.channel, session.store_id, session.signed_in], ['kiosk', STORE, false]);
 
     // A code works once.
     await other.page.goto(`/handoff/${code}`);
@@ -101,12 +145,61 @@ test('a showroom tablet hands its cart to a phone, then starts afresh for the ne
     assert.match(await error.innerText(), /уже использован/);
 
     assert.deepEqual(kiosk.errors, []);
+    assert.deepEqual(staff.errors, []);
     assert.deepEqual(phone.errors, []);
     assert.deepEqual(other.errors, []);
   } finally {
     await kiosk.context.close();
+    await staff.context.close();
     await phone.context.close();
     await other.context.close();
+  }
+});
+
+test('a tablet cannot make itself a kiosk, staff signed in on it enrol it at once, and staff un-enrol it', async () => {
+  const tablet = await newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+  const staff = await newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await tablet.page.goto(`/showroom/${STORE}`);
+    await tablet.page.getByTestId('kiosk-enrol').waitFor();
+    // Claiming the kiosk channel is refused (it once unlocked the showroom's own offers).
+    const claim = await tablet.page.request.put('/api/session', { data: { channel: 'kiosk', store_id: STORE } });
+    assert.equal(claim.status(), 403);
+    assert.equal((await claim.json()).error.code, 'kiosk_enrolment_required');
+
+    // A code nobody issued is explained, in Russian.
+    await tablet.page.getByTestId('kiosk-enrol-code').fill('zzzz-zzzz');
+    await tablet.page.getByTestId('kiosk-enrol-submit').click();
+    const error = tablet.page.locator('[data-testid="kiosk-enrol-error"][data-code="unknown_enrolment_code"]');
+    await error.waitFor();
+    assert.match(await error.innerText(), /Такого кода нет/);
+
+    // Staff signed in on the tablet itself enrol it with one press, and are signed out of it.
+    await signInAsStaff(staff.page);
+    const before = await kioskIds(staff.page, STORE);
+    await signInAsStaff(tablet.page);
+    await tablet.page.goto(`/showroom/${STORE}`);
+    await tablet.page.getByTestId('kiosk-enrol-self').click();
+    await tablet.page.getByTestId('kiosk-tile').first().waitFor();
+    const session = await (await tablet.page.request.get('/api/session')).json();
+    assert.deepEqual([session.channel, session.store_id, session.signed_in], ['kiosk', STORE, false]);
+    const added = (await kioskIds(staff.page, STORE)).filter((id) => !before.includes(id));
+    assert.equal(added.length, 1, 'one kiosk was enrolled');
+
+    // Un-enrolled at the pickup desk, the tablet asks for a code again.
+    await staff.page.goto(`/staff/${STORE}`);
+    const row = staff.page.locator(`[data-testid="staff-kiosk"][data-kiosk-id="${added[0]}"]`);
+    await row.getByTestId('kiosk-unenrol').click();
+    await row.waitFor({ state: 'detached' });
+    await tablet.page.reload();
+    await tablet.page.getByTestId('kiosk-enrol').waitFor();
+    assert.equal(await tablet.page.getByTestId('kiosk-tile').count(), 0);
+
+    assert.deepEqual(tablet.errors, []);
+    assert.deepEqual(staff.errors, []);
+  } finally {
+    await tablet.context.close();
+    await staff.context.close();
   }
 });
 

@@ -1,15 +1,19 @@
 //! Pieces of the showroom kiosk (`/showroom/:store…`): the kiosk's shared state, this store's own
-//! stock of a product, the kiosk bar (store, cart, "Continue on my phone") and the hand-off dialog.
+//! stock of a product, the kiosk bar (store, cart, "Continue on my phone"), the hand-off dialog,
+//! and the enrolment form a tablet shows until the store's staff have enrolled it.
 
 use crate::api::{self, ApiError};
 use crate::cart::use_cart;
 use crate::components::error::LoadBoundary;
+use crate::components::form_field::FormField;
 use crate::components::offers::AppliedOffers;
 use crate::i18n::{availability_headline, format_money, handoff_valid_until, local_utc_offset_minutes, shelf_here, use_i18n, Key};
-use leptos::ev::KeyboardEvent;
+use crate::session::{use_session, SignedInAs};
+use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use vitrina_shared::account::Role;
 use vitrina_shared::api::{Handoff, StoreInfo};
 use vitrina_shared::{CategoryId, Sku};
 
@@ -300,5 +304,129 @@ fn HandoffDialog(handoff: Handoff) -> impl IntoView {
                 </button>
             </div>
         </div>
+    }
+}
+
+/// What to tell staff when enrolling the tablet failed.
+fn enrol_error_key(err: &ApiError) -> Key {
+    match err.code.as_str() {
+        "unknown_enrolment_code" => Key::KioskEnrolUnknown,
+        "enrolment_code_used" => Key::KioskEnrolUsed,
+        "enrolment_code_expired" => Key::KioskEnrolExpired,
+        "too_many_requests" => Key::ErrTooManyRequests,
+        _ => Key::KioskEnrolFailed,
+    }
+}
+
+/// Shown at a showroom address until this tablet is the store's enrolled kiosk: the field for the
+/// enrolment code staff got at the pickup desk, and, when staff are signed in on the tablet,
+/// enrolling it at once (which signs them out of it).
+#[component]
+pub fn KioskEnrolment(store: StoreInfo, #[prop(into)] on_enrolled: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let cart = use_cart();
+    let session = use_session();
+    let input: NodeRef<html::Input> = NodeRef::new();
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let store_id = store.id.clone();
+
+    // Enrols with `code`, or (`None`) with a code issued now by the staff signed in here. The
+    // session changes, so the cart is loaded afresh (empty: a kiosk starts with nothing).
+    let enrol = move |code: Option<String>| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        let store_id = store_id.clone();
+        spawn_local(async move {
+            let work = async move {
+                let code = match code {
+                    Some(code) => code,
+                    None => String::from(api::issue_kiosk_enrolment(&store_id).await?.code),
+                };
+                api::enrol_kiosk(&code).await
+            };
+            match cart.switching(work).await {
+                Ok(_) => {
+                    session.signed_out();
+                    on_enrolled.run(());
+                }
+                Err(err) => {
+                    error.try_set(Some(err));
+                }
+            }
+            pending.try_set(false);
+        });
+    };
+    let on_submit = {
+        let enrol = enrol.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            enrol(Some(input.get_untracked().map(|el| el.value()).unwrap_or_default()));
+        }
+    };
+    let staff_here = move || matches!(session.who(), SignedInAs::Customer(profile) if profile.role == Role::Staff);
+    let enrol_now = move || {
+        let enrol = enrol.clone();
+        staff_here().then(|| {
+            view! {
+                <p>
+                    <button
+                        type="button"
+                        class="button button-secondary"
+                        data-testid="kiosk-enrol-self"
+                        aria-busy=move || pending.get().to_string()
+                        on:click=move |_| enrol(None)
+                    >
+                        {move || i18n.t(Key::KioskEnrolSelf)}
+                    </button>
+                </p>
+            }
+        })
+    };
+    let failure = move || {
+        error.get().map(|err| {
+            let key = enrol_error_key(&err);
+            let code = err.code.clone();
+            let detail = err.clone();
+            view! {
+                <p class="form-error" data-testid="kiosk-enrol-error" data-code=code>
+                    {move || i18n.t(key)}
+                    <span class="error-detail">" (" {move || detail.text(i18n.locale())} ")"</span>
+                </p>
+            }
+        })
+    };
+    view! {
+        <section class="kiosk-enrol" aria-labelledby="kiosk-enrol-title" data-testid="kiosk-enrol">
+            <p class="kiosk-store">{store.name}</p>
+            <h1 id="kiosk-enrol-title" class="page-title">{move || i18n.t(Key::KioskEnrolTitle)}</h1>
+            <p class="kiosk-enrol-intro">{move || i18n.t(Key::KioskEnrolIntro)}</p>
+            <form class="kiosk-enrol-form" on:submit=on_submit>
+                <FormField input_id="kiosk-enrol-code" label=Key::KioskEnrolCodeLabel hint=Key::KioskEnrolCodeHint>
+                    <input
+                        id="kiosk-enrol-code"
+                        class="handoff-input"
+                        type="text"
+                        data-testid="kiosk-enrol-code"
+                        autocomplete="off"
+                        autocapitalize="characters"
+                        spellcheck="false"
+                        maxlength="16"
+                        required=true
+                        aria-describedby="kiosk-enrol-code-hint"
+                        aria-invalid=move || error.with(Option::is_some).to_string()
+                        node_ref=input
+                    />
+                </FormField>
+                <button type="submit" class="button" data-testid="kiosk-enrol-submit" aria-busy=move || pending.get().to_string()>
+                    {move || i18n.t(Key::KioskEnrolSubmit)}
+                </button>
+            </form>
+            {enrol_now}
+            <div role="alert">{failure}</div>
+        </section>
     }
 }

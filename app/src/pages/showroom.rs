@@ -1,18 +1,21 @@
 //! `/showroom/:store` and `/showroom/:store/p/:sku`: the showroom tablet of one store.
 //!
-//! The showroom page registers this device as the store's kiosk (`PUT /api/session`), puts
-//! `<body class="kiosk">` on for large touch targets, and shows the kiosk bar above its child
-//! routes: the listing (categories, search, product tiles) and a product. No sign-in, account or
-//! personal data appear. After [`DEFAULT_IDLE_SECONDS`](crate::components::kiosk::DEFAULT_IDLE_SECONDS) (or `?idle=SECONDS`) without a touch, key
+//! A tablet is a store's kiosk only once the store's staff enrolled it: the showroom page asks the
+//! server (`GET /api/session`) whether this device is the enrolled kiosk of the store in the
+//! address, and until it is shows the enrolment form ([`KioskEnrolment`]) instead of the kiosk.
+//! It puts `<body class="kiosk">` on for large touch targets, and shows the kiosk bar above its
+//! child routes: the listing (categories, search, product tiles) and a product. No sign-in,
+//! account or personal data appear. After [`DEFAULT_IDLE_SECONDS`](crate::components::kiosk::DEFAULT_IDLE_SECONDS) (or `?idle=SECONDS`) without a touch, key
 //! or scroll the kiosk starts afresh for the next shopper: it signs the session out (the server
-//! deletes its cart), clears what was typed and opened, returns to the listing and registers again.
+//! deletes its cart and starts a new session of the same kiosk), clears what was typed and opened,
+//! and returns to the listing; if staff un-enrolled the tablet meanwhile, the enrolment form shows.
 //! A hand-off code on screen holds that until its cart is taken or the code expires.
 
 use crate::api::{self, ApiError};
 use crate::cart::use_cart;
 use crate::components::add_to_cart::AddToCart;
 use crate::components::error::LoadBoundary;
-use crate::components::kiosk::{idle_seconds, use_kiosk, KioskBar, KioskContext, ShelfStock};
+use crate::components::kiosk::{idle_seconds, use_kiosk, KioskBar, KioskContext, KioskEnrolment, ShelfStock};
 use crate::components::offers::PersonalPrice;
 use crate::components::pager::PagerNav;
 use crate::i18n::{category_name, format_money, product_count, search_results_heading, use_i18n, Key};
@@ -25,7 +28,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use vitrina_shared::api::{ProductDetail, ProductSummary};
+use vitrina_shared::account::Channel;
+use vitrina_shared::api::{ProductDetail, ProductSummary, SessionInfo, StoreInfo};
 use vitrina_shared::catalog::MAX_QUERY_CHARS;
 use vitrina_shared::StoreId;
 
@@ -43,12 +47,27 @@ fn set_body_class(class: &str, on: bool) {
     body.set_class_name(&classes.join(" "));
 }
 
-/// Registers this device as the kiosk of `raw` and returns that store.
-async fn register(raw: String) -> Result<vitrina_shared::api::StoreInfo, ApiError> {
+/// What this device is to the showroom of one store.
+#[derive(Debug, Clone)]
+enum Showroom {
+    /// The store's enrolled kiosk.
+    Kiosk(StoreInfo),
+    /// Not (or no longer) this store's kiosk: staff must enrol it first.
+    NotEnrolled(StoreInfo),
+}
+
+/// Whether `session` is the enrolled kiosk of the store `raw`.
+fn kiosk_of(session: &SessionInfo, raw: &str) -> bool {
+    session.channel == Channel::Kiosk && session.store_id.as_ref().is_some_and(|s| s.as_str() == raw)
+}
+
+/// The store `raw` and whether this device is its enrolled kiosk.
+async fn showroom(raw: String) -> Result<Showroom, ApiError> {
     let id = StoreId::parse(&raw).map_err(|_| ApiError::unknown_store(&raw))?;
-    api::register_kiosk(&id).await?;
+    let session = api::session_info().await?;
     let stores = api::stores().await?;
-    stores.into_iter().find(|s| s.id == id).ok_or_else(|| ApiError::unknown_store(&raw))
+    let store = stores.into_iter().find(|s| s.id == id).ok_or_else(|| ApiError::unknown_store(&raw))?;
+    Ok(if kiosk_of(&session, &raw) { Showroom::Kiosk(store) } else { Showroom::NotEnrolled(store) })
 }
 
 #[component]
@@ -67,7 +86,7 @@ pub fn ShowroomPage() -> impl IntoView {
     set_body_class(KIOSK_CLASS, true);
     on_cleanup(|| set_body_class(KIOSK_CLASS, false));
 
-    let registration = LocalResource::new(move || register(store.get()));
+    let registration = LocalResource::new(move || showroom(store.get()));
 
     // The inactivity timer: recreated on every sign of activity, dropped (cancelled) on leaving.
     // When it fires it only bumps `idle_fired`; the effect below decides what to do.
@@ -109,13 +128,11 @@ pub fn ShowroomPage() -> impl IntoView {
                 leptos::logging::warn!("the kiosk could not sign its session out: {err}");
             }
             session.signed_out();
-            match StoreId::parse(&raw) {
-                Ok(id) => {
-                    if let Err(err) = api::register_kiosk(&id).await {
-                        leptos::logging::warn!("the kiosk could not register again: {err}");
-                    }
-                }
-                Err(_) => leptos::logging::warn!("{raw:?} is not a store id"),
+            // Staff may have un-enrolled the tablet meanwhile: then it asks to be enrolled.
+            match api::session_info().await {
+                Ok(info) if kiosk_of(&info, &raw) => {}
+                Ok(_) => registration.refetch(),
+                Err(err) => leptos::logging::warn!("the kiosk could not check its enrolment: {err}"),
             }
         });
     };
@@ -124,8 +141,10 @@ pub fn ShowroomPage() -> impl IntoView {
             return;
         }
         untrack(|| {
-            if kiosk.handoff_pending(cart.item_count()) {
-                // The shopper is taking the cart to their phone: wait for it.
+            let enrolled = matches!(registration.get_untracked(), Some(Ok(Showroom::Kiosk(_))));
+            if !enrolled || kiosk.handoff_pending(cart.item_count()) {
+                // Staff are enrolling the tablet, or the shopper is taking the cart to their
+                // phone: wait for it.
                 arm();
             } else {
                 reset();
@@ -133,7 +152,15 @@ pub fn ShowroomPage() -> impl IntoView {
         });
     });
 
-    let body = move || registration.get().map(|result| result.map(|store| view! { <KioskBar store /> <Outlet /> }));
+    let enrolled = move |()| registration.refetch();
+    let body = move || {
+        registration.get().map(|result| {
+            result.map(|showroom| match showroom {
+                Showroom::Kiosk(store) => view! { <KioskBar store /> <Outlet /> }.into_any(),
+                Showroom::NotEnrolled(store) => view! { <KioskEnrolment store on_enrolled=enrolled /> }.into_any(),
+            })
+        })
+    };
     view! {
         <div class="kiosk-shell" data-idle-seconds=idle_ms / 1000>
             <LoadBoundary on_retry=move |_| registration.refetch()>{body}</LoadBoundary>

@@ -1,12 +1,14 @@
 //! `/staff` and `/staff/:store`: a store's pickup desk, for staff accounts. It lists the store's
 //! pickup orders — to prepare, waiting for the shopper, and handed over or closed today — with
 //! "Ready", "Collected" and "Cancel" buttons. The list is asked for again after every action and
-//! every [`POLL_MS`] while the page is visible.
+//! every [`POLL_MS`] while the page is visible. Under it, the store's showroom tablets: a one-time
+//! code that enrols a tablet as the store's kiosk, and the enrolled ones with "Un-enrol".
 
 use crate::api::{self, ApiError};
 use crate::components::error::{ActionError, LoadBoundary, Loading};
 use crate::i18n::{
-    format_money, held_until, local_utc_offset_minutes, now_unix, order_status_name, order_title, payment_status_name, use_i18n, Key,
+    format_date_time, format_money, handoff_valid_until, held_until, local_utc_offset_minutes, now_unix, order_status_name, order_title,
+    payment_status_name, use_i18n, Key,
 };
 use crate::session::{use_session, SignedInAs};
 use gloo_timers::callback::Interval;
@@ -14,7 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use vitrina_shared::account::Role;
-use vitrina_shared::api::{OrderView, StoreInfo};
+use vitrina_shared::api::{KioskEnrolmentCode, KioskView, OrderView, StoreInfo};
 use vitrina_shared::orders::{Action, OrderStatus};
 use vitrina_shared::StoreId;
 
@@ -99,12 +101,14 @@ fn StaffDesk() -> impl IntoView {
     let stores = LocalResource::new(api::stores);
     let picker = move || stores.get().map(|result| result.map(|list| view! { <StorePicker list current=store /> }));
     let board = move || store.get().map(|raw| view! { <PickupBoard raw /> });
+    let kiosks = move || store.get().and_then(|raw| StoreId::parse(&raw).ok()).map(|store| view! { <KioskDesk store /> });
     view! {
         <LoadBoundary on_retry=move |_| stores.refetch()>
             <div class="staff-store-picker">{picker}</div>
         </LoadBoundary>
         <p class="form-hint">{move || i18n.t(Key::StaffAutoRefresh)}</p>
         {board}
+        {kiosks}
     }
 }
 
@@ -341,5 +345,122 @@ fn PickupRow(id: String, orders: RwSignal<Vec<OrderView>>, #[prop(into)] on_chan
             </div>
             <ActionError error=error message=Key::ErrActionFailed test_id="pickup-error" />
         </li>
+    }
+}
+
+/// The showroom tablets of `store`: a one-time enrolment code to type on a new tablet, and the
+/// enrolled tablets, each with "Un-enrol" (a tablet lost, replaced or moved).
+#[component]
+fn KioskDesk(store: StoreId) -> impl IntoView {
+    let i18n = use_i18n();
+    let kiosks = LocalResource::new(api::kiosks);
+    let issued = RwSignal::new(None::<KioskEnrolmentCode>);
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let store = StoredValue::new(store);
+
+    let issue = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        let store = store.get_value();
+        spawn_local(async move {
+            match api::issue_kiosk_enrolment(&store).await {
+                Ok(code) => {
+                    issued.try_set(Some(code));
+                }
+                Err(err) => {
+                    error.try_set(Some(err));
+                }
+            }
+            pending.try_set(false);
+        });
+    };
+    let code = move || {
+        issued.get().map(|issued| {
+            let expires = issued.expires_at.timestamp();
+            let offset = local_utc_offset_minutes();
+            view! {
+                <p class="staff-kiosk-code">
+                    {move || i18n.t(Key::StaffKioskCodeLabel)}
+                    " "
+                    <strong class="handoff-code" data-testid="kiosk-code">{issued.code.grouped()}</strong>
+                </p>
+                <p class="form-hint" data-testid="kiosk-code-expiry">
+                    {move || format!("{}. {}", handoff_valid_until(i18n.locale(), expires, offset), i18n.t(Key::StaffKioskCodeHelp))}
+                </p>
+            }
+        })
+    };
+    let unenrol = move |id: String| {
+        error.set(None);
+        spawn_local(async move {
+            match api::unenrol_kiosk(&id).await {
+                Ok(()) => kiosks.refetch(),
+                Err(err) => {
+                    error.try_set(Some(err));
+                }
+            }
+        });
+    };
+    let list = move || {
+        kiosks.get().map(|result| {
+            result.map(|all| {
+                let here: Vec<KioskView> = store.with_value(|store| all.into_iter().filter(|k| &k.store_id == store).collect());
+                if here.is_empty() {
+                    return view! { <p class="empty-state" data-testid="staff-kiosks-none">{move || i18n.t(Key::StaffKioskNone)}</p> }
+                        .into_any();
+                }
+                let offset = local_utc_offset_minutes();
+                let rows = here
+                    .into_iter()
+                    .map(|k| {
+                        let enrolled = k.enrolled_at.timestamp();
+                        let id = k.id.clone();
+                        view! {
+                            <li class="staff-kiosk" data-testid="staff-kiosk" data-kiosk-id=k.id>
+                                <span class="staff-kiosk-device">{k.user_agent}</span>
+                                <span class="staff-kiosk-meta">
+                                    {move || format!("{} {}", i18n.t(Key::StaffKioskEnrolled), format_date_time(i18n.locale(), enrolled, offset))}
+                                </span>
+                                <button
+                                    type="button"
+                                    class="button button-secondary"
+                                    data-testid="kiosk-unenrol"
+                                    on:click=move |_| unenrol(id.clone())
+                                >
+                                    {move || i18n.t(Key::StaffKioskUnenrol)}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! { <ul class="staff-kiosk-list">{rows}</ul> }.into_any()
+            })
+        })
+    };
+    view! {
+        <section class="staff-kiosks" aria-labelledby="staff-kiosks-title" data-testid="staff-kiosks">
+            <h2 id="staff-kiosks-title" class="section-title">{move || i18n.t(Key::StaffKiosksTitle)}</h2>
+            <p class="form-hint">{move || i18n.t(Key::StaffKiosksIntro)}</p>
+            <p>
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="kiosk-code-issue"
+                    aria-busy=move || pending.get().to_string()
+                    on:click=issue
+                >
+                    {move || i18n.t(Key::StaffKioskIssue)}
+                </button>
+            </p>
+            {code}
+            <ActionError error=error message=Key::StaffKioskFailed test_id="staff-kiosks-error" />
+            <LoadBoundary on_retry=move |_| kiosks.refetch()>
+                <div class="staff-kiosk-region">{list}</div>
+            </LoadBoundary>
+        </section>
     }
 }
