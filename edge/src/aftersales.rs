@@ -309,7 +309,15 @@ pub(crate) async fn find_customer(sql: &dyn Sql, who: &CustomerRef) -> Result<St
     let q = format!("SELECT id FROM customers WHERE {column} = ? AND role = 'customer' ORDER BY created_at LIMIT 1");
     let rows = sql.query(&q, vec![value.into()]).await?;
     let id = rows.first().map(|r| r.text(0).map(str::to_owned)).transpose()?;
-    id.ok_or_else(|| unprocessable("unknown_customer", format!("no customer has this {}", column.replace('_', " "))))
+    // Like an order a request names, a customer it names that does not exist is not found (404).
+    id.ok_or_else(|| ApiError::not_found("unknown_customer", format!("no customer has this {}", column.replace('_', " "))))
+}
+
+fn receipt_recorded(receipt: &str, store: &StoreId) -> ApiError {
+    ApiError::Conflict {
+        code: "receipt_already_recorded",
+        message: format!("receipt {receipt} of store {store} is already recorded; nothing was changed"),
+    }
 }
 
 /// The highest unit price a till may report (keeps every total far inside 64-bit kopecks).
@@ -333,6 +341,13 @@ pub async fn pos_sale(
     let receipt = body.receipt_id.trim();
     if receipt.is_empty() || receipt.len() > 64 || !receipt.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(unprocessable("invalid_receipt_id", "a receipt id is 1 to 64 visible ASCII characters"));
+    }
+    // A receipt recorded before is answered as such whatever the rest of the request says, so a
+    // till retrying it learns it is done (the guarded insert below still settles a race).
+    let recorded =
+        app.sql.query("SELECT 1 FROM orders WHERE store_id = ? AND receipt_id = ?", vec![store.as_str().into(), receipt.into()]).await?;
+    if !recorded.is_empty() {
+        return Err(receipt_recorded(receipt, &store));
     }
     let method = match body.payment.as_str() {
         "card" => "pos_card",
@@ -421,12 +436,7 @@ pub async fn pos_sale(
     }
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {}
-        Err(Some(SaleGuard::Receipt)) => {
-            return Err(ApiError::Conflict {
-                code: "receipt_already_recorded",
-                message: format!("receipt {receipt} of store {store} is already recorded; nothing was changed"),
-            })
-        }
+        Err(Some(SaleGuard::Receipt)) => return Err(receipt_recorded(receipt, &store)),
         Err(Some(SaleGuard::Stock(sku))) => {
             return Err(ApiError::Conflict {
                 code: "stock_mismatch",

@@ -193,16 +193,14 @@ fn with_etag(view: CartView, status: StatusCode) -> Response {
     response
 }
 
-/// The version named by `If-Match`, if any. `*` or a malformed value is a 400.
+/// The version named by `If-Match`, if any. `*`, a list or a malformed value is a 400.
 fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(raw) = headers.get(header::IF_MATCH) else { return Ok(None) };
-    raw.to_str().ok().map(|v| v.trim().trim_start_matches("W/").trim_matches('"')).and_then(|v| v.parse::<i64>().ok()).map(Some).ok_or(
-        ApiError::BadRequest {
-            status: StatusCode::BAD_REQUEST,
-            code: "invalid_if_match",
-            message: "If-Match must be the cart's ETag, e.g. \"3\"".into(),
-        },
-    )
+    raw.to_str().ok().and_then(crate::extract::etag_version).map(Some).ok_or(ApiError::BadRequest {
+        status: StatusCode::BAD_REQUEST,
+        code: "invalid_if_match",
+        message: "If-Match must be the cart's ETag, e.g. \"3\"".into(),
+    })
 }
 
 /// `GET /api/cart`: the cart with its version as `ETag`; `304` when `If-None-Match` still matches

@@ -292,7 +292,7 @@ fn invalid_rule(e: RuleError) -> ApiError {
 
 /// Parses a rule body, pointing at the field that does not fit (`/conditions/1/type: unknown variant …`).
 fn parse_rule(body: &serde_json::Value) -> Result<Rule, ApiError> {
-    serde_path_to_error::deserialize::<_, Rule>(body).map_err(|e| {
+    serde_path_to_error::deserialize::<_, Rule>(crate::extract::Strict(body.clone())).map_err(|e| {
         let path = e.path().to_string();
         let pointer = if path == "." { String::new() } else { format!("/{}", path.replace(['.', '['], "/").replace(']', "")) };
         let problem = RuleProblem::Malformed { detail: e.into_inner().to_string() };
@@ -420,19 +420,36 @@ pub async fn admin_update(
 ) -> Result<Json<RuleSummary>, ApiError> {
     let marketer = session.require_role(Role::Marketer)?;
     let current = one(&app, &id).await?;
-    let rule = parse_rule(&body)?;
-    if rule.id != id {
-        return Err(invalid_rule(RuleError { field: "/id".into(), problem: RuleProblem::IdChanged { id: id.clone() } }));
-    }
-    check_references(&app, &rule).await?;
     let expected = match headers.get(axum::http::header::IF_MATCH) {
-        Some(v) => v.to_str().ok().map(|v| v.trim().trim_matches('"')).and_then(|v| v.parse::<i64>().ok()).ok_or(ApiError::BadRequest {
+        Some(v) => v.to_str().ok().and_then(crate::extract::etag_version).ok_or(ApiError::BadRequest {
             status: StatusCode::BAD_REQUEST,
             code: "invalid_if_match",
             message: "If-Match must be the rule's version, e.g. \"3\"".into(),
         })?,
         None => current.version,
     };
+    let changed = || {
+        ApiError::Conflict {
+            code: "rule_changed",
+            message: format!("rule {id} was changed by someone else (now version {}); reload it", current.version),
+        }
+        .with("rule", &id)
+    };
+    // An edit of a version that is no longer the rule's is answered as such whatever it says (the
+    // guarded update below still settles a race).
+    if expected != current.version {
+        return Err(changed());
+    }
+    // The path names the rule; the body may leave its id out.
+    let mut body = body;
+    if let Some(fields) = body.as_object_mut() {
+        fields.entry("id").or_insert_with(|| serde_json::Value::String(id.clone()));
+    }
+    let rule = parse_rule(&body)?;
+    if rule.id != id {
+        return Err(invalid_rule(RuleError { field: "/id".into(), problem: RuleProblem::IdChanged { id: id.clone() } }));
+    }
+    check_references(&app, &rule).await?;
     let now = app.clock.now().timestamp();
     let data = serde_json::to_string(&rule).map_err(|e| StorageError(format!("rule JSON: {e}")))?;
     let batch = vec![
@@ -445,12 +462,7 @@ pub async fn admin_update(
     ];
     match app.sql.batch(batch).await {
         Ok(_) => {}
-        Err(TxError::Guard(_)) => {
-            return Err(ApiError::Conflict {
-                code: "rule_changed",
-                message: format!("rule {id} was changed by someone else (now version {}); reload it", current.version),
-            })
-        }
+        Err(TxError::Guard(_)) => return Err(changed()),
         Err(TxError::Storage(e)) => return Err(e.into()),
     }
     invalidate(&app).await?;
@@ -681,7 +693,8 @@ fn parse_day(raw: &str, field: &'static str) -> Result<i64, ApiError> {
 }
 
 /// `GET /api/admin/kpis?from=YYYY-MM-DD&to=YYYY-MM-DD` (marketer; both days included, Moscow time;
-/// default the last 30 days): loyalty and business KPIs with weekly series for the charts.
+/// default the last 30 days, or the 30 days from `from` or up to `to` when only one is given):
+/// loyalty and business KPIs with weekly series for the charts.
 pub async fn admin_kpis(
     State(app): State<AppState>,
     Extension(session): Extension<Session>,
@@ -691,14 +704,14 @@ pub async fn admin_kpis(
     session.require_role(Role::Marketer)?;
     let now = app.clock.now().timestamp();
     let today = (now + BUSINESS_OFFSET).div_euclid(86_400) * 86_400 - BUSINESS_OFFSET;
-    let to = match &params.to {
-        Some(raw) => parse_day(raw, "to")? + 86_400,
-        None => today + 86_400,
+    // A missing end is 30 days from the other one, so any one day names a period.
+    let from = params.from.as_deref().map(|raw| parse_day(raw, "from")).transpose()?;
+    let to = match (&params.to, from) {
+        (Some(raw), _) => parse_day(raw, "to")? + 86_400,
+        (None, Some(from)) => from + 30 * 86_400,
+        (None, None) => today + 86_400,
     };
-    let from = match &params.from {
-        Some(raw) => parse_day(raw, "from")?,
-        None => to - 30 * 86_400,
-    };
+    let from = from.unwrap_or(to - 30 * 86_400);
     if from >= to || to - from > 366 * 86_400 {
         return Err(ApiError::BadRequest {
             status: StatusCode::BAD_REQUEST,

@@ -753,17 +753,8 @@ pub async fn create(
         return replay(&app, &session, (&scope, &key), stored, &hash, card).await;
     }
 
-    // Validate everything before touching anything.
-    let contact = body.contact.validate().map_err(|e| unprocessable("invalid_contact", e.to_string()).with("field", e.field))?;
-    if card.as_deref().is_some_and(|c| test_card(c).is_none()) {
-        return Err(unprocessable("invalid_card", "the card number is not valid (check the digits)"));
-    }
-    if body.redeem_points < 0 {
-        return Err(unprocessable("negative_points", RedeemError::Negative.to_string()));
-    }
-    if body.redeem_points > 0 && session.account.is_none() {
-        return Err(ApiError::SignInRequired);
-    }
+    // The cart's state first: checking out a cart that is being paid for, has changed or is empty
+    // conflicts with it (409), whatever the request says.
     if carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
         return Err(checkout_in_progress());
     }
@@ -776,7 +767,18 @@ pub async fn create(
     }
     let cart_lines = carts::lines(app.sql.as_ref(), &scope).await?;
     if cart_lines.is_empty() {
-        return Err(unprocessable("cart_empty", "the cart is empty; add something first"));
+        return Err(ApiError::Conflict { code: "cart_empty", message: "the cart is empty; add something first".into() });
+    }
+    // Validate everything before touching anything.
+    let contact = body.contact.validate().map_err(|e| unprocessable("invalid_contact", e.to_string()).with("field", e.field))?;
+    if card.as_deref().is_some_and(|c| test_card(c).is_none()) {
+        return Err(unprocessable("invalid_card", "the card number is not valid (check the digits)"));
+    }
+    if body.redeem_points < 0 {
+        return Err(unprocessable("negative_points", RedeemError::Negative.to_string()));
+    }
+    if body.redeem_points > 0 && session.account.is_none() {
+        return Err(ApiError::SignInRequired);
     }
     let mut lines = Vec::with_capacity(cart_lines.len());
     let mut items = Vec::with_capacity(cart_lines.len());

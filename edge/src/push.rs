@@ -138,8 +138,10 @@ pub fn push_origin(endpoint: &str, config: &PushConfig) -> Result<String, ApiErr
     };
     match uri.scheme_str() {
         Some("https") => {
-            // `port_u16` reads `:0443` as 443; only the plain form is the push service's.
-            if uri.port().is_some_and(|p| p.as_str() != "443") {
+            // Only `host` or `host:443` as written: `port_u16` reads `:0443` as 443 and `port`
+            // skips a port that is not a number (`:443*`).
+            let written = uri.authority().map(|a| a.as_str().to_ascii_lowercase()).unwrap_or_default();
+            if written != host && written != format!("{host}:443") {
                 return Err(refuse("push services listen on port 443 only"));
             }
             let plain_labels = host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
