@@ -52,7 +52,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Handoff>), ApiError> {
     let owner = session.cart_owner();
     if view(app.sql.as_ref(), &owner, app.clock.now().timestamp()).await?.lines.is_empty() {
-        return Err(ApiError::Unprocessable { code: "empty_cart", message: "there is nothing in the cart to hand off".into() });
+        return Err(ApiError::Conflict { code: "empty_cart", message: "there is nothing in the cart to hand off".into() });
     }
     let now = app.clock.now().timestamp();
     rate_limit(app.sql.as_ref(), &format!("handoff-create:{}", session.id), 20, 600, now).await?;
@@ -138,43 +138,4 @@ pub async fn claim(
         }
         Err(TxError::Storage(e)) => Err(e.into()),
     }
-}
-
-/// `PUT /api/session`: records the channel (and the store, for a showroom kiosk) of this device.
-pub async fn set_channel(
-    State(app): State<AppState>,
-    Extension(session): Extension<Session>,
-    headers: HeaderMap,
-    crate::extract::ApiJson(body): crate::extract::ApiJson<vitrina_shared::api::SessionChannel>,
-) -> Result<Response, ApiError> {
-    use vitrina_shared::account::Channel;
-    match (&body.channel, &body.store_id) {
-        (Channel::Kiosk, None) => {
-            return Err(ApiError::Unprocessable { code: "store_required", message: "a kiosk belongs to a store: send store_id".into() })
-        }
-        (Channel::Pos, _) => return Err(ApiError::Forbidden("the POS channel is for store systems".into())),
-        _ => {}
-    }
-    if let Some(store) = &body.store_id {
-        if !crate::repo::stores(app.sql.as_ref()).await?.iter().any(|s| &s.id == store) {
-            return Err(ApiError::Unprocessable { code: "unknown_store", message: format!("there is no store {store}") });
-        }
-    }
-    let now = app.clock.now().timestamp();
-    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let mut statements = write_preamble(&session, ua, now);
-    statements.push(Statement::new(
-        "UPDATE sessions SET channel = ?, store_id = ? WHERE id = ?",
-        vec![body.channel.as_str().into(), body.store_id.map(|s| s.as_str().to_owned()).into(), session.id.clone().into()],
-    ));
-    match app.sql.batch(statements).await {
-        Ok(_) => {}
-        Err(TxError::Guard(_)) => return Err(ApiError::SessionEnded),
-        Err(TxError::Storage(e)) => return Err(e.into()),
-    }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    if !session.persisted {
-        response.extensions_mut().insert(RotateTo(session.id.clone()));
-    }
-    Ok(response)
 }

@@ -9,9 +9,7 @@ use serde_json::json;
 #[tokio::test]
 async fn a_kiosk_cart_moves_to_the_phone_by_code_once_and_the_kiosk_keeps_nothing() {
     let app = TestApp::new().await;
-    let kiosk = app.device();
-    let (status, _, _) = kiosk.call(Method::PUT, "/api/session", Some(json!({"channel": "kiosk", "store_id": "msk-tverskaya"})), &[]).await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
+    let kiosk = app.kiosk("msk-tverskaya").await;
     kiosk.set_qty("TVS-0002", json!(1), None).await;
     let (status, handoff) = kiosk.post("/api/cart/handoff", json!({})).await;
     assert_eq!(status, StatusCode::CREATED, "{handoff}");
@@ -69,15 +67,13 @@ async fn guessing_codes_is_rate_limited_per_client() {
 }
 
 #[tokio::test]
-async fn an_empty_cart_cannot_be_handed_off_and_a_kiosk_needs_a_real_store() {
+async fn an_empty_cart_cannot_be_handed_off_and_a_device_cannot_claim_to_be_a_kiosk() {
     let app = TestApp::new().await;
     let d = app.device();
     let (status, body) = d.post("/api/cart/handoff", json!({})).await;
-    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "empty_cart"));
-    let (status, _, body) = d.call(Method::PUT, "/api/session", Some(json!({"channel": "kiosk", "store_id": null})), &[]).await;
-    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "store_required"));
-    let (status, _, body) = d.call(Method::PUT, "/api/session", Some(json!({"channel": "kiosk", "store_id": "nowhere"})), &[]).await;
-    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "unknown_store"));
+    assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "empty_cart"));
+    let (status, _, body) = d.call(Method::PUT, "/api/session", Some(json!({"channel": "kiosk", "store_id": "msk-tverskaya"})), &[]).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "kiosk_enrolment_required"));
     let (status, _, body) = d.call(Method::PUT, "/api/session", Some(json!({"channel": "fax", "store_id": null})), &[]).await;
     assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"));
 }
