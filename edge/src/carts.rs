@@ -30,8 +30,11 @@ pub async fn version(sql: &dyn Sql, owner: &str) -> Result<i64, StorageError> {
 /// The pending card order that has claimed this cart for checkout, if any.
 pub async fn checkout_order(sql: &dyn Sql, owner: &str) -> Result<Option<String>, StorageError> {
     Ok(sql
-        .query("SELECT c.checkout_order FROM carts c JOIN orders o ON o.id = c.checkout_order AND o.status = 'pending_payment'
-             WHERE c.owner = ?", vec![owner.into()])
+        .query(
+            "SELECT c.checkout_order FROM carts c JOIN orders o ON o.id = c.checkout_order AND o.status = 'pending_payment'
+             WHERE c.owner = ?",
+            vec![owner.into()],
+        )
         .await?
         .first()
         .map(|r| r.opt_text(0).map(|o| o.map(str::to_owned)))

@@ -30,11 +30,8 @@ impl TestProvider {
         rows.first()
             .map(|r| {
                 let reference = r.text(2)?.to_owned();
-                let outcome = if r.int(1)? == 1 {
-                    ChargeOutcome::Approved { reference }
-                } else {
-                    ChargeOutcome::Declined { reason: reference }
-                };
+                let outcome =
+                    if r.int(1)? == 1 { ChargeOutcome::Approved { reference } } else { ChargeOutcome::Declined { reason: reference } };
                 Ok((r.int(0)?, outcome))
             })
             .transpose()

@@ -139,7 +139,8 @@ async fn a_pending_payment_older_than_its_hold_is_closed_and_gives_back_units_po
     let guest = app.device();
     guest.set_qty(SKU, json!(1), None).await;
     let (_, before) = app.get(&format!("/api/availability/{SKU}")).await;
-    let available = |v: &Value| v["stores"].as_array().and_then(|s| s.iter().find(|s| s["store_id"] == STORE)).map(|s| s["available"].clone());
+    let available =
+        |v: &Value| v["stores"].as_array().and_then(|s| s.iter().find(|s| s["store_id"] == STORE)).map(|s| s["available"].clone());
     // A checkout that stopped between "order written" and "payment answered", as after a crash:
     // written here by hand as the checkout batch leaves it.
     let now = app.clock.now_ts();
@@ -158,10 +159,7 @@ async fn a_pending_payment_older_than_its_hold_is_closed_and_gives_back_units_po
             "INSERT INTO holds (order_id, store_id, sku, qty, expires_at) VALUES ('VSTALE1', ?, ?, 1, ?)",
             vec![STORE.into(), SKU.into(), (now + 900).into()],
         ),
-        vitrina_edge::ports::Statement::new(
-            "UPDATE carts SET checkout_order = 'VSTALE1' WHERE owner = ?",
-            vec![owner.clone().into()],
-        ),
+        vitrina_edge::ports::Statement::new("UPDATE carts SET checkout_order = 'VSTALE1' WHERE owner = ?", vec![owner.clone().into()]),
     ];
     app.state.sql.batch(statements).await.expect("pending order");
     let (status, _, body) = guest.call(Method::POST, "/api/orders", Some(card_pickup()), &[("idempotency-key", "while-pending")]).await;
