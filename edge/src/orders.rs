@@ -7,9 +7,7 @@
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::ports::{
-    ChargeOutcome, ChargeRequest, Row, Sql, Statement, StorageError, TxError, Value,
-};
+use crate::ports::{ChargeOutcome, ChargeRequest, Row, Sql, Statement, StorageError, TxError, Value};
 use crate::repo;
 use crate::session::{write_preamble, RotateTo, Session, LIVE_GUARD};
 use crate::{carts, offers};
@@ -22,14 +20,13 @@ use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 use vitrina_shared::account::{Channel, Role};
 use vitrina_shared::api::{
-    CheckoutOptions, CheckoutRequest, ErrorBody, ErrorResponse, FulfilmentChoice, OrderEvent,
-    OrderLineView, OrderView, ParamValue, PaymentChoice, PaymentView, ReturnLineView, ReturnView,
+    CheckoutOptions, CheckoutRequest, ErrorBody, ErrorResponse, FulfilmentChoice, OrderEvent, OrderLineView, OrderView, ParamValue,
+    PaymentChoice, PaymentView, ReturnLineView, ReturnView,
 };
 use vitrina_shared::loyalty::{self, check_redeem, EntryKind, RedeemError};
 use vitrina_shared::orders::{
-    card_last4, delivery_price, delivery_regions, effective_status, parse_idempotency_key,
-    pickup_points, region_for, test_card, Action, Address, Contact, FulfilmentKind, OrderStatus,
-    IDEMPOTENCY_SECONDS,
+    card_last4, delivery_price, delivery_regions, effective_status, parse_idempotency_key, pickup_points, region_for, test_card, Action,
+    Address, Contact, FulfilmentKind, OrderStatus, IDEMPOTENCY_SECONDS,
 };
 use vitrina_shared::store::Store;
 use vitrina_shared::{Currency, Money, Sku, StoreId};
@@ -55,13 +52,7 @@ pub(crate) fn new_id(prefix: char) -> Result<String, StorageError> {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut bytes = [0_u8; 9];
     getrandom::fill(&mut bytes).map_err(|e| StorageError(format!("no randomness: {e}")))?;
-    Ok(std::iter::once(prefix)
-        .chain(
-            bytes
-                .iter()
-                .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])),
-        )
-        .collect())
+    Ok(std::iter::once(prefix).chain(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))).collect())
 }
 
 // ---- statements that protect stock and points ------------------------------------------------
@@ -70,31 +61,12 @@ pub(crate) fn new_id(prefix: char) -> Result<String, StorageError> {
 const AVAILABLE: &str = "(SELECT on_hand FROM stock WHERE store_id = ? AND sku = ?) - COALESCE((SELECT SUM(qty) FROM holds WHERE store_id = ? AND sku = ? AND expires_at > ?), 0)";
 
 fn available_params(store: &StoreId, sku: &Sku, now: i64) -> Vec<Value> {
-    vec![
-        store.as_str().into(),
-        sku.as_str().into(),
-        store.as_str().into(),
-        sku.as_str().into(),
-        now.into(),
-    ]
+    vec![store.as_str().into(), sku.as_str().into(), store.as_str().into(), sku.as_str().into(), now.into()]
 }
 
 /// Holds `qty` of `sku` at `store` for `order` until `expires_at`, only if that many are available.
-pub(crate) fn hold(
-    order: &str,
-    store: &StoreId,
-    sku: &Sku,
-    qty: u32,
-    expires_at: i64,
-    now: i64,
-) -> Statement {
-    let mut params: Vec<Value> = vec![
-        order.into(),
-        store.as_str().into(),
-        sku.as_str().into(),
-        qty.into(),
-        expires_at.into(),
-    ];
+pub(crate) fn hold(order: &str, store: &StoreId, sku: &Sku, qty: u32, expires_at: i64, now: i64) -> Statement {
+    let mut params: Vec<Value> = vec![order.into(), store.as_str().into(), sku.as_str().into(), qty.into(), expires_at.into()];
     params.extend(available_params(store, sku, now));
     params.push(qty.into());
     Statement::new(
@@ -106,12 +78,7 @@ pub(crate) fn hold(
 
 /// Takes `qty` of `sku` from `store`'s units on hand, only if that many are available (not held).
 pub(crate) fn take(store: &StoreId, sku: &Sku, qty: u32, now: i64) -> Statement {
-    let mut params: Vec<Value> = vec![
-        qty.into(),
-        stamp(now),
-        store.as_str().into(),
-        sku.as_str().into(),
-    ];
+    let mut params: Vec<Value> = vec![qty.into(), stamp(now), store.as_str().into(), sku.as_str().into()];
     params.extend(available_params(store, sku, now));
     params.push(qty.into());
     Statement::new(
@@ -142,12 +109,7 @@ pub(crate) fn put_back(store: &StoreId, sku: &Sku, qty: u32, now: i64) -> Statem
 pub(crate) fn event(order: &str, status: OrderStatus, now: i64, actor: &str) -> Statement {
     Statement::new(
         "INSERT INTO order_events (order_id, status, at, actor) VALUES (?, ?, ?, ?)",
-        vec![
-            order.into(),
-            status.as_str().into(),
-            now.into(),
-            actor.into(),
-        ],
+        vec![order.into(), status.as_str().into(), now.into(), actor.into()],
     )
 }
 
@@ -179,10 +141,7 @@ pub(crate) struct Batch<W> {
 
 impl<W: Clone> Batch<W> {
     pub fn new(statements: Vec<Statement>) -> Self {
-        Batch {
-            statements,
-            guards: Vec::new(),
-        }
+        Batch { statements, guards: Vec::new() }
     }
     pub fn push(&mut self, s: Statement) {
         self.statements.push(s);
@@ -195,11 +154,7 @@ impl<W: Clone> Batch<W> {
     pub async fn run(self, sql: &dyn Sql) -> Result<Result<(), Option<W>>, StorageError> {
         match sql.batch(self.statements).await {
             Ok(_) => Ok(Ok(())),
-            Err(TxError::Guard(i)) => Ok(Err(self
-                .guards
-                .iter()
-                .find(|(at, _)| *at == i)
-                .map(|(_, w)| w.clone()))),
+            Err(TxError::Guard(i)) => Ok(Err(self.guards.iter().find(|(at, _)| *at == i).map(|(_, w)| w.clone()))),
             Err(TxError::Storage(e)) => Err(e),
         }
     }
@@ -253,24 +208,13 @@ impl OrderRow {
             id: r.text(0)?.to_owned(),
             customer_id: r.opt_text(1)?.map(str::to_owned),
             session_id: r.opt_text(2)?.map(str::to_owned),
-            channel: Channel::parse(r.text(3)?)
-                .ok_or_else(|| corrupt("channel", r.text(3).unwrap_or("")))?,
-            status: OrderStatus::parse(r.text(4)?)
-                .ok_or_else(|| corrupt("status", r.text(4).unwrap_or("")))?,
-            fulfilment: FulfilmentKind::parse(r.text(5)?)
-                .ok_or_else(|| corrupt("fulfilment", r.text(5).unwrap_or("")))?,
-            store_id: r
-                .opt_text(6)?
-                .map(StoreId::parse)
-                .transpose()
-                .map_err(|e| corrupt("store", e))?,
+            channel: Channel::parse(r.text(3)?).ok_or_else(|| corrupt("channel", r.text(3).unwrap_or("")))?,
+            status: OrderStatus::parse(r.text(4)?).ok_or_else(|| corrupt("status", r.text(4).unwrap_or("")))?,
+            fulfilment: FulfilmentKind::parse(r.text(5)?).ok_or_else(|| corrupt("fulfilment", r.text(5).unwrap_or("")))?,
+            store_id: r.opt_text(6)?.map(StoreId::parse).transpose().map_err(|e| corrupt("store", e))?,
             pickup_point: r.opt_text(7)?.map(str::to_owned),
             delivery_region: r.opt_text(8)?.map(str::to_owned),
-            address: r
-                .opt_text(9)?
-                .map(serde_json::from_str)
-                .transpose()
-                .map_err(|e| corrupt("address", e))?,
+            address: r.opt_text(9)?.map(serde_json::from_str).transpose().map_err(|e| corrupt("address", e))?,
             contact: serde_json::from_str(r.text(10)?).map_err(|e| corrupt("contact", e))?,
             payment_method: r.text(11)?.to_owned(),
             payment_status: r.text(12)?.to_owned(),
@@ -286,10 +230,7 @@ impl OrderRow {
             fulfilled_at: r.opt_int(23)?,
             discount: money(24)?,
             offers: serde_json::from_str(r.text(25)?).map_err(|e| corrupt("offers", e))?,
-            points_multiplier: r
-                .text(26)?
-                .parse()
-                .map_err(|e| corrupt("points multiplier", e))?,
+            points_multiplier: r.text(26)?.parse().map_err(|e| corrupt("points multiplier", e))?,
         })
     }
 
@@ -309,11 +250,7 @@ impl OrderRow {
 
 pub(crate) async fn order_row(sql: &dyn Sql, id: &str) -> Result<Option<OrderRow>, StorageError> {
     let q = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?");
-    sql.query(&q, vec![id.into()])
-        .await?
-        .first()
-        .map(OrderRow::from_row)
-        .transpose()
+    sql.query(&q, vec![id.into()]).await?.first().map(OrderRow::from_row).transpose()
 }
 
 /// An order line as stored.
@@ -351,10 +288,7 @@ pub(crate) async fn line_rows(sql: &dyn Sql, order: &str) -> Result<Vec<LineRow>
     .collect()
 }
 
-pub(crate) async fn returns_of(
-    sql: &dyn Sql,
-    order: &str,
-) -> Result<Vec<ReturnView>, StorageError> {
+pub(crate) async fn returns_of(sql: &dyn Sql, order: &str) -> Result<Vec<ReturnView>, StorageError> {
     let rows = sql
         .query(
             "SELECT id, order_id, status, store_id, refund_minor, points_refunded, points_reversed, reason, created_at, received_at
@@ -366,10 +300,7 @@ pub(crate) async fn returns_of(
     for r in &rows {
         let id = r.text(0)?.to_owned();
         let lines = sql
-            .query(
-                "SELECT sku, qty FROM return_lines WHERE return_id = ? ORDER BY sku",
-                vec![id.clone().into()],
-            )
+            .query("SELECT sku, qty FROM return_lines WHERE return_id = ? ORDER BY sku", vec![id.clone().into()])
             .await?
             .iter()
             .map(|l| {
@@ -397,24 +328,15 @@ pub(crate) async fn returns_of(
 }
 
 /// The full view of a stored order at `now`.
-pub(crate) async fn view_of(
-    sql: &dyn Sql,
-    row: OrderRow,
-    now: i64,
-    session: &Session,
-) -> Result<OrderView, StorageError> {
+pub(crate) async fn view_of(sql: &dyn Sql, row: OrderRow, now: i64, session: &Session) -> Result<OrderView, StorageError> {
     let lines = line_rows(sql, &row.id).await?;
     let history = sql
-        .query(
-            "SELECT status, at, actor FROM order_events WHERE order_id = ? ORDER BY at, rowid",
-            vec![row.id.clone().into()],
-        )
+        .query("SELECT status, at, actor FROM order_events WHERE order_id = ? ORDER BY at, rowid", vec![row.id.clone().into()])
         .await?
         .iter()
         .map(|r| {
             Ok(OrderEvent {
-                status: OrderStatus::parse(r.text(0)?)
-                    .ok_or_else(|| corrupt("status", r.text(0).unwrap_or("")))?,
+                status: OrderStatus::parse(r.text(0)?).ok_or_else(|| corrupt("status", r.text(0).unwrap_or("")))?,
                 at: to_time(r.int(1)?),
                 by: r.text(2)?.to_owned(),
             })
@@ -422,13 +344,7 @@ pub(crate) async fn view_of(
         .collect::<Result<Vec<_>, StorageError>>()?;
     let returns = returns_of(sql, &row.id).await?;
     let status = row.status_at(now);
-    let rated = !sql
-        .query(
-            "SELECT 1 FROM nps_answers WHERE order_id = ?",
-            vec![row.id.clone().into()],
-        )
-        .await?
-        .is_empty();
+    let rated = !sql.query("SELECT 1 FROM nps_answers WHERE order_id = ?", vec![row.id.clone().into()]).await?.is_empty();
     let owner = row.owned_by(session);
     let test = row.payment_method == "test_card";
     Ok(OrderView {
@@ -450,10 +366,7 @@ pub(crate) async fn view_of(
         lines: lines
             .into_iter()
             .map(|l| OrderLineView {
-                line_total: Money::new(
-                    l.unit_price.times(l.qty).amount - l.discount.amount,
-                    l.unit_price.currency,
-                ),
+                line_total: Money::new(l.unit_price.times(l.qty).amount - l.discount.amount, l.unit_price.currency),
                 discount: l.discount,
                 sku: l.sku,
                 name: l.name,
@@ -470,47 +383,28 @@ pub(crate) async fn view_of(
         points_redeemed: row.points_redeemed,
         total: row.total,
         points_earned: row.points_earned,
-        hold_expires_at: row
-            .hold_expires_at
-            .filter(|_| status.holds_stock())
-            .map(to_time),
+        hold_expires_at: row.hold_expires_at.filter(|_| status.holds_stock()).map(to_time),
         promised_at: row.promised_at.map(to_time),
         created_at: to_time(row.created_at),
         history,
         returns,
-        can_cancel: owner
-            && matches!(
-                status,
-                OrderStatus::Placed | OrderStatus::ReadyForPickup | OrderStatus::PendingPayment
-            ),
+        can_cancel: owner && matches!(status, OrderStatus::Placed | OrderStatus::ReadyForPickup | OrderStatus::PendingPayment),
         nps_due: owner && status.is_fulfilled() && !rated,
     })
 }
 
 /// The order `id` if this session may see it: its owner or staff. Anyone else gets 404, as for an
 /// order that does not exist, so ids cannot be probed.
-pub(crate) async fn visible_order(
-    app: &AppState,
-    session: &Session,
-    id: &str,
-) -> Result<OrderRow, ApiError> {
+pub(crate) async fn visible_order(app: &AppState, session: &Session, id: &str) -> Result<OrderRow, ApiError> {
     let not_found = || {
-        ApiError::not_found(
-            "unknown_order",
-            format!("there is no order {id} in this account"),
-        )
-        .with("order", id.chars().take(20).collect::<String>())
+        ApiError::not_found("unknown_order", format!("there is no order {id} in this account"))
+            .with("order", id.chars().take(20).collect::<String>())
     };
     if id.len() > 20 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(not_found());
     }
-    let row = order_row(app.sql.as_ref(), id)
-        .await?
-        .ok_or_else(not_found)?;
-    let staff = session
-        .account
-        .as_ref()
-        .is_some_and(|a| a.role == Role::Staff);
+    let row = order_row(app.sql.as_ref(), id).await?.ok_or_else(not_found)?;
+    let staff = session.account.as_ref().is_some_and(|a| a.role == Role::Staff);
     if staff || row.owned_by(session) {
         Ok(row)
     } else {
@@ -519,10 +413,7 @@ pub(crate) async fn visible_order(
 }
 
 /// `GET /api/orders`: the account's orders from every channel (or this guest session's), newest first.
-pub async fn list(
-    State(app): State<AppState>,
-    Extension(session): Extension<Session>,
-) -> Result<Json<Vec<OrderView>>, ApiError> {
+pub async fn list(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<Vec<OrderView>>, ApiError> {
     let now = app.clock.now().timestamp();
     close_stale_payments(&app, now).await?;
     let (filter, key) = match &session.account {
@@ -553,10 +444,7 @@ pub async fn get(
 // ---- checkout ---------------------------------------------------------------------------------
 
 fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::Unprocessable {
-        code,
-        message: message.into(),
-    }
+    ApiError::Unprocessable { code, message: message.into() }
 }
 
 /// Where the goods come from and how they travel, resolved from the shopper's choice.
@@ -584,11 +472,8 @@ struct Line {
 
 fn find_store<'a>(stores: &'a [Store], raw: &str) -> Result<&'a Store, ApiError> {
     let unknown = || {
-        unprocessable(
-            "unknown_store",
-            format!("there is no store {raw:?}; see GET /api/stores"),
-        )
-        .with("store", raw.chars().take(64).collect::<String>())
+        unprocessable("unknown_store", format!("there is no store {raw:?}; see GET /api/stores"))
+            .with("store", raw.chars().take(64).collect::<String>())
     };
     let id = StoreId::parse(raw).map_err(|_| unknown())?;
     stores.iter().find(|s| s.id == id).ok_or_else(unknown)
@@ -606,20 +491,13 @@ async fn ship_from(
     let mut sources = Vec::with_capacity(lines.len());
     for line in lines {
         let stock = repo::stock_for(sql, &line.sku, now).await?;
-        let best = stores
-            .iter()
-            .filter(|s| s.city == city)
-            .filter_map(|s| stock.get(&s.id).map(|n| (*n, &s.id)))
-            .max_by_key(|(n, _)| *n);
+        let best = stores.iter().filter(|s| s.city == city).filter_map(|s| stock.get(&s.id).map(|n| (*n, &s.id))).max_by_key(|(n, _)| *n);
         match best {
             Some((n, id)) if n >= line.qty => sources.push(id.clone()),
             _ => {
                 return Err(ApiError::Conflict {
                     code: "insufficient_stock",
-                    message: format!(
-                        "{} ({}) is not available in {} for delivery to {to}",
-                        line.name, line.sku, line.qty
-                    ),
+                    message: format!("{} ({}) is not available in {} for delivery to {to}", line.name, line.sku, line.qty),
                 }
                 .with("sku", &line.sku))
             }
@@ -628,13 +506,7 @@ async fn ship_from(
     Ok(sources)
 }
 
-async fn plan(
-    app: &AppState,
-    choice: &FulfilmentChoice,
-    lines: &[Line],
-    subtotal: Money,
-    now: DateTime<Utc>,
-) -> Result<Plan, ApiError> {
+async fn plan(app: &AppState, choice: &FulfilmentChoice, lines: &[Line], subtotal: Money, now: DateTime<Utc>) -> Result<Plan, ApiError> {
     let stores = repo::stores(app.sql.as_ref()).await?;
     let ts = now.timestamp();
     Ok(match choice {
@@ -652,30 +524,18 @@ async fn plan(
             }
         }
         FulfilmentChoice::Delivery { address } => {
-            let (address, postcode) = address.validate().map_err(|e| {
-                unprocessable("invalid_address", e.to_string()).with("field", e.field)
-            })?;
+            let (address, postcode) =
+                address.validate().map_err(|e| unprocessable("invalid_address", e.to_string()).with("field", e.field))?;
             let regions = delivery_regions();
             let region = region_for(&regions, postcode).ok_or_else(|| {
                 let names: Vec<&str> = regions.iter().map(|r| r.name_en.as_str()).collect();
                 unprocessable(
                     "outside_delivery_regions",
-                    format!(
-                        "we do not deliver to postcode {postcode} yet; we deliver to {}",
-                        names.join(", ")
-                    ),
+                    format!("we do not deliver to postcode {postcode} yet; we deliver to {}", names.join(", ")),
                 )
                 .with("postcode", postcode.to_string())
             })?;
-            let sources = ship_from(
-                app.sql.as_ref(),
-                &stores,
-                region.city,
-                lines,
-                ts,
-                &region.name_en,
-            )
-            .await?;
+            let sources = ship_from(app.sql.as_ref(), &stores, region.city, lines, ts, &region.name_en).await?;
             Plan {
                 kind: FulfilmentKind::Delivery,
                 store: None,
@@ -690,10 +550,7 @@ async fn plan(
         FulfilmentChoice::PickupPoint { point } => {
             let points = pickup_points();
             let p = points.iter().find(|p| &p.id == point).ok_or_else(|| {
-                unprocessable(
-                    "unknown_pickup_point",
-                    format!("there is no pickup point {point:?}; see GET /api/checkout/options"),
-                )
+                unprocessable("unknown_pickup_point", format!("there is no pickup point {point:?}; see GET /api/checkout/options"))
             })?;
             let sources = ship_from(app.sql.as_ref(), &stores, p.city, lines, ts, &p.name).await?;
             Plan {
@@ -713,32 +570,18 @@ async fn plan(
 /// Until when a pickup reservation at `store` for an order placed at `ordered_at` holds its units:
 /// `reserve_minutes` of the store's open time from the promised pickup time
 /// ([`Store::pickup_hold_until`]), so it never runs out overnight. Wall-clock time without a store.
-async fn reserve_until(
-    app: &AppState,
-    store: Option<&StoreId>,
-    ordered_at: i64,
-) -> Result<i64, ApiError> {
+async fn reserve_until(app: &AppState, store: Option<&StoreId>, ordered_at: i64) -> Result<i64, ApiError> {
     let minutes = app.config.holds.reserve_minutes;
-    let Some(store) = store else {
-        return Ok(ordered_at + minutes * 60);
-    };
+    let Some(store) = store else { return Ok(ordered_at + minutes * 60) };
     let stores = repo::stores(app.sql.as_ref()).await?;
-    Ok(
-        match (
-            stores.iter().find(|s| &s.id == store),
-            DateTime::from_timestamp(ordered_at, 0),
-        ) {
-            (Some(s), Some(at)) => s.pickup_hold_until(at, minutes).timestamp(),
-            _ => ordered_at + minutes * 60,
-        },
-    )
+    Ok(match (stores.iter().find(|s| &s.id == store), DateTime::from_timestamp(ordered_at, 0)) {
+        (Some(s), Some(at)) => s.pickup_hold_until(at, minutes).timestamp(),
+        _ => ordered_at + minutes * 60,
+    })
 }
 
 /// The loyalty ledger of a customer, oldest first, and the id of its newest entry.
-pub(crate) async fn ledger_of(
-    sql: &dyn Sql,
-    customer: &str,
-) -> Result<(Vec<loyalty::Entry>, i64, Vec<Row>), StorageError> {
+pub(crate) async fn ledger_of(sql: &dyn Sql, customer: &str) -> Result<(Vec<loyalty::Entry>, i64, Vec<Row>), StorageError> {
     let rows = sql
         .query(
             "SELECT id, kind, points, created_at, order_id, note FROM loyalty_ledger WHERE customer_id = ? ORDER BY id",
@@ -750,8 +593,7 @@ pub(crate) async fn ledger_of(
     for r in &rows {
         last = r.int(0)?;
         entries.push(loyalty::Entry {
-            kind: EntryKind::parse(r.text(1)?)
-                .ok_or_else(|| corrupt("ledger kind", r.text(1).unwrap_or("")))?,
+            kind: EntryKind::parse(r.text(1)?).ok_or_else(|| corrupt("ledger kind", r.text(1).unwrap_or("")))?,
             points: r.int(2)?,
             at: r.int(3)?,
         });
@@ -778,12 +620,7 @@ struct Stored {
     response: Option<String>,
 }
 
-async fn stored_key(
-    sql: &dyn Sql,
-    scope: &str,
-    key: &str,
-    now: i64,
-) -> Result<Option<Stored>, StorageError> {
+async fn stored_key(sql: &dyn Sql, scope: &str, key: &str, now: i64) -> Result<Option<Stored>, StorageError> {
     sql.query(
         "SELECT request_hash, order_id, status, response FROM idempotency_keys WHERE scope = ? AND key = ? AND created_at > ?",
         vec![scope.into(), key.into(), (now - IDEMPOTENCY_SECONDS).into()],
@@ -803,14 +640,9 @@ async fn stored_key(
 
 fn json_response(status: StatusCode, body: String, replayed: bool) -> Response {
     let mut response = (status, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     if replayed {
-        response
-            .headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     response
 }
@@ -832,10 +664,7 @@ async fn replay(
         ));
     }
     if let (Some(status), Some(body)) = (stored.status, stored.response) {
-        let status = u16::try_from(status)
-            .ok()
-            .and_then(|s| StatusCode::from_u16(s).ok())
-            .unwrap_or(StatusCode::CREATED);
+        let status = u16::try_from(status).ok().and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::CREATED);
         return Ok(json_response(status, body, true));
     }
     // The order committed but its answer was not stored yet (a concurrent retry, or a crash in
@@ -844,9 +673,7 @@ async fn replay(
         if let Some(row) = order_row(app.sql.as_ref(), &id).await? {
             let now = app.clock.now().timestamp();
             match row.status {
-                OrderStatus::PendingPayment
-                    if card.is_some() && row.hold_expires_at.is_some_and(|t| t > now) =>
-                {
+                OrderStatus::PendingPayment if card.is_some() && row.hold_expires_at.is_some_and(|t| t > now) => {
                     return finish(app, session, scope, key, row, card, now, true).await;
                 }
                 OrderStatus::PendingPayment => {}
@@ -856,20 +683,12 @@ async fn replay(
                         "the payment did not complete in time; no order was placed and your cart is as it was",
                         &[],
                     );
-                    remember(
-                        app.sql.as_ref(),
-                        scope,
-                        key,
-                        StatusCode::PAYMENT_REQUIRED,
-                        &body,
-                    )
-                    .await?;
+                    remember(app.sql.as_ref(), scope, key, StatusCode::PAYMENT_REQUIRED, &body).await?;
                     return Ok(json_response(StatusCode::PAYMENT_REQUIRED, body, true));
                 }
                 _ => {
                     let view = view_of(app.sql.as_ref(), row, now, session).await?;
-                    let body = serde_json::to_string(&view)
-                        .map_err(|e| StorageError(format!("order JSON: {e}")))?;
+                    let body = serde_json::to_string(&view).map_err(|e| StorageError(format!("order JSON: {e}")))?;
                     return Ok(json_response(StatusCode::CREATED, body, true));
                 }
             }
@@ -877,26 +696,14 @@ async fn replay(
     }
     Err(ApiError::Conflict {
         code: "request_in_progress",
-        message: "an order with this Idempotency-Key is still being processed; retry in a moment"
-            .into(),
+        message: "an order with this Idempotency-Key is still being processed; retry in a moment".into(),
     })
 }
 
-async fn remember(
-    sql: &dyn Sql,
-    scope: &str,
-    key: &str,
-    status: StatusCode,
-    body: &str,
-) -> Result<(), StorageError> {
+async fn remember(sql: &dyn Sql, scope: &str, key: &str, status: StatusCode, body: &str) -> Result<(), StorageError> {
     sql.batch(vec![Statement::new(
         "UPDATE idempotency_keys SET status = ?, response = ? WHERE scope = ? AND key = ?",
-        vec![
-            i64::from(status.as_u16()).into(),
-            body.into(),
-            scope.into(),
-            key.into(),
-        ],
+        vec![i64::from(status.as_u16()).into(), body.into(), scope.into(), key.into()],
     )])
     .await
     .map(|_| ())
@@ -904,18 +711,8 @@ async fn remember(
 }
 
 fn error_json(code: &str, message: &str, params: &[(&str, &str)]) -> String {
-    let params = params
-        .iter()
-        .map(|(name, value)| ((*name).to_owned(), ParamValue::from(*value)))
-        .collect();
-    serde_json::to_string(&ErrorResponse {
-        error: ErrorBody {
-            code: code.into(),
-            message: message.into(),
-            params,
-        },
-    })
-    .unwrap_or_default()
+    let params = params.iter().map(|(name, value)| ((*name).to_owned(), ParamValue::from(*value))).collect();
+    serde_json::to_string(&ErrorResponse { error: ErrorBody { code: code.into(), message: message.into(), params } }).unwrap_or_default()
 }
 
 /// `POST /api/orders` with `Idempotency-Key`: turns the session's cart into an order.
@@ -945,12 +742,8 @@ pub async fn create(
     let now_dt = app.clock.now();
     let now = now_dt.timestamp();
     let scope = session.cart_owner();
-    let canonical =
-        serde_json::to_vec(&body).map_err(|e| StorageError(format!("request JSON: {e}")))?;
-    let hash: String = Sha256::digest(&canonical)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let canonical = serde_json::to_vec(&body).map_err(|e| StorageError(format!("request JSON: {e}")))?;
+    let hash: String = Sha256::digest(&canonical).iter().map(|b| format!("{b:02x}")).collect();
     let card = match &body.payment {
         PaymentChoice::PayOnPickup => None,
         PaymentChoice::TestCard { card_number } => Some(card_number.clone()),
@@ -962,10 +755,7 @@ pub async fn create(
 
     // The cart's state first: checking out a cart that is being paid for, has changed or is empty
     // conflicts with it (409), whatever the request says.
-    if carts::checkout_order(app.sql.as_ref(), &scope)
-        .await?
-        .is_some()
-    {
+    if carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
         return Err(checkout_in_progress());
     }
     let cart_version = carts::version(app.sql.as_ref(), &scope).await?;
@@ -977,27 +767,15 @@ pub async fn create(
     }
     let cart_lines = carts::lines(app.sql.as_ref(), &scope).await?;
     if cart_lines.is_empty() {
-        return Err(ApiError::Conflict {
-            code: "cart_empty",
-            message: "the cart is empty; add something first".into(),
-        });
+        return Err(ApiError::Conflict { code: "cart_empty", message: "the cart is empty; add something first".into() });
     }
     // Validate everything before touching anything.
-    let contact = body
-        .contact
-        .validate()
-        .map_err(|e| unprocessable("invalid_contact", e.to_string()).with("field", e.field))?;
+    let contact = body.contact.validate().map_err(|e| unprocessable("invalid_contact", e.to_string()).with("field", e.field))?;
     if card.as_deref().is_some_and(|c| test_card(c).is_none()) {
-        return Err(unprocessable(
-            "invalid_card",
-            "the card number is not valid (check the digits)",
-        ));
+        return Err(unprocessable("invalid_card", "the card number is not valid (check the digits)"));
     }
     if body.redeem_points < 0 {
-        return Err(unprocessable(
-            "negative_points",
-            RedeemError::Negative.to_string(),
-        ));
+        return Err(unprocessable("negative_points", RedeemError::Negative.to_string()));
     }
     if body.redeem_points > 0 && session.account.is_none() {
         return Err(ApiError::SignInRequired);
@@ -1005,15 +783,9 @@ pub async fn create(
     let mut lines = Vec::with_capacity(cart_lines.len());
     let mut items = Vec::with_capacity(cart_lines.len());
     for l in &cart_lines {
-        let (product, _) = repo::product(app.sql.as_ref(), &l.sku, now)
-            .await?
-            .ok_or_else(|| {
-                unprocessable(
-                    "unknown_sku",
-                    format!("{} is no longer sold; remove it from the cart", l.sku),
-                )
-                .with("sku", &l.sku)
-            })?;
+        let (product, _) = repo::product(app.sql.as_ref(), &l.sku, now).await?.ok_or_else(|| {
+            unprocessable("unknown_sku", format!("{} is no longer sold; remove it from the cart", l.sku)).with("sku", &l.sku)
+        })?;
         items.push(offers::item(&product, l.qty));
         lines.push(Line {
             sku: l.sku.clone(),
@@ -1037,39 +809,20 @@ pub async fn create(
     for gift in priced.lines.iter().filter(|p| p.gift) {
         let (product, _) = repo::product(app.sql.as_ref(), &gift.sku, now)
             .await?
-            .ok_or_else(|| {
-                unprocessable(
-                    "unknown_sku",
-                    format!("the gift {} is no longer sold", gift.sku),
-                )
-                .with("sku", &gift.sku)
-            })?;
+            .ok_or_else(|| unprocessable("unknown_sku", format!("the gift {} is no longer sold", gift.sku)).with("sku", &gift.sku))?;
         let value = product.price.times(gift.qty);
         match lines.iter_mut().find(|l| l.sku == gift.sku) {
             Some(l) => {
                 l.qty += gift.qty;
                 l.discount = Money::new(l.discount.amount + value.amount, value.currency);
             }
-            None => lines.push(Line {
-                sku: gift.sku.clone(),
-                name: product.name,
-                qty: gift.qty,
-                unit_price: product.price,
-                discount: value,
-            }),
+            None => {
+                lines.push(Line { sku: gift.sku.clone(), name: product.name, qty: gift.qty, unit_price: product.price, discount: value })
+            }
         }
     }
-    let subtotal = Money::from_minor_units(
-        lines
-            .iter()
-            .map(|l| l.unit_price.times(l.qty).minor_units())
-            .sum(),
-        Currency::Rub,
-    );
-    let discount = Money::from_minor_units(
-        lines.iter().map(|l| l.discount.minor_units()).sum(),
-        Currency::Rub,
-    );
+    let subtotal = Money::from_minor_units(lines.iter().map(|l| l.unit_price.times(l.qty).minor_units()).sum(), Currency::Rub);
+    let discount = Money::from_minor_units(lines.iter().map(|l| l.discount.minor_units()).sum(), Currency::Rub);
     let goods = Money::new(subtotal.amount - discount.amount, subtotal.currency);
     let mut plan = plan(&app, &body.fulfilment, &lines, goods, now_dt).await?;
     if priced.free_delivery {
@@ -1079,58 +832,30 @@ pub async fn create(
     if let (Some(account), true) = (&session.account, body.redeem_points > 0) {
         let (entries, last, _) = ledger_of(app.sql.as_ref(), &account.id).await?;
         let state = loyalty::replay(&app.config.loyalty, &entries, now);
-        check_redeem(
-            &app.config.loyalty,
-            body.redeem_points,
-            state.balance,
-            goods,
-        )
-        .map_err(|e| match e {
+        check_redeem(&app.config.loyalty, body.redeem_points, state.balance, goods).map_err(|e| match e {
             RedeemError::Negative => unprocessable("negative_points", e.to_string()),
-            RedeemError::MoreThanBalance { .. } => {
-                unprocessable("not_enough_points", e.to_string())
-            }
-            RedeemError::AboveCap { cap, .. } => {
-                unprocessable("points_above_cap", e.to_string()).with("max", cap)
-            }
+            RedeemError::MoreThanBalance { .. } => unprocessable("not_enough_points", e.to_string()),
+            RedeemError::AboveCap { cap, .. } => unprocessable("points_above_cap", e.to_string()).with("max", cap),
         })?;
         last_entry = last;
     }
     let points_money = loyalty::points_value(body.redeem_points);
-    let total = Money::new(
-        goods.amount + plan.delivery.amount - points_money.amount,
-        goods.currency,
-    );
+    let total = Money::new(goods.amount + plan.delivery.amount - points_money.amount, goods.currency);
 
     // One batch: the order, its holds or stock, the points, the key, and (unless paying online) the cart.
     let id = new_id('V')?;
     let online = card.is_some();
-    let held_until = if online {
-        now + 60 * app.config.holds.payment_minutes
-    } else {
-        reserve_until(&app, plan.store.as_ref(), now).await?
-    };
+    let held_until =
+        if online { now + 60 * app.config.holds.payment_minutes } else { reserve_until(&app, plan.store.as_ref(), now).await? };
     let holds_units = plan.kind == FulfilmentKind::Pickup || online;
-    let status = if online {
-        OrderStatus::PendingPayment
-    } else {
-        OrderStatus::Placed
-    };
-    let ua = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let status = if online { OrderStatus::PendingPayment } else { OrderStatus::Placed };
+    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mut preamble = write_preamble(&session, ua, now);
-    let live = preamble
-        .pop()
-        .unwrap_or_else(|| unreachable!("the preamble ends with its guard"));
+    let live = preamble.pop().unwrap_or_else(|| unreachable!("the preamble ends with its guard"));
     let mut batch = Batch::new(preamble);
     debug_assert_eq!(batch.statements.len(), LIVE_GUARD);
     batch.guard(live, Why::Live);
-    batch.push(Statement::new(
-        "DELETE FROM idempotency_keys WHERE created_at <= ?",
-        vec![(now - IDEMPOTENCY_SECONDS).into()],
-    ));
+    batch.push(Statement::new("DELETE FROM idempotency_keys WHERE created_at <= ?", vec![(now - IDEMPOTENCY_SECONDS).into()]));
     batch.guard(
         Statement::new(
             "INSERT INTO idempotency_keys (scope, key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?, ?)
@@ -1141,10 +866,7 @@ pub async fn create(
     );
     batch.push(prune_holds(now));
     let customer = session.account.as_ref().map(|a| a.id.clone());
-    let address_json = plan
-        .address
-        .as_ref()
-        .map(|a| serde_json::to_string(a).unwrap_or_default());
+    let address_json = plan.address.as_ref().map(|a| serde_json::to_string(a).unwrap_or_default());
     let contact_json = serde_json::to_string(&contact).unwrap_or_default();
     batch.push(Statement::new(
         "INSERT INTO orders (id, customer_id, session_id, channel, status, fulfilment, store_id, pickup_point, delivery_region, address,
@@ -1180,16 +902,7 @@ pub async fn create(
             priced.points_multiplier.to_string().into(),
         ],
     ));
-    batch.push(event(
-        &id,
-        status,
-        now,
-        if session.channel == Channel::Kiosk {
-            "kiosk"
-        } else {
-            "customer"
-        },
-    ));
+    batch.push(event(&id, status, now, if session.channel == Channel::Kiosk { "kiosk" } else { "customer" }));
     for (i, (line, source)) in lines.iter().zip(&plan.sources).enumerate() {
         batch.push(Statement::new(
             "INSERT INTO order_lines (order_id, sku, name, qty, unit_price_minor, store_id, position, discount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1204,28 +917,15 @@ pub async fn create(
                 line.discount.minor_units().into(),
             ],
         ));
-        let protect = if holds_units {
-            hold(&id, source, &line.sku, line.qty, held_until, now)
-        } else {
-            take(source, &line.sku, line.qty, now)
-        };
+        let protect =
+            if holds_units { hold(&id, source, &line.sku, line.qty, held_until, now) } else { take(source, &line.sku, line.qty, now) };
         batch.guard(protect, Why::Stock(i));
     }
-    for (statement, rule) in
-        offers::redemption_statements(&book, &priced, &id, &shopper.subject(), now)
-    {
+    for (statement, rule) in offers::redemption_statements(&book, &priced, &id, &shopper.subject(), now) {
         batch.guard(statement, Why::Offer(rule));
     }
     if let (Some(customer), true) = (&customer, body.redeem_points > 0) {
-        let mut redeem = ledger(
-            customer,
-            EntryKind::Redeem,
-            -body.redeem_points,
-            Some(&id),
-            "",
-            None,
-            now,
-        );
+        let mut redeem = ledger(customer, EntryKind::Redeem, -body.redeem_points, Some(&id), "", None, now);
         redeem.sql = "INSERT INTO loyalty_ledger (customer_id, kind, points, order_id, note, actor, created_at)
              SELECT ?, ?, ?, ?, ?, ?, ? WHERE COALESCE((SELECT MAX(id) FROM loyalty_ledger WHERE customer_id = ?), 0) = ?"
             .into();
@@ -1245,47 +945,33 @@ pub async fn create(
         Why::Cart,
     );
     if !online {
-        batch.push(Statement::new(
-            "DELETE FROM cart_lines WHERE owner = ?",
-            vec![scope.clone().into()],
-        ));
+        batch.push(Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![scope.clone().into()]));
     }
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {}
         Err(Some(Why::Live)) => return Err(ApiError::SessionEnded),
         Err(Some(Why::Key)) => {
-            let stored = stored_key(app.sql.as_ref(), &scope, &key, now)
-                .await?
-                .ok_or_else(|| StorageError("idempotency key vanished".into()))?;
+            let stored =
+                stored_key(app.sql.as_ref(), &scope, &key, now).await?.ok_or_else(|| StorageError("idempotency key vanished".into()))?;
             return replay(&app, &session, (&scope, &key), stored, &hash, card).await;
         }
         Err(Some(Why::Cart)) => {
-            if carts::checkout_order(app.sql.as_ref(), &scope)
-                .await?
-                .is_some()
-            {
+            if carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
                 return Err(checkout_in_progress());
             }
             return Err(ApiError::Conflict {
                 code: "cart_conflict",
-                message:
-                    "the cart changed on another device while ordering; review it and confirm again"
-                        .into(),
+                message: "the cart changed on another device while ordering; review it and confirm again".into(),
             });
         }
         Err(Some(Why::Points)) => {
             return Err(ApiError::Conflict {
                 code: "loyalty_changed",
-                message: "your points balance changed while ordering; check it and confirm again"
-                    .into(),
+                message: "your points balance changed while ordering; check it and confirm again".into(),
             })
         }
         Err(Some(Why::Offer(rule))) => {
-            let name = book
-                .rules()
-                .iter()
-                .find(|r| r.id == rule)
-                .map_or(rule.clone(), |r| r.name.clone());
+            let name = book.rules().iter().find(|r| r.id == rule).map_or(rule.clone(), |r| r.name.clone());
             return Err(ApiError::Conflict {
                 code: "offer_unavailable",
                 message: format!("the offer \"{name}\" has just run out; the cart shows the new price, confirm again"),
@@ -1294,11 +980,7 @@ pub async fn create(
         }
         Err(Some(Why::Stock(i))) => {
             let line = &lines[i];
-            let left = repo::stock_for(app.sql.as_ref(), &line.sku, now)
-                .await?
-                .get(&plan.sources[i])
-                .copied()
-                .unwrap_or(0);
+            let left = repo::stock_for(app.sql.as_ref(), &line.sku, now).await?.get(&plan.sources[i]).copied().unwrap_or(0);
             return Err(ApiError::Conflict {
                 code: "insufficient_stock",
                 message: format!(
@@ -1309,15 +991,11 @@ pub async fn create(
             .with("sku", &line.sku)
             .with("left", left));
         }
-        Err(None) => {
-            return Err(StorageError("an unregistered guard failed in checkout".into()).into())
-        }
+        Err(None) => return Err(StorageError("an unregistered guard failed in checkout".into()).into()),
     }
 
     crash_if(&app, CrashPoint::OrderWritten);
-    let row = order_row(app.sql.as_ref(), &id)
-        .await?
-        .ok_or_else(|| StorageError(format!("order {id} vanished")))?;
+    let row = order_row(app.sql.as_ref(), &id).await?.ok_or_else(|| StorageError(format!("order {id} vanished")))?;
     finish(&app, &session, &scope, &key, row, card, now, false).await
 }
 
@@ -1338,37 +1016,21 @@ async fn finish(
     let id = row.id.clone();
     if let (Some(card), OrderStatus::PendingPayment) = (card, row.status) {
         if let Paid::Declined(code) = pay(app, &row, card, now).await? {
-            let body = error_json(
-                "payment_declined",
-                decline_message(&code),
-                &[("reason", &code)],
-            );
-            remember(
-                app.sql.as_ref(),
-                scope,
-                key,
-                StatusCode::PAYMENT_REQUIRED,
-                &body,
-            )
-            .await?;
+            let body = error_json("payment_declined", decline_message(&code), &[("reason", &code)]);
+            remember(app.sql.as_ref(), scope, key, StatusCode::PAYMENT_REQUIRED, &body).await?;
             return Ok(json_response(StatusCode::PAYMENT_REQUIRED, body, replayed));
         }
     }
-    let row = order_row(app.sql.as_ref(), &id)
-        .await?
-        .ok_or_else(|| StorageError(format!("order {id} vanished")))?;
+    let row = order_row(app.sql.as_ref(), &id).await?.ok_or_else(|| StorageError(format!("order {id} vanished")))?;
     let view = view_of(app.sql.as_ref(), row, now, session).await?;
-    let body =
-        serde_json::to_string(&view).map_err(|e| StorageError(format!("order JSON: {e}")))?;
+    let body = serde_json::to_string(&view).map_err(|e| StorageError(format!("order JSON: {e}")))?;
     remember(app.sql.as_ref(), scope, key, StatusCode::CREATED, &body).await?;
     let mut response = json_response(StatusCode::CREATED, body, replayed);
     if let Ok(v) = HeaderValue::from_str(&format!("/api/orders/{id}")) {
         response.headers_mut().insert(header::LOCATION, v);
     }
     if !session.persisted {
-        response
-            .extensions_mut()
-            .insert(RotateTo(session.id.clone()));
+        response.extensions_mut().insert(RotateTo(session.id.clone()));
     }
     Ok(response)
 }
@@ -1414,55 +1076,30 @@ enum Paid {
 /// become a reservation (pickup) or the units leave the shelf (delivery), the claimed cart is
 /// emptied. Declined: holds, points and offer uses are released and the cart stays.
 async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<Paid, ApiError> {
-    let request = ChargeRequest {
-        idempotency_key: payment_key(&row.id),
-        order_id: row.id.clone(),
-        amount: row.total,
-        card_number: card,
-    };
+    let request = ChargeRequest { idempotency_key: payment_key(&row.id), order_id: row.id.clone(), amount: row.total, card_number: card };
     let outcome = app.payments.charge(request).await?;
     crash_if(app, CrashPoint::Charged);
     let id = row.id.as_str();
     match outcome {
         ChargeOutcome::Approved { reference } => {
             let pickup = row.fulfilment == FulfilmentKind::Pickup;
-            let reserve = if pickup {
-                Some(reserve_until(app, row.store_id.as_ref(), row.created_at).await?)
-            } else {
-                None
-            };
+            let reserve = if pickup { Some(reserve_until(app, row.store_id.as_ref(), row.created_at).await?) } else { None };
             let mut batch = vec![
                 Statement::new(
                     "UPDATE orders SET status = ?, payment_status = ?, hold_expires_at = ?
                      WHERE id = ? AND status = 'pending_payment' AND hold_expires_at > ?",
-                    vec![
-                        OrderStatus::Placed.as_str().into(),
-                        "paid".into(),
-                        reserve.into(),
-                        id.into(),
-                        now.into(),
-                    ],
+                    vec![OrderStatus::Placed.as_str().into(), "paid".into(), reserve.into(), id.into(), now.into()],
                 )
                 .guarded(),
                 payment_row(app, row, "approved", &reference, now),
                 event(id, OrderStatus::Placed, now, "system"),
             ];
             if let Some(until) = reserve {
-                batch.push(Statement::new(
-                    "UPDATE holds SET expires_at = ? WHERE order_id = ?",
-                    vec![until.into(), id.into()],
-                ));
+                batch.push(Statement::new("UPDATE holds SET expires_at = ? WHERE order_id = ?", vec![until.into(), id.into()]));
             } else {
-                batch.push(Statement::new(
-                    "DELETE FROM holds WHERE order_id = ?",
-                    vec![id.into()],
-                ));
+                batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]));
                 let lines = line_rows(app.sql.as_ref(), id).await?;
-                batch.extend(
-                    lines
-                        .iter()
-                        .map(|l| take_held(&l.store, &l.sku, l.qty, now)),
-                );
+                batch.extend(lines.iter().map(|l| take_held(&l.store, &l.sku, l.qty, now)));
             }
             batch.push(Statement::new(
                 "DELETE FROM cart_lines WHERE owner IN (SELECT owner FROM carts WHERE checkout_order = ?)",
@@ -1477,19 +1114,14 @@ async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<P
                 Err(TxError::Guard(_)) => {
                     // Settled by a concurrent retry of the same checkout: the provider charged once.
                     let current = order_row(app.sql.as_ref(), id).await?;
-                    if current
-                        .as_ref()
-                        .is_some_and(|r| r.status == OrderStatus::Placed)
-                    {
+                    if current.as_ref().is_some_and(|r| r.status == OrderStatus::Placed) {
                         return Ok(Paid::Approved);
                     }
                     // Charged, but the order was cancelled or its hold ran out meanwhile.
                     eprintln!("vitrina: order {id}: payment {reference} approved after the order stopped waiting; refund it");
                     Err(ApiError::Conflict {
                         code: "order_expired",
-                        message:
-                            "the reservation ran out while paying; the payment will be refunded"
-                                .into(),
+                        message: "the reservation ran out while paying; the payment will be refunded".into(),
                     })
                 }
                 Err(TxError::Storage(e)) => Err(e.into()),
@@ -1508,13 +1140,7 @@ async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<P
     }
 }
 
-fn payment_row(
-    app: &AppState,
-    row: &OrderRow,
-    status: &str,
-    reference: &str,
-    now: i64,
-) -> Statement {
+fn payment_row(app: &AppState, row: &OrderRow, status: &str, reference: &str, now: i64) -> Statement {
     Statement::new(
         "INSERT INTO payments (id, order_id, provider, amount_minor, status, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         vec![
@@ -1556,13 +1182,7 @@ pub(crate) async fn close_stale_payments(app: &AppState, now: i64) -> Result<usi
     let q = format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE status = 'pending_payment' AND hold_expires_at <= ? ORDER BY hold_expires_at LIMIT 50"
     );
-    let rows: Vec<OrderRow> = app
-        .sql
-        .query(&q, vec![now.into()])
-        .await?
-        .iter()
-        .map(OrderRow::from_row)
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<OrderRow> = app.sql.query(&q, vec![now.into()]).await?.iter().map(OrderRow::from_row).collect::<Result<_, _>>()?;
     let mut closed = 0;
     for row in rows {
         let mut batch = fail_statements(&row, "expired", now);
@@ -1571,9 +1191,7 @@ pub(crate) async fn close_stale_payments(app: &AppState, now: i64) -> Result<usi
                 eprintln!("vitrina: order {}: charged ({reference}) but its payment hold ran out; recorded as refund_due", row.id);
                 batch.push(payment_row(app, &row, "refund_due", &reference, now));
             }
-            Some(ChargeOutcome::Declined { reason }) => {
-                batch.push(payment_row(app, &row, "declined", &reason, now))
-            }
+            Some(ChargeOutcome::Declined { reason }) => batch.push(payment_row(app, &row, "declined", &reason, now)),
             None => {}
         }
         match app.sql.batch(batch).await {
@@ -1588,15 +1206,7 @@ pub(crate) async fn close_stale_payments(app: &AppState, now: i64) -> Result<usi
 /// Gives back the points an order redeemed (when it is cancelled or its payment fails).
 fn refund_points(row: &OrderRow, now: i64) -> Option<Statement> {
     match (&row.customer_id, row.points_redeemed) {
-        (Some(customer), p) if p > 0 => Some(ledger(
-            customer,
-            EntryKind::Refund,
-            p,
-            Some(&row.id),
-            "order cancelled",
-            None,
-            now,
-        )),
+        (Some(customer), p) if p > 0 => Some(ledger(customer, EntryKind::Refund, p, Some(&row.id), "order cancelled", None, now)),
         _ => None,
     }
 }
@@ -1610,35 +1220,20 @@ pub async fn act(
     Extension(session): Extension<Session>,
     ApiPath((id, raw_action)): ApiPath<(String, String)>,
 ) -> Result<Json<OrderView>, ApiError> {
-    let action = Action::parse(&raw_action).ok_or_else(|| {
-        ApiError::not_found(
-            "not_found",
-            "actions are ready, collected, shipped, delivered and cancel",
-        )
-    })?;
+    let action = Action::parse(&raw_action)
+        .ok_or_else(|| ApiError::not_found("not_found", "actions are ready, collected, shipped, delivered and cancel"))?;
     let row = visible_order(&app, &session, &id).await?;
-    let staff = session
-        .account
-        .as_ref()
-        .is_some_and(|a| a.role == Role::Staff);
+    let staff = session.account.as_ref().is_some_and(|a| a.role == Role::Staff);
     if !staff && action != Action::Cancel {
-        return Err(ApiError::Forbidden(
-            "only store staff can change an order's status".into(),
-        ));
+        return Err(ApiError::Forbidden("only store staff can change an order's status".into()));
     }
     let now = app.clock.now().timestamp();
     let current = row.status_at(now);
     let (from, to) = action.from(row.fulfilment);
-    if !from.contains(&row.status) || (current == OrderStatus::Expired && action != Action::Cancel)
-    {
+    if !from.contains(&row.status) || (current == OrderStatus::Expired && action != Action::Cancel) {
         return Err(ApiError::Conflict {
             code: "invalid_transition",
-            message: format!(
-                "a {} order that is {} cannot be marked {}",
-                row.fulfilment.as_str(),
-                current.as_str(),
-                action.as_str()
-            ),
+            message: format!("a {} order that is {} cannot be marked {}", row.fulfilment.as_str(), current.as_str(), action.as_str()),
         });
     }
     let actor = if staff { "staff" } else { "customer" };
@@ -1649,10 +1244,7 @@ pub async fn act(
         Action::Ready => {
             let until = now + app.config.holds.ready_minutes * 60;
             set.push_str(&format!(", hold_expires_at = {until}"));
-            batch.push(Statement::new(
-                "UPDATE holds SET expires_at = ? WHERE order_id = ?",
-                vec![until.into(), id.clone().into()],
-            ));
+            batch.push(Statement::new("UPDATE holds SET expires_at = ? WHERE order_id = ?", vec![until.into(), id.clone().into()]));
             // "Ready for pickup" goes out with the change itself (Web Push, if the shopper subscribed).
             let subs = crate::push::subscribers(
                 app.sql.as_ref(),
@@ -1662,19 +1254,10 @@ pub async fn act(
             )
             .await?;
             let store_name = match &row.store_id {
-                Some(s) => repo::stores(app.sql.as_ref())
-                    .await?
-                    .into_iter()
-                    .find(|x| &x.id == s)
-                    .map(|x| x.name)
-                    .unwrap_or_default(),
+                Some(s) => repo::stores(app.sql.as_ref()).await?.into_iter().find(|x| &x.id == s).map(|x| x.name).unwrap_or_default(),
                 None => String::new(),
             };
-            batch.extend(crate::push::enqueue(
-                &subs,
-                &crate::push::order_ready(&id, &store_name, now),
-                now,
-            )?);
+            batch.extend(crate::push::enqueue(&subs, &crate::push::order_ready(&id, &store_name, now), now)?);
         }
         Action::Collected | Action::Delivered => {
             // Two hours later, the NPS question reaches subscribed phones too (the account asks at once).
@@ -1685,60 +1268,31 @@ pub async fn act(
                 &vitrina_shared::push::Topic::OrderStatus,
             )
             .await?;
-            batch.extend(crate::push::enqueue(
-                &subs,
-                &crate::push::nps_question(&id, now),
-                now,
-            )?);
+            batch.extend(crate::push::enqueue(&subs, &crate::push::nps_question(&id, now), now)?);
             let earned = match &row.customer_id {
                 Some(customer) => {
                     let paid = Money::new(
-                        row.subtotal.amount
-                            - row.discount.amount
-                            - loyalty::points_value(row.points_redeemed).amount,
+                        row.subtotal.amount - row.discount.amount - loyalty::points_value(row.points_redeemed).amount,
                         row.subtotal.currency,
                     );
-                    let base = rust_decimal::Decimal::from(loyalty::points_earned(
-                        &app.config.loyalty,
-                        paid,
-                    ));
+                    let base = rust_decimal::Decimal::from(loyalty::points_earned(&app.config.loyalty, paid));
                     let points = i64::try_from((base * row.points_multiplier).floor()).unwrap_or(0);
                     if points > 0 {
-                        batch.push(ledger(
-                            customer,
-                            EntryKind::Earn,
-                            points,
-                            Some(&id),
-                            "",
-                            None,
-                            now,
-                        ));
+                        batch.push(ledger(customer, EntryKind::Earn, points, Some(&id), "", None, now));
                     }
                     points
                 }
                 None => 0,
             };
-            set.push_str(&format!(
-                ", fulfilled_at = {now}, points_earned = {earned}, payment_status = 'paid'"
-            ));
+            set.push_str(&format!(", fulfilled_at = {now}, points_earned = {earned}, payment_status = 'paid'"));
             if action == Action::Collected {
-                batch.push(Statement::new(
-                    "DELETE FROM holds WHERE order_id = ?",
-                    vec![id.clone().into()],
-                ));
-                batch.extend(
-                    lines
-                        .iter()
-                        .map(|l| take_held(&l.store, &l.sku, l.qty, now)),
-                );
+                batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.clone().into()]));
+                batch.extend(lines.iter().map(|l| take_held(&l.store, &l.sku, l.qty, now)));
             }
         }
         Action::Shipped => {}
         Action::Cancel => {
-            batch.push(Statement::new(
-                "DELETE FROM holds WHERE order_id = ?",
-                vec![id.clone().into()],
-            ));
+            batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.clone().into()]));
             // A delivery's units left the shelf when it was placed: they go back.
             if row.fulfilment != FulfilmentKind::Pickup && row.status == OrderStatus::Placed {
                 batch.extend(lines.iter().map(|l| put_back(&l.store, &l.sku, l.qty, now)));
@@ -1758,30 +1312,16 @@ pub async fn act(
             }
             batch.extend(refund_points(&row, now));
             // A cancelled order gives its offers' uses back.
-            batch.push(Statement::new(
-                "DELETE FROM offer_redemptions WHERE order_id = ?",
-                vec![id.clone().into()],
-            ));
+            batch.push(Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.clone().into()]));
         }
     }
     // The status must still be the one read (a concurrent action loses), and a lapsed hold cannot be readied or collected.
-    let lapse_guard = if action == Action::Cancel {
-        ""
-    } else {
-        " AND (hold_expires_at IS NULL OR hold_expires_at > ?)"
-    };
+    let lapse_guard = if action == Action::Cancel { "" } else { " AND (hold_expires_at IS NULL OR hold_expires_at > ?)" };
     let mut params: Vec<Value> = vec![id.clone().into(), row.status.as_str().into()];
     if action != Action::Cancel {
         params.push(now.into());
     }
-    batch.insert(
-        0,
-        Statement::new(
-            format!("UPDATE orders SET {set} WHERE id = ? AND status = ?{lapse_guard}"),
-            params,
-        )
-        .guarded(),
-    );
+    batch.insert(0, Statement::new(format!("UPDATE orders SET {set} WHERE id = ? AND status = ?{lapse_guard}"), params).guarded());
     batch.insert(1, event(&id, to, now, actor));
     match app.sql.batch(batch).await {
         Ok(_) => {}
@@ -1796,9 +1336,7 @@ pub async fn act(
         }
         Err(TxError::Storage(e)) => return Err(e.into()),
     }
-    let row = order_row(app.sql.as_ref(), &id)
-        .await?
-        .ok_or_else(|| StorageError(format!("order {id} vanished")))?;
+    let row = order_row(app.sql.as_ref(), &id).await?.ok_or_else(|| StorageError(format!("order {id} vanished")))?;
     Ok(Json(view_of(app.sql.as_ref(), row, now, &session).await?))
 }
 
@@ -1812,8 +1350,7 @@ pub async fn pickups(
     session.require_role(Role::Staff)?;
     let stores = repo::stores(app.sql.as_ref()).await?;
     let store = find_store(&stores, &raw).map_err(|_| {
-        ApiError::not_found("unknown_store", format!("there is no store {raw:?}"))
-            .with("store", raw.chars().take(64).collect::<String>())
+        ApiError::not_found("unknown_store", format!("there is no store {raw:?}")).with("store", raw.chars().take(64).collect::<String>())
     })?;
     let now = app.clock.now();
     let offset = i64::from(store.utc_offset_minutes) * 60;
@@ -1823,10 +1360,7 @@ pub async fn pickups(
            AND (status IN ('placed', 'ready_for_pickup') OR (status = 'collected' AND fulfilled_at >= ?))
          ORDER BY created_at LIMIT 500"
     );
-    let rows = app
-        .sql
-        .query(&q, vec![store.id.as_str().into(), local_midnight.into()])
-        .await?;
+    let rows = app.sql.query(&q, vec![store.id.as_str().into(), local_midnight.into()]).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let row = OrderRow::from_row(r)?;
@@ -1839,20 +1373,14 @@ pub async fn pickups(
 
 /// `GET /api/checkout/options`: delivery regions, pickup points, payment methods, and for a
 /// signed-in shopper the points this cart can take.
-pub async fn options(
-    State(app): State<AppState>,
-    Extension(session): Extension<Session>,
-) -> Result<Json<CheckoutOptions>, ApiError> {
+pub async fn options(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<CheckoutOptions>, ApiError> {
     let now = app.clock.now().timestamp();
     let (points_balance, max_redeemable) = match &session.account {
         Some(account) => {
             let (entries, _, _) = ledger_of(app.sql.as_ref(), &account.id).await?;
             let balance = loyalty::replay(&app.config.loyalty, &entries, now).balance;
             let cart = carts::priced_view(&app, &session, &session.cart_owner()).await?;
-            (
-                Some(balance),
-                Some(balance.min(loyalty::redeem_cap(&app.config.loyalty, cart.total))),
-            )
+            (Some(balance), Some(balance.min(loyalty::redeem_cap(&app.config.loyalty, cart.total))))
         }
         None => (None, None),
     };
@@ -1876,11 +1404,7 @@ mod tests {
         let a = new_id('V').unwrap();
         let b = new_id('V').unwrap();
         assert_eq!(a.len(), 10);
-        assert!(
-            a.starts_with('V')
-                && a.chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        );
+        assert!(a.starts_with('V') && a.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
         assert!(!a.contains(['0', 'O', '1', 'I', 'L']));
         assert_ne!(a, b);
     }
