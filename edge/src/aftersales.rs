@@ -18,7 +18,7 @@ use vitrina_shared::api::{
 };
 use vitrina_shared::loyalty::{self, card_number, parse_card_number, EntryKind};
 use vitrina_shared::nps::{parse_reason, parse_score, tally};
-use vitrina_shared::orders::{normalize_phone, OrderStatus, RETURN_DAYS};
+use vitrina_shared::orders::{normalize_phone, OrderStatus, PaymentMethod, PaymentStatus, ReturnStatus, RETURN_DAYS};
 use vitrina_shared::{Money, Sku, StoreId};
 
 fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -75,7 +75,7 @@ fn receive_statements(
             return_id.into(),
             order.id.clone().into(),
             refund.money_minor.into(),
-            order.payment_method.clone().into(),
+            order.payment_method.as_str().into(),
             now.into(),
         ],
     ));
@@ -190,7 +190,7 @@ pub async fn create_return(
             id.clone().into(),
             order.id.clone().into(),
             store.as_str().into(),
-            (if received { "received" } else { "requested" }).into(),
+            (if received { ReturnStatus::Received } else { ReturnStatus::Requested }).as_str().into(),
             reason.into(),
             refund.money_minor.into(),
             refund.points_refunded.into(),
@@ -261,7 +261,7 @@ pub async fn receive_return(
     let r = rows.first().ok_or_else(|| {
         ApiError::not_found("unknown_return", format!("there is no return {id}")).with("return", id.chars().take(40).collect::<String>())
     })?;
-    if r.text(2)? != "requested" {
+    if ReturnStatus::parse(r.text(2)?) != Some(ReturnStatus::Requested) {
         return Err(
             ApiError::Conflict { code: "already_received", message: format!("return {id} was already received") }.with("return", &id)
         );
@@ -278,8 +278,8 @@ pub async fn receive_return(
         .collect::<Result<_, StorageError>>()?;
     let now = app.clock.now().timestamp();
     let mut batch = vec![Statement::new(
-        "UPDATE returns SET status = 'received', received_at = ? WHERE id = ? AND status = 'requested'",
-        vec![now.into(), id.clone().into()],
+        "UPDATE returns SET status = ?, received_at = ? WHERE id = ? AND status = ?",
+        vec![ReturnStatus::Received.as_str().into(), now.into(), id.clone().into(), ReturnStatus::Requested.as_str().into()],
     )
     .guarded()];
     batch.extend(receive_statements(&order, &id, &store, &lines, &refund, now));
@@ -350,8 +350,8 @@ pub async fn pos_sale(
         return Err(receipt_recorded(receipt, &store));
     }
     let method = match body.payment.as_str() {
-        "card" => "pos_card",
-        "cash" => "pos_cash",
+        "card" => PaymentMethod::PosCard,
+        "cash" => PaymentMethod::PosCash,
         _ => return Err(unprocessable("invalid_payment", "payment is \"card\" or \"cash\"")),
     };
     if body.lines.is_empty() || body.lines.len() > 100 {
@@ -397,13 +397,14 @@ pub async fn pos_sale(
             "INSERT OR IGNORE INTO orders (id, customer_id, session_id, channel, status, fulfilment, store_id, contact, payment_method,
                 payment_status, subtotal_minor, delivery_minor, points_redeemed, total_minor, currency, points_earned, receipt_id,
                 created_at, fulfilled_at)
-             VALUES (?, ?, NULL, 'pos', 'completed', 'in_store', ?, ?, ?, 'paid', ?, 0, 0, ?, 'RUB', ?, ?, ?, ?)",
+             VALUES (?, ?, NULL, 'pos', 'completed', 'in_store', ?, ?, ?, ?, ?, 0, 0, ?, 'RUB', ?, ?, ?, ?)",
             vec![
                 id.clone().into(),
                 customer.clone().into(),
                 store.as_str().into(),
                 serde_json::to_string(&vitrina_shared::orders::Contact::default()).unwrap_or_default().into(),
-                method.into(),
+                method.as_str().into(),
+                PaymentStatus::Paid.as_str().into(),
                 subtotal_minor.into(),
                 subtotal_minor.into(),
                 earned.into(),

@@ -19,6 +19,7 @@ use vitrina_shared::catalog::Product;
 use vitrina_shared::offers::{
     self, evaluate, Condition, Item, Known, PastOrder, Priced, Rule, RuleBook, RuleError, RuleProblem, Shopper, Usage,
 };
+use vitrina_shared::orders::OrderStatus;
 use vitrina_shared::{loyalty, CategoryId, Currency, GeoPoint, Money, Sku, StoreId};
 
 /// The key-value entry naming the current rules version; any change writes a new value.
@@ -81,15 +82,26 @@ fn needs_points(book: &RuleBook) -> bool {
     book.rules().iter().flat_map(|r| &r.conditions).any(|c| matches!(c, Condition::PointsAtLeast { .. }))
 }
 
+/// The SQL predicate "the order in `status_column` counts as a purchase", rendered from
+/// [`OrderStatus::NOT_COUNTING`] (the one definition of which orders count):
+/// `status NOT IN ('cancelled', 'payment_failed', 'pending_payment')`.
+pub(crate) fn counting_orders(status_column: &str) -> String {
+    let listed: Vec<String> = OrderStatus::NOT_COUNTING.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    format!("{status_column} NOT IN ({})", listed.join(", "))
+}
+
 /// A customer's orders that count as purchases (not cancelled, failed or awaiting payment), with
 /// the categories bought in each.
 pub async fn purchase_history(sql: &dyn Sql, customer: &str) -> Result<Vec<PastOrder>, StorageError> {
     let rows = sql
         .query(
-            "SELECT o.created_at, o.total_minor - o.delivery_minor, GROUP_CONCAT(DISTINCT p.category_id)
-             FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.sku = l.sku
-             WHERE o.customer_id = ? AND o.status NOT IN ('cancelled', 'payment_failed', 'pending_payment')
-             GROUP BY o.id ORDER BY o.created_at DESC LIMIT 1000",
+            &format!(
+                "SELECT o.created_at, o.total_minor - o.delivery_minor, GROUP_CONCAT(DISTINCT p.category_id)
+                 FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.sku = l.sku
+                 WHERE o.customer_id = ? AND {}
+                 GROUP BY o.id ORDER BY o.created_at DESC LIMIT 1000",
+                counting_orders("o.status")
+            ),
             vec![customer.into()],
         )
         .await?;
@@ -603,12 +615,15 @@ pub async fn segment_members(app: &AppState) -> Result<HashMap<&'static str, std
     let rows = app
         .sql
         .query(
-            "SELECT c.id,
-                    COALESCE((SELECT SUM(o.total_minor - o.delivery_minor) FROM orders o WHERE o.customer_id = c.id
-                              AND o.status NOT IN ('cancelled', 'payment_failed', 'pending_payment') AND o.created_at > ?), 0),
-                    (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id AND o.status NOT IN ('cancelled', 'payment_failed', 'pending_payment')),
-                    (SELECT MAX(o.created_at) FROM orders o WHERE o.customer_id = c.id AND o.status NOT IN ('cancelled', 'payment_failed', 'pending_payment'))
-             FROM customers c WHERE c.role = 'customer'",
+            &format!(
+                "SELECT c.id,
+                        COALESCE((SELECT SUM(o.total_minor - o.delivery_minor) FROM orders o WHERE o.customer_id = c.id
+                                  AND {counting} AND o.created_at > ?), 0),
+                        (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id AND {counting}),
+                        (SELECT MAX(o.created_at) FROM orders o WHERE o.customer_id = c.id AND {counting})
+                 FROM customers c WHERE c.role = 'customer'",
+                counting = counting_orders("o.status")
+            ),
             vec![(now - 365 * 86_400).into()],
         )
         .await?;
@@ -728,8 +743,11 @@ pub async fn admin_kpis(
         .collect::<Result<_, StorageError>>()?;
     let sales: Vec<Sale> = sql
         .query(
-            "SELECT customer_id, created_at, subtotal_minor - discount_minor, discount_minor FROM orders
-             WHERE status NOT IN ('cancelled', 'payment_failed', 'pending_payment') AND created_at >= ? AND created_at < ?",
+            &format!(
+                "SELECT customer_id, created_at, subtotal_minor - discount_minor, discount_minor FROM orders
+                 WHERE {} AND created_at >= ? AND created_at < ?",
+                counting_orders("status")
+            ),
             vec![(from - (to - from)).into(), to.into()],
         )
         .await?
@@ -753,4 +771,14 @@ pub async fn admin_kpis(
         .map(|r| Ok((r.int(0)?, u8::try_from(r.int(1)?).unwrap_or(0))))
         .collect::<Result<_, StorageError>>()?;
     Ok(Json(compute(&KpiInput { from, to, members: &members, sales: &sales, ledgers: &ledgers, nps: &nps, policy: &app.config.loyalty })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counting_orders;
+
+    #[test]
+    fn the_counting_orders_predicate_leaves_out_cancelled_failed_and_unpaid_orders() {
+        assert_eq!(counting_orders("o.status"), "o.status NOT IN ('cancelled', 'payment_failed', 'pending_payment')");
+    }
 }

@@ -25,8 +25,9 @@ use vitrina_shared::api::{
 };
 use vitrina_shared::loyalty::{self, check_redeem, EntryKind, RedeemError};
 use vitrina_shared::orders::{
-    card_last4, delivery_price, delivery_regions, effective_status, parse_idempotency_key, pickup_points, region_for, test_card, Action,
-    Address, Contact, FulfilmentKind, OrderStatus, IDEMPOTENCY_SECONDS,
+    card_last4, delivery_price, delivery_regions, effective_status, order_total, parse_idempotency_key, pickup_points, region_for,
+    test_card, Action, Address, ChargeStatus, Contact, FulfilmentKind, OrderStatus, PaymentMethod, PaymentStatus, ReturnStatus,
+    IDEMPOTENCY_SECONDS,
 };
 use vitrina_shared::store::Store;
 use vitrina_shared::{Currency, Money, Sku, StoreId};
@@ -180,8 +181,8 @@ pub(crate) struct OrderRow {
     pub delivery_region: Option<String>,
     pub address: Option<Address>,
     pub contact: Contact,
-    pub payment_method: String,
-    pub payment_status: String,
+    pub payment_method: PaymentMethod,
+    pub payment_status: PaymentStatus,
     pub card_last4: Option<String>,
     pub subtotal: Money,
     pub delivery: Money,
@@ -216,8 +217,8 @@ impl OrderRow {
             delivery_region: r.opt_text(8)?.map(str::to_owned),
             address: r.opt_text(9)?.map(serde_json::from_str).transpose().map_err(|e| corrupt("address", e))?,
             contact: serde_json::from_str(r.text(10)?).map_err(|e| corrupt("contact", e))?,
-            payment_method: r.text(11)?.to_owned(),
-            payment_status: r.text(12)?.to_owned(),
+            payment_method: PaymentMethod::parse(r.text(11)?).ok_or_else(|| corrupt("payment_method", r.text(11).unwrap_or("")))?,
+            payment_status: PaymentStatus::parse(r.text(12)?).ok_or_else(|| corrupt("payment_status", r.text(12).unwrap_or("")))?,
             card_last4: r.opt_text(13)?.map(str::to_owned),
             subtotal: money(14)?,
             delivery: money(15)?,
@@ -313,7 +314,7 @@ pub(crate) async fn returns_of(sql: &dyn Sql, order: &str) -> Result<Vec<ReturnV
         out.push(ReturnView {
             id,
             order_id: r.text(1)?.to_owned(),
-            status: r.text(2)?.to_owned(),
+            status: ReturnStatus::parse(r.text(2)?).ok_or_else(|| corrupt("return status", r.text(2).unwrap_or("")))?.as_str().to_owned(),
             store: StoreId::parse(r.text(3)?).map_err(|e| corrupt("store", e))?,
             lines,
             refund: Money::from_minor_units(r.int(4)?, Currency::Rub),
@@ -346,7 +347,7 @@ pub(crate) async fn view_of(sql: &dyn Sql, row: OrderRow, now: i64, session: &Se
     let status = row.status_at(now);
     let rated = !sql.query("SELECT 1 FROM nps_answers WHERE order_id = ?", vec![row.id.clone().into()]).await?.is_empty();
     let owner = row.owned_by(session);
-    let test = row.payment_method == "test_card";
+    let test = row.payment_method == PaymentMethod::TestCard;
     Ok(OrderView {
         id: row.id.clone(),
         status,
@@ -358,8 +359,8 @@ pub(crate) async fn view_of(sql: &dyn Sql, row: OrderRow, now: i64, session: &Se
         address: row.address.clone(),
         contact: row.contact.clone(),
         payment: PaymentView {
-            method: row.payment_method.clone(),
-            status: row.payment_status.clone(),
+            method: row.payment_method.as_str().to_owned(),
+            status: row.payment_status.as_str().to_owned(),
             provider_notice: test.then(|| crate::payments::TEST_NOTICE.to_owned()),
             card_last4: row.card_last4.clone(),
         },
@@ -839,8 +840,7 @@ pub async fn create(
         })?;
         last_entry = last;
     }
-    let points_money = loyalty::points_value(body.redeem_points);
-    let total = Money::new(goods.amount + plan.delivery.amount - points_money.amount, goods.currency);
+    let total = order_total(subtotal, discount, plan.delivery, body.redeem_points);
 
     // One batch: the order, its holds or stock, the points, the key, and (unless paying online) the cart.
     let id = new_id('V')?;
@@ -885,8 +885,8 @@ pub async fn create(
             plan.region.clone().into(),
             address_json.into(),
             contact_json.into(),
-            (if online { "test_card" } else { "pay_on_pickup" }).into(),
-            "due".into(),
+            (if online { PaymentMethod::TestCard } else { PaymentMethod::PayOnPickup }).as_str().into(),
+            PaymentStatus::Due.as_str().into(),
             card.as_deref().map(card_last4).into(),
             subtotal.minor_units().into(),
             plan.delivery.minor_units().into(),
@@ -1088,10 +1088,10 @@ async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<P
                 Statement::new(
                     "UPDATE orders SET status = ?, payment_status = ?, hold_expires_at = ?
                      WHERE id = ? AND status = 'pending_payment' AND hold_expires_at > ?",
-                    vec![OrderStatus::Placed.as_str().into(), "paid".into(), reserve.into(), id.into(), now.into()],
+                    vec![OrderStatus::Placed.as_str().into(), PaymentStatus::Paid.as_str().into(), reserve.into(), id.into(), now.into()],
                 )
                 .guarded(),
-                payment_row(app, row, "approved", &reference, now),
+                payment_row(app, row, ChargeStatus::Approved, &reference, now),
                 event(id, OrderStatus::Placed, now, "system"),
             ];
             if let Some(until) = reserve {
@@ -1128,8 +1128,8 @@ async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<P
             }
         }
         ChargeOutcome::Declined { reason } => {
-            let mut batch = fail_statements(row, "declined", now);
-            batch.push(payment_row(app, row, "declined", &reason, now));
+            let mut batch = fail_statements(row, PaymentStatus::Declined, now);
+            batch.push(payment_row(app, row, ChargeStatus::Declined, &reason, now));
             match app.sql.batch(batch).await {
                 Ok(_) => Ok(Paid::Declined(reason)),
                 // Already settled by a concurrent retry with the same outcome.
@@ -1140,7 +1140,7 @@ async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<P
     }
 }
 
-fn payment_row(app: &AppState, row: &OrderRow, status: &str, reference: &str, now: i64) -> Statement {
+fn payment_row(app: &AppState, row: &OrderRow, status: ChargeStatus, reference: &str, now: i64) -> Statement {
     Statement::new(
         "INSERT INTO payments (id, order_id, provider, amount_minor, status, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         vec![
@@ -1148,7 +1148,7 @@ fn payment_row(app: &AppState, row: &OrderRow, status: &str, reference: &str, no
             row.id.clone().into(),
             app.payments.name().into(),
             row.total.minor_units().into(),
-            status.into(),
+            status.as_str().into(),
             reference.into(),
             now.into(),
         ],
@@ -1157,12 +1157,12 @@ fn payment_row(app: &AppState, row: &OrderRow, status: &str, reference: &str, no
 
 /// Closes a pending order as `payment_failed` (guarded: only while it is still pending) and gives
 /// back everything it held: stock holds, offer uses, redeemed points and the cart claim.
-fn fail_statements(row: &OrderRow, payment_status: &str, now: i64) -> Vec<Statement> {
+fn fail_statements(row: &OrderRow, payment_status: PaymentStatus, now: i64) -> Vec<Statement> {
     let id = row.id.as_str();
     let mut batch = vec![
         Statement::new(
             "UPDATE orders SET status = ?, payment_status = ?, hold_expires_at = NULL WHERE id = ? AND status = 'pending_payment'",
-            vec![OrderStatus::PaymentFailed.as_str().into(), payment_status.into(), id.into()],
+            vec![OrderStatus::PaymentFailed.as_str().into(), payment_status.as_str().into(), id.into()],
         )
         .guarded(),
         event(id, OrderStatus::PaymentFailed, now, "system"),
@@ -1185,13 +1185,13 @@ pub(crate) async fn close_stale_payments(app: &AppState, now: i64) -> Result<usi
     let rows: Vec<OrderRow> = app.sql.query(&q, vec![now.into()]).await?.iter().map(OrderRow::from_row).collect::<Result<_, _>>()?;
     let mut closed = 0;
     for row in rows {
-        let mut batch = fail_statements(&row, "expired", now);
+        let mut batch = fail_statements(&row, PaymentStatus::Expired, now);
         match app.payments.lookup(&payment_key(&row.id)).await? {
             Some(ChargeOutcome::Approved { reference }) => {
                 eprintln!("vitrina: order {}: charged ({reference}) but its payment hold ran out; recorded as refund_due", row.id);
-                batch.push(payment_row(app, &row, "refund_due", &reference, now));
+                batch.push(payment_row(app, &row, ChargeStatus::RefundDue, &reference, now));
             }
-            Some(ChargeOutcome::Declined { reason }) => batch.push(payment_row(app, &row, "declined", &reason, now)),
+            Some(ChargeOutcome::Declined { reason }) => batch.push(payment_row(app, &row, ChargeStatus::Declined, &reason, now)),
             None => {}
         }
         match app.sql.batch(batch).await {
@@ -1284,7 +1284,7 @@ pub async fn act(
                 }
                 None => 0,
             };
-            set.push_str(&format!(", fulfilled_at = {now}, points_earned = {earned}, payment_status = 'paid'"));
+            set.push_str(&format!(", fulfilled_at = {now}, points_earned = {earned}, payment_status = '{}'", PaymentStatus::Paid.as_str()));
             if action == Action::Collected {
                 batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.clone().into()]));
                 batch.extend(lines.iter().map(|l| take_held(&l.store, &l.sku, l.qty, now)));
@@ -1297,15 +1297,15 @@ pub async fn act(
             if row.fulfilment != FulfilmentKind::Pickup && row.status == OrderStatus::Placed {
                 batch.extend(lines.iter().map(|l| put_back(&l.store, &l.sku, l.qty, now)));
             }
-            if row.payment_status == "paid" {
-                set.push_str(", payment_status = 'refunded'");
+            if row.payment_status == PaymentStatus::Paid {
+                set.push_str(&format!(", payment_status = '{}'", PaymentStatus::Refunded.as_str()));
                 batch.push(Statement::new(
                     "INSERT INTO refunds (id, return_id, order_id, amount_minor, method, created_at) VALUES (?, NULL, ?, ?, ?, ?)",
                     vec![
                         format!("{id}-cancel").into(),
                         id.clone().into(),
                         row.total.minor_units().into(),
-                        row.payment_method.clone().into(),
+                        row.payment_method.as_str().into(),
                         now.into(),
                     ],
                 ));
@@ -1387,7 +1387,7 @@ pub async fn options(State(app): State<AppState>, Extension(session): Extension<
     Ok(Json(CheckoutOptions {
         delivery_regions: delivery_regions(),
         pickup_points: pickup_points(),
-        payment_methods: vec!["pay_on_pickup".into(), "test_card".into()],
+        payment_methods: PaymentMethod::AT_CHECKOUT.iter().map(|m| m.as_str().to_owned()).collect(),
         test_provider_notice: crate::payments::TEST_NOTICE.into(),
         reserve_minutes: app.config.holds.reserve_minutes,
         points_balance,

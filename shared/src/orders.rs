@@ -70,6 +70,143 @@ impl OrderStatus {
     }
 }
 
+impl OrderStatus {
+    /// The statuses of orders that do not count as purchases (for offers, segments and KPIs):
+    /// cancelled, failed to pay, or still waiting for the payment.
+    pub const NOT_COUNTING: &'static [OrderStatus] = &[OrderStatus::Cancelled, OrderStatus::PaymentFailed, OrderStatus::PendingPayment];
+
+    /// The one definition of which orders count as purchases.
+    pub fn counts_for_offers(self) -> bool {
+        !OrderStatus::NOT_COUNTING.contains(&self)
+    }
+}
+
+/// How an order is paid (`orders.payment_method`, `refunds.method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    /// In the store, at the pickup point or to the courier.
+    PayOnPickup,
+    /// Online with the built-in test provider.
+    TestCard,
+    /// A card at a till.
+    PosCard,
+    /// Cash at a till.
+    PosCash,
+}
+
+impl PaymentMethod {
+    pub const ALL: [PaymentMethod; 4] =
+        [PaymentMethod::PayOnPickup, PaymentMethod::TestCard, PaymentMethod::PosCard, PaymentMethod::PosCash];
+
+    /// The methods a shopper can choose at checkout.
+    pub const AT_CHECKOUT: [PaymentMethod; 2] = [PaymentMethod::PayOnPickup, PaymentMethod::TestCard];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::PayOnPickup => "pay_on_pickup",
+            PaymentMethod::TestCard => "test_card",
+            PaymentMethod::PosCard => "pos_card",
+            PaymentMethod::PosCash => "pos_cash",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<PaymentMethod> {
+        PaymentMethod::ALL.into_iter().find(|m| m.as_str() == raw)
+    }
+}
+
+/// Where an order's payment stands (`orders.payment_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// To be paid (on collection, or online while the order waits for the provider).
+    Due,
+    Paid,
+    /// The provider declined the card.
+    Declined,
+    /// The payment hold ran out before the provider answered.
+    Expired,
+    /// A paid order was cancelled and its money given back.
+    Refunded,
+}
+
+impl PaymentStatus {
+    pub const ALL: [PaymentStatus; 5] =
+        [PaymentStatus::Due, PaymentStatus::Paid, PaymentStatus::Declined, PaymentStatus::Expired, PaymentStatus::Refunded];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Due => "due",
+            PaymentStatus::Paid => "paid",
+            PaymentStatus::Declined => "declined",
+            PaymentStatus::Expired => "expired",
+            PaymentStatus::Refunded => "refunded",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<PaymentStatus> {
+        PaymentStatus::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// What the payment provider's charge came to (`payments.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeStatus {
+    Approved,
+    Declined,
+    /// Approved after the order stopped waiting: the money must go back.
+    RefundDue,
+}
+
+impl ChargeStatus {
+    pub const ALL: [ChargeStatus; 3] = [ChargeStatus::Approved, ChargeStatus::Declined, ChargeStatus::RefundDue];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChargeStatus::Approved => "approved",
+            ChargeStatus::Declined => "declined",
+            ChargeStatus::RefundDue => "refund_due",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ChargeStatus> {
+        ChargeStatus::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// Where a return stands (`returns.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnStatus {
+    /// The shopper will bring the goods.
+    Requested,
+    /// The goods reached the store and were refunded.
+    Received,
+}
+
+impl ReturnStatus {
+    pub const ALL: [ReturnStatus; 2] = [ReturnStatus::Requested, ReturnStatus::Received];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnStatus::Requested => "requested",
+            ReturnStatus::Received => "received",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ReturnStatus> {
+        ReturnStatus::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// What the customer pays: goods less the offers' discount, plus delivery, less the redeemed points.
+pub fn order_total(subtotal: Money, discount: Money, delivery: Money, points_redeemed: i64) -> Money {
+    let points = crate::loyalty::points_value(points_redeemed);
+    Money::new(subtotal.amount - discount.amount + delivery.amount - points.amount, subtotal.currency)
+}
+
 /// How the goods reach the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -432,6 +569,46 @@ mod tests {
         for s in OrderStatus::ALL {
             assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
         }
+    }
+
+    #[test]
+    fn every_payment_status_round_trips_through_its_stored_text() {
+        for s in PaymentStatus::ALL {
+            assert_eq!(PaymentStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+        }
+        assert_eq!(PaymentStatus::parse("approved"), None);
+    }
+
+    #[test]
+    fn every_payment_method_charge_and_return_status_round_trips_through_its_stored_text() {
+        for m in PaymentMethod::ALL {
+            assert_eq!(PaymentMethod::parse(m.as_str()), Some(m));
+            assert_eq!(serde_json::to_string(&m).unwrap(), format!("\"{}\"", m.as_str()));
+        }
+        for s in ChargeStatus::ALL {
+            assert_eq!(ChargeStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+        }
+        for s in ReturnStatus::ALL {
+            assert_eq!(ReturnStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+        }
+        assert_eq!(PaymentMethod::parse("card"), None);
+    }
+
+    #[test]
+    fn cancelled_failed_and_unpaid_orders_do_not_count_for_offers() {
+        let not_counting: Vec<_> = OrderStatus::ALL.into_iter().filter(|s| !s.counts_for_offers()).collect();
+        assert_eq!(not_counting, [OrderStatus::PendingPayment, OrderStatus::PaymentFailed, OrderStatus::Cancelled]);
+        assert!(OrderStatus::Placed.counts_for_offers() && OrderStatus::Completed.counts_for_offers());
+    }
+
+    #[test]
+    fn order_total_is_goods_less_discount_plus_delivery_less_points() {
+        let rub = |s: &str| Money::parse_rub(s).unwrap();
+        assert_eq!(order_total(rub("1000.00"), rub("150.00"), rub("299.00"), 50), rub("1099.00"));
+        assert_eq!(order_total(rub("1000.00"), rub("0"), rub("0"), 0), rub("1000.00"));
     }
 
     #[test]

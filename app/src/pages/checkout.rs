@@ -26,7 +26,7 @@ use vitrina_shared::account::Email;
 use vitrina_shared::api::{CheckoutOptions, CheckoutRequest, FulfilmentChoice, PaymentChoice};
 use vitrina_shared::availability::Availability;
 use vitrina_shared::loyalty::points_value;
-use vitrina_shared::orders::{delivery_price, normalize_phone, region_for, test_card, Address, Contact, DeliveryRegion};
+use vitrina_shared::orders::{delivery_price, normalize_phone, order_total, region_for, test_card, Address, Contact, DeliveryRegion};
 use vitrina_shared::store::City;
 use vitrina_shared::{Money, Sku, StoreId};
 use wasm_bindgen::JsCast;
@@ -1132,7 +1132,7 @@ fn CheckoutSummary(form: Form) -> impl IntoView {
         let (subtotal, discount, goods) = (view.subtotal, view.discount, view.total);
         let delivery = form.delivery_cost(goods, view.free_delivery);
         let points = form.points_spent();
-        let total = Money::new(goods.amount + delivery.map_or(Decimal::ZERO, |d| d.amount) - points_value(points).amount, goods.currency);
+        let total = order_total(subtotal, discount, delivery.unwrap_or(Money::new(Decimal::ZERO, goods.currency)), points);
         let delivery_text = match delivery {
             Some(price) if price.amount.is_zero() => t(locale, Key::DeliveryFree).to_owned(),
             Some(price) => format_money(locale, &price),

@@ -22,7 +22,7 @@ use leptos_router::params::Params;
 use vitrina_shared::api::{NpsRequest, OrderView, ReturnLineRequest, ReturnRequest, ReturnView, StoreInfo};
 use vitrina_shared::loyalty::points_value;
 use vitrina_shared::nps::{asks_follow_up, parse_reason, MAX_REASON_CHARS};
-use vitrina_shared::orders::{pickup_points, Action, FulfilmentKind, OrderStatus};
+use vitrina_shared::orders::{pickup_points, Action, FulfilmentKind, OrderStatus, PaymentMethod};
 use vitrina_shared::{Sku, StoreId};
 
 /// How often an order under way is asked for again.
@@ -329,7 +329,7 @@ fn OrderPayment(current: RwSignal<OrderView>) -> impl IntoView {
                 text.push_str(&format!(", {}{last4}", t(locale, Key::CardEnding)));
             }
             // The server's own notice is in English only; this one says the same in the shopper's language.
-            let notice = (p.method == "test_card" || p.provider_notice.is_some())
+            let notice = (p.method == PaymentMethod::TestCard.as_str() || p.provider_notice.is_some())
                 .then(|| view! { <p class="test-provider-notice">{t(locale, Key::TestCardNotice)}</p> });
             view! {
                 <p class="order-payment" data-testid="order-payment" data-payment-status=p.status.clone()>{text}</p>
