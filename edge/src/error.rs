@@ -116,7 +116,7 @@ impl IntoResponse for ApiError {
         let (status, code) = error.status_and_code();
         let message = match &error {
             ApiError::Storage(detail) => {
-                eprintln!("vitrina: storage error: {detail}");
+                tracing::error!(detail = %detail, "storage error");
                 "the store is temporarily unavailable; please try again in a moment".to_owned()
             }
             other => other.to_string(),

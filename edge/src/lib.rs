@@ -19,6 +19,7 @@ pub mod repo;
 pub mod routes;
 pub mod session;
 pub mod site;
+pub mod telemetry;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
@@ -228,6 +229,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), client_address))
         // Outermost, so every answer (fallbacks and refusals too) carries the security headers.
         .layer(middleware::from_fn(hardening::middleware))
+        // Around everything else: one `request` span per request, its request id echoed.
+        .layer(middleware::from_fn(telemetry::middleware))
         .with_state(state)
 }
 

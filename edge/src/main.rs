@@ -14,6 +14,7 @@ mod native_main {
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
     use vitrina_edge::push::PushConfig;
+    use vitrina_edge::telemetry::{self, LogFormat};
     use vitrina_edge::{native, BootstrapAccount, Config};
     use vitrina_shared::account::Role;
     use vitrina_shared::loyalty::LoyaltyPolicy;
@@ -22,7 +23,7 @@ mod native_main {
     const HELP: &str = "vitrina — Vitrina's embedded host: the storefront API and app on one port
 
 USAGE:
-    vitrina [--listen ADDR] [--data DIR] [--site DIR]
+    vitrina [--listen ADDR] [--data DIR] [--site DIR] [--log-format FORMAT]
 
 OPTIONS:
     --listen ADDR   address to listen on            [default: 127.0.0.1:3000]
@@ -30,9 +31,14 @@ OPTIONS:
                                                     [default: .vitrina]
     --site DIR      the built app (`cargo xtask build` writes target/site)
                                                     [default: target/site]
+    --log-format FORMAT
+                    log lines on stderr: `human` or `json` (one object per line)
+                                                    [default: human]
     -h, --help      print this help
 
 ENVIRONMENT:
+    RUST_LOG              which log events to keep, e.g. `warn` or `info,vitrina_edge=debug`
+                          [default: info]
     VITRINA_STAFF_EMAIL, VITRINA_STAFF_PASSWORD
                           the first staff account (store staff, POS/ERP integrations), created on
                           first start [default: staff@vitrina.local, password generated into
@@ -67,10 +73,12 @@ ENVIRONMENT:
         listen: String,
         data: PathBuf,
         site: PathBuf,
+        log_format: LogFormat,
     }
 
     fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-        let mut parsed = Args { listen: "127.0.0.1:3000".into(), data: ".vitrina".into(), site: "target/site".into() };
+        let mut parsed =
+            Args { listen: "127.0.0.1:3000".into(), data: ".vitrina".into(), site: "target/site".into(), log_format: LogFormat::Human };
         while let Some(arg) = args.next() {
             let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
             match arg.as_str() {
@@ -78,6 +86,10 @@ ENVIRONMENT:
                 "--listen" => parsed.listen = value("--listen")?,
                 "--data" => parsed.data = value("--data")?.into(),
                 "--site" => parsed.site = value("--site")?.into(),
+                "--log-format" => {
+                    let raw = value("--log-format")?;
+                    parsed.log_format = LogFormat::parse(&raw).ok_or_else(|| format!("--log-format must be human or json, not {raw:?}"))?;
+                }
                 other => return Err(format!("unknown argument {other:?}")),
             }
         }
@@ -109,7 +121,7 @@ ENVIRONMENT:
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
                 .map_err(|e| format!("protecting {}: {e}", path.display()))?;
         }
-        eprintln!("vitrina: generated {}", path.display());
+        tracing::info!(path = %path.display(), "generated a secret");
         Ok(value)
     }
 
@@ -121,21 +133,23 @@ ENVIRONMENT:
                 return ExitCode::SUCCESS;
             }
             Err(e) => {
+                // Usage output for the person at the terminal, not a log event.
                 eprintln!("vitrina: {e}\n\n{HELP}");
                 return ExitCode::from(2);
             }
         };
+        telemetry::init(args.log_format);
         let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
             Ok(rt) => rt,
             Err(e) => {
-                eprintln!("vitrina: cannot start the async runtime: {e}");
+                tracing::error!(error = %e, "cannot start the async runtime");
                 return ExitCode::FAILURE;
             }
         };
         match runtime.block_on(run(args)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("vitrina: {e}");
+                tracing::error!(error = %e, "stopped");
                 ExitCode::FAILURE
             }
         }
@@ -166,9 +180,9 @@ ENVIRONMENT:
             bootstrap_accounts.push(BootstrapAccount { email, password, role });
         }
         if !args.site.join("index.html").is_file() {
-            eprintln!(
-                "vitrina: warning: {} has no index.html; the API works but the app is not built (run `cargo xtask build`)",
-                args.site.display()
+            tracing::warn!(
+                site = %args.site.display(),
+                "no index.html in the site directory; the API works but the app is not built (run `cargo xtask build`)"
             );
         }
         let trusted_proxies = match std::env::var("VITRINA_TRUSTED_PROXIES") {
@@ -217,6 +231,8 @@ ENVIRONMENT:
         let state = native::open_state(&args.data, config).await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        // Kept on stderr whatever the log format or filter: edge/tests/host.rs (and people) read
+        // the address from "serving http://ADDR ".
         eprintln!("vitrina: serving http://{addr} (data in {}, app from {})", args.data.display(), args.site.display());
         native::serve(listener, state).await.map_err(|e| format!("server error: {e}"))
     }

@@ -200,9 +200,18 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
         loop {
             tick.tick().await;
             match crate::push::dispatch(&dispatcher, 200).await {
-                Ok(r) if r.sent + r.failed + r.gone + r.retried + r.enqueued > 0 => eprintln!("vitrina: push: {r:?}"),
+                Ok(r) if r.sent + r.failed + r.gone + r.retried + r.enqueued > 0 => tracing::info!(
+                    enqueued = r.enqueued,
+                    sent = r.sent,
+                    retried = r.retried,
+                    gone = r.gone,
+                    failed = r.failed,
+                    cancelled = r.cancelled,
+                    trimmed = r.trimmed,
+                    "push dispatched"
+                ),
                 Ok(_) => {}
-                Err(e) => eprintln!("vitrina: push dispatch: {e}"),
+                Err(e) => tracing::error!(error = %e, "push dispatch failed"),
             }
         }
     });
@@ -213,7 +222,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
 async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(e) = tokio::signal::ctrl_c().await {
-            eprintln!("vitrina: cannot listen for Ctrl-C: {e}");
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
     };
@@ -224,7 +233,7 @@ async fn shutdown_signal() {
                 s.recv().await;
             }
             Err(e) => {
-                eprintln!("vitrina: cannot listen for SIGTERM: {e}");
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
                 std::future::pending::<()>().await;
             }
         }
@@ -235,5 +244,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
-    eprintln!("vitrina: shutting down");
+    tracing::info!("shutting down");
 }

@@ -1038,7 +1038,7 @@ async fn finish(
 /// Test-only crash points (see [`crate::Config::crash_at`]).
 fn crash_if(app: &AppState, point: CrashPoint) {
     if app.config.crash_at == Some(point) {
-        eprintln!("vitrina: test crash point {point:?} reached; aborting as configured by VITRINA_TEST_CRASH_AT");
+        tracing::error!(point = ?point, "test crash point reached; aborting as configured by VITRINA_TEST_CRASH_AT");
         std::process::abort();
     }
 }
@@ -1118,7 +1118,7 @@ async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<P
                         return Ok(Paid::Approved);
                     }
                     // Charged, but the order was cancelled or its hold ran out meanwhile.
-                    eprintln!("vitrina: order {id}: payment {reference} approved after the order stopped waiting; refund it");
+                    tracing::warn!(order = %id, payment = %reference, "payment approved after the order stopped waiting; refund it");
                     Err(ApiError::Conflict {
                         code: "order_expired",
                         message: "the reservation ran out while paying; the payment will be refunded".into(),
@@ -1188,7 +1188,7 @@ pub(crate) async fn close_stale_payments(app: &AppState, now: i64) -> Result<usi
         let mut batch = fail_statements(&row, PaymentStatus::Expired, now);
         match app.payments.lookup(&payment_key(&row.id)).await? {
             Some(ChargeOutcome::Approved { reference }) => {
-                eprintln!("vitrina: order {}: charged ({reference}) but its payment hold ran out; recorded as refund_due", row.id);
+                tracing::warn!(order = %row.id, payment = %reference, "charged but the payment hold ran out; recorded as refund_due");
                 batch.push(payment_row(app, &row, ChargeStatus::RefundDue, &reference, now));
             }
             Some(ChargeOutcome::Declined { reason }) => batch.push(payment_row(app, &row, ChargeStatus::Declined, &reason, now)),

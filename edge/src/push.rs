@@ -668,7 +668,7 @@ pub async fn dispatch(app: &AppState, limit: i64) -> Result<DispatchReport, Stor
             };
             match app.outbound.post(request).await {
                 Ok(resp) if resp.status == 413 && !trimmed => {
-                    eprintln!("vitrina: push {id}: 413 Payload Too Large at {limit_bytes} bytes; trimming and retrying");
+                    tracing::warn!(outbox = %id, limit_bytes, "push service answered 413 Payload Too Large; trimming and retrying");
                     trimmed = true;
                     report.trimmed += 1;
                     limit_bytes = 1024;

@@ -317,7 +317,7 @@ fn set_cookie(response: &mut Response, key: &[u8], id: &str, secure: bool) {
         Ok(v) => {
             response.headers_mut().append(header::SET_COOKIE, v);
         }
-        Err(e) => eprintln!("vitrina: cannot build the session cookie: {e}"),
+        Err(e) => tracing::error!(error = %e, "cannot build the session cookie"),
     }
 }
 

@@ -85,7 +85,7 @@ impl Sql for SpinSql {
                 }
                 Err(e) => {
                     if let Err(rollback) = run(&conn, "ROLLBACK", vec![]).await {
-                        eprintln!("vitrina: rollback failed after {e}: {rollback}");
+                        tracing::error!(error = %e, rollback_error = %rollback, "rollback failed");
                     }
                     Err(e)
                 }
@@ -182,10 +182,12 @@ async fn ensure_schema(state: &AppState) -> Result<(), StorageError> {
 
 #[http_service]
 async fn handle(req: Request) -> Result<Response, Infallible> {
+    // Spin keeps the component's stderr as its log; human lines, no colours.
+    crate::telemetry::init(crate::telemetry::LogFormat::Human);
     let session_key = match spin_sdk::variables::get("session_key").await {
         Ok(key) if key.len() >= 32 => key.into_bytes(),
         _ => {
-            eprintln!("vitrina: the session_key variable must hold at least 32 characters");
+            tracing::error!("the session_key variable must hold at least 32 characters");
             return Ok(ApiError::Storage(StorageError("session_key is not configured".into())).into_response());
         }
     };
