@@ -20,7 +20,7 @@ use vitrina_shared::catalog::Page;
 use vitrina_shared::handoff::HandoffCode;
 use vitrina_shared::i18n::{error_text, Locale};
 use vitrina_shared::kpis::KpiReport;
-use vitrina_shared::offers::{Priced, Rule};
+use vitrina_shared::offers::{Priced, Rule, RuleError};
 use vitrina_shared::orders::Action;
 use vitrina_shared::{CategoryId, GeoPoint, Sku, StoreId};
 
@@ -100,6 +100,12 @@ impl ApiError {
     /// request again would be refused again.
     pub fn is_refusal(&self) -> bool {
         matches!(self.kind, ApiErrorKind::Http { status } if (400..500).contains(&status))
+    }
+
+    /// The console's own run of the server's rule check refuses a rule: the `invalid_rule` error
+    /// the server would answer, with the same parameters, so it is worded and placed the same way.
+    pub fn invalid_rule(error: &RuleError) -> Self {
+        ApiError { kind: ApiErrorKind::Invalid, code: "invalid_rule".to_owned(), message: error.to_string(), params: error.params() }
     }
 
     /// The category address is not a valid category id.

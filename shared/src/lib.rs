@@ -24,6 +24,7 @@ pub mod offers;
 pub mod orders;
 pub mod pricing;
 pub mod push;
+pub mod rule_draft;
 pub mod stock;
 pub mod store;
 

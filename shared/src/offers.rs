@@ -1007,6 +1007,22 @@ impl RuleProblem {
     }
 }
 
+impl RuleError {
+    /// The parameters of the `invalid_rule` error that refuses the rule: the `field` (a JSON
+    /// pointer), the `reason` (the problem's [`RuleProblem::code`]) and the values the problem names.
+    /// The app words an error from these (`i18n::error_text`), whether the server or the console
+    /// found it.
+    pub fn params(&self) -> crate::api::ErrorParams {
+        let mut params = crate::api::ErrorParams::new();
+        params.insert("field".to_owned(), self.field.as_str().into());
+        params.insert("reason".to_owned(), self.problem.code().into());
+        for (name, value) in self.problem.params() {
+            params.insert(name.to_owned(), value);
+        }
+        params
+    }
+}
+
 fn rule_error(field: impl Into<String>, problem: RuleProblem) -> RuleError {
     RuleError { field: field.into(), problem }
 }

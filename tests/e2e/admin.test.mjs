@@ -134,7 +134,8 @@ test('a marketer builds a kiosk-only offer, previews it, enables it, and only th
     await percentError.filter({ hasText: 'Заполните это поле.' }).waitFor();
     assert.equal(await marketer.page.getByTestId('effect-percent').getAttribute('aria-invalid'), 'true');
 
-    // A percentage the server refuses is shown at the field it names (JSON pointer /effect/percent).
+    // A percentage the server would refuse is refused before sending, by the server's own check run
+    // in the browser, and shown as the server's answer would be at the field it names (/effect/percent).
     await marketer.page.getByTestId('effect-percent').fill('150');
     await marketer.page.getByTestId('rule-save').click();
     // In the marketer's language (regression: the server's English sentence was shown; issue 10, item 10).

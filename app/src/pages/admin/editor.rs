@@ -1,109 +1,25 @@
 //! `/admin/rules/new` and `/admin/rules/:id`: the rule editor — structured fields for everything a
 //! rule holds (basics, how it combines, limits, conditions, effect), the rule as JSON, its history,
 //! and the preview panel beside it. Problems show at their field: the form's own (once saving was
-//! tried) and the server's (a 422 `invalid_rule` names the field by JSON pointer).
+//! tried), the server's check run before sending (`offers::validate`, worded as the server's answer
+//! would be) and the server's (a 422 `invalid_rule` names the field by JSON pointer). The state is
+//! in `editor_state.rs`; the draft's logic in `vitrina_shared::rule_draft`.
 
+use super::editor_state::{Choices, Editor, NotSent};
 use super::preview::PreviewPanel;
-use super::rule_form::{
-    pointer_within, CondForm, CondKind, CondText, EffectKind, EffectText, Problems, RuleForm, RuleText, TargetKind, CHANNELS, TIERS,
-};
 use crate::api::{self, ApiError};
 use crate::components::error::LoadBoundary;
 use crate::i18n::{
     category_name, channel_name, format_date_time, local_utc_offset_minutes, rule_version, t, tier_name, use_i18n, weekday_short, Key,
-    Locale,
 };
 use crate::use_categories;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use vitrina_shared::api::{CategoryInfo, RuleSummary, StoreInfo};
-use vitrina_shared::offers::{Rule, Tier};
-use wasm_bindgen::JsCast;
-
-/// The editor's state, shared by its fields and the preview panel.
-#[derive(Debug, Clone, Copy)]
-pub struct Editor {
-    pub form: RwSignal<RuleForm>,
-    /// Saving (or previewing) was tried: the form's own problems show.
-    pub attempted: RwSignal<bool>,
-    /// The server's last refusal of the rule: the JSON pointer it named (its `field` parameter)
-    /// and the error, worded in the marketer's language where it is shown.
-    pub server: RwSignal<Option<(String, ApiError)>>,
-    client: Memo<Problems>,
-}
-
-impl Editor {
-    fn new(form: RuleForm) -> Self {
-        let form = RwSignal::new(form);
-        Editor {
-            form,
-            attempted: RwSignal::new(false),
-            server: RwSignal::new(None),
-            client: Memo::new(move |_| form.with(|f| f.build().err().unwrap_or_default())),
-        }
-    }
-
-    /// The problem shown at the field with the JSON pointer `pointer` (tracked).
-    fn problem(&self, pointer: &str, locale: Locale) -> Option<String> {
-        if self.attempted.get() {
-            let key = self.client.with(|problems| problems.iter().find(|(p, _)| p == pointer).map(|(_, key)| *key));
-            if let Some(key) = key {
-                return Some(t(locale, key).to_owned());
-            }
-        }
-        self.server.with(|s| s.as_ref().filter(|(p, _)| pointer_within(p, pointer)).map(|(_, err)| err.text(locale)))
-    }
-
-    /// Records a refusal from the server: an `invalid_rule` (or a taken id) is shown at its field.
-    pub fn refused(&self, err: &ApiError) {
-        let at_field = match err.code.as_str() {
-            "invalid_rule" => err.param("field").map(|field| (field, err.clone())),
-            "rule_exists" => Some(("/id".to_owned(), err.clone())),
-            _ => None,
-        };
-        self.server.try_set(at_field);
-    }
-
-    /// The rule as filled in, for saving or previewing; `None` (with the problems shown and the
-    /// first of them focused) while something is missing or malformed.
-    pub fn rule(&self) -> Option<Rule> {
-        self.attempted.set(true);
-        self.server.set(None);
-        match self.form.with_untracked(RuleForm::build) {
-            Ok(rule) => Some(rule),
-            Err(_) => {
-                focus_first_invalid();
-                None
-            }
-        }
-    }
-
-    fn update(&self, change: impl FnOnce(&mut RuleForm)) {
-        self.form.update(change);
-    }
-}
-
-/// Focuses the first field marked invalid, once the marks are on the page.
-fn focus_first_invalid() {
-    request_animation_frame(|| {
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-        let found = document.query_selector(".rule-editor [aria-invalid=\"true\"]").ok().flatten();
-        if let Some(element) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            if let Err(err) = element.focus() {
-                leptos::logging::warn!("could not focus the invalid field: {err:?}");
-            }
-        }
-    });
-}
-
-/// The stores and categories the editor offers, loaded once per editor.
-#[derive(Debug, Clone, Copy)]
-pub struct Choices {
-    pub stores: StoredValue<Vec<StoreInfo>>,
-    pub categories: StoredValue<Vec<CategoryInfo>>,
-}
+use vitrina_shared::api::{RuleSummary, StoreInfo};
+use vitrina_shared::offers::Tier;
+use vitrina_shared::rule_draft::{CondDraft, CondKind, CondText, EffectKind, EffectText, RuleDraft, RuleText, TargetKind, CHANNELS, TIERS};
 
 /// What the editor page loads: the stores and, when editing, the rule as stored.
 async fn load(id: Option<String>) -> Result<(Vec<StoreInfo>, Option<RuleSummary>), ApiError> {
@@ -157,7 +73,7 @@ fn RuleEditor(existing: Option<RuleSummary>, choices: Choices, reload: Callback<
     let navigate = use_navigate();
     let is_new = existing.is_none();
     let rule_id = existing.as_ref().map(|s| s.rule.id.clone());
-    let editor = Editor::new(existing.as_ref().map(|s| RuleForm::from_rule(&s.rule)).unwrap_or_default());
+    let editor = Editor::new(existing.as_ref().map(|s| RuleDraft::from_rule(&s.rule)).unwrap_or_default(), choices);
     let version = RwSignal::new(existing.as_ref().map(|s| s.version));
     let saving = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
@@ -170,7 +86,14 @@ fn RuleEditor(existing: Option<RuleSummary>, choices: Choices, reload: Callback<
         }
         failure.set(None);
         saved.set(None);
-        let Some(rule) = editor.rule() else { return };
+        let rule = match editor.rule() {
+            Ok(rule) => rule,
+            Err(NotSent::Incomplete) => return,
+            Err(NotSent::Refused(err)) => {
+                failure.set(Some(err));
+                return;
+            }
+        };
         saving.set(true);
         let navigate = navigate.clone();
         let expected = version.get_untracked();
@@ -289,7 +212,7 @@ enum Slot {
 }
 
 impl Slot {
-    fn get(self, form: &RuleForm) -> String {
+    fn get(self, form: &RuleDraft) -> String {
         match self {
             Slot::Rule(field) => form.text(field).to_owned(),
             Slot::Cond(key, field) => form.condition(key).map(|c| c.text(field).to_owned()).unwrap_or_default(),
@@ -297,7 +220,7 @@ impl Slot {
         }
     }
 
-    fn set(self, form: &mut RuleForm, value: String) {
+    fn set(self, form: &mut RuleDraft, value: String) {
         match self {
             Slot::Rule(field) => form.set_text(field, value),
             Slot::Cond(key, field) => {
@@ -499,8 +422,8 @@ fn check_group(
     legend: Key,
     field: &'static str,
     checks: Vec<Check>,
-    is_checked: fn(&CondForm, &str) -> bool,
-    toggle: fn(&mut CondForm, &str, bool),
+    is_checked: fn(&CondDraft, &str) -> bool,
+    toggle: fn(&mut CondDraft, &str, bool),
 ) -> impl IntoView {
     let i18n = use_i18n();
     let pointer = move || format!("/conditions/{}/{field}", editor.form.with(|f| f.condition_index(key)).unwrap_or_default());
@@ -1021,7 +944,7 @@ fn RuleHistory(id: String, editor: Editor) -> impl IntoView {
                                     class="button button-secondary"
                                     on:click=move |_| {
                                         editor.server.set(None);
-                                        rule.with_value(|r| editor.form.set(RuleForm::from_rule(r)));
+                                        rule.with_value(|r| editor.form.set(RuleDraft::from_rule(r)));
                                     }
                                 >
                                     {move || i18n.t(Key::AdminLoadVersion)}

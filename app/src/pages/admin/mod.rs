@@ -4,9 +4,9 @@
 
 pub mod campaigns;
 pub mod editor;
+pub mod editor_state;
 pub mod kpis;
 pub mod preview;
-pub mod rule_form;
 pub mod rules;
 pub mod segments;
 

@@ -3,8 +3,7 @@
 //! place of its stored version — nothing is saved. It shows the totals, the offers applied with
 //! their reasons, and the rules that did not apply with the first condition that failed.
 
-use super::editor::{Choices, Editor};
-use super::rule_form::{parse_local_input, CondKind, CHANNELS};
+use super::editor_state::{Choices, Editor, NotSent};
 use crate::api::{self, ApiError};
 use crate::components::form_field::FormField;
 use crate::i18n::{
@@ -16,6 +15,7 @@ use leptos::task::spawn_local;
 use vitrina_shared::account::Channel;
 use vitrina_shared::api::{CustomerRef, PreviewLine, PreviewRequest};
 use vitrina_shared::offers::{Priced, Rejected, Rule};
+use vitrina_shared::rule_draft::{parse_local_input, CondKind, CHANNELS};
 
 /// A line of the preview cart, as typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,9 +52,16 @@ pub fn PreviewPanel(editor: Editor, choices: Choices) -> impl IntoView {
         if running.get_untracked() {
             return;
         }
-        let Some(mut draft) = editor.rule() else {
-            outcome.set(Some(Outcome::Incomplete(Key::AdminPreviewFixRule)));
-            return;
+        let mut draft = match editor.rule() {
+            Ok(rule) => rule,
+            Err(NotSent::Incomplete) => {
+                outcome.set(Some(Outcome::Incomplete(Key::AdminPreviewFixRule)));
+                return;
+            }
+            Err(NotSent::Refused(err)) => {
+                outcome.set(Some(Outcome::Failed(err)));
+                return;
+            }
         };
         if as_enabled.get_untracked() {
             draft.enabled = true;

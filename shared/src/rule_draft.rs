@@ -1,17 +1,19 @@
-//! The rule editor's form as plain data: every field as typed, how the form becomes a
-//! [`Rule`] (or the problems that stop it, each at the JSON pointer of its field), and how a stored
-//! rule fills the form. No views here; `editor.rs` renders it.
+//! The marketer console's rule editor as plain data (a draft): every field as typed, how the draft
+//! becomes a [`Rule`] (or the problems that stop it, each at the JSON pointer of its field), how a
+//! stored rule fills it, and the check the server will make ([`offers::validate`]) run before
+//! sending. No views and no framework types: the app's `pages/admin/editor.rs` holds the draft in a
+//! signal and renders it; the tests below run on the host.
 //!
 //! Dates of a schedule are typed in the condition's own offset from UTC (Moscow, +03:00, unless
 //! changed), the same offset its weekdays and hours are evaluated in.
 
+use crate::account::Channel;
 use crate::i18n::Key;
+use crate::offers::{self, Condition, Effect, Known, Limits, Rule, RuleError, Stacking, Target, Tier, RULE_FORMAT};
+use crate::{CategoryId, GeoPoint, Money, Sku, StoreId};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use std::str::FromStr;
-use vitrina_shared::account::Channel;
-use vitrina_shared::offers::{Condition, Effect, Limits, Rule, Stacking, Target, Tier, RULE_FORMAT};
-use vitrina_shared::{CategoryId, GeoPoint, Money, Sku, StoreId};
 
 /// Where the problems of a form are: a JSON pointer into the rule (as the server names them) and
 /// what to say there.
@@ -173,7 +175,7 @@ impl CondText {
 
 /// One condition of the form. Switching its kind keeps what was typed for the other kinds.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CondForm {
+pub struct CondDraft {
     /// Tells the rows apart while conditions are added and removed.
     pub key: u64,
     pub kind: CondKind,
@@ -187,9 +189,9 @@ pub struct CondForm {
     texts: [String; CondText::COUNT],
 }
 
-impl CondForm {
+impl CondDraft {
     pub fn new(key: u64, kind: CondKind) -> Self {
-        let mut form = CondForm {
+        let mut form = CondDraft {
             key,
             kind,
             channels: Vec::new(),
@@ -218,7 +220,7 @@ impl CondForm {
     }
 
     fn from_condition(key: u64, condition: &Condition) -> Self {
-        let mut form = CondForm::new(key, CondKind::of(condition));
+        let mut form = CondDraft::new(key, CondKind::of(condition));
         let mut put = |field: CondText, value: String| form.texts[field as usize] = value;
         match condition {
             Condition::Schedule { from, to, weekdays, from_minute, to_minute, utc_offset_minutes } => {
@@ -662,15 +664,15 @@ impl EffectText {
 
 /// The effect of the form.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EffectForm {
+pub struct EffectDraft {
     pub kind: EffectKind,
     pub target: TargetKind,
     texts: [String; EffectText::COUNT],
 }
 
-impl Default for EffectForm {
+impl Default for EffectDraft {
     fn default() -> Self {
-        let mut form = EffectForm { kind: EffectKind::PercentOff, target: TargetKind::Cart, texts: Default::default() };
+        let mut form = EffectDraft { kind: EffectKind::PercentOff, target: TargetKind::Cart, texts: Default::default() };
         form.texts[EffectText::Buy as usize] = "2".into();
         form.texts[EffectText::Get as usize] = "1".into();
         form.texts[EffectText::Factor as usize] = "2".into();
@@ -679,7 +681,7 @@ impl Default for EffectForm {
     }
 }
 
-impl EffectForm {
+impl EffectDraft {
     pub fn text(&self, field: EffectText) -> &str {
         &self.texts[field as usize]
     }
@@ -689,7 +691,7 @@ impl EffectForm {
     }
 
     fn from_effect(effect: &Effect) -> Self {
-        fn target_of(form: &mut EffectForm, target: &Target) {
+        fn target_of(form: &mut EffectDraft, target: &Target) {
             match target {
                 Target::Cart => form.target = TargetKind::Cart,
                 Target::Category { category } => {
@@ -702,7 +704,7 @@ impl EffectForm {
                 }
             }
         }
-        let mut form = EffectForm::default();
+        let mut form = EffectDraft::default();
         match effect {
             Effect::PercentOff { target, percent } => {
                 form.kind = EffectKind::PercentOff;
@@ -816,24 +818,24 @@ impl Named for RuleText {
 
 /// The whole rule as typed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RuleForm {
+pub struct RuleDraft {
     texts: [String; RuleText::COUNT],
     pub enabled: bool,
     pub exclusive: bool,
-    pub conditions: Vec<CondForm>,
-    pub effect: EffectForm,
+    pub conditions: Vec<CondDraft>,
+    pub effect: EffectDraft,
     next_key: u64,
     format: u32,
 }
 
-impl Default for RuleForm {
+impl Default for RuleDraft {
     fn default() -> Self {
-        let mut form = RuleForm {
+        let mut form = RuleDraft {
             texts: Default::default(),
             enabled: true,
             exclusive: false,
             conditions: Vec::new(),
-            effect: EffectForm::default(),
+            effect: EffectDraft::default(),
             next_key: 0,
             format: RULE_FORMAT,
         };
@@ -843,9 +845,9 @@ impl Default for RuleForm {
     }
 }
 
-impl RuleForm {
+impl RuleDraft {
     pub fn from_rule(rule: &Rule) -> Self {
-        let mut form = RuleForm::default();
+        let mut form = RuleDraft::default();
         let mut put = |field: RuleText, value: String| form.texts[field as usize] = value;
         put(RuleText::Id, rule.id.clone());
         put(RuleText::Name, rule.name.clone());
@@ -861,10 +863,10 @@ impl RuleForm {
         }
         form.enabled = rule.enabled;
         form.format = rule.format;
-        form.effect = EffectForm::from_effect(&rule.effect);
+        form.effect = EffectDraft::from_effect(&rule.effect);
         for condition in &rule.conditions {
             let key = form.take_key();
-            form.conditions.push(CondForm::from_condition(key, condition));
+            form.conditions.push(CondDraft::from_condition(key, condition));
         }
         form
     }
@@ -885,18 +887,18 @@ impl RuleForm {
     /// Adds a condition of `kind` at the end.
     pub fn add_condition(&mut self, kind: CondKind) {
         let key = self.take_key();
-        self.conditions.push(CondForm::new(key, kind));
+        self.conditions.push(CondDraft::new(key, kind));
     }
 
     pub fn remove_condition(&mut self, key: u64) {
         self.conditions.retain(|c| c.key != key);
     }
 
-    pub fn condition(&self, key: u64) -> Option<&CondForm> {
+    pub fn condition(&self, key: u64) -> Option<&CondDraft> {
         self.conditions.iter().find(|c| c.key == key)
     }
 
-    pub fn condition_mut(&mut self, key: u64) -> Option<&mut CondForm> {
+    pub fn condition_mut(&mut self, key: u64) -> Option<&mut CondDraft> {
         self.conditions.iter_mut().find(|c| c.key == key)
     }
 
@@ -907,7 +909,7 @@ impl RuleForm {
 
     /// The offset a schedule condition's dates are typed in.
     pub fn condition_offset(&self, key: u64) -> i32 {
-        self.condition(key).map_or(DEFAULT_OFFSET_MINUTES, CondForm::offset)
+        self.condition(key).map_or(DEFAULT_OFFSET_MINUTES, CondDraft::offset)
     }
 
     /// The rule, or every problem that stops it (each at its field's pointer).
@@ -970,10 +972,256 @@ impl RuleForm {
         // Every `None` above recorded a problem, so this is only a safety net.
         rule.ok_or_else(|| vec![("/".to_owned(), Key::ErrCheckFields)])
     }
+
+    /// The rule as it may be sent: built from the draft, then checked with [`offers::validate`], the
+    /// check the server makes before saving, so the marketer sees the server's refusal at its field
+    /// without a round trip. `known` names what the rule may refer to, as far as the console knows.
+    pub fn checked(&self, known: &Known<'_>) -> Result<Rule, Unsendable> {
+        let rule = self.build().map_err(Unsendable::Incomplete)?;
+        offers::validate(&rule, known).map_err(Unsendable::Refused)?;
+        Ok(rule)
+    }
+}
+
+/// Why a draft cannot be sent yet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unsendable {
+    /// Fields are missing or do not read as their type (each problem at its field's pointer).
+    Incomplete(Problems),
+    /// The rule reads but the server would refuse it: [`RuleError::params`] gives the parameters of
+    /// the `invalid_rule` error it would answer, so the same text shows at the same field.
+    Refused(RuleError),
 }
 
 /// Whether the problem at `pointer` (the server's or the form's) belongs to the field at `field`:
 /// the same pointer, or one inside it (`/conditions/1/stores/0` is about `/conditions/1/stores`).
 pub fn pointer_within(pointer: &str, field: &str) -> bool {
     pointer == field || pointer.strip_prefix(field).is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{error_text, Locale};
+    use crate::offers::RuleProblem;
+
+    fn rule(json: serde_json::Value) -> Rule {
+        serde_json::from_value(json).expect("a rule in the rule format")
+    }
+
+    /// A rule with every kind of condition, in the orders the editor shows channels and tiers.
+    fn every_condition() -> Rule {
+        rule(serde_json::json!({
+            "id": "every-condition",
+            "name": "Всё сразу",
+            "description": "Каждое условие по разу",
+            "enabled": false,
+            "priority": -5,
+            "stacking": {"mode": "exclusive", "group": "autumn"},
+            "conditions": [
+                {"type": "schedule", "from": "2026-11-25T07:00:00Z", "to": "2026-11-30T20:59:00Z", "weekdays": [6, 7],
+                 "from_minute": 540, "to_minute": 1320, "utc_offset_minutes": 180},
+                {"type": "channels", "channels": ["web", "kiosk", "pos"]},
+                {"type": "stores", "stores": ["msk-tverskaya"]},
+                {"type": "near", "center": {"lat": 55.7601, "lon": 37.6186}, "radius_m": 1500},
+                {"type": "tiers", "tiers": ["silver", "gold"]},
+                {"type": "points_at_least", "points": 250},
+                {"type": "spend_at_least", "amount": {"amount": "15000.50", "currency": "RUB"}, "days": 90},
+                {"type": "order_count", "min": 1, "max": 3, "days": 365},
+                {"type": "order_count", "min": 0, "days": 30},
+                {"type": "bought_category", "category": "smartphones", "days": 180},
+                {"type": "new_customer", "new": false},
+                {"type": "signed_in", "signed_in": true},
+                {"type": "subtotal_at_least", "amount": {"amount": "3000", "currency": "RUB"}},
+                {"type": "contains_sku", "sku": "PHN-0001", "min_qty": 2},
+                {"type": "contains_category", "category": "headphones", "min_qty": 1}
+            ],
+            "effect": {"type": "percent_off", "target": {"kind": "category", "category": "headphones"}, "percent": "12.5"},
+            "limits": {"per_customer": 1, "total_uses": 500, "budget": {"amount": "100000", "currency": "RUB"}},
+            "holdout_percent": 10
+        }))
+    }
+
+    fn every_effect() -> Vec<Effect> {
+        [
+            serde_json::json!({"type": "percent_off", "target": {"kind": "cart"}, "percent": "5"}),
+            serde_json::json!({"type": "amount_off", "target": {"kind": "sku", "sku": "AUD-0001"}, "amount": {"amount": "499.99", "currency": "RUB"}}),
+            serde_json::json!({"type": "buy_x_get_y", "target": {"kind": "category", "category": "cases"}, "buy": 3, "get": 1}),
+            serde_json::json!({"type": "free_delivery"}),
+            serde_json::json!({"type": "points_multiplier", "factor": "1.5"}),
+            serde_json::json!({"type": "gift", "sku": "ACC-0002", "qty": 2}),
+        ]
+        .into_iter()
+        .map(|json| serde_json::from_value(json).expect("an effect in the rule format"))
+        .collect()
+    }
+
+    fn known_categories() -> Vec<CategoryId> {
+        ["headphones", "smartphones", "cases"].into_iter().map(|c| CategoryId::parse(c).expect("a category id")).collect()
+    }
+
+    fn known_stores() -> Vec<StoreId> {
+        vec![StoreId::parse("msk-tverskaya").expect("a store id")]
+    }
+
+    /// A draft filled in as a marketer would: the basics and a percentage off the cart.
+    fn typed(percent: &str) -> RuleDraft {
+        let mut draft = RuleDraft::default();
+        draft.set_text(RuleText::Id, "black-friday".into());
+        draft.set_text(RuleText::Name, "Чёрная пятница".into());
+        draft.effect.set_text(EffectText::Percent, percent.into());
+        draft
+    }
+
+    fn problem_at<'a>(problems: &'a Problems, pointer: &str) -> Option<&'a Key> {
+        problems.iter().find(|(p, _)| p == pointer).map(|(_, key)| key)
+    }
+
+    #[test]
+    fn a_draft_made_from_a_rule_turns_back_into_the_same_rule() {
+        let original = every_condition();
+        assert_eq!(RuleDraft::from_rule(&original).build(), Ok(original.clone()));
+        for effect in every_effect() {
+            let with_effect = Rule { effect, ..original.clone() };
+            assert_eq!(RuleDraft::from_rule(&with_effect).build(), Ok(with_effect));
+        }
+    }
+
+    #[test]
+    fn a_rule_that_passes_the_servers_check_passes_the_consoles_and_is_sent_unchanged() {
+        let original = every_condition();
+        let (categories, stores) = (known_categories(), known_stores());
+        let known = Known { categories: &categories, stores: &stores, skus: &|_| true };
+        assert_eq!(offers::validate(&original, &known), Ok(()));
+        assert_eq!(RuleDraft::from_rule(&original).checked(&known), Ok(original));
+    }
+
+    #[test]
+    fn an_empty_draft_names_each_missing_field_at_its_pointer() {
+        let problems = RuleDraft::default().build().expect_err("an empty draft is not a rule");
+        assert_eq!(problem_at(&problems, "/id"), Some(&Key::ErrRequired));
+        assert_eq!(problem_at(&problems, "/name"), Some(&Key::ErrRequired));
+        assert_eq!(problem_at(&problems, "/effect/percent"), Some(&Key::ErrRequired));
+        assert_eq!(problem_at(&problems, "/priority"), None, "an empty priority is 0");
+    }
+
+    #[test]
+    fn a_percent_above_100_is_refused_at_the_field_before_sending() {
+        let (categories, stores) = (known_categories(), known_stores());
+        let known = Known { categories: &categories, stores: &stores, skus: &|_| true };
+        let draft = typed("150");
+        assert!(draft.build().is_ok(), "150 reads as a number: the form itself has nothing to say");
+        let Err(Unsendable::Refused(error)) = draft.checked(&known) else { panic!("150 % must be refused before sending") };
+        assert_eq!(error, RuleError { field: "/effect/percent".into(), problem: RuleProblem::PercentOff });
+        // The same words the server's `invalid_rule` answer is shown with.
+        assert_eq!(error_text(Locale::Ru, "invalid_rule", &error.params()), "Процент — больше 0 и не больше 100.");
+        assert_eq!(typed("100").checked(&known).map(|r| r.id), Ok("black-friday".to_owned()));
+    }
+
+    #[test]
+    fn a_refusal_carries_the_field_reason_and_values_the_server_sends() {
+        let mut draft = typed("10");
+        draft.add_condition(CondKind::SignedIn);
+        draft.add_condition(CondKind::BoughtCategory);
+        let key = draft.conditions[1].key;
+        draft.condition_mut(key).expect("the condition just added").set_text(CondText::Category, "toasters".into());
+        let categories = known_categories();
+        let known = Known { categories: &categories, stores: &[], skus: &|_| true };
+        let Err(Unsendable::Refused(error)) = draft.checked(&known) else { panic!("an unknown category must be refused") };
+        let params = error.params();
+        assert_eq!(params.get("field").map(ToString::to_string).as_deref(), Some("/conditions/1/category"));
+        assert_eq!(params.get("reason").map(ToString::to_string).as_deref(), Some("unknown_category"));
+        assert_eq!(params.get("category").map(ToString::to_string).as_deref(), Some("toasters"));
+    }
+
+    #[test]
+    fn a_problem_in_a_condition_is_at_that_conditions_index() {
+        let mut draft = typed("10");
+        draft.add_condition(CondKind::SignedIn);
+        draft.add_condition(CondKind::ContainsSku);
+        let problems = draft.build().expect_err("the product is missing");
+        assert_eq!(problems, vec![("/conditions/1/sku".to_owned(), Key::ErrRequired)]);
+        let second = draft.conditions[1].key;
+        draft.remove_condition(draft.conditions[0].key);
+        assert_eq!(draft.condition_index(second), Some(0), "the row moves up when the one above goes");
+        assert_eq!(draft.build().expect_err("still missing"), vec![("/conditions/0/sku".to_owned(), Key::ErrRequired)]);
+    }
+
+    #[test]
+    fn amounts_are_read_with_spaces_and_a_decimal_comma() {
+        let mut draft = typed("10");
+        draft.set_text(RuleText::Budget, " 1 500,50 ".into());
+        let rule = draft.build().expect("a complete draft");
+        assert_eq!(rule.limits.budget, Some(Money::parse_rub("1500.50").expect("an amount")));
+    }
+
+    #[test]
+    fn words_in_a_number_field_are_refused_as_not_a_whole_number() {
+        let mut draft = typed("10");
+        draft.set_text(RuleText::Priority, "high".into());
+        draft.set_text(RuleText::Holdout, "101".into());
+        let problems = draft.build().expect_err("neither reads");
+        assert_eq!(problem_at(&problems, "/priority"), Some(&Key::AdminErrWholeNumber));
+        assert_eq!(problem_at(&problems, "/holdout_percent"), Some(&Key::AdminErrPercent));
+    }
+
+    #[test]
+    fn a_schedule_is_typed_in_its_own_offset_from_utc() {
+        let mut draft = typed("10");
+        draft.add_condition(CondKind::Schedule);
+        let key = draft.conditions[0].key;
+        let condition = draft.condition_mut(key).expect("the condition just added");
+        condition.set_text(CondText::From, "2026-11-25T10:00".into());
+        condition.set_text(CondText::FromTime, "09:30".into());
+        let rule = draft.build().expect("a complete draft");
+        let Condition::Schedule { from, from_minute, utc_offset_minutes, .. } = &rule.conditions[0] else { panic!("a schedule") };
+        assert_eq!(from.map(|t| t.to_rfc3339()), Some("2026-11-25T07:00:00+00:00".to_owned()), "10:00 in Moscow is 07:00 UTC");
+        assert_eq!((*from_minute, *utc_offset_minutes), (Some(570), DEFAULT_OFFSET_MINUTES));
+        let back = RuleDraft::from_rule(&rule);
+        let back_key = back.conditions[0].key;
+        assert_eq!(back.condition(back_key).map(|c| c.text(CondText::From).to_owned()).as_deref(), Some("2026-11-25T10:00"));
+    }
+
+    #[test]
+    fn a_time_past_midnight_is_refused() {
+        let mut draft = typed("10");
+        draft.add_condition(CondKind::Schedule);
+        let key = draft.conditions[0].key;
+        draft.condition_mut(key).expect("the condition just added").set_text(CondText::ToTime, "24:30".into());
+        assert_eq!(draft.build().expect_err("no such time"), vec![("/conditions/0/to_minute".to_owned(), Key::AdminErrTime)]);
+    }
+
+    #[test]
+    fn switching_a_conditions_kind_keeps_what_was_typed_for_the_other() {
+        let mut draft = typed("10");
+        draft.add_condition(CondKind::SubtotalAtLeast);
+        let key = draft.conditions[0].key;
+        let condition = draft.condition_mut(key).expect("the condition just added");
+        condition.set_text(CondText::Amount, "3000".into());
+        condition.kind = CondKind::ContainsSku;
+        condition.kind = CondKind::SubtotalAtLeast;
+        let rule = draft.build().expect("a complete draft");
+        assert_eq!(rule.conditions, vec![Condition::SubtotalAtLeast { amount: Money::parse_rub("3000").expect("an amount") }]);
+    }
+
+    #[test]
+    fn a_problem_inside_a_field_belongs_to_that_field_only() {
+        assert!(pointer_within("/conditions/1/stores", "/conditions/1/stores"));
+        assert!(pointer_within("/conditions/1/stores/0", "/conditions/1/stores"));
+        assert!(!pointer_within("/conditions/10/stores", "/conditions/1"));
+        assert!(!pointer_within("/effect", "/effect/percent"));
+    }
+
+    #[test]
+    fn every_kind_reads_back_from_its_json_tag() {
+        for kind in CondKind::ALL {
+            assert_eq!(CondKind::from_value(kind.value()), Some(kind));
+        }
+        for kind in EffectKind::ALL {
+            assert_eq!(EffectKind::from_value(kind.value()), Some(kind));
+        }
+        for kind in TargetKind::ALL {
+            assert_eq!(TargetKind::from_value(kind.value()), Some(kind));
+        }
+    }
 }
