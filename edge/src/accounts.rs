@@ -6,8 +6,9 @@
 use crate::carts;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::ports::{Sql, Statement, StorageError, TxError, Value};
+use crate::ports::{Sql, Statement, StorageError, Value};
 use crate::session::{persist_statement, random_hex, user_agent_summary, RotateTo, Session, IDLE_SECONDS};
+use crate::tx::Batch;
 use crate::AppState;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -151,6 +152,15 @@ fn user_agent(headers: &HeaderMap) -> &str {
     headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
+/// Why a sign-in changed nothing.
+#[derive(Clone)]
+enum SignIn {
+    /// The session was signed in or out elsewhere meanwhile.
+    SessionEnded,
+    /// A cart changed while the merge was planned.
+    CartChanged,
+}
+
 /// Signs `session` in as `customer_id`: merges the guest cart into the account cart, revokes the
 /// old session id and issues a new one. Retries if the account cart changes meanwhile.
 async fn sign_in(app: &AppState, session: &Session, customer_id: &str, headers: &HeaderMap) -> Result<(String, Vec<Adjustment>), ApiError> {
@@ -160,46 +170,46 @@ async fn sign_in(app: &AppState, session: &Session, customer_id: &str, headers: 
         let account_owner = format!("c:{customer_id}");
         let guest_owner = format!("s:{}", session.id);
         let plan = carts::plan_merge(app.sql.as_ref(), &account_owner, &guest_owner, now).await?;
-        let mut statements = vec![
-            persist_statement(session, user_agent(headers), now),
-            // Guarded: a session already signed in or out elsewhere cannot be signed in twice.
+        let mut batch = Batch::named("sign-in");
+        batch.push(persist_statement(session, user_agent(headers), now));
+        // Guarded: a session already signed in or out elsewhere cannot be signed in twice.
+        batch.guard(
             Statement::new(
                 "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                 vec![now.into(), session.id.clone().into()],
-            )
-            .guarded(),
-            Statement::new(
-                "INSERT INTO sessions (id, customer_id, channel, store_id, user_agent, created_at, last_seen_at, expires_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                vec![
-                    new_id.clone().into(),
-                    customer_id.into(),
-                    session.channel.as_str().into(),
-                    session.store_id.as_ref().map(|s| s.as_str().to_owned()).into(),
-                    user_agent_summary(user_agent(headers)).into(),
-                    now.into(),
-                    now.into(),
-                    (now + IDLE_SECONDS).into(),
-                ],
             ),
-        ];
+            SignIn::SessionEnded,
+        );
+        batch.push(Statement::new(
+            "INSERT INTO sessions (id, customer_id, channel, store_id, user_agent, created_at, last_seen_at, expires_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                new_id.clone().into(),
+                customer_id.into(),
+                session.channel.as_str().into(),
+                session.store_id.as_ref().map(|s| s.as_str().to_owned()).into(),
+                user_agent_summary(user_agent(headers)).into(),
+                now.into(),
+                now.into(),
+                (now + IDLE_SECONDS).into(),
+            ],
+        ));
         // Orders placed as a guest in this session join the account's history, and this device's
         // push subscriptions move to the new session and the account.
-        statements.push(Statement::new(
+        batch.push(Statement::new(
             "UPDATE orders SET customer_id = ? WHERE session_id = ? AND customer_id IS NULL",
             vec![customer_id.into(), session.id.clone().into()],
         ));
-        statements.push(Statement::new(
+        batch.push(Statement::new(
             "UPDATE push_subscriptions SET customer_id = ?, session_id = ? WHERE session_id = ?",
             vec![customer_id.into(), new_id.clone().into(), session.id.clone().into()],
         ));
-        statements.extend(plan.statements);
-        match app.sql.batch(statements).await {
-            Ok(_) => return Ok((new_id, plan.adjustments)),
-            Err(TxError::Guard(1)) => return Err(ApiError::SessionEnded),
+        batch.guard_all(plan.statements, SignIn::CartChanged);
+        match batch.run(app.sql.as_ref()).await? {
+            Ok(()) => return Ok((new_id, plan.adjustments)),
+            Err(SignIn::SessionEnded) => return Err(ApiError::SessionEnded),
             // A cart changed while the merge was planned: plan again.
-            Err(TxError::Guard(_)) => continue,
-            Err(TxError::Storage(e)) => return Err(e.into()),
+            Err(SignIn::CartChanged) => continue,
         }
     }
     Err(ApiError::Conflict { code: "cart_busy", message: "the cart kept changing during sign-in; please try again".into() })
@@ -210,6 +220,9 @@ fn signed_in_response(status: StatusCode, profile: Profile, adjustments: Vec<Adj
     response.extensions_mut().insert(RotateTo(new_session));
     response
 }
+
+/// Why a registration stored nothing: the e-mail has an account.
+struct EmailTaken;
 
 pub async fn register(
     State(app): State<AppState>,
@@ -237,18 +250,20 @@ pub async fn register(
     rate_limit(app.sql.as_ref(), &format!("register:{}", client_address(&headers)), 20, 3600, now).await?;
     let id = random_hex(16)?;
     let hash = hash_password_off(body.password.clone()).await?;
-    let insert = Statement::new(
-        "INSERT INTO customers (id, email, password_hash, role, name, created_at) VALUES (?, ?, ?, 'customer', ?, ?)
-         ON CONFLICT (email) DO NOTHING",
-        vec![id.clone().into(), email.as_str().into(), hash.into(), name.into(), now.into()],
-    )
-    .guarded();
-    match app.sql.batch(vec![insert]).await {
-        Ok(_) => {}
-        Err(TxError::Guard(_)) => {
+    let mut batch = Batch::named("register");
+    batch.guard(
+        Statement::new(
+            "INSERT INTO customers (id, email, password_hash, role, name, created_at) VALUES (?, ?, ?, 'customer', ?, ?)
+             ON CONFLICT (email) DO NOTHING",
+            vec![id.clone().into(), email.as_str().into(), hash.into(), name.into(), now.into()],
+        ),
+        EmailTaken,
+    );
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {}
+        Err(EmailTaken) => {
             return Err(ApiError::Conflict { code: "email_taken", message: "an account with this e-mail exists; sign in instead".into() })
         }
-        Err(TxError::Storage(e)) => return Err(e.into()),
     }
     let (new_session, adjustments) = sign_in(&app, &session, &id, &headers).await?;
     let profile = profile(app.sql.as_ref(), &id).await?;
@@ -422,6 +437,9 @@ pub async fn devices(State(app): State<AppState>, Extension(session): Extension<
     Ok(Json(devices))
 }
 
+/// Why a remote sign-out changed nothing: the account has no such live session.
+struct UnknownDevice;
+
 pub async fn sign_out_device(
     State(app): State<AppState>,
     Extension(session): Extension<Session>,
@@ -429,17 +447,19 @@ pub async fn sign_out_device(
 ) -> Result<StatusCode, ApiError> {
     let account = session.require_account()?;
     let now = app.clock.now().timestamp();
-    let revoke = Statement::new(
-        "UPDATE sessions SET revoked_at = ? WHERE id = ? AND customer_id = ? AND revoked_at IS NULL",
-        vec![now.into(), device.clone().into(), account.id.clone().into()],
-    )
-    .guarded();
+    let mut batch = Batch::named("sign-out-device");
+    batch.guard(
+        Statement::new(
+            "UPDATE sessions SET revoked_at = ? WHERE id = ? AND customer_id = ? AND revoked_at IS NULL",
+            vec![now.into(), device.clone().into(), account.id.clone().into()],
+        ),
+        UnknownDevice,
+    );
     // A device signed out remotely stops receiving the account's notices.
-    let detach = Statement::new("UPDATE push_subscriptions SET customer_id = NULL WHERE session_id = ?", vec![device.clone().into()]);
-    match app.sql.batch(vec![revoke, detach]).await {
-        Ok(_) => Ok(StatusCode::NO_CONTENT),
-        Err(TxError::Guard(_)) => Err(ApiError::not_found("unknown_device", "this account has no such signed-in device")),
-        Err(TxError::Storage(e)) => Err(e.into()),
+    batch.push(Statement::new("UPDATE push_subscriptions SET customer_id = NULL WHERE session_id = ?", vec![device.clone().into()]));
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(UnknownDevice) => Err(ApiError::not_found("unknown_device", "this account has no such signed-in device")),
     }
 }
 

@@ -3,9 +3,10 @@
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::orders::{self, event, ledger, line_rows, new_id, put_back, to_time, view_of, visible_order, Batch, OrderRow};
+use crate::orders::{self, event, ledger, line_rows, new_id, put_back, to_time, view_of, visible_order, OrderRow};
 use crate::ports::{Sql, Statement, StorageError};
 use crate::session::Session;
+use crate::tx::Batch;
 use crate::{repo, AppState};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -95,6 +96,12 @@ enum ReturnGuard {
     Line(Sku),
 }
 
+/// Why receiving a return changed nothing: it was received already.
+struct AlreadyReceived;
+
+/// Why an NPS answer was not stored: the order was rated already.
+struct AlreadyAnswered;
+
 /// `POST /api/returns`: staff receive goods now (stock back, refund, points); a shopper requests a
 /// return of their own order within [`RETURN_DAYS`] days, completed when a store receives it.
 pub async fn create_return(
@@ -183,7 +190,8 @@ pub async fn create_return(
     let id = new_id('R')?;
     let received = staff;
     let actor = if staff { "staff" } else { "customer" };
-    let mut batch = Batch::new(vec![Statement::new(
+    let mut batch = Batch::named("create-return");
+    batch.push(Statement::new(
         "INSERT INTO returns (id, order_id, store_id, status, reason, refund_minor, points_refunded, points_reversed, created_by, created_at, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         vec![
@@ -199,7 +207,7 @@ pub async fn create_return(
             now.into(),
             (if received { Some(now) } else { None }).into(),
         ],
-    )]);
+    ));
     for (sku, qty) in &lines {
         // Never more back than was bought, counting every other return of this order.
         batch.guard(
@@ -223,17 +231,14 @@ pub async fn create_return(
         );
     }
     if received {
-        for s in receive_statements(&order, &id, &store, &lines, &refund, now) {
-            batch.push(s);
-        }
+        batch.extend(receive_statements(&order, &id, &store, &lines, &refund, now));
     }
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {}
-        Err(Some(ReturnGuard::Line(sku))) => {
+        Err(ReturnGuard::Line(sku)) => {
             return Err(ApiError::Conflict { code: "already_returned", message: format!("{sku} from this order was returned meanwhile") }
                 .with("sku", &sku))
         }
-        Err(None) => return Err(StorageError("an unregistered guard failed in a return".into()).into()),
     }
     let view = return_view(app.sql.as_ref(), &order.id, &id).await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -277,18 +282,20 @@ pub async fn receive_return(
         .map(|l| Ok((Sku::parse(l.text(0)?).map_err(|e| StorageError(format!("stored sku: {e}")))?, u32::try_from(l.int(1)?).unwrap_or(0))))
         .collect::<Result<_, StorageError>>()?;
     let now = app.clock.now().timestamp();
-    let mut batch = vec![Statement::new(
-        "UPDATE returns SET status = ?, received_at = ? WHERE id = ? AND status = ?",
-        vec![ReturnStatus::Received.as_str().into(), now.into(), id.clone().into(), ReturnStatus::Requested.as_str().into()],
-    )
-    .guarded()];
+    let mut batch = Batch::named("receive-return");
+    batch.guard(
+        Statement::new(
+            "UPDATE returns SET status = ?, received_at = ? WHERE id = ? AND status = ?",
+            vec![ReturnStatus::Received.as_str().into(), now.into(), id.clone().into(), ReturnStatus::Requested.as_str().into()],
+        ),
+        AlreadyReceived,
+    );
     batch.extend(receive_statements(&order, &id, &store, &lines, &refund, now));
-    match app.sql.batch(batch).await {
-        Ok(_) => Ok(Json(return_view(app.sql.as_ref(), &order.id, &id).await?)),
-        Err(crate::ports::TxError::Guard(_)) => {
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => Ok(Json(return_view(app.sql.as_ref(), &order.id, &id).await?)),
+        Err(AlreadyReceived) => {
             Err(ApiError::Conflict { code: "already_received", message: format!("return {id} was already received") }.with("return", &id))
         }
-        Err(crate::ports::TxError::Storage(e)) => Err(e.into()),
     }
 }
 
@@ -391,7 +398,7 @@ pub async fn pos_sale(
     let subtotal = Money::from_minor_units(subtotal_minor, vitrina_shared::Currency::Rub);
     let earned = if customer.is_some() { loyalty::points_earned(&app.config.loyalty, subtotal) } else { 0 };
     let id = new_id('P')?;
-    let mut batch = Batch::new(Vec::new());
+    let mut batch = Batch::named("till-sale");
     batch.guard(
         Statement::new(
             "INSERT OR IGNORE INTO orders (id, customer_id, session_id, channel, status, fulfilment, store_id, contact, payment_method,
@@ -437,8 +444,8 @@ pub async fn pos_sale(
     }
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {}
-        Err(Some(SaleGuard::Receipt)) => return Err(receipt_recorded(receipt, &store)),
-        Err(Some(SaleGuard::Stock(sku))) => {
+        Err(SaleGuard::Receipt) => return Err(receipt_recorded(receipt, &store)),
+        Err(SaleGuard::Stock(sku)) => {
             return Err(ApiError::Conflict {
                 code: "stock_mismatch",
                 message: format!(
@@ -447,7 +454,6 @@ pub async fn pos_sale(
             }
             .with("sku", &sku))
         }
-        Err(None) => return Err(StorageError("an unregistered guard failed in a sale".into()).into()),
     }
     let row = orders::order_row(app.sql.as_ref(), &id).await?.ok_or_else(|| StorageError(format!("sale {id} vanished")))?;
     Ok((StatusCode::CREATED, Json(view_of(app.sql.as_ref(), row, now, &session).await?)))
@@ -561,17 +567,19 @@ pub async fn answer_nps(
     if !order.status_at(now).is_fulfilled() {
         return Err(ApiError::Conflict { code: "not_fulfilled", message: "we ask once the order is in your hands".into() });
     }
-    let insert = Statement::new(
-        "INSERT INTO nps_answers (order_id, customer_id, score, reason, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING",
-        vec![order.id.clone().into(), order.customer_id.clone().into(), i64::from(score).into(), reason.clone().into(), now.into()],
-    )
-    .guarded();
-    match app.sql.batch(vec![insert]).await {
-        Ok(_) => Ok((StatusCode::CREATED, Json(NpsAnswer { order_id: order.id, score, reason, at: to_time(now) }))),
-        Err(crate::ports::TxError::Guard(_)) => {
+    let mut batch = Batch::named("nps-answer");
+    batch.guard(
+        Statement::new(
+            "INSERT INTO nps_answers (order_id, customer_id, score, reason, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING",
+            vec![order.id.clone().into(), order.customer_id.clone().into(), i64::from(score).into(), reason.clone().into(), now.into()],
+        ),
+        AlreadyAnswered,
+    );
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => Ok((StatusCode::CREATED, Json(NpsAnswer { order_id: order.id, score, reason, at: to_time(now) }))),
+        Err(AlreadyAnswered) => {
             Err(ApiError::Conflict { code: "nps_already_answered", message: "this order was already rated; thank you".into() })
         }
-        Err(crate::ports::TxError::Storage(e)) => Err(e.into()),
     }
 }
 

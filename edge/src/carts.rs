@@ -3,8 +3,9 @@
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::ports::{Sql, Statement, StorageError, TxError};
-use crate::session::{write_preamble, RotateTo, Session, LIVE_GUARD};
+use crate::ports::{Sql, Statement, StorageError};
+use crate::session::{RotateTo, Session};
+use crate::tx::Batch;
 use crate::{offers, repo, AppState};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -125,6 +126,15 @@ pub async fn priced_view(app: &AppState, session: &Session, owner: &str) -> Resu
     view.free_delivery = priced.free_delivery;
     view.offers = priced.applied;
     Ok(view)
+}
+
+/// Why a cart write changed nothing.
+#[derive(Clone)]
+pub(crate) enum CartWrite {
+    /// The session was signed out or expired meanwhile.
+    SessionEnded,
+    /// A cart's version is no longer the one read (another device wrote, or a merge raced).
+    Changed,
 }
 
 /// Statements that replace `owner`'s lines with `lines` if its version is still `expected`.
@@ -264,20 +274,20 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
             new_lines.push(CartLine { sku, qty });
         }
     }
-    let mut statements = write_preamble(session, headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""), now);
-    statements.extend(replace_lines(&owner, current, &new_lines, now));
-    match app.sql.batch(statements).await {
-        Ok(_) => {
+    let mut batch = Batch::named("cart-write");
+    batch.live_session(session, headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""), now, CartWrite::SessionEnded);
+    batch.guard_all(replace_lines(&owner, current, &new_lines, now), CartWrite::Changed);
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {
             let mut response = with_etag(priced_view(app, session, &owner).await?, StatusCode::OK);
             if !session.persisted {
                 response.extensions_mut().insert(RotateTo(session.id.clone()));
             }
             Ok(response)
         }
-        Err(TxError::Guard(LIVE_GUARD)) => Err(ApiError::SessionEnded),
+        Err(CartWrite::SessionEnded) => Err(ApiError::SessionEnded),
         // Another device wrote between our read and our write.
-        Err(TxError::Guard(_)) => Ok(conflict(priced_view(app, session, &owner).await?)),
-        Err(TxError::Storage(e)) => Err(e.into()),
+        Err(CartWrite::Changed) => Ok(conflict(priced_view(app, session, &owner).await?)),
     }
 }
 

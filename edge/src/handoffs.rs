@@ -6,8 +6,9 @@ use crate::accounts::{client_address, rate_limit};
 use crate::carts::{plan_merge, view};
 use crate::error::ApiError;
 use crate::extract::ApiPath;
-use crate::ports::{Statement, StorageError, TxError, Value};
-use crate::session::{write_preamble, RotateTo, Session, LIVE_GUARD};
+use crate::ports::{Statement, StorageError, Value};
+use crate::session::{RotateTo, Session};
+use crate::tx::Batch;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -44,6 +45,20 @@ fn origin(headers: &HeaderMap) -> String {
     format!("{}://{host}", if https { "https" } else { "http" })
 }
 
+/// Why a new hand-off code was not stored: a live code has the same digits.
+struct CodeTaken;
+
+/// Why a claim changed nothing.
+#[derive(Clone)]
+enum Claim {
+    /// Claimed by someone else a moment ago.
+    Used,
+    /// This session was signed out or expired meanwhile.
+    SessionEnded,
+    /// The target or source cart changed since the merge was planned.
+    CartChanged,
+}
+
 /// `POST /api/cart/handoff`.
 pub async fn create(
     State(app): State<AppState>,
@@ -61,21 +76,24 @@ pub async fn create(
         let code = new_code()?;
         // Codes a day past their expiry are no longer worth an answer: pruned here, lazily.
         let prune = Statement::new("DELETE FROM handoffs WHERE expires_at < ?", vec![(now - 86_400).into()]);
-        let insert = Statement::new(
-            "INSERT INTO handoffs (code, owner, created_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
-            vec![code.as_str().into(), owner.clone().into(), now.into(), expires.into()],
-        )
-        .guarded();
-        match app.sql.batch(vec![prune, insert]).await {
-            Ok(_) => {
+        let mut batch = Batch::named("handoff-create");
+        batch.push(prune);
+        batch.guard(
+            Statement::new(
+                "INSERT INTO handoffs (code, owner, created_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
+                vec![code.as_str().into(), owner.clone().into(), now.into(), expires.into()],
+            ),
+            CodeTaken,
+        );
+        match batch.run(app.sql.as_ref()).await? {
+            Ok(()) => {
                 let url = format!("/handoff/{}", code.as_str());
                 let qr = qr_svg(&format!("{}{url}", origin(&headers)))?;
                 let expires_at = chrono::DateTime::from_timestamp(expires, 0).unwrap_or_default();
                 return Ok((StatusCode::CREATED, Json(Handoff { code, url, expires_at, qr_svg: qr })));
             }
             // A collision with a live code: draw again.
-            Err(TxError::Guard(_)) => continue,
-            Err(TxError::Storage(e)) => return Err(e.into()),
+            Err(CodeTaken) => continue,
         }
     }
     Err(StorageError("could not draw an unused hand-off code".into()).into())
@@ -112,16 +130,18 @@ pub async fn claim(
     if plan.statements.is_empty() {
         return Err(ApiError::Gone { code: "handoff_empty", message: "the cart behind this code is empty now; ask for a new code".into() });
     }
-    let mut statements = vec![Statement::new(
-        "UPDATE handoffs SET claimed_at = ?, claimed_by = ? WHERE code = ? AND claimed_at IS NULL AND expires_at > ?",
-        vec![now.into(), session.id.clone().into(), code.as_str().into(), now.into()],
-    )
-    .guarded()];
-    // Indices 1 and 2: the session's row and its liveness guard.
-    statements.extend(write_preamble(&session, headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""), now));
-    statements.extend(plan.statements);
-    match app.sql.batch(statements).await {
-        Ok(_) => {
+    let mut batch = Batch::named("handoff-claim");
+    batch.guard(
+        Statement::new(
+            "UPDATE handoffs SET claimed_at = ?, claimed_by = ? WHERE code = ? AND claimed_at IS NULL AND expires_at > ?",
+            vec![now.into(), session.id.clone().into(), code.as_str().into(), now.into()],
+        ),
+        Claim::Used,
+    );
+    batch.live_session(&session, headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""), now, Claim::SessionEnded);
+    batch.guard_all(plan.statements, Claim::CartChanged);
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {
             let mut response =
                 Json(Claimed { cart: crate::carts::priced_view(&app, &session, &target).await?, cart_adjustments: plan.adjustments })
                     .into_response();
@@ -131,11 +151,10 @@ pub async fn claim(
             Ok(response)
         }
         // Claimed by someone else a moment ago, or the target cart changed: nothing moved.
-        Err(TxError::Guard(0)) => Err(ApiError::Gone { code: "handoff_used", message: "this code has already been used".into() }),
-        Err(TxError::Guard(i)) if i == 1 + LIVE_GUARD => Err(ApiError::SessionEnded),
-        Err(TxError::Guard(_)) => {
+        Err(Claim::Used) => Err(ApiError::Gone { code: "handoff_used", message: "this code has already been used".into() }),
+        Err(Claim::SessionEnded) => Err(ApiError::SessionEnded),
+        Err(Claim::CartChanged) => {
             Err(ApiError::Conflict { code: "cart_conflict", message: "your cart changed meanwhile; please try again".into() })
         }
-        Err(TxError::Storage(e)) => Err(e.into()),
     }
 }

@@ -10,8 +10,9 @@
 use crate::accounts::{client_address, rate_limit};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::ports::{Statement, StorageError, TxError, Value};
-use crate::session::{kiosk_session_statement, random_hex, write_preamble, RotateTo, Session};
+use crate::ports::{Statement, StorageError, Value};
+use crate::session::{kiosk_session_statement, random_hex, RotateTo, Session};
+use crate::tx::Batch;
 use crate::{repo, AppState};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -22,6 +23,18 @@ use vitrina_shared::account::{Channel, Role};
 use vitrina_shared::api::{KioskEnrolRequest, KioskEnrolmentCode, KioskEnrolmentRequest, KioskView, SessionChannel, SessionInfo};
 use vitrina_shared::kiosk::{EnrolmentCode, ENROLMENT_CODE_LEN, ENROLMENT_VALID_MINUTES};
 use vitrina_shared::StoreId;
+
+/// Why a new enrolment code was not stored: the same code is on record.
+struct CodeTaken;
+
+/// Why an enrolment changed nothing: the code was used (or ran out) meanwhile.
+struct CodeUsed;
+
+/// Why an unenrolment changed nothing: no enrolled kiosk has this id.
+struct UnknownKiosk;
+
+/// Why the session's channel was not set: the session was signed out or expired.
+struct SessionEnded;
 
 /// Enrolment attempts allowed per client address per 10 minutes: typing a code needs few tries,
 /// guessing one of 852 billion needs very many.
@@ -76,20 +89,23 @@ pub async fn issue(
         let code = new_code()?;
         // Codes a day past their expiry are no longer worth an answer: pruned here, lazily.
         let prune = Statement::new("DELETE FROM kiosk_enrolment_codes WHERE expires_at < ?", vec![(now - 86_400).into()]);
-        let insert = Statement::new(
-            "INSERT INTO kiosk_enrolment_codes (code_hash, store_id, issued_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (code_hash) DO NOTHING",
-            vec![code_hash(&code).into(), body.store_id.as_str().into(), staff.id.clone().into(), now.into(), expires.into()],
-        )
-        .guarded();
-        match app.sql.batch(vec![prune, insert]).await {
-            Ok(_) => {
+        let mut batch = Batch::named("kiosk-code");
+        batch.push(prune);
+        batch.guard(
+            Statement::new(
+                "INSERT INTO kiosk_enrolment_codes (code_hash, store_id, issued_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (code_hash) DO NOTHING",
+                vec![code_hash(&code).into(), body.store_id.as_str().into(), staff.id.clone().into(), now.into(), expires.into()],
+            ),
+            CodeTaken,
+        );
+        match batch.run(app.sql.as_ref()).await? {
+            Ok(()) => {
                 let answer = KioskEnrolmentCode { code, store_id: body.store_id, expires_at: timestamp(expires) };
                 return Ok((StatusCode::CREATED, Json(answer)));
             }
             // The same code was drawn a day ago: draw again.
-            Err(TxError::Guard(_)) => continue,
-            Err(TxError::Storage(e)) => return Err(e.into()),
+            Err(CodeTaken) => continue,
         }
     }
     Err(StorageError("could not draw an unused enrolment code".into()).into())
@@ -128,13 +144,16 @@ pub async fn enrol(
     let (kiosk, fresh) = (random_hex(16)?, random_hex(16)?);
     let old = session.id.clone();
     let guest_cart = format!("s:{old}");
-    let statements = vec![
-        // The code is consumed in the same transaction that creates the kiosk: once, and in time.
+    let mut batch = Batch::named("kiosk-enrol");
+    // The code is consumed in the same transaction that creates the kiosk: once, and in time.
+    batch.guard(
         Statement::new(
             "UPDATE kiosk_enrolment_codes SET used_at = ?, kiosk_id = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
             vec![now.into(), kiosk.clone().into(), hash.into(), now.into()],
-        )
-        .guarded(),
+        ),
+        CodeUsed,
+    );
+    batch.extend([
         Statement::new(
             "INSERT INTO kiosks (id, store_id, enrolled_by, user_agent, enrolled_at) VALUES (?, ?, ?, ?, ?)",
             vec![
@@ -158,12 +177,11 @@ pub async fn enrol(
             vec![fresh.clone().into(), old.into()],
         ),
         kiosk_session_statement(&fresh, &kiosk, &store, user_agent(&headers), now),
-    ];
-    match app.sql.batch(statements).await {
-        Ok(_) => {}
+    ]);
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {}
         // Presented twice at once: the other request enrolled.
-        Err(TxError::Guard(_)) => return Err(used()),
-        Err(TxError::Storage(e)) => return Err(e.into()),
+        Err(CodeUsed) => return Err(used()),
     }
     let info = SessionInfo { signed_in: false, profile: None, channel: Channel::Kiosk, store_id: Some(store) };
     let mut response = Json(info).into_response();
@@ -210,17 +228,19 @@ pub async fn unenrol(
     session.require_role(Role::Staff)?;
     let now = app.clock.now().timestamp();
     let carts = "SELECT 's:' || id FROM sessions WHERE kiosk_id = ?";
-    let statements = vec![
-        Statement::new("UPDATE kiosks SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", vec![now.into(), id.clone().into()])
-            .guarded(),
+    let mut batch = Batch::named("kiosk-unenrol");
+    batch.guard(
+        Statement::new("UPDATE kiosks SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", vec![now.into(), id.clone().into()]),
+        UnknownKiosk,
+    );
+    batch.extend([
         Statement::new(format!("DELETE FROM cart_lines WHERE owner IN ({carts})"), vec![id.clone().into()]),
         Statement::new(format!("DELETE FROM carts WHERE owner IN ({carts})"), vec![id.clone().into()]),
         Statement::new("UPDATE sessions SET revoked_at = ? WHERE kiosk_id = ? AND revoked_at IS NULL", vec![now.into(), id.into()]),
-    ];
-    match app.sql.batch(statements).await {
-        Ok(_) => Ok(StatusCode::NO_CONTENT),
-        Err(TxError::Guard(_)) => Err(ApiError::not_found("unknown_kiosk", "no enrolled kiosk has this id")),
-        Err(TxError::Storage(e)) => Err(e.into()),
+    ]);
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(UnknownKiosk) => Err(ApiError::not_found("unknown_kiosk", "no enrolled kiosk has this id")),
     }
 }
 
@@ -253,15 +273,15 @@ pub async fn set_channel(
         });
     }
     let now = app.clock.now().timestamp();
-    let mut statements = write_preamble(&session, user_agent(&headers), now);
-    statements.push(Statement::new(
+    let mut batch = Batch::named("session-channel");
+    batch.live_session(&session, user_agent(&headers), now, SessionEnded);
+    batch.push(Statement::new(
         "UPDATE sessions SET channel = ?, store_id = NULL WHERE id = ? AND kiosk_id IS NULL",
         vec![body.channel.as_str().into(), Value::from(session.id.clone())],
     ));
-    match app.sql.batch(statements).await {
-        Ok(_) => {}
-        Err(TxError::Guard(_)) => return Err(ApiError::SessionEnded),
-        Err(TxError::Storage(e)) => return Err(e.into()),
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {}
+        Err(SessionEnded) => return Err(ApiError::SessionEnded),
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     if !session.persisted {

@@ -20,6 +20,7 @@ pub mod routes;
 pub mod session;
 pub mod site;
 pub mod telemetry;
+mod tx;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;

@@ -5,8 +5,9 @@ use crate::aftersales::find_customer;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::orders::{ledger_of, to_time};
-use crate::ports::{Sql, Statement, StorageError, TxError, Value};
+use crate::ports::{Sql, Statement, StorageError, Value};
 use crate::session::{random_hex, Session};
+use crate::tx::Batch;
 use crate::{repo, AppState};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -380,6 +381,12 @@ async fn one(app: &AppState, id: &str) -> Result<RuleSummary, ApiError> {
     })
 }
 
+/// Why a new rule was not stored: a rule with this id exists.
+struct RuleExists;
+
+/// Why a rule update or delete changed nothing: its version is no longer the one read.
+struct RuleChanged;
+
 /// `POST /api/admin/rules` (marketer): a new rule, validated.
 pub async fn admin_create(
     State(app): State<AppState>,
@@ -391,24 +398,26 @@ pub async fn admin_create(
     check_references(&app, &rule).await?;
     let now = app.clock.now().timestamp();
     let data = serde_json::to_string(&rule).map_err(|e| StorageError(format!("rule JSON: {e}")))?;
-    let insert = Statement::new(
-        "INSERT INTO offer_rules (id, version, data, updated_at, updated_by) VALUES (?, 1, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-        vec![rule.id.clone().into(), data.clone().into(), now.into(), marketer.id.clone().into()],
-    )
-    .guarded();
+    let mut batch = Batch::named("rule-create");
+    batch.guard(
+        Statement::new(
+            "INSERT INTO offer_rules (id, version, data, updated_at, updated_by) VALUES (?, 1, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            vec![rule.id.clone().into(), data.clone().into(), now.into(), marketer.id.clone().into()],
+        ),
+        RuleExists,
+    );
     // A deleted rule's id may come back; its history continues.
-    let next = Statement::new(
+    batch.push(Statement::new(
         "INSERT INTO offer_rule_versions (rule_id, version, data, changed_at, changed_by)
          SELECT ?, COALESCE((SELECT MAX(version) FROM offer_rule_versions WHERE rule_id = ?), 0) + 1, ?, ?, ?",
         vec![rule.id.clone().into(), rule.id.clone().into(), data.into(), now.into(), marketer.id.clone().into()],
-    );
-    match app.sql.batch(vec![insert, next]).await {
-        Ok(_) => {}
-        Err(TxError::Guard(_)) => {
+    ));
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {}
+        Err(RuleExists) => {
             return Err(ApiError::Conflict { code: "rule_exists", message: format!("a rule {} exists; edit it with PUT", rule.id) }
                 .with("rule", &rule.id))
         }
-        Err(TxError::Storage(e)) => return Err(e.into()),
     }
     app.sql
         .batch(vec![Statement::new(
@@ -464,18 +473,18 @@ pub async fn admin_update(
     check_references(&app, &rule).await?;
     let now = app.clock.now().timestamp();
     let data = serde_json::to_string(&rule).map_err(|e| StorageError(format!("rule JSON: {e}")))?;
-    let batch = vec![
+    let mut batch = Batch::named("rule-update");
+    batch.guard(
         Statement::new(
             "UPDATE offer_rules SET version = version + 1, data = ?, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
             vec![data.clone().into(), now.into(), marketer.id.clone().into(), id.clone().into(), expected.into()],
-        )
-        .guarded(),
-        version_statement(&id, expected.saturating_add(1), Some(&data), now, &marketer.id),
-    ];
-    match app.sql.batch(batch).await {
-        Ok(_) => {}
-        Err(TxError::Guard(_)) => return Err(changed()),
-        Err(TxError::Storage(e)) => return Err(e.into()),
+        ),
+        RuleChanged,
+    );
+    batch.push(version_statement(&id, expected.saturating_add(1), Some(&data), now, &marketer.id));
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {}
+        Err(RuleChanged) => return Err(changed()),
     }
     invalidate(&app).await?;
     Ok(Json(one(&app, &id).await?))
@@ -490,18 +499,19 @@ pub async fn admin_delete(
     let marketer = session.require_role(Role::Marketer)?;
     let current = one(&app, &id).await?;
     let now = app.clock.now().timestamp();
-    let batch = vec![
-        Statement::new("DELETE FROM offer_rules WHERE id = ? AND version = ?", vec![id.clone().into(), current.version.into()]).guarded(),
-        version_statement(&id, current.version + 1, None, now, &marketer.id),
-    ];
-    match app.sql.batch(batch).await {
-        Ok(_) => {}
-        Err(TxError::Guard(_)) => {
+    let mut batch = Batch::named("rule-delete");
+    batch.guard(
+        Statement::new("DELETE FROM offer_rules WHERE id = ? AND version = ?", vec![id.clone().into(), current.version.into()]),
+        RuleChanged,
+    );
+    batch.push(version_statement(&id, current.version + 1, None, now, &marketer.id));
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {}
+        Err(RuleChanged) => {
             return Err(
                 ApiError::Conflict { code: "rule_changed", message: format!("rule {id} changed meanwhile; reload it") }.with("rule", &id)
             )
         }
-        Err(TxError::Storage(e)) => return Err(e.into()),
     }
     invalidate(&app).await?;
     Ok(StatusCode::NO_CONTENT)

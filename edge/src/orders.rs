@@ -7,9 +7,10 @@
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::ports::{ChargeOutcome, ChargeRequest, Row, Sql, Statement, StorageError, TxError, Value};
+use crate::ports::{ChargeOutcome, ChargeRequest, Row, Sql, Statement, StorageError, Value};
 use crate::repo;
-use crate::session::{write_preamble, RotateTo, Session, LIVE_GUARD};
+use crate::session::{RotateTo, Session};
+use crate::tx::Batch;
 use crate::{carts, offers};
 use crate::{AppState, CrashPoint};
 use axum::extract::State;
@@ -132,33 +133,6 @@ pub(crate) fn ledger(
 /// Deletes holds that expired (the lazy clean-up; they stopped counting when they expired).
 fn prune_holds(now: i64) -> Statement {
     Statement::new("DELETE FROM holds WHERE expires_at <= ?", vec![now.into()])
-}
-
-/// Statements and what each guard protects, so a failed guard names its cause.
-pub(crate) struct Batch<W> {
-    pub statements: Vec<Statement>,
-    guards: Vec<(usize, W)>,
-}
-
-impl<W: Clone> Batch<W> {
-    pub fn new(statements: Vec<Statement>) -> Self {
-        Batch { statements, guards: Vec::new() }
-    }
-    pub fn push(&mut self, s: Statement) {
-        self.statements.push(s);
-    }
-    pub fn guard(&mut self, s: Statement, why: W) {
-        self.guards.push((self.statements.len(), why));
-        self.statements.push(s.guarded());
-    }
-    /// Commits; a failed guard comes back as its reason, or `None` for a guard not registered here.
-    pub async fn run(self, sql: &dyn Sql) -> Result<Result<(), Option<W>>, StorageError> {
-        match sql.batch(self.statements).await {
-            Ok(_) => Ok(Ok(())),
-            Err(TxError::Guard(i)) => Ok(Err(self.guards.iter().find(|(at, _)| *at == i).map(|(_, w)| w.clone()))),
-            Err(TxError::Storage(e)) => Err(e),
-        }
-    }
 }
 
 // ---- reading orders ---------------------------------------------------------------------------
@@ -850,11 +824,8 @@ pub async fn create(
     let holds_units = plan.kind == FulfilmentKind::Pickup || online;
     let status = if online { OrderStatus::PendingPayment } else { OrderStatus::Placed };
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let mut preamble = write_preamble(&session, ua, now);
-    let live = preamble.pop().unwrap_or_else(|| unreachable!("the preamble ends with its guard"));
-    let mut batch = Batch::new(preamble);
-    debug_assert_eq!(batch.statements.len(), LIVE_GUARD);
-    batch.guard(live, Why::Live);
+    let mut batch = Batch::named("checkout");
+    batch.live_session(&session, ua, now, Why::Live);
     batch.push(Statement::new("DELETE FROM idempotency_keys WHERE created_at <= ?", vec![(now - IDEMPOTENCY_SECONDS).into()]));
     batch.guard(
         Statement::new(
@@ -949,13 +920,13 @@ pub async fn create(
     }
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {}
-        Err(Some(Why::Live)) => return Err(ApiError::SessionEnded),
-        Err(Some(Why::Key)) => {
+        Err(Why::Live) => return Err(ApiError::SessionEnded),
+        Err(Why::Key) => {
             let stored =
                 stored_key(app.sql.as_ref(), &scope, &key, now).await?.ok_or_else(|| StorageError("idempotency key vanished".into()))?;
             return replay(&app, &session, (&scope, &key), stored, &hash, card).await;
         }
-        Err(Some(Why::Cart)) => {
+        Err(Why::Cart) => {
             if carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
                 return Err(checkout_in_progress());
             }
@@ -964,13 +935,13 @@ pub async fn create(
                 message: "the cart changed on another device while ordering; review it and confirm again".into(),
             });
         }
-        Err(Some(Why::Points)) => {
+        Err(Why::Points) => {
             return Err(ApiError::Conflict {
                 code: "loyalty_changed",
                 message: "your points balance changed while ordering; check it and confirm again".into(),
             })
         }
-        Err(Some(Why::Offer(rule))) => {
+        Err(Why::Offer(rule)) => {
             let name = book.rules().iter().find(|r| r.id == rule).map_or(rule.clone(), |r| r.name.clone());
             return Err(ApiError::Conflict {
                 code: "offer_unavailable",
@@ -978,7 +949,7 @@ pub async fn create(
             }
             .with("offer", name));
         }
-        Err(Some(Why::Stock(i))) => {
+        Err(Why::Stock(i)) => {
             let line = &lines[i];
             let left = repo::stock_for(app.sql.as_ref(), &line.sku, now).await?.get(&plan.sources[i]).copied().unwrap_or(0);
             return Err(ApiError::Conflict {
@@ -991,7 +962,6 @@ pub async fn create(
             .with("sku", &line.sku)
             .with("left", left));
         }
-        Err(None) => return Err(StorageError("an unregistered guard failed in checkout".into()).into()),
     }
 
     crash_if(&app, CrashPoint::OrderWritten);
@@ -1084,22 +1054,23 @@ async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<P
         ChargeOutcome::Approved { reference } => {
             let pickup = row.fulfilment == FulfilmentKind::Pickup;
             let reserve = if pickup { Some(reserve_until(app, row.store_id.as_ref(), row.created_at).await?) } else { None };
-            let mut batch = vec![
+            let mut batch = Batch::named("payment-approved");
+            batch.guard(
                 Statement::new(
                     "UPDATE orders SET status = ?, payment_status = ?, hold_expires_at = ?
                      WHERE id = ? AND status = 'pending_payment' AND hold_expires_at > ?",
                     vec![OrderStatus::Placed.as_str().into(), PaymentStatus::Paid.as_str().into(), reserve.into(), id.into(), now.into()],
-                )
-                .guarded(),
-                payment_row(app, row, ChargeStatus::Approved, &reference, now),
-                event(id, OrderStatus::Placed, now, "system"),
-            ];
+                ),
+                Settle::NotPending,
+            );
+            batch.push(payment_row(app, row, ChargeStatus::Approved, &reference, now));
+            batch.push(event(id, OrderStatus::Placed, now, "system"));
             if let Some(until) = reserve {
                 batch.push(Statement::new("UPDATE holds SET expires_at = ? WHERE order_id = ?", vec![until.into(), id.into()]));
             } else {
                 batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]));
                 let lines = line_rows(app.sql.as_ref(), id).await?;
-                batch.extend(lines.iter().map(|l| take_held(&l.store, &l.sku, l.qty, now)));
+                batch.guard_all(lines.iter().map(|l| take_held(&l.store, &l.sku, l.qty, now)), Settle::Stock);
             }
             batch.push(Statement::new(
                 "DELETE FROM cart_lines WHERE owner IN (SELECT owner FROM carts WHERE checkout_order = ?)",
@@ -1109,9 +1080,9 @@ async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<P
                 "UPDATE carts SET version = version + 1, checkout_order = NULL, updated_at = ? WHERE checkout_order = ?",
                 vec![now.into(), id.into()],
             ));
-            match app.sql.batch(batch).await {
-                Ok(_) => Ok(Paid::Approved),
-                Err(TxError::Guard(_)) => {
+            match batch.run(app.sql.as_ref()).await? {
+                Ok(()) => Ok(Paid::Approved),
+                Err(Settle::NotPending | Settle::Stock) => {
                     // Settled by a concurrent retry of the same checkout: the provider charged once.
                     let current = order_row(app.sql.as_ref(), id).await?;
                     if current.as_ref().is_some_and(|r| r.status == OrderStatus::Placed) {
@@ -1124,17 +1095,15 @@ async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<P
                         message: "the reservation ran out while paying; the payment will be refunded".into(),
                     })
                 }
-                Err(TxError::Storage(e)) => Err(e.into()),
             }
         }
         ChargeOutcome::Declined { reason } => {
-            let mut batch = fail_statements(row, PaymentStatus::Declined, now);
+            let mut batch = fail_batch("payment-declined", row, PaymentStatus::Declined, now);
             batch.push(payment_row(app, row, ChargeStatus::Declined, &reason, now));
-            match app.sql.batch(batch).await {
-                Ok(_) => Ok(Paid::Declined(reason)),
+            match batch.run(app.sql.as_ref()).await? {
+                Ok(()) => Ok(Paid::Declined(reason)),
                 // Already settled by a concurrent retry with the same outcome.
-                Err(TxError::Guard(_)) => Ok(Paid::Declined(reason)),
-                Err(TxError::Storage(e)) => Err(e.into()),
+                Err(Settle::NotPending | Settle::Stock) => Ok(Paid::Declined(reason)),
             }
         }
     }
@@ -1155,21 +1124,34 @@ fn payment_row(app: &AppState, row: &OrderRow, status: ChargeStatus, reference: 
     )
 }
 
+/// Why settling a card payment changed nothing.
+#[derive(Clone)]
+enum Settle {
+    /// The order no longer waits for this payment (settled by a concurrent retry, cancelled, or its hold ran out).
+    NotPending,
+    /// The store's stock has fewer units than the order held.
+    Stock,
+}
+
 /// Closes a pending order as `payment_failed` (guarded: only while it is still pending) and gives
 /// back everything it held: stock holds, offer uses, redeemed points and the cart claim.
-fn fail_statements(row: &OrderRow, payment_status: PaymentStatus, now: i64) -> Vec<Statement> {
+fn fail_batch(name: &'static str, row: &OrderRow, payment_status: PaymentStatus, now: i64) -> Batch<Settle> {
     let id = row.id.as_str();
-    let mut batch = vec![
+    let mut batch = Batch::named(name);
+    batch.guard(
         Statement::new(
             "UPDATE orders SET status = ?, payment_status = ?, hold_expires_at = NULL WHERE id = ? AND status = 'pending_payment'",
             vec![OrderStatus::PaymentFailed.as_str().into(), payment_status.as_str().into(), id.into()],
-        )
-        .guarded(),
-        event(id, OrderStatus::PaymentFailed, now, "system"),
-        Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]),
-        Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.into()]),
-        Statement::new("UPDATE carts SET checkout_order = NULL, updated_at = ? WHERE checkout_order = ?", vec![now.into(), id.into()]),
-    ];
+        ),
+        Settle::NotPending,
+    );
+    batch.push(event(id, OrderStatus::PaymentFailed, now, "system"));
+    batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]));
+    batch.push(Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.into()]));
+    batch.push(Statement::new(
+        "UPDATE carts SET checkout_order = NULL, updated_at = ? WHERE checkout_order = ?",
+        vec![now.into(), id.into()],
+    ));
     batch.extend(refund_points(row, now));
     batch
 }
@@ -1185,19 +1167,20 @@ pub(crate) async fn close_stale_payments(app: &AppState, now: i64) -> Result<usi
     let rows: Vec<OrderRow> = app.sql.query(&q, vec![now.into()]).await?.iter().map(OrderRow::from_row).collect::<Result<_, _>>()?;
     let mut closed = 0;
     for row in rows {
-        let mut batch = fail_statements(&row, PaymentStatus::Expired, now);
+        let mut batch = fail_batch("close-stale-payment", &row, PaymentStatus::Expired, now);
         match app.payments.lookup(&payment_key(&row.id)).await? {
             Some(ChargeOutcome::Approved { reference }) => {
                 tracing::warn!(order = %row.id, payment = %reference, "charged but the payment hold ran out; recorded as refund_due");
                 batch.push(payment_row(app, &row, ChargeStatus::RefundDue, &reference, now));
             }
-            Some(ChargeOutcome::Declined { reason }) => batch.push(payment_row(app, &row, ChargeStatus::Declined, &reason, now)),
+            Some(ChargeOutcome::Declined { reason }) => {
+                batch.push(payment_row(app, &row, ChargeStatus::Declined, &reason, now));
+            }
             None => {}
         }
-        match app.sql.batch(batch).await {
-            Ok(_) => closed += 1,
-            Err(TxError::Guard(_)) => {} // settled meanwhile
-            Err(TxError::Storage(e)) => return Err(e),
+        match batch.run(app.sql.as_ref()).await? {
+            Ok(()) => closed += 1,
+            Err(Settle::NotPending | Settle::Stock) => {} // settled meanwhile
         }
     }
     Ok(closed)
@@ -1212,6 +1195,15 @@ fn refund_points(row: &OrderRow, now: i64) -> Option<Statement> {
 }
 
 // ---- lifecycle ------------------------------------------------------------------------------
+
+/// Why an order action changed nothing.
+#[derive(Clone)]
+enum ActWrite {
+    /// The order's status is no longer the one read (a concurrent action won), or its hold lapsed.
+    Changed,
+    /// The store's stock has fewer units than the order holds.
+    Stock,
+}
 
 /// `POST /api/orders/{id}/{action}`: ready, collected, shipped, delivered (staff) or cancel (staff,
 /// or the shopper while the order is not yet collected).
@@ -1321,20 +1313,21 @@ pub async fn act(
     if action != Action::Cancel {
         params.push(now.into());
     }
-    batch.insert(0, Statement::new(format!("UPDATE orders SET {set} WHERE id = ? AND status = ?{lapse_guard}"), params).guarded());
-    batch.insert(1, event(&id, to, now, actor));
-    match app.sql.batch(batch).await {
-        Ok(_) => {}
-        Err(TxError::Guard(0)) => {
+    let mut tx = Batch::named("order-action");
+    tx.guard(Statement::new(format!("UPDATE orders SET {set} WHERE id = ? AND status = ?{lapse_guard}"), params), ActWrite::Changed);
+    tx.push(event(&id, to, now, actor));
+    tx.guard_all(batch, ActWrite::Stock);
+    match tx.run(app.sql.as_ref()).await? {
+        Ok(()) => {}
+        Err(ActWrite::Changed) => {
             return Err(ApiError::Conflict { code: "invalid_transition", message: "the order changed meanwhile; reload it".into() })
         }
-        Err(TxError::Guard(_)) => {
+        Err(ActWrite::Stock) => {
             return Err(ApiError::Conflict {
                 code: "stock_mismatch",
                 message: "the store's stock record has fewer units than this order holds; correct the stock first".into(),
             })
         }
-        Err(TxError::Storage(e)) => return Err(e.into()),
     }
     let row = order_row(app.sql.as_ref(), &id).await?.ok_or_else(|| StorageError(format!("order {id} vanished")))?;
     Ok(Json(view_of(app.sql.as_ref(), row, now, &session).await?))

@@ -91,6 +91,7 @@ impl Statement {
     }
 
     /// The same statement as a guard: the batch only commits if it changes at least one row.
+    /// Handlers add guards through `tx::Batch::guard`, which gives each one a typed reason.
     pub fn guarded(mut self) -> Self {
         self.guard = true;
         self

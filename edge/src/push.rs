@@ -10,8 +10,9 @@
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::orders::new_id;
-use crate::ports::{OutboundRequest, Sql, Statement, StorageError, TxError, Value};
-use crate::session::{random_hex, write_preamble, RotateTo, Session, LIVE_GUARD};
+use crate::ports::{OutboundRequest, Sql, Statement, StorageError, Value};
+use crate::session::{random_hex, RotateTo, Session};
+use crate::tx::Batch;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
@@ -175,6 +176,14 @@ fn parse_topics(raw: &[String]) -> Result<Vec<Topic>, ApiError> {
     Ok(topics)
 }
 
+/// Why a subscription was not stored.
+enum Subscribe {
+    /// The session was signed out or expired meanwhile.
+    SessionEnded,
+    /// The endpoint was stored with other keys meanwhile.
+    Taken,
+}
+
 /// `POST /api/push/subscriptions`: stores (or updates, by endpoint) a subscription for this
 /// session and, when signed in, the customer. A known endpoint is updated only by the browser that
 /// holds it, i.e. with the same `p256dh` and `auth` keys; anyone else gets 409 `subscription_taken`
@@ -219,7 +228,8 @@ pub async fn subscribe(
     let city = body.city.map(|c| c.slug().to_owned());
     let locale = body.locale.unwrap_or_default().code();
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let mut batch = write_preamble(&session, ua, now);
+    let mut batch = Batch::named("push-subscribe");
+    batch.live_session(&session, ua, now, Subscribe::SessionEnded);
     // The key condition again inside the write: the endpoint may have been stored by another
     // browser since the read above; then no row changes and the guard refuses.
     let upsert = Statement::new(
@@ -243,16 +253,12 @@ pub async fn subscribe(
             now.into(),
             now.into(),
         ],
-    )
-    .guarded();
-    let upsert_at = batch.len();
-    batch.push(upsert);
-    match app.sql.batch(batch).await {
-        Ok(_) => {}
-        Err(TxError::Guard(LIVE_GUARD)) => return Err(ApiError::SessionEnded),
-        Err(TxError::Guard(i)) if i == upsert_at => return Err(taken()),
-        Err(TxError::Guard(_)) => return Err(StorageError("unexpected guard in subscribe".into()).into()),
-        Err(TxError::Storage(e)) => return Err(e.into()),
+    );
+    batch.guard(upsert, Subscribe::Taken);
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {}
+        Err(Subscribe::SessionEnded) => return Err(ApiError::SessionEnded),
+        Err(Subscribe::Taken) => return Err(taken()),
     }
     let rows =
         app.sql.query(&format!("SELECT {SUB_COLUMNS} FROM push_subscriptions WHERE endpoint = ?"), vec![s.endpoint.clone().into()]).await?;
@@ -301,6 +307,9 @@ pub async fn my_subscriptions(
     Ok(Json(rows.iter().map(view_of).collect::<Result<_, _>>()?))
 }
 
+/// Why an unsubscription changed nothing: this shopper has no subscription with that endpoint.
+struct UnknownSubscription;
+
 /// `DELETE /api/push/subscriptions` `{endpoint}`: unsubscribes (only this shopper's own).
 pub async fn unsubscribe(
     State(app): State<AppState>,
@@ -309,14 +318,12 @@ pub async fn unsubscribe(
 ) -> Result<StatusCode, ApiError> {
     let (filter, mut params) = owner_filter(&session);
     params.insert(0, body.endpoint.clone().into());
-    let batch = vec![
-        Statement::new(format!("DELETE FROM push_outbox WHERE status = 'pending' AND subscription_id IN (SELECT id FROM push_subscriptions WHERE endpoint = ? AND {filter})"), params.clone()),
-        Statement::new(format!("DELETE FROM push_subscriptions WHERE endpoint = ? AND {filter}"), params).guarded(),
-    ];
-    match app.sql.batch(batch).await {
-        Ok(_) => Ok(StatusCode::NO_CONTENT),
-        Err(TxError::Guard(_)) => Err(ApiError::not_found("unknown_subscription", "this device has no such subscription")),
-        Err(TxError::Storage(e)) => Err(e.into()),
+    let mut batch = Batch::named("push-unsubscribe");
+    batch.push(Statement::new(format!("DELETE FROM push_outbox WHERE status = 'pending' AND subscription_id IN (SELECT id FROM push_subscriptions WHERE endpoint = ? AND {filter})"), params.clone()));
+    batch.guard(Statement::new(format!("DELETE FROM push_subscriptions WHERE endpoint = ? AND {filter}"), params), UnknownSubscription);
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(UnknownSubscription) => Err(ApiError::not_found("unknown_subscription", "this device has no such subscription")),
     }
 }
 
@@ -589,6 +596,9 @@ fn build_request(kp: &ES256KeyPair, contact: &str, to: &Target<'_>, body: &[u8],
     Ok(OutboundRequest { url: endpoint.to_owned(), headers, body: encrypted })
 }
 
+/// Why an outbox message was not claimed: another dispatcher holds its lease, or it was settled.
+struct Leased;
+
 /// Sends up to `limit` due messages (after enqueuing abandoned-cart reminders). The native host
 /// calls this on a timer; on Spin, `POST /api/push/dispatch` does.
 pub async fn dispatch(app: &AppState, limit: i64) -> Result<DispatchReport, StorageError> {
@@ -626,15 +636,17 @@ pub async fn dispatch(app: &AppState, limit: i64) -> Result<DispatchReport, Stor
             ]
         };
         // Claim it: a concurrent dispatcher skips it until the lease runs out.
-        let claim = Statement::new(
-            "UPDATE push_outbox SET lease_until = ? WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)",
-            vec![(now + 60).into(), id.clone().into(), now.into()],
-        )
-        .guarded();
-        match app.sql.batch(vec![claim]).await {
-            Ok(_) => {}
-            Err(TxError::Guard(_)) => continue,
-            Err(TxError::Storage(e)) => return Err(e),
+        let mut claim = Batch::named("push-claim");
+        claim.guard(
+            Statement::new(
+                "UPDATE push_outbox SET lease_until = ? WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)",
+                vec![(now + 60).into(), id.clone().into(), now.into()],
+            ),
+            Leased,
+        );
+        match claim.run(app.sql.as_ref()).await? {
+            Ok(()) => {}
+            Err(Leased) => continue,
         }
         let (Some(endpoint), Some(p256dh), Some(auth)) = (r.opt_text(8)?, r.opt_text(9)?, r.opt_text(10)?) else {
             app.sql.batch(set("gone", None, Some("the subscription was removed".into()), "")).await?;

@@ -203,22 +203,24 @@ pub fn kiosk_successor_statement(old: &str, fresh: &str, now: i64) -> Statement 
     )
 }
 
+/// The check every write batch of a session makes when it commits: the session is still live
+/// (not revoked or expired), so a write racing a sign-in or a remote sign-out cannot land in a cart
+/// nobody will see again. Handlers add it as a guard with `tx::Batch::live_session`.
+pub fn live_statement(session: &Session, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND revoked_at IS NULL AND expires_at > ?",
+        vec![now.into(), session.id.clone().into(), now.into()],
+    )
+}
+
 /// Position of the liveness guard in [`write_preamble`]'s statements.
 pub const LIVE_GUARD: usize = 1;
 
-/// The statements every write batch of a session starts with: create its row if missing, then a
-/// guard that the session is still live (not revoked or expired) when the batch commits, so a
-/// write racing a sign-in or a remote sign-out cannot land in a cart nobody will see again.
-/// A guard failure at [`LIVE_GUARD`] means [`ApiError::SessionEnded`].
+/// The session preamble as raw statements for [`crate::ports::Sql::batch`]: the session's row,
+/// then [`live_statement`] as a guard at [`LIVE_GUARD`]. For tests of the port; handlers use
+/// `tx::Batch::live_session`, which gives that guard a typed reason instead of a position.
 pub fn write_preamble(session: &Session, user_agent: &str, now: i64) -> Vec<Statement> {
-    vec![
-        persist_statement(session, user_agent, now),
-        Statement::new(
-            "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND revoked_at IS NULL AND expires_at > ?",
-            vec![now.into(), session.id.clone().into(), now.into()],
-        )
-        .guarded(),
-    ]
+    vec![persist_statement(session, user_agent, now), live_statement(session, now).guarded()]
 }
 
 /// A short, readable description of a User-Agent: "Chrome on Android", "Safari on iPhone".
