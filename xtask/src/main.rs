@@ -1,4 +1,4 @@
-//! `cargo xtask build|run|test|bench`: the one entry point for people and CI.
+//! `cargo xtask build|run|test|spin|bench`: the one entry point for people and CI.
 //!
 //! Every command first installs what it needs and says so: rustup targets, the wasm-bindgen CLI
 //! pinned to the wasm-bindgen version in Cargo.lock, npm build/test tools, Debian's chromium.
@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+mod spin;
+
 type Result<T> = std::result::Result<T, String>;
 
 const HELP: &str = "cargo xtask <command>
@@ -17,9 +19,12 @@ COMMANDS:
     build    build the app (wasm32-unknown-unknown → target/site) and the Spin component (wasm32-wasip2)
     run      build the app and the native host, then serve http://127.0.0.1:3000 with demo data
              (extra arguments go to `vitrina`, e.g. `cargo xtask run -- --listen 127.0.0.1:8080`)
-    test     run every test: unit, property and API tests, both wasm builds, browser end-to-end tests
+    test     run every test: unit, property and API tests, both wasm builds, browser end-to-end tests,
+             the API contract runs and the edge on real Spin
     contract only the API contract runs of `test`: schemathesis against the native host (debug),
              anonymously, signed in as staff and as a marketer
+    spin     only the Spin step of `test`: `spin up` of spin.toml (Spin from VITRINA_SPIN, PATH or
+             ../shared/tools/spin.xz) and black-box API scenarios over HTTP (needs `cargo xtask build`)
     bench    run the criterion benchmarks and a load run against the native host";
 
 fn main() -> ExitCode {
@@ -29,6 +34,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("contract") => contract(),
+        Some("spin") => spin_only(),
         Some("bench") => bench(),
         Some("-h" | "--help" | "help") | None => {
             println!("{HELP}");
@@ -519,6 +525,7 @@ fn test() -> Result<()> {
     result?;
 
     api_contracts(&schemathesis)?;
+    spin::conformance()?;
     step(&format!("all tests passed in {:.0}s", started.elapsed().as_secs_f64()));
     Ok(())
 }
@@ -529,6 +536,13 @@ fn contract() -> Result<()> {
     step("edge: native host `vitrina` (debug)");
     sh("cargo", &["build", "-p", "vitrina-edge", "--bin", "vitrina"])?;
     api_contracts(&schemathesis)
+}
+
+/// `cargo xtask spin`: the Spin step of `test` on its own; rebuilds the component if its sources
+/// changed (the app in `target/site` must have been built by `cargo xtask build`).
+fn spin_only() -> Result<()> {
+    build_component()?;
+    spin::conformance()
 }
 
 /// The API contract, three times: anonymously, signed in as staff and signed in as a marketer.
