@@ -49,7 +49,8 @@ fn find_spin() -> Result<Found> {
     if let Some(path) = std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join("spin")).find(|f| f.is_file())) {
         return Ok(Found::Spin(path, "PATH"));
     }
-    let packed = root().join(SPIN_XZ);
+    // `VITRINA_SPIN_XZ` names the packed CLI when the checkout does not sit beside `shared/`.
+    let packed = std::env::var_os("VITRINA_SPIN_XZ").map_or_else(|| root().join(SPIN_XZ), PathBuf::from);
     if !packed.is_file() {
         return Ok(Found::Missing(format!("VITRINA_SPIN is not set, no `spin` on PATH and no {}", packed.display())));
     }
