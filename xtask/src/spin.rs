@@ -88,6 +88,21 @@ struct SpinUp {
     passed: bool,
 }
 
+/// The repository's own `spin.toml`; when cargo builds into another directory (`CARGO_TARGET_DIR`),
+/// a copy of it in `state`, whose `target/` paths reach that directory through a link.
+fn manifest_for_target(state: &Path) -> Result<PathBuf> {
+    let own = root().join("spin.toml");
+    if target() == root().join("target") {
+        return Ok(own);
+    }
+    // Spin maps files only from inside the application directory: the copy sits in `state` beside a
+    // `target` link to the real target directory, so its relative paths resolve unchanged.
+    let copy = state.join("spin.toml");
+    std::fs::copy(&own, &copy).map_err(|e| format!("copying {} to {}: {e}", own.display(), copy.display()))?;
+    std::os::unix::fs::symlink(target(), state.join("target")).map_err(|e| format!("linking {}: {e}", state.display()))?;
+    Ok(copy)
+}
+
 impl SpinUp {
     fn start(spin: &Path) -> Result<SpinUp> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -103,10 +118,14 @@ impl SpinUp {
         let out = std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
         let err = out.try_clone().map_err(|e| format!("{}: {e}", log.display()))?;
         let listen = format!("127.0.0.1:{port}");
-        eprintln!("    $ {} up --listen {listen} --state-dir {}", spin.display(), state.display());
+        let manifest = manifest_for_target(&state)?;
+        eprintln!("    $ {} up --from {} --listen {listen} --state-dir {}", spin.display(), manifest.display(), state.display());
         use std::os::unix::process::CommandExt;
         let child = Command::new(spin)
-            .args(["up", "--listen", &listen, "--state-dir"])
+            .arg("up")
+            .arg("--from")
+            .arg(&manifest)
+            .args(["--listen", &listen, "--state-dir"])
             .arg(&state)
             .current_dir(root())
             .env("SPIN_VARIABLE_SESSION_KEY", SESSION_KEY)
