@@ -18,18 +18,12 @@ pub struct HandoffCode(String);
 impl HandoffCode {
     /// Parses what a shopper typed: case, spaces and dashes do not matter.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let code: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect();
-        let ok = code.len() == CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b));
-        if ok {
-            Ok(HandoffCode(code))
-        } else {
-            Err(DomainError::InvalidHandoffCode)
-        }
+        typed_code(raw, CODE_LEN).map(HandoffCode).ok_or(DomainError::InvalidHandoffCode)
     }
 
     /// Makes a code from random words (one per character); the bias of `% 31` on a u32 is < 1e-8.
     pub fn from_random(words: [u32; CODE_LEN]) -> Self {
-        HandoffCode(words.iter().map(|w| char::from(ALPHABET[(*w as usize) % ALPHABET.len()])).collect())
+        HandoffCode(random_code(&words))
     }
 
     pub fn as_str(&self) -> &str {
@@ -38,9 +32,26 @@ impl HandoffCode {
 
     /// The code as shown to people, in two groups of three: "AB3 K79".
     pub fn grouped(&self) -> String {
-        let (head, tail) = self.0.split_at(self.0.len() / 2);
-        format!("{head} {tail}")
+        grouped(&self.0)
     }
+}
+
+/// A code of `len` characters of [`ALPHABET`] as a person typed it (case, spaces and dashes do not
+/// matter), or `None`. Shared by hand-off and kiosk enrolment codes.
+pub(crate) fn typed_code(raw: &str, len: usize) -> Option<String> {
+    let code: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect();
+    (code.len() == len && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
+}
+
+/// A code from random words, one per character; the bias of `% 31` on a u32 is < 1e-8.
+pub(crate) fn random_code(words: &[u32]) -> String {
+    words.iter().map(|w| char::from(ALPHABET[(*w as usize) % ALPHABET.len()])).collect()
+}
+
+/// A code as shown to people, in two halves: "AB3 K79".
+pub(crate) fn grouped(code: &str) -> String {
+    let (head, tail) = code.split_at(code.len() / 2);
+    format!("{head} {tail}")
 }
 
 impl TryFrom<String> for HandoffCode {

@@ -1,7 +1,7 @@
 //! Showroom kiosks: a tablet becomes a store's kiosk only when that store's staff enrol it, with a
 //! one-time enrolment code issued at the staff desk and typed on the tablet.
 
-use crate::handoff::ALPHABET;
+use crate::handoff::{grouped, random_code, typed_code};
 use serde::{Deserialize, Serialize};
 
 /// Characters in an enrolment code (31^8 ≈ 852 billion codes): longer than a hand-off code,
@@ -24,18 +24,12 @@ pub struct EnrolmentCode(String);
 impl EnrolmentCode {
     /// Parses what staff typed: case, spaces and dashes do not matter.
     pub fn parse(raw: &str) -> Result<Self, InvalidEnrolmentCode> {
-        let code: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect();
-        let ok = code.len() == ENROLMENT_CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b));
-        if ok {
-            Ok(EnrolmentCode(code))
-        } else {
-            Err(InvalidEnrolmentCode)
-        }
+        typed_code(raw, ENROLMENT_CODE_LEN).map(EnrolmentCode).ok_or(InvalidEnrolmentCode)
     }
 
     /// Makes a code from random words (one per character); the bias of `% 31` on a u32 is < 1e-8.
     pub fn from_random(words: [u32; ENROLMENT_CODE_LEN]) -> Self {
-        EnrolmentCode(words.iter().map(|w| char::from(ALPHABET[(*w as usize) % ALPHABET.len()])).collect())
+        EnrolmentCode(random_code(&words))
     }
 
     pub fn as_str(&self) -> &str {
@@ -44,8 +38,7 @@ impl EnrolmentCode {
 
     /// The code as shown to people, in two groups of four: "AB3K 79XY".
     pub fn grouped(&self) -> String {
-        let (head, tail) = self.0.split_at(self.0.len() / 2);
-        format!("{head} {tail}")
+        grouped(&self.0)
     }
 }
 
