@@ -87,6 +87,61 @@ fn sh_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
     }
 }
 
+/// Runs a test runner like `sh_env`, passing its standard output through line by line, and adds
+/// up the passed tests `passed` reads from those lines (a runner's summary line); the sum.
+fn sh_tally(program: &str, args: &[&str], env: &[(&str, &str)], passed: fn(&str) -> Option<u64>) -> Result<u64> {
+    use std::io::BufRead;
+    eprintln!("    $ {program} {}", args.join(" "));
+    let mut child = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    let mut total = 0;
+    if let Some(out) = child.stdout.take() {
+        for line in std::io::BufReader::new(out).lines() {
+            let line = line.map_err(|e| format!("reading the output of {program}: {e}"))?;
+            println!("{line}");
+            total += passed(&line).unwrap_or(0);
+        }
+    }
+    let status = child.wait().map_err(|e| format!("waiting for {program}: {e}"))?;
+    if status.success() {
+        Ok(total)
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// The number before `word` in `line` ("12 passed;" → 12), if `line` starts with `prefix`.
+fn count_after(line: &str, prefix: &str, word: &str) -> Option<u64> {
+    let rest = line.trim_start().strip_prefix(prefix)?;
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let at = words.iter().position(|w| w.trim_end_matches([';', ',']) == word)?;
+    words.get(at.checked_sub(1)?)?.parse().ok()
+}
+
+/// cargo test's "test result: ok. 12 passed; 0 failed; …".
+fn cargo_passed(line: &str) -> Option<u64> {
+    count_after(line, "test result:", "passed")
+}
+
+/// node --test's summary: "# pass 12" (TAP) or "ℹ pass 12" (spec).
+fn node_passed(line: &str) -> Option<u64> {
+    let rest = line.strip_prefix("# pass ").or_else(|| line.strip_prefix("ℹ pass "))?;
+    rest.trim().parse().ok()
+}
+
+/// schemathesis's "  5819 generated, 5819 passed, 30 skipped".
+fn schemathesis_passed(line: &str) -> Option<u64> {
+    if !line.contains(" generated,") {
+        return None;
+    }
+    count_after(line, "", "passed")
+}
+
 fn output(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).current_dir(root()).output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
@@ -437,6 +492,9 @@ struct Host {
     child: Child,
     url: String,
     data: PathBuf,
+    /// The host's stdout and stderr (its request log): kept out of the test run's own output,
+    /// which a reader skims for results, and tailed when a step against the host fails.
+    log: PathBuf,
 }
 
 impl Host {
@@ -448,31 +506,50 @@ impl Host {
         let data = target().join(format!("e2e-data-{port}"));
         let _ = std::fs::remove_dir_all(&data);
         let listen = format!("127.0.0.1:{port}");
+        let logs = target().join("test-logs");
+        std::fs::create_dir_all(&logs).map_err(|e| format!("creating {}: {e}", logs.display()))?;
+        let log = logs.join(format!("host-{port}.log"));
+        let out = std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
+        let err = out.try_clone().map_err(|e| format!("{}: {e}", log.display()))?;
+        eprintln!("    host on {listen}, its log in {}", log.display());
         let child = Command::new(binary)
             .args(["--listen", &listen, "--data", &data.to_string_lossy(), "--site", &site.to_string_lossy()])
             .env("VITRINA_STAFF_EMAIL", STAFF.email)
             .env("VITRINA_STAFF_PASSWORD", STAFF.password)
             .env("VITRINA_MARKETER_EMAIL", MARKETER.email)
             .env("VITRINA_MARKETER_PASSWORD", MARKETER.password)
-            .stdout(Stdio::inherit())
-            .stderr(Stdio::inherit())
+            .stdout(out)
+            .stderr(err)
             .spawn()
             .map_err(|e| format!("starting {}: {e}", binary.display()))?;
-        let host = Host { child, url: format!("http://{listen}"), data };
+        let mut host = Host { child, url: format!("http://{listen}"), data, log };
         host.wait_ready(port)?;
         Ok(host)
     }
 
+    /// `result`, with the last lines of the host's log added to its error.
+    fn explain<T>(&self, result: Result<T>) -> Result<T> {
+        result.map_err(|e| {
+            let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            let tail = lines[lines.len().saturating_sub(40)..].join("\n");
+            format!("{e}\n--- the last lines of the host's log ({}):\n{tail}", self.log.display())
+        })
+    }
+
     /// Waits until the port accepts connections (the host seeds the database before binding).
-    fn wait_ready(&self, port: u16) -> Result<()> {
+    fn wait_ready(&mut self, port: u16) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return self.explain(Err(format!("the host exited ({status}) before it listened")));
+            }
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Ok(());
             }
             std::thread::park_timeout(Duration::from_millis(100));
         }
-        Err("the host did not start listening within 60 s".into())
+        self.explain(Err("the host did not start listening within 60 s".into()))
     }
 }
 
@@ -495,7 +572,10 @@ fn test() -> Result<()> {
     let schemathesis = ensure_schemathesis()?;
 
     step("unit, property and API tests (cargo test: shared, edge, xtask)");
-    sh("cargo", &["test", "--workspace", "--exclude", "vitrina-app"])?;
+    let unit = sh_tally("cargo", &["test", "--workspace", "--exclude", "vitrina-app"], &[], cargo_passed)?;
+    if unit == 0 {
+        return Err("cargo test reported no passed test".into());
+    }
 
     step("lints: rustfmt and clippy -D warnings on every crate and target");
     sh("cargo", &["fmt", "--all", "--check"])?;
@@ -520,13 +600,23 @@ fn test() -> Result<()> {
     }
     let mut args = vec!["--test", "--test-concurrency=1"];
     args.extend(specs.iter().map(String::as_str));
-    let result = sh_env("node", &args, &[("VITRINA_URL", &host.url), ("CHROMIUM", "/usr/bin/chromium")]);
+    let browser = host.explain(sh_tally("node", &args, &[("VITRINA_URL", &host.url), ("CHROMIUM", "/usr/bin/chromium")], node_passed));
     drop(host);
-    result?;
+    let browser = browser?;
+    if browser == 0 {
+        return Err("the browser tests reported no passed test".into());
+    }
 
-    api_contracts(&schemathesis)?;
-    spin::conformance()?;
+    let cases = api_contracts(&schemathesis)?;
+    let on_spin = spin::conformance()?;
     step(&format!("all tests passed in {:.0}s", started.elapsed().as_secs_f64()));
+    println!("test summary: {unit} unit, property and API tests (cargo test) passed");
+    println!("test summary: {browser} browser end-to-end tests (node --test, chromium) passed");
+    println!("test summary: {cases} API contract cases (schemathesis: anonymous, staff, marketer) passed");
+    match on_spin {
+        Some(n) => println!("test summary: {n} black-box scenarios on real Spin passed"),
+        None => println!("test summary: the scenarios on real Spin were SKIPPED (no Spin CLI found)"),
+    }
     Ok(())
 }
 
@@ -535,22 +625,24 @@ fn contract() -> Result<()> {
     let schemathesis = ensure_schemathesis()?;
     step("edge: native host `vitrina` (debug)");
     sh("cargo", &["build", "-p", "vitrina-edge", "--bin", "vitrina"])?;
-    api_contracts(&schemathesis)
+    api_contracts(&schemathesis).map(drop)
 }
 
 /// `cargo xtask spin`: the Spin step of `test` on its own; rebuilds the component if its sources
 /// changed (the app in `target/site` must have been built by `cargo xtask build`).
 fn spin_only() -> Result<()> {
     build_component()?;
-    spin::conformance()
+    spin::conformance().map(drop)
 }
 
-/// The API contract, three times: anonymously, signed in as staff and signed in as a marketer.
-fn api_contracts(schemathesis: &str) -> Result<()> {
+/// The API contract, three times: anonymously, signed in as staff and signed in as a marketer;
+/// the number of passed test cases.
+fn api_contracts(schemathesis: &str) -> Result<u64> {
+    let mut cases = 0;
     for who in [None, Some(&STAFF), Some(&MARKETER)] {
-        api_contract(schemathesis, who)?;
+        cases += api_contract(schemathesis, who)?;
     }
-    Ok(())
+    Ok(cases)
 }
 
 /// Operations a signed-in run leaves out, because each ends or replaces the session the run
@@ -643,7 +735,7 @@ fn write_auth_file() -> Result<PathBuf> {
 /// not reach the next. Fails on a 5xx, a response the document does not describe, a schema-valid
 /// request refused as invalid ("Schema validation mismatch") or an operation that answered
 /// nothing but 401/403 ("Authentication failed"); see xtask/schemathesis.toml.
-fn api_contract(schemathesis: &str, who: Option<&Account>) -> Result<()> {
+fn api_contract(schemathesis: &str, who: Option<&Account>) -> Result<u64> {
     let name = who.map_or("anonymous", |a| a.role);
     step(&format!("API contract ({name}): schemathesis fuzzes every operation of /api/openapi.json open to {name}"));
     let text = String::from_utf8(read(&root().join("edge/openapi.json"))?).map_err(|e| e.to_string())?;
@@ -690,10 +782,14 @@ fn api_contract(schemathesis: &str, who: Option<&Account>) -> Result<()> {
         args.extend(["--exclude-operation-id", id]);
     }
     let started = Instant::now();
-    let result = sh(schemathesis, &args);
+    let result = host.explain(sh_tally(schemathesis, &args, &[], schemathesis_passed));
     eprintln!("    {name} run took {:.0}s", started.elapsed().as_secs_f64());
     drop(host);
-    result
+    let cases = result?;
+    if cases == 0 {
+        return Err(format!("the {name} schemathesis run reported no passed test case"));
+    }
+    Ok(cases)
 }
 
 fn bench() -> Result<()> {
@@ -753,6 +849,20 @@ fn bench() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tally_reads_the_passed_count_of_each_runners_summary_line() {
+        assert_eq!(
+            cargo_passed("test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s"),
+            Some(12)
+        );
+        assert_eq!(cargo_passed("test a_test_named_test_result ... ok"), None);
+        assert_eq!(node_passed("# pass 7"), Some(7));
+        assert_eq!(node_passed("ℹ pass 9"), Some(9));
+        assert_eq!(node_passed("# fail 0"), None);
+        assert_eq!(schemathesis_passed("  5819 generated, 5819 passed, 30 skipped"), Some(5819));
+        assert_eq!(schemathesis_passed("  18 passed"), None);
+    }
 
     #[test]
     fn fingerprint_changes_with_content_and_is_stable() {

@@ -488,7 +488,7 @@ const SCENARIOS: [(&str, Scenario); 9] = [
 ];
 
 /// Every scenario against one `spin up`; the first failure names its scenario.
-fn run_scenarios(spin: &Path) -> Result<()> {
+fn run_scenarios(spin: &Path) -> Result<u64> {
     let started = Instant::now();
     let mut up = SpinUp::start(spin)?;
     let client = Client::new(&up.url);
@@ -502,12 +502,13 @@ fn run_scenarios(spin: &Path) -> Result<()> {
     up.passed = true;
     drop(up);
     eprintln!("    edge on real Spin: all scenarios passed in {:.1}s", started.elapsed().as_secs_f64());
-    Ok(())
+    Ok(SCENARIOS.len() as u64)
 }
 
 /// The step of `cargo xtask test` (and all of `cargo xtask spin`): needs the built component and
-/// `target/site`. Without any Spin it says so loudly and succeeds.
-pub fn conformance() -> Result<()> {
+/// `target/site`. Without any Spin it says so loudly and succeeds. The number of scenarios passed,
+/// `None` when skipped.
+pub fn conformance() -> Result<Option<u64>> {
     step("edge on real Spin: spin up of spin.toml, black-box API scenarios over HTTP");
     let spin = match find_spin()? {
         Found::Spin(path, from) => {
@@ -519,7 +520,7 @@ pub fn conformance() -> Result<()> {
             eprintln!("    !!! SKIPPED: the Spin conformance step did not run: {why}.");
             eprintln!("    !!! The edge was built for Spin but NOT tested on it. Set VITRINA_SPIN to a spin binary.");
             eprintln!("    !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
-            return Ok(());
+            return Ok(None);
         }
     };
     for needed in [target().join("wasm32-wasip2/wasm-release/vitrina_edge.wasm"), target().join("site/index.html")] {
@@ -527,7 +528,7 @@ pub fn conformance() -> Result<()> {
             return Err(format!("{} is missing: run `cargo xtask build` first", needed.display()));
         }
     }
-    run_scenarios(&spin)
+    run_scenarios(&spin).map(Some)
 }
 
 #[cfg(test)]
