@@ -13,6 +13,7 @@ pub mod api;
 pub mod cart;
 pub mod components;
 pub mod i18n;
+pub mod islands;
 pub mod pages;
 pub mod push;
 pub mod session;

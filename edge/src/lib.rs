@@ -12,6 +12,7 @@ pub mod kiosks;
 pub mod offers;
 pub mod openapi;
 pub mod orders;
+pub mod pages;
 pub mod payments;
 pub mod ports;
 pub mod push;
@@ -104,8 +105,11 @@ pub struct Config {
     /// Accounts created on first start if their e-mail is not registered yet: the first staff
     /// and marketer accounts (later ones are managed in the product).
     pub bootstrap_accounts: Vec<BootstrapAccount>,
-    /// Directory of the built app; `None` serves the API only.
+    /// Directory of the built app; `None` serves the API and the public pages without islands.
     pub site_dir: Option<PathBuf>,
+    /// The shop's public address (`https://shop.example`) for canonical links, OpenGraph and the
+    /// sitemap; `None` takes the request's `Host` (development).
+    pub public_url: Option<String>,
     /// Key signing session cookies (HMAC-SHA256); at least 32 random bytes.
     pub session_key: Vec<u8>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (for rate limits per client).
@@ -223,9 +227,9 @@ pub fn router(state: AppState) -> Router {
             ApiError::MethodNotAllowed("this endpoint does not accept that method; see /api/openapi.json".into())
         })
         .layer(middleware::from_fn_with_state(state.clone(), session::middleware));
-    let site = state.config.site_dir.is_some();
-    let app = Router::new().nest("/api", api);
-    let app = if site { app.fallback(site::serve) } else { app };
+    // Everything outside /api: the server-rendered public pages, then the site's files and the
+    // apps' shells (edge/src/pages.rs).
+    let app = Router::new().nest("/api", api).fallback(pages::serve);
     app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), client_address))
         // Outermost, so every answer (fallbacks and refusals too) carries the security headers.

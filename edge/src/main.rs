@@ -221,6 +221,7 @@ ENVIRONMENT:
         let config = Config {
             bootstrap_accounts,
             site_dir: Some(args.site.clone()),
+            public_url: env("VITRINA_PUBLIC_URL"),
             session_key: session_key.into_bytes(),
             trusted_proxies,
             holds,

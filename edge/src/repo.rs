@@ -278,3 +278,33 @@ pub async fn counts(sql: &dyn Sql) -> Result<(u32, u32), StorageError> {
     let row = rows.first().ok_or_else(|| StorageError("count query returned no row".into()))?;
     Ok((u32::try_from(row.int(0)?).unwrap_or(0), u32::try_from(row.int(1)?).unwrap_or(0)))
 }
+
+/// Products with units available at `store` at `now`, in catalog order, at most `limit` (a
+/// store's page).
+pub async fn in_stock_at(sql: &dyn Sql, store: &StoreId, now: i64, limit: u32) -> Result<Vec<ProductSummary>, StorageError> {
+    let q = format!(
+        "SELECT {} FROM products p
+         WHERE EXISTS (SELECT 1 FROM stock s WHERE s.sku = p.sku AND s.store_id = ? AND s.on_hand - {ACTIVE_HOLDS} > 0)
+         ORDER BY p.position LIMIT ?",
+        product_columns()
+    );
+    sql.query(&q, vec![now.into(), store.as_str().into(), now.into(), limit.into()])
+        .await?
+        .iter()
+        .map(|r| product_from_row(r).map(|(p, total)| ProductSummary::from_product(&p, total)))
+        .collect()
+}
+
+/// Every product's SKU and category with the moment its stock last changed (RFC 3339, if ever),
+/// in catalog order: the sitemap's `lastmod`.
+pub async fn catalog_changes(sql: &dyn Sql) -> Result<Vec<(Sku, CategoryId, Option<String>)>, StorageError> {
+    sql.query("SELECT p.sku, p.category_id, (SELECT MAX(s.updated_at) FROM stock s WHERE s.sku = p.sku) FROM products p ORDER BY p.position", vec![])
+        .await?
+        .iter()
+        .map(|r| {
+            let sku = Sku::parse(r.text(0)?).map_err(|e| corrupt("sku", e))?;
+            let category = CategoryId::parse(r.text(1)?).map_err(|e| corrupt("category", e))?;
+            Ok((sku, category, r.opt_text(2)?.map(str::to_owned)))
+        })
+        .collect()
+}

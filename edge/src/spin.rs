@@ -202,6 +202,7 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
         config: Arc::new(Config {
             bootstrap_accounts: bootstrap_accounts().await,
             site_dir: Some(SITE_DIR.into()),
+            public_url: spin_sdk::variables::get("public_url").await.ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()),
             session_key,
             // Spin's `spin-client-addr` is the peer Spin saw; no proxy header is trusted.
             trusted_proxies: Vec::new(),

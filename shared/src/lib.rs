@@ -38,12 +38,30 @@ pub fn console_path(path: &str) -> bool {
     ["/admin", "/staff"].iter().any(|p| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
 }
 
+/// Whether `path` is a page of one of the client-rendered apps (cart, checkout, orders, sign-in,
+/// account, hand-off, the showroom kiosk; the console's paths, see [`console_path`]). Every other
+/// page a shopper can open is rendered by the server (`app/storefront`).
+pub fn app_path(path: &str) -> bool {
+    const APPS: [&str; 9] = ["/cart", "/checkout", "/orders", "/signin", "/account", "/handoff", "/showroom", "/admin", "/staff"];
+    APPS.iter().any(|p| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+}
+
 pub use geo::GeoPoint;
 pub use ids::{CategoryId, Sku, StoreId};
 pub use money::{Currency, Money};
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_client_rendered_apps_own_their_paths_and_nothing_else() {
+        for path in ["/cart", "/checkout", "/orders/ord-1", "/signin", "/account", "/handoff/ABCD", "/showroom/msk-1/p/X", "/admin/rules", "/staff"] {
+            assert!(super::app_path(path), "{path}");
+        }
+        for path in ["/", "/p/PHN-0001", "/c/phones", "/search", "/stores", "/cartoons", "/en/cart"] {
+            assert!(!super::app_path(path), "{path}");
+        }
+    }
+
     #[test]
     fn the_console_bundle_serves_the_admin_and_staff_paths_only() {
         for p in ["/admin", "/admin/rules/new", "/staff", "/staff/msk-tverskaya"] {

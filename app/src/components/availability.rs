@@ -84,9 +84,15 @@ fn request_position(done: impl Fn(Result<GeoPoint, GeoState>) + Clone + 'static)
 }
 
 #[component]
-pub fn AvailabilityPanel(sku: Sku) -> impl IntoView {
+pub fn AvailabilityPanel(
+    sku: Sku,
+    /// The city the page was opened for (`?city=` of a server-rendered page), over the one kept on
+    /// this device.
+    #[prop(default = None)]
+    city: Option<City>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let city = RwSignal::new(storage::get(CITY_STORAGE_KEY).and_then(|slug| City::from_slug(&slug)));
+    let city = RwSignal::new(city.or_else(|| storage::get(CITY_STORAGE_KEY).and_then(|slug| City::from_slug(&slug))));
     let located = RwSignal::new(None::<GeoPoint>);
     let geo_state = RwSignal::new(GeoState::Idle);
     // A shared location wins over the city; picking a city drops the shared location.

@@ -39,10 +39,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </a>
                 <Show when=move || !in_kiosk()>
                     <SearchForm />
-                    <StaffLink />
-                    <AdminLink />
-                    <AccountLink />
-                    <CartLink />
+                    <HeaderLinks path=location.pathname />
                 </Show>
                 <LangSwitch />
             </div>
@@ -108,13 +105,25 @@ fn SearchForm() -> impl IntoView {
     }
 }
 
+/// The personal part of the header: staff desk, marketer console, account or "sign in", and the
+/// cart with its count. `path` is the page's path (for `aria-current`): the router's in the apps,
+/// the server-rendered page's own on the storefront, where these links are an island.
+#[component]
+pub fn HeaderLinks(#[prop(into)] path: Signal<String>) -> impl IntoView {
+    view! {
+        <StaffLink path />
+        <AdminLink path />
+        <AccountLink path />
+        <CartLink path />
+    }
+}
+
 /// "Sign in", or the signed-in shopper's account.
 #[component]
-fn AccountLink() -> impl IntoView {
+fn AccountLink(path: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let location = use_location();
-    let current = move |href: &'static str| move || location.pathname.with(|p| p == href).then_some("page");
+    let current = move |href: &'static str| move || path.with(|p| p == href).then_some("page");
     move || match session.who() {
         SignedInAs::Customer(profile) => {
             let label = if profile.name.trim().is_empty() { None } else { Some(profile.name) };
@@ -136,10 +145,9 @@ fn AccountLink() -> impl IntoView {
 
 /// The pickup desk, for staff accounts: their own store's when the profile names one.
 #[component]
-fn StaffLink() -> impl IntoView {
+fn StaffLink(path: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let location = use_location();
     move || match session.who() {
         SignedInAs::Customer(profile) if profile.role == Role::Staff => {
             let href = profile.preferred_store.map_or_else(|| "/staff".to_owned(), |store| format!("/staff/{store}"));
@@ -148,7 +156,7 @@ fn StaffLink() -> impl IntoView {
                     class="header-link staff-link"
                     data-testid="staff-link"
                     href=href
-                    aria-current=move || location.pathname.with(|p| p == "/staff" || p.starts_with("/staff/")).then_some("page")
+                    aria-current=move || path.with(|p| p == "/staff" || p.starts_with("/staff/")).then_some("page")
                 >
                     {move || i18n.t(Key::StaffLink)}
                 </a>
@@ -160,17 +168,16 @@ fn StaffLink() -> impl IntoView {
 
 /// The marketer console, for marketer accounts.
 #[component]
-fn AdminLink() -> impl IntoView {
+fn AdminLink(path: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let location = use_location();
     move || match session.who() {
         SignedInAs::Customer(profile) if profile.role == Role::Marketer => Some(view! {
             <a
                 class="header-link admin-link"
                 data-testid="admin-link"
                 href="/admin"
-                aria-current=move || location.pathname.with(|p| p == "/admin" || p.starts_with("/admin/")).then_some("page")
+                aria-current=move || path.with(|p| p == "/admin" || p.starts_with("/admin/")).then_some("page")
             >
                 {move || i18n.t(Key::AdminLink)}
             </a>
@@ -181,16 +188,15 @@ fn AdminLink() -> impl IntoView {
 
 /// The cart with the number of units in it.
 #[component]
-fn CartLink() -> impl IntoView {
+fn CartLink(path: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let cart = use_cart();
-    let location = use_location();
     view! {
         <a
             class="header-link cart-link"
             data-testid="cart-link"
             href="/cart"
-            aria-current=move || location.pathname.with(|p| p == "/cart").then_some("page")
+            aria-current=move || path.with(|p| p == "/cart").then_some("page")
             aria-label=move || format!("{} {}", i18n.t(Key::CartLinkLabel), cart.item_count())
         >
             <span class="cart-link-text">{move || i18n.t(Key::CartLink)}</span>

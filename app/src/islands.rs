@@ -1,0 +1,107 @@
+//! The storefront's islands: the interactive parts of the server-rendered public pages.
+//!
+//! The edge renders home, category, search, product, store and information pages to HTML
+//! (`app/storefront`); an element with `data-island="…"` there holds a working no-JavaScript
+//! version of a control (a link, a GET or POST form). This small bundle (`vitrina-islands`)
+//! finds those elements and mounts the app's own interactive component in each, replacing the
+//! fallback: the header's account and cart links, add to cart (with the notifications card),
+//! the availability panel, the personal price, the "updated on another device" and offline
+//! notices. One root owner holds the app-wide context (locale from `<html lang>`, session, cart,
+//! categories), so the islands share one cart and one session as the apps' pages do.
+
+use crate::components::add_to_cart::AddToCart;
+use crate::components::availability::AvailabilityPanel;
+use crate::components::cart_notice::CartUpdatedNotice;
+use crate::components::layout::HeaderLinks;
+use crate::components::offers::PersonalPrice;
+use crate::components::offline_notice::OfflineNotice;
+use crate::components::push::PushOptInCard;
+use crate::i18n::{I18n, Locale};
+use crate::{api, cart, session, Categories};
+use leptos::prelude::*;
+use vitrina_shared::store::City;
+use vitrina_shared::Sku;
+use wasm_bindgen::JsCast;
+
+/// What one `data-island` element asks for, read from its attributes.
+enum Island {
+    Header,
+    AddToCart { sku: Sku, available: u32 },
+    Availability { sku: Sku, city: Option<City> },
+    PersonalPrice { sku: Sku },
+    CartNotice,
+    Offline,
+}
+
+impl Island {
+    /// The island `element` names, or `None` (logged) when its attributes make no sense.
+    fn read(element: &web_sys::Element) -> Option<Island> {
+        let attr = |name: &str| element.get_attribute(name);
+        let sku = || attr("data-sku").and_then(|s| Sku::parse(&s).ok());
+        let island = match attr("data-island")?.as_str() {
+            "header" => Island::Header,
+            "add-to-cart" => Island::AddToCart { sku: sku()?, available: attr("data-available")?.parse().ok()? },
+            "availability" => Island::Availability { sku: sku()?, city: attr("data-city").and_then(|c| City::from_slug(&c)) },
+            "personal-price" => Island::PersonalPrice { sku: sku()? },
+            "cart-notice" => Island::CartNotice,
+            "offline" => Island::Offline,
+            other => {
+                leptos::logging::warn!("unknown island {other:?}");
+                return None;
+            }
+        };
+        Some(island)
+    }
+
+    fn view(self, path: String) -> AnyView {
+        match self {
+            Island::Header => view! { <HeaderLinks path=Signal::stored(path) /> }.into_any(),
+            Island::AddToCart { sku, available } => {
+                let cart = cart::use_cart();
+                let in_cart = {
+                    let sku = sku.clone();
+                    move || cart.qty_of(&sku) > 0
+                };
+                view! {
+                    <AddToCart sku available />
+                    <Show when=in_cart>
+                        <PushOptInCard />
+                    </Show>
+                }
+                .into_any()
+            }
+            Island::Availability { sku, city } => view! { <AvailabilityPanel sku city /> }.into_any(),
+            Island::PersonalPrice { sku } => view! { <PersonalPrice sku /> }.into_any(),
+            Island::CartNotice => view! { <CartUpdatedNotice /> }.into_any(),
+            Island::Offline => view! { <OfflineNotice /> }.into_any(),
+        }
+    }
+}
+
+/// Mounts every island of the page. Called once, when the bundle starts.
+pub fn mount_islands() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    let locale = document.document_element().and_then(|html| Locale::from_code(&html.get_attribute("lang")?)).unwrap_or_default();
+    let root = Owner::new();
+    root.with(|| {
+        // The page's language is the shopper's choice: the apps (cart, checkout, account) follow it.
+        let i18n = I18n::from_storage();
+        i18n.set(locale);
+        provide_context(i18n);
+        provide_context(Categories(LocalResource::new(api::categories)));
+        session::provide_session();
+        cart::provide_cart();
+        let Ok(found) = document.query_selector_all("[data-island]") else { return };
+        for i in 0..found.length() {
+            let Some(element) = found.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
+            let Some(island) = Island::read(&element) else { continue };
+            element.set_inner_html("");
+            let path = path.clone();
+            leptos::mount::mount_to(element.clone(), move || island.view(path)).forget();
+            element.set_attribute("data-mounted", "").ok();
+        }
+    });
+    // The islands live as long as the page.
+    std::mem::forget(root);
+}

@@ -1,0 +1,640 @@
+//! The public pages: their data, their `<head>` facts (title, description, canonical address,
+//! OpenGraph, JSON-LD) and their bodies.
+
+use crate::paths::{encode_query, localized};
+use crate::seo;
+use leptos::prelude::*;
+use vitrina_shared::api::{CategoryInfo, ProductDetail, ProductSummary, StoreInfo};
+use vitrina_shared::api::{ErrorParams, ParamValue};
+use vitrina_shared::availability::{Availability, StoreAvailability};
+use vitrina_shared::catalog::{Category, Page};
+use vitrina_shared::i18n::{
+    availability_headline, category_name, city_name, error_text, format_distance, format_money, format_pickup, page_of, product_count, t,
+    units_available, Key, Locale,
+};
+use vitrina_shared::store::City;
+
+/// An information page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InfoPage {
+    Delivery,
+    Returns,
+    Contacts,
+    Legal,
+}
+
+impl InfoPage {
+    pub const ALL: [InfoPage; 4] = [InfoPage::Delivery, InfoPage::Returns, InfoPage::Contacts, InfoPage::Legal];
+
+    /// Its address without a language prefix.
+    pub fn path(self) -> &'static str {
+        match self {
+            InfoPage::Delivery => "/delivery",
+            InfoPage::Returns => "/returns",
+            InfoPage::Contacts => "/contacts",
+            InfoPage::Legal => "/legal",
+        }
+    }
+
+    pub fn from_path(path: &str) -> Option<InfoPage> {
+        InfoPage::ALL.into_iter().find(|p| p.path() == path)
+    }
+
+    fn keys(self) -> (Key, Key) {
+        match self {
+            InfoPage::Delivery => (Key::DeliveryTitle, Key::DeliveryText),
+            InfoPage::Returns => (Key::ReturnsTitle, Key::ReturnsText),
+            InfoPage::Contacts => (Key::ContactsTitle, Key::ContactsText),
+            InfoPage::Legal => (Key::LegalTitle, Key::LegalText),
+        }
+    }
+}
+
+/// What a "not found" page says was not found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MissingThing {
+    Product(String),
+    Category(String),
+    Store(String),
+    Page,
+}
+
+/// A public page with everything it shows.
+#[derive(Debug, Clone)]
+pub enum PageData {
+    Home { categories: Vec<CategoryInfo>, popular: Vec<ProductSummary> },
+    Category { category: CategoryInfo, page: Page<ProductSummary> },
+    Search { query: String, results: Option<Page<ProductSummary>> },
+    Product { product: ProductDetail, category: Option<Category>, availability: Availability, city: Option<City>, now: i64 },
+    Stores { stores: Vec<StoreInfo> },
+    Store { store: StoreInfo, in_stock: Vec<ProductSummary> },
+    Info(InfoPage),
+    NotFound(MissingThing),
+}
+
+/// The `<head>` facts of a page.
+pub struct Meta {
+    pub title: String,
+    pub description: String,
+    /// The page's own address without a language prefix (for the header's language switch).
+    pub path: String,
+    /// The canonical address without a language prefix.
+    pub canonical: String,
+    pub noindex: bool,
+    pub og_type: &'static str,
+    pub image: String,
+    /// The price for OpenGraph, as a plain decimal (`1990.00`).
+    pub price: Option<String>,
+    pub json_ld: Vec<serde_json::Value>,
+}
+
+/// The first `max` characters of `text` on a word boundary, with "…" if cut.
+fn summary(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head).trim_end_matches([',', '.', ';', ':']);
+    format!("{cut}…")
+}
+
+fn titled(locale: Locale, title: &str) -> String {
+    format!("{title} — {}", t(locale, Key::SiteName))
+}
+
+fn page_suffix(page: u32) -> String {
+    if page > 1 {
+        format!("?page={page}")
+    } else {
+        String::new()
+    }
+}
+
+impl PageData {
+    pub fn status(&self) -> u16 {
+        match self {
+            PageData::NotFound(_) => 404,
+            _ => 200,
+        }
+    }
+
+    /// The search text to show in the header's search box.
+    pub fn search_text(&self) -> Option<String> {
+        match self {
+            PageData::Search { query, .. } if !query.is_empty() => Some(query.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn meta(&self, locale: Locale, origin: &str) -> Meta {
+        let site = t(locale, Key::SiteName);
+        let base = |title: String, description: String, path: String| Meta {
+            title,
+            description,
+            canonical: path.clone(),
+            path,
+            noindex: false,
+            og_type: "website",
+            image: "/icons/icon-512.png".to_owned(),
+            price: None,
+            json_ld: Vec::new(),
+        };
+        match self {
+            PageData::Home { .. } => {
+                let mut meta = base(format!("{site} — {}", t(locale, Key::Tagline)), t(locale, Key::HeroText).to_owned(), "/".into());
+                meta.json_ld = vec![seo::organization(origin, locale), seo::website(origin, locale)];
+                meta
+            }
+            PageData::Category { category, page } => {
+                let name = category_name(locale, &category.category);
+                let path = format!("/c/{}", category.category.id);
+                let description = format!("{name}: {} — {}", product_count(locale, category.product_count), t(locale, Key::Tagline));
+                let mut meta = base(titled(locale, name), description, path.clone());
+                meta.canonical = format!("{path}{}", page_suffix(page.page));
+                meta.path = meta.canonical.clone();
+                meta.image = category.category.image.clone();
+                meta.json_ld = vec![seo::breadcrumbs(origin, locale, &[(name.to_owned(), path)])];
+                meta
+            }
+            PageData::Search { query, .. } => {
+                let title = if query.is_empty() { t(locale, Key::SearchHeading).to_owned() } else { format!("{}: {query}", t(locale, Key::SearchHeading)) };
+                let path = if query.is_empty() { "/search".to_owned() } else { format!("/search?q={}", encode_query(query)) };
+                let mut meta = base(titled(locale, &title), t(locale, Key::SearchPrompt).to_owned(), path);
+                // Result lists are for shoppers, not for the index.
+                meta.noindex = true;
+                meta
+            }
+            PageData::Product { product, category, availability, .. } => {
+                let path = format!("/p/{}", product.sku);
+                let price = format_money(locale, &product.price);
+                let title = titled(locale, &format!("{} — {price}", product.name));
+                let mut meta = base(title, summary(&product.description, 160), path.clone());
+                meta.og_type = "product";
+                meta.image = product.image.clone();
+                meta.price = Some(product.price.amount.to_string());
+                let mut crumbs = Vec::new();
+                if let Some(c) = category {
+                    crumbs.push((category_name(locale, c).to_owned(), format!("/c/{}", c.id)));
+                }
+                crumbs.push((product.name.clone(), path));
+                meta.json_ld = vec![seo::product(origin, locale, product, availability), seo::breadcrumbs(origin, locale, &crumbs)];
+                meta
+            }
+            PageData::Stores { stores } => {
+                let mut meta = base(titled(locale, t(locale, Key::StoresTitle)), t(locale, Key::StoresIntro).to_owned(), "/stores".into());
+                meta.json_ld = stores.iter().map(|s| seo::store(origin, locale, s)).collect();
+                meta
+            }
+            PageData::Store { store, .. } => {
+                let path = format!("/stores/{}", store.id);
+                let description = format!("{}, {}. {}", city_name(locale, store.city), store.address, t(locale, Key::StoreHours));
+                let mut meta = base(titled(locale, &store.name), description, path.clone());
+                meta.json_ld = vec![
+                    seo::store(origin, locale, store),
+                    seo::breadcrumbs(origin, locale, &[(t(locale, Key::StoresTitle).to_owned(), "/stores".into()), (store.name.clone(), path)]),
+                ];
+                meta
+            }
+            PageData::Info(page) => {
+                let (title, text) = page.keys();
+                base(titled(locale, t(locale, title)), summary(t(locale, text), 160), page.path().to_owned())
+            }
+            PageData::NotFound(_) => {
+                let mut meta = base(titled(locale, t(locale, Key::NotFoundTitle)), t(locale, Key::NotFoundText).to_owned(), String::new());
+                meta.noindex = true;
+                meta
+            }
+        }
+    }
+
+    pub fn body(self, locale: Locale) -> AnyView {
+        match self {
+            PageData::Home { categories, popular } => view! { <HomeBody locale categories popular /> }.into_any(),
+            PageData::Category { category, page } => view! { <CategoryBody locale category page /> }.into_any(),
+            PageData::Search { query, results } => view! { <SearchBody locale query results /> }.into_any(),
+            PageData::Product { product, category, availability, city, now } => {
+                view! { <ProductBody locale product category availability city now /> }.into_any()
+            }
+            PageData::Stores { stores } => view! { <StoresBody locale stores /> }.into_any(),
+            PageData::Store { store, in_stock } => view! { <StoreBody locale store in_stock /> }.into_any(),
+            PageData::Info(page) => {
+                let (title, text) = page.keys();
+                view! {
+                    <article class="info-page">
+                        <h1 class="page-title">{t(locale, title)}</h1>
+                        <p>{t(locale, text)}</p>
+                    </article>
+                }
+                .into_any()
+            }
+            PageData::NotFound(thing) => view! { <NotFoundBody locale thing /> }.into_any(),
+        }
+    }
+}
+
+#[component]
+fn ProductCard(locale: Locale, product: ProductSummary, h2: bool, eager: bool) -> impl IntoView {
+    let ProductSummary { sku, name, brand, price, image, total_available, .. } = product;
+    let in_stock = total_available > 0;
+    let name = if h2 {
+        view! { <h2 class="product-card-name">{name}</h2> }.into_any()
+    } else {
+        view! { <h3 class="product-card-name">{name}</h3> }.into_any()
+    };
+    view! {
+        <li class="product-card" data-testid="product-card">
+            <a class="product-card-link" href=localized(locale, &format!("/p/{sku}"))>
+                <img
+                    class="product-card-image"
+                    src=image
+                    alt=""
+                    width="320"
+                    height="240"
+                    loading=if eager { "eager" } else { "lazy" }
+                    decoding="async"
+                />
+                {name}
+            </a>
+            <p class="product-card-brand">{brand}</p>
+            <p class="product-card-price" data-testid="product-price">{format_money(locale, &price)}</p>
+            <p class={if in_stock { "stock-badge in-stock" } else { "stock-badge out-of-stock" }}>
+                {t(locale, if in_stock { Key::InStock } else { Key::OutOfStock })}
+            </p>
+        </li>
+    }
+}
+
+/// A grid of product cards; the first row loads its images at once (likely the largest paint).
+fn product_grid(locale: Locale, products: Vec<ProductSummary>, h2: bool) -> impl IntoView {
+    let cards = products
+        .into_iter()
+        .enumerate()
+        .map(|(i, product)| view! { <ProductCard locale product h2 eager=i < 4 /> })
+        .collect_view();
+    view! { <ul class="product-grid">{cards}</ul> }
+}
+
+/// Previous / next links around "page X of Y"; `href(n)` is the address of page `n`.
+fn pager(locale: Locale, page: u32, total_pages: u32, href: impl Fn(u32) -> String) -> impl IntoView {
+    let prev = (page > 1).then(|| {
+        view! {
+            <a class="button pager-button pager-prev" data-testid="pager-prev" rel="prev" href=href(page - 1)>
+                <span aria-hidden="true">"← "</span>
+                {t(locale, Key::PagerPrev)}
+            </a>
+        }
+    });
+    let next = (page < total_pages).then(|| {
+        view! {
+            <a class="button pager-button pager-next" data-testid="pager-next" rel="next" href=href(page + 1)>
+                {t(locale, Key::PagerNext)}
+                <span aria-hidden="true">" →"</span>
+            </a>
+        }
+    });
+    (total_pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label=t(locale, Key::PagerLabel)>
+                {prev}
+                <span class="pager-status">{page_of(locale, page, total_pages)}</span>
+                {next}
+            </nav>
+        }
+    })
+}
+
+#[component]
+fn HomeBody(locale: Locale, categories: Vec<CategoryInfo>, popular: Vec<ProductSummary>) -> impl IntoView {
+    let tiles = categories
+        .into_iter()
+        .map(|info| {
+            let href = localized(locale, &format!("/c/{}", info.category.id));
+            view! {
+                <li class="category-tile" data-testid="category-tile">
+                    <a class="category-tile-link" href=href>
+                        <img class="category-tile-image" src=info.category.image.clone() alt="" width="160" height="120" loading="lazy" />
+                        <span class="category-tile-name">{category_name(locale, &info.category).to_owned()}</span>
+                        <span class="category-tile-count">{product_count(locale, info.product_count)}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    // Products first: on a phone the shopper sees what is popular and in stock before 12 tiles.
+    view! {
+        <section class="hero">
+            <h1 class="hero-title">{t(locale, Key::HeroTitle)}</h1>
+            <p class="hero-text">{t(locale, Key::HeroText)}</p>
+        </section>
+        <section class="home-section" aria-labelledby="home-featured">
+            <h2 id="home-featured" class="section-title">{t(locale, Key::PopularHeading)}</h2>
+            <div class="featured-results">{product_grid(locale, popular, false)}</div>
+        </section>
+        <section class="home-section" aria-labelledby="home-categories">
+            <h2 id="home-categories" class="section-title">{t(locale, Key::CategoriesHeading)}</h2>
+            <ul class="category-grid">{tiles}</ul>
+        </section>
+    }
+}
+
+#[component]
+fn CategoryBody(locale: Locale, category: CategoryInfo, page: Page<ProductSummary>) -> impl IntoView {
+    let name = category_name(locale, &category.category).to_owned();
+    let path = localized(locale, &format!("/c/{}", category.category.id));
+    let empty = page.items.is_empty();
+    let (current, total_pages) = (page.page, page.total_pages);
+    view! {
+        <nav class="breadcrumbs" aria-label=t(locale, Key::BreadcrumbLabel)>
+            <ol class="breadcrumbs-list">
+                <li>
+                    <a href=localized(locale, "/")>{t(locale, Key::Home)}</a>
+                </li>
+            </ol>
+        </nav>
+        <h1 class="page-title">{name}</h1>
+        <p class="result-count">{product_count(locale, category.product_count)}</p>
+        {if empty { view! { <p class="empty-state">{t(locale, Key::EmptyCategory)}</p> }.into_any() } else { product_grid(locale, page.items, true).into_any() }}
+        {pager(locale, current, total_pages, move |n| format!("{path}{}", if n > 1 { format!("?page={n}") } else { String::new() }))}
+    }
+}
+
+#[component]
+fn SearchBody(locale: Locale, query: String, results: Option<Page<ProductSummary>>) -> impl IntoView {
+    let base = format!("{}?q={}", localized(locale, "/search"), encode_query(&query));
+    let heading = if query.is_empty() { t(locale, Key::SearchHeading).to_owned() } else { format!("{}: «{query}»", t(locale, Key::SearchResultsFor)) };
+    let listing = match results {
+        None => view! { <p class="empty-state">{t(locale, Key::SearchPrompt)}</p> }.into_any(),
+        Some(page) if page.items.is_empty() => view! { <p class="empty-state">{t(locale, Key::NoResults)}</p> }.into_any(),
+        Some(page) => {
+            let (current, total_pages, total) = (page.page, page.total_pages, page.total);
+            view! {
+                <p class="result-count">{product_count(locale, total)}</p>
+                {product_grid(locale, page.items, true)}
+                {pager(locale, current, total_pages, move |n| format!("{base}&page={n}"))}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <h1 class="page-title">{heading}</h1>
+        {listing}
+    }
+}
+
+/// A product description as paragraphs: blank lines separate them.
+fn paragraphs(description: &str) -> impl IntoView {
+    description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(|p| view! { <p>{p.to_owned()}</p> }).collect_view()
+}
+
+#[component]
+fn ProductBody(locale: Locale, product: ProductDetail, category: Option<Category>, availability: Availability, city: Option<City>, now: i64) -> impl IntoView {
+    let ProductDetail { sku, name, brand, description, price, attributes, image, total_available, .. } = product;
+    let crumb = category.map(|c| {
+        view! {
+            <li>
+                <a href=localized(locale, &format!("/c/{}", c.id))>{category_name(locale, &c).to_owned()}</a>
+            </li>
+        }
+    });
+    let rows = attributes
+        .into_iter()
+        .map(|a| {
+            view! {
+                <tr>
+                    <th scope="row">{a.name}</th>
+                    <td>{a.value}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let has_rows = !rows.is_empty();
+    let sku_text = sku.to_string();
+    let city_slug = city.map(City::slug);
+    view! {
+        <article class="product-detail">
+            <nav class="breadcrumbs" aria-label=t(locale, Key::BreadcrumbLabel)>
+                <ol class="breadcrumbs-list">
+                    <li>
+                        <a href=localized(locale, "/")>{t(locale, Key::Home)}</a>
+                    </li>
+                    {crumb}
+                </ol>
+            </nav>
+            <div class="product-detail-main">
+                <div class="product-detail-media">
+                    <img class="product-detail-image" src=image alt=name.clone() width="640" height="480" fetchpriority="high" />
+                </div>
+                <div class="product-detail-info">
+                    <h1 class="product-title" data-testid="product-name">{name}</h1>
+                    <dl class="product-facts">
+                        <dt>{t(locale, Key::Brand)}</dt>
+                        <dd class="product-brand">{brand}</dd>
+                        <dt>{t(locale, Key::Sku)}</dt>
+                        <dd class="product-sku">{sku_text.clone()}</dd>
+                    </dl>
+                    <p class="product-price" data-testid="product-price">{format_money(locale, &price)}</p>
+                    <div data-island="personal-price" data-sku=sku_text.clone()></div>
+                    <div data-island="add-to-cart" data-sku=sku_text.clone() data-available=total_available>
+                        // The cart and checkout are client apps, so adding needs JavaScript: the
+                        // button waits for its island (same size, so nothing moves when it comes).
+                        <div class="add-to-cart">
+                            <button type="button" class="button add-to-cart-button" disabled=true>
+                                {t(locale, Key::AddToCartNoScript)}
+                            </button>
+                        </div>
+                    </div>
+                    <div data-island="availability" data-sku=sku_text data-city=city_slug>
+                        <AvailabilityFallback locale availability city now />
+                    </div>
+                </div>
+            </div>
+            <section class="product-description" aria-labelledby="product-description-title">
+                <h2 id="product-description-title" class="section-title">{t(locale, Key::Description)}</h2>
+                {paragraphs(&description)}
+            </section>
+            {has_rows.then(|| view! {
+                <section class="product-specs" aria-labelledby="product-specs-title">
+                    <h2 id="product-specs-title" class="section-title">{t(locale, Key::Specifications)}</h2>
+                    <table class="spec-table"><tbody>{rows}</tbody></table>
+                </section>
+            })}
+        </article>
+    }
+}
+
+/// Stock by store without JavaScript: the city is chosen by a link (`?city=`); the island adds
+/// "use my location" and live updates.
+#[component]
+fn AvailabilityFallback(locale: Locale, availability: Availability, city: Option<City>, now: i64) -> impl IntoView {
+    let Availability { stores, .. } = availability;
+    let shown: Vec<StoreAvailability> = stores.into_iter().filter(|s| city.is_none_or(|c| s.city == c)).collect();
+    let count = shown.iter().filter(|s| s.available > 0).count() as u32;
+    let cities = City::ALL
+        .into_iter()
+        .map(|c| {
+            view! {
+                <a class="city-link" href=format!("?city={}", c.slug()) aria-current=(city == Some(c)).then_some("true")>
+                    {city_name(locale, c)}
+                </a>
+            }
+        })
+        .collect_view();
+    let rows = shown
+        .into_iter()
+        .map(|store| {
+            let in_stock = store.available > 0;
+            let pickup = store.pickup_at.map(|at| format!("{} {}", t(locale, Key::Pickup), format_pickup(locale, at.timestamp(), now, store.utc_offset_minutes)));
+            let distance = store.distance_m.map(|m| view! { <span class="avail-distance">{format_distance(locale, m)}</span> });
+            view! {
+                <li class={if in_stock { "avail-store" } else { "avail-store out-of-stock" }} data-testid="availability-store" data-available=store.available>
+                    <div class="avail-store-head">
+                        <h3 class="avail-store-name">
+                            <a href=localized(locale, &format!("/stores/{}", store.store_id))>{store.store_name}</a>
+                        </h3>
+                        {distance}
+                    </div>
+                    <p class="avail-store-address">{city_name(locale, store.city)} ", " {store.address}</p>
+                    <p class="avail-store-meta">
+                        <span class="avail-qty">{if in_stock { units_available(locale, store.available) } else { t(locale, Key::OutOfStock).to_owned() }}</span>
+                        <span class={if store.open_now { "avail-open is-open" } else { "avail-open is-closed" }}>
+                            {t(locale, if store.open_now { Key::OpenNow } else { Key::ClosedNow })}
+                        </span>
+                    </p>
+                    {pickup.map(|text| view! { <p class="avail-pickup">{text}</p> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="avail-panel" data-testid="availability-panel" aria-labelledby="avail-title">
+            <h2 id="avail-title" class="avail-title">{t(locale, Key::AvailabilityHeading)}</h2>
+            <p class="avail-cities">{t(locale, Key::CityLabel)} " " {cities}</p>
+            <p class={if count > 0 { "avail-headline" } else { "avail-headline out-of-stock" }} data-testid="availability-headline">
+                {availability_headline(locale, count, false)}
+            </p>
+            <ul class="avail-list">{rows}</ul>
+        </section>
+    }
+}
+
+/// Opening hours as lines: "Пн 10:00–22:00".
+fn hours_lines(locale: Locale, store: &StoreInfo) -> Vec<String> {
+    const RU: [&str; 7] = ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"];
+    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let names = if locale == Locale::Ru { RU } else { EN };
+    (1..=7u8)
+        .map(|day| {
+            let name = names[usize::from(day - 1)];
+            match store.opening_hours.iter().find(|h| h.weekday == day) {
+                Some(h) => format!("{name} {}–{}", seo::hhmm(h.opens_min), seo::hhmm(h.closes_min)),
+                None => format!("{name} {}", t(locale, Key::StoreClosedDay)),
+            }
+        })
+        .collect()
+}
+
+fn map_link(store: &StoreInfo) -> String {
+    format!("https://yandex.ru/maps/?pt={:.6},{:.6}&z=16&l=map", store.location.lon, store.location.lat)
+}
+
+#[component]
+fn StoresBody(locale: Locale, stores: Vec<StoreInfo>) -> impl IntoView {
+    let by_city = City::ALL
+        .into_iter()
+        .map(|city| {
+            let items = stores
+                .iter()
+                .filter(|s| s.city == city)
+                .map(|s| {
+                    view! {
+                        <li class="store-item" data-testid="store-item">
+                            <a class="store-item-name" href=localized(locale, &format!("/stores/{}", s.id))>{s.name.clone()}</a>
+                            <p class="store-item-address">{s.address.clone()}</p>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="store-city">
+                    <h2 class="section-title">{city_name(locale, city)}</h2>
+                    <ul class="store-list">{items}</ul>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1 class="page-title">{t(locale, Key::StoresTitle)}</h1>
+        <p>{t(locale, Key::StoresIntro)}</p>
+        {by_city}
+    }
+}
+
+#[component]
+fn StoreBody(locale: Locale, store: StoreInfo, in_stock: Vec<ProductSummary>) -> impl IntoView {
+    let hours = hours_lines(locale, &store).into_iter().map(|line| view! { <li>{line}</li> }).collect_view();
+    let map = map_link(&store);
+    let phone_href = format!("tel:{}", store.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>());
+    view! {
+        <nav class="breadcrumbs" aria-label=t(locale, Key::BreadcrumbLabel)>
+            <ol class="breadcrumbs-list">
+                <li>
+                    <a href=localized(locale, "/stores")>{t(locale, Key::StoresTitle)}</a>
+                </li>
+            </ol>
+        </nav>
+        <h1 class="page-title" data-testid="store-name">{store.name.clone()}</h1>
+        <div class="store-facts">
+            <p class="store-address" data-testid="store-address">{city_name(locale, store.city)} ", " {store.address.clone()}</p>
+            <p>
+                {t(locale, Key::Phone)} ": " <a href=phone_href>{store.phone.clone()}</a>
+            </p>
+            <p>
+                <a href=map rel="noopener" target="_blank">{t(locale, Key::StoreOnMap)}</a>
+            </p>
+            <h2 class="section-title">{t(locale, Key::StoreHours)}</h2>
+            <ul class="store-hours">{hours}</ul>
+        </div>
+        <section class="home-section">
+            <h2 class="section-title">{t(locale, Key::StoreInStockHeading)}</h2>
+            {product_grid(locale, in_stock, false)}
+        </section>
+    }
+}
+
+#[component]
+fn NotFoundBody(locale: Locale, thing: MissingThing) -> impl IntoView {
+    let mut params = ErrorParams::new();
+    let mut name = |key: &str, value: &str| {
+        params.insert(key.to_owned(), ParamValue::Text(value.to_owned()));
+    };
+    let (title, code) = match &thing {
+        MissingThing::Product(sku) => {
+            name("sku", sku);
+            (Key::ErrProductNotFound, Some("unknown_sku"))
+        }
+        MissingThing::Category(id) => {
+            name("category", id);
+            (Key::ErrCategoryNotFound, Some("unknown_category"))
+        }
+        MissingThing::Store(id) => {
+            name("store", id);
+            (Key::ErrStoreNotFound, Some("unknown_store"))
+        }
+        MissingThing::Page => (Key::NotFoundTitle, None),
+    };
+    let detail = code.map_or_else(|| t(locale, Key::NotFoundText).to_owned(), |code| error_text(locale, code, &params));
+    view! {
+        <section class="error-view not-found" data-testid="error-view">
+            <h1 class="error-title">{t(locale, title)}</h1>
+            <ul class="error-details">
+                <li class="error-detail">{detail}</li>
+            </ul>
+            <p>{t(locale, Key::NotFoundText)}</p>
+            <div class="error-actions">
+                <a class="button" href=localized(locale, "/")>{t(locale, Key::ToHome)}</a>
+                <a class="button button-secondary" href=localized(locale, "/search")>{t(locale, Key::SearchSubmit)}</a>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,362 @@
+//! The public pages, rendered on the server by `vitrina-storefront` (the same Leptos components
+//! natively and on Spin): home, category, search, product, stores, a store, information pages,
+//! "not found", and `/robots.txt` and `/sitemap.xml`. Thin: read through the storage ports, hand
+//! the data to the render as props, answer with cache headers.
+//!
+//! The HTML is the same for every shopper (the personal parts are islands that ask the API), so
+//! it is `public` with a short `max-age`, `stale-while-revalidate` and an `ETag`.
+
+use crate::error::ApiError;
+use crate::{repo, site, AppState};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use vitrina_shared::api::{ProductDetail, StoreInfo};
+use vitrina_shared::availability::availability as compute_availability;
+use vitrina_shared::catalog::ProductQuery;
+use vitrina_shared::i18n::Locale;
+use vitrina_shared::store::City;
+use vitrina_shared::{CategoryId, Sku, StoreId};
+use vitrina_storefront::paths::{localized, split_locale};
+use vitrina_storefront::seo::{self, SitemapEntry};
+use vitrina_storefront::{Assets, InfoPage, MissingThing, PageData};
+
+/// How long a cache may serve a public page without asking, and how long after that it may serve
+/// the old one while it asks.
+pub const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=600";
+/// How many products the home page shows.
+const POPULAR: usize = 8;
+/// How many in-stock products a store's page lists.
+const STORE_SHELF: u32 = 24;
+
+/// The query parameters public pages read; any other (`utm_*`, …) is ignored.
+#[derive(Debug, Default)]
+struct PageQuery {
+    q: Option<String>,
+    page: Option<String>,
+    city: Option<String>,
+}
+
+impl PageQuery {
+    fn parse(raw: Option<&str>) -> PageQuery {
+        let mut query = PageQuery::default();
+        let Some(raw) = raw else { return query };
+        let pairs = query_pairs(raw);
+        for (key, value) in pairs {
+            match key.as_str() {
+                "q" => query.q = Some(value),
+                "page" => query.page = Some(value),
+                "city" => query.city = Some(value),
+                _ => {}
+            }
+        }
+        query
+    }
+}
+
+/// `a=1&b=x+y` → pairs, percent- and plus-decoded; malformed escapes are kept as they are.
+fn query_pairs(raw: &str) -> Vec<(String, String)> {
+    fn decode(s: &str) -> String {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() => {
+                    let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+                    out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+                    i += 2;
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    raw.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// The site's absolute origin for canonical addresses: the configured public URL, else this
+/// request's `Host` (development).
+fn origin(app: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &app.config.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| h.bytes().all(|b| b.is_ascii_graphic())).unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// The built assets the pages link to: `assets.json` in the site directory (written by
+/// `cargo xtask build`); without a site, pages have no islands.
+fn assets(app: &AppState) -> Assets {
+    let mut assets = Assets { css: "/styles.css".into(), islands: None };
+    let Some(root) = app.config.site_dir.as_deref() else { return assets };
+    let Ok(text) = std::fs::read_to_string(root.join("assets.json")) else { return assets };
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(v) => {
+            if let (Some(js), Some(wasm)) = (v["islands_js"].as_str(), v["islands_wasm"].as_str()) {
+                assets.islands = Some((js.to_owned(), wasm.to_owned()));
+            }
+            if let Some(css) = v["css"].as_str() {
+                assets.css = css.to_owned();
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "assets.json of the site is not JSON; pages are served without islands"),
+    }
+    assets
+}
+
+/// A strong validator of a body.
+fn etag(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Whether `If-None-Match` names `tag` (or `*`).
+fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == tag || t == "*"))
+}
+
+/// A public answer: cacheable, validated by its ETag, `304` when the client has it.
+fn public(status: StatusCode, content_type: &'static str, body: String, headers: &HeaderMap, head: bool) -> Response {
+    let tag = etag(body.as_bytes());
+    let fresh = status == StatusCode::OK && not_modified(headers, &tag);
+    let mut response = if fresh || head { Response::new(Body::empty()) } else { Response::new(Body::from(body)) };
+    *response.status_mut() = if fresh { StatusCode::NOT_MODIFIED } else { status };
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC_CACHE));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        h.insert(header::ETAG, value);
+    }
+    response
+}
+
+fn redirect(to: &str) -> Response {
+    let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+    if let Ok(value) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    response
+}
+
+/// Where an address that moved lives now (`/product/X` → `/p/X`, a trailing slash dropped,
+/// a lower-case SKU), without the language prefix.
+fn moved(path: &str) -> Option<String> {
+    if path.len() > 1 && path.ends_with('/') {
+        return Some(path.trim_end_matches('/').to_owned()).filter(|p| !p.is_empty()).or(Some("/".into()));
+    }
+    if let Some(sku) = path.strip_prefix("/product/") {
+        return Some(format!("/p/{}", sku.to_ascii_uppercase()));
+    }
+    if let Some(id) = path.strip_prefix("/catalog/") {
+        return Some(format!("/c/{id}"));
+    }
+    if let Some(sku) = path.strip_prefix("/p/") {
+        let upper = sku.to_ascii_uppercase();
+        if upper != sku && Sku::parse(&upper).is_ok() {
+            return Some(format!("/p/{upper}"));
+        }
+    }
+    None
+}
+
+/// The public page at `path` (without the language prefix), or `None` for a path that is not a
+/// public page.
+async fn page_at(app: &AppState, path: &str, query: &PageQuery) -> Result<Option<PageData>, ApiError> {
+    let sql = app.sql.as_ref();
+    let now = app.clock.now();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let page_number = match query.page.as_deref() {
+        None => Some(1),
+        Some(raw) => raw.parse::<u32>().ok(),
+    };
+    let data = match segments.as_slice() {
+        [""] => {
+            let categories = repo::categories(sql).await?;
+            let first = ProductQuery::parse(None, None, Some(1))?;
+            let popular = repo::search_products(sql, &first, now.timestamp()).await?.items;
+            let popular = popular.into_iter().filter(|p| p.total_available > 0).take(POPULAR).collect();
+            PageData::Home { categories, popular }
+        }
+        ["c", id] => {
+            let found = repo::categories(sql).await?.into_iter().find(|c| c.category.id.as_str() == *id);
+            let (Some(category), Some(n)) = (found, page_number) else {
+                return Ok(Some(PageData::NotFound(MissingThing::Category(id.chars().take(64).collect()))));
+            };
+            let Ok(q) = ProductQuery::parse(None, Some(id), Some(n)) else {
+                return Ok(Some(PageData::NotFound(MissingThing::Page)));
+            };
+            let page = repo::search_products(sql, &q, now.timestamp()).await?;
+            if n > 1 && n > page.total_pages {
+                return Ok(Some(PageData::NotFound(MissingThing::Page)));
+            }
+            PageData::Category { category, page }
+        }
+        ["search"] => {
+            let text = query.q.clone().unwrap_or_default().trim().to_owned();
+            let results = match ProductQuery::parse(Some(&text), None, page_number) {
+                Ok(q) if !q.text.is_empty() => Some(repo::search_products(sql, &q, now.timestamp()).await?),
+                _ => None,
+            };
+            PageData::Search { query: text.chars().take(vitrina_shared::catalog::MAX_QUERY_CHARS).collect(), results }
+        }
+        ["p", raw] => {
+            let Ok(sku) = Sku::parse(raw) else {
+                return Ok(Some(PageData::NotFound(MissingThing::Product(raw.chars().take(64).collect()))));
+            };
+            let Some((product, total)) = repo::product(sql, &sku, now.timestamp()).await? else {
+                return Ok(Some(PageData::NotFound(MissingThing::Product(sku.to_string()))));
+            };
+            let category = repo::categories(sql).await?.into_iter().find(|c| c.category.id == product.category).map(|c| c.category);
+            let city = query.city.as_deref().and_then(City::from_slug);
+            let stores = repo::stores(sql).await?;
+            let stock = repo::stock_for(sql, &sku, now.timestamp()).await?;
+            let availability = compute_availability(&sku, &stores, &stock, city.map(City::centre), now);
+            PageData::Product { product: ProductDetail::from_product(product, total), category, availability, city, now: now.timestamp() }
+        }
+        ["stores"] => PageData::Stores { stores: repo::stores(sql).await?.into_iter().map(StoreInfo::from).collect() },
+        ["stores", raw] => {
+            let id = StoreId::parse(raw).ok();
+            let store = repo::stores(sql).await?.into_iter().find(|s| Some(&s.id) == id.as_ref());
+            let Some(store) = store else {
+                return Ok(Some(PageData::NotFound(MissingThing::Store(raw.chars().take(64).collect()))));
+            };
+            let in_stock = repo::in_stock_at(sql, &store.id, now.timestamp(), STORE_SHELF).await?;
+            PageData::Store { store: StoreInfo::from(store), in_stock }
+        }
+        _ => match InfoPage::from_path(path) {
+            Some(info) => PageData::Info(info),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(data))
+}
+
+/// Renders `data` in `locale` and answers with the public cache headers.
+async fn answer(app: &AppState, locale: Locale, data: PageData, headers: &HeaderMap, head: bool) -> Result<Response, ApiError> {
+    let categories = repo::categories(app.sql.as_ref()).await?;
+    let rendered = vitrina_storefront::render(&origin(app, headers), &assets(app), locale, &categories, data);
+    let status = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK);
+    Ok(public(status, "text/html; charset=utf-8", rendered.html, headers, head))
+}
+
+/// `/sitemap.xml`: home, stores, information pages, categories and products, in both languages.
+async fn sitemap(app: &AppState, headers: &HeaderMap, head: bool) -> Result<Response, ApiError> {
+    let sql = app.sql.as_ref();
+    let changes = repo::catalog_changes(sql).await?;
+    let day = |stamp: Option<&String>| stamp.and_then(|s| s.get(..10)).map(str::to_owned);
+    let latest = changes.iter().filter_map(|(_, _, at)| at.as_ref()).max().cloned();
+    let fallback = "2026-01-01".to_owned();
+    let site_day = day(latest.as_ref()).unwrap_or_else(|| fallback.clone());
+    let mut entries = vec![SitemapEntry { path: "/".into(), lastmod: site_day.clone() }, SitemapEntry { path: "/stores".into(), lastmod: site_day.clone() }];
+    for store in repo::stores(sql).await? {
+        entries.push(SitemapEntry { path: format!("/stores/{}", store.id), lastmod: site_day.clone() });
+    }
+    for info in InfoPage::ALL {
+        entries.push(SitemapEntry { path: info.path().into(), lastmod: fallback.clone() });
+    }
+    for category in repo::categories(sql).await? {
+        let id: &CategoryId = &category.category.id;
+        let last = changes.iter().filter(|(_, c, _)| c == id).filter_map(|(_, _, at)| at.as_ref()).max();
+        entries.push(SitemapEntry { path: format!("/c/{id}"), lastmod: day(last).unwrap_or_else(|| fallback.clone()) });
+    }
+    for (sku, _, at) in &changes {
+        entries.push(SitemapEntry { path: format!("/p/{sku}"), lastmod: day(at.as_ref()).unwrap_or_else(|| fallback.clone()) });
+    }
+    Ok(public(StatusCode::OK, "application/xml; charset=utf-8", seo::sitemap(&origin(app, headers), &entries), headers, head))
+}
+
+/// The fallback of every path outside `/api`: public pages, robots and sitemap, moved
+/// addresses, then the site's files and the apps' shells (`site::serve`), else "not found".
+pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return site::serve(State(app), method, uri, headers).await;
+    }
+    let head = method == Method::HEAD;
+    let full = uri.path();
+    let result = async {
+        match full {
+            "/robots.txt" => return Ok(Some(public(StatusCode::OK, "text/plain; charset=utf-8", seo::robots(&origin(&app, &headers)), &headers, head))),
+            "/sitemap.xml" => return sitemap(&app, &headers, head).await.map(Some),
+            _ => {}
+        }
+        let (locale, path) = split_locale(full);
+        if let Some(to) = moved(path) {
+            let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+            return Ok(Some(redirect(&format!("{}{query}", localized(locale, &to)))));
+        }
+        let query = PageQuery::parse(uri.query());
+        match page_at(&app, path, &query).await? {
+            Some(data) => answer(&app, locale, data, &headers, head).await.map(Some),
+            None => Ok(None),
+        }
+    }
+    .await;
+    match result {
+        Ok(Some(response)) => response,
+        Err(e) => e.into_response(),
+        Ok(None) => {
+            let (locale, path) = split_locale(full);
+            // A file of the site, or a page of one of the apps: the site serves it.
+            let last = path.rsplit('/').next().unwrap_or("");
+            if app.config.site_dir.is_some() && (last.contains('.') || vitrina_shared::app_path(full)) {
+                return site::serve(State(app), method, uri, headers).await;
+            }
+            match answer(&app, locale, PageData::NotFound(MissingThing::Page), &headers, head).await {
+                Ok(response) => response,
+                Err(e) => e.into_response(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moved_addresses_lead_to_where_the_page_lives_now() {
+        assert_eq!(moved("/product/phn-0001").as_deref(), Some("/p/PHN-0001"));
+        assert_eq!(moved("/p/phn-0001").as_deref(), Some("/p/PHN-0001"));
+        assert_eq!(moved("/catalog/laptops").as_deref(), Some("/c/laptops"));
+        assert_eq!(moved("/c/laptops/").as_deref(), Some("/c/laptops"));
+        assert_eq!(moved("/p/PHN-0001"), None);
+        assert_eq!(moved("/"), None);
+    }
+
+    #[test]
+    fn query_parameters_are_decoded_and_unknown_ones_ignored() {
+        let q = PageQuery::parse(Some("q=%D1%82%D0%B2+lg&utm_source=x&page=2&city=moscow"));
+        assert_eq!(q.q.as_deref(), Some("тв lg"));
+        assert_eq!(q.page.as_deref(), Some("2"));
+        assert_eq!(q.city.as_deref(), Some("moscow"));
+        assert_eq!(PageQuery::parse(Some("q=100%")).q.as_deref(), Some("100%"));
+        assert_eq!(PageQuery::parse(Some("q=%zz")).q.as_deref(), Some("%zz"));
+    }
+
+    #[test]
+    fn an_etag_matches_itself_in_if_none_match_and_nothing_else() {
+        let tag = etag(b"<html>");
+        let mut headers = HeaderMap::new();
+        headers.insert(header::IF_NONE_MATCH, HeaderValue::from_str(&format!("\"x\", {tag}")).expect("header"));
+        assert!(not_modified(&headers, &tag));
+        assert!(!not_modified(&headers, &etag(b"<html >")));
+        assert!(!not_modified(&HeaderMap::new(), &tag));
+    }
+}
