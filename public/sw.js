@@ -10,8 +10,10 @@
  *   install     precache the app shell into `vitrina-shell-<version>`, then activate at once.
  *   activate    delete caches of older versions, take control of open pages.
  *   fetch       (same-origin GET requests only; everything else goes straight to the network)
- *     navigations          network first; offline → cached /index.html (the app shell shows
- *                          its own offline banner) → cached /offline.html.
+ *     navigations          network first, public pages kept in `vitrina-pages-<version>`;
+ *                          offline → this page as last seen or precached → for an app page the
+ *                          cached /index.html (the app shows its own offline banner) →
+ *                          cached /offline.html.
  *     precached assets     cache first (file names carry content hashes, so they never go stale).
  *     /api/ requests       network first; successful answers are kept in `vitrina-api-<version>`
  *                          so catalog pages seen before still work offline.
@@ -37,6 +39,7 @@ const PRECACHE = {{PRECACHE}};
 const CACHE_PREFIX = 'vitrina-';
 const SHELL_CACHE = `${CACHE_PREFIX}shell-${CACHE_VERSION}`;
 const API_CACHE = `${CACHE_PREFIX}api-${CACHE_VERSION}`;
+const PAGES_CACHE = `${CACHE_PREFIX}pages-${CACHE_VERSION}`;
 
 /** The app shell served for navigations while offline. */
 const SHELL_URL = '/index.html';
@@ -44,6 +47,8 @@ const SHELL_URL = '/index.html';
 const OFFLINE_URL = '/offline.html';
 /** Upper bound on stored API answers; the oldest are dropped first. */
 const API_CACHE_MAX_ENTRIES = 300;
+/** Upper bound on stored public pages; the oldest are dropped first. */
+const PAGES_CACHE_MAX_ENTRIES = 100;
 
 /**
  * Same-origin path + query of a URL, used to compare request URLs with the precache list.
@@ -80,7 +85,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      const current = new Set([SHELL_CACHE, API_CACHE]);
+      const current = new Set([SHELL_CACHE, API_CACHE, PAGES_CACHE]);
       const names = await caches.keys();
       await Promise.all(
         names
@@ -242,13 +247,25 @@ async function openPage(path) {
  * @param {FetchEvent} event
  */
 async function handleNavigation(event) {
+  const url = new URL(event.request.url);
   try {
     const preloaded = await event.preloadResponse;
-    if (preloaded) return preloaded;
-    return await fetch(event.request);
+    const response = preloaded ?? (await fetch(event.request));
+    // A public page (server-rendered, the same for everyone) is kept for reading offline.
+    if (!isAppPath(url.pathname) && isStorable(response)) {
+      event.waitUntil(
+        caches.open(PAGES_CACHE).then((cache) =>
+          cache.put(event.request, response.clone()).then(() => trimCache(cache, PAGES_CACHE_MAX_ENTRIES))),
+      );
+    }
+    return response;
   } catch (err) {
+    // Offline: this page as last seen (or precached), else the apps' shell for an app page
+    // (it shows its own offline banner), else the offline page.
+    const seen = await caches.match(event.request, { ignoreVary: true });
+    if (seen) return withoutRedirect(seen);
     const cache = await caches.open(SHELL_CACHE);
-    const fallback = (await cache.match(SHELL_URL)) ?? (await cache.match(OFFLINE_URL));
+    const fallback = (isAppPath(url.pathname) ? await cache.match(SHELL_URL) : undefined) ?? (await cache.match(OFFLINE_URL));
     if (fallback) return withoutRedirect(fallback);
     return new Response('Нет соединения / You are offline', {
       status: 503,
@@ -256,6 +273,15 @@ async function handleNavigation(event) {
       headers: { 'Content-Type': 'text/plain; charset=utf-8' },
     });
   }
+}
+
+/**
+ * Whether a path is a page of the client-rendered apps (vitrina_shared::app_path); every other
+ * page is server-rendered.
+ * @param {string} pathname
+ */
+function isAppPath(pathname) {
+  return /^\/(cart|checkout|orders|signin|account|handoff|showroom|admin|staff)(\/|$)/.test(pathname);
 }
 
 /**

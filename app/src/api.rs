@@ -13,7 +13,7 @@ use vitrina_shared::api::{
     LoyaltyView, NpsRequest, OrderView, ProductDetail, ProductSummary, Profile, ProfileUpdate, RegisterRequest, ReturnRequest, ReturnView,
     SessionInfo, SetQuantity, SignedIn, StoreInfo,
 };
-use vitrina_shared::api::{ErrorParams, NpsSummary, OffersView, PreviewRequest, RuleSummary, RuleVersion, SegmentView};
+use vitrina_shared::api::{ErrorParams, NpsSummary, PreviewRequest, RuleSummary, RuleVersion, SegmentView};
 use vitrina_shared::api::{KioskEnrolRequest, KioskEnrolmentCode, KioskEnrolmentRequest, KioskView};
 use vitrina_shared::availability::Availability;
 use vitrina_shared::catalog::Page;
@@ -521,8 +521,17 @@ pub async fn send_nps(request: &NpsRequest) -> Result<(), ApiError> {
 
 /// `GET /api/offers?sku=` — what this shopper gets on one unit of `sku`: the price after offers and
 /// the offers applied.
-pub async fn offers_for(sku: &Sku) -> Result<OffersView, ApiError> {
+pub async fn offers_for(sku: &Sku) -> Result<PersonalPriceView, ApiError> {
     get_json("/api/offers", &[("sku", sku.to_string())]).await
+}
+
+/// The part of `GET /api/offers?sku=` (a `vitrina_shared::api::OffersView`) a product page shows: the applied offers
+/// and the price. The hints about offers not yet met are left unread, so the islands bundle does
+/// not carry their decoder.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct PersonalPriceView {
+    pub applied: Vec<vitrina_shared::offers::Applied>,
+    pub price: Option<vitrina_shared::offers::PricedLine>,
 }
 
 /// `GET /api/admin/rules` (marketer) — every rule with its version and use so far.

@@ -80,6 +80,10 @@ impl Island {
 
 /// Mounts every island of the page. Called once, when the bundle starts.
 pub fn mount_islands() {
+    // The contexts below start tasks before the first `mount_to` would set the executor up.
+    if let Err(err) = any_spawner::Executor::init_wasm_bindgen() {
+        leptos::logging::warn!("the task executor was already set up: {err:?}");
+    }
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
     let locale = document.document_element().and_then(|html| Locale::from_code(&html.get_attribute("lang")?)).unwrap_or_default();

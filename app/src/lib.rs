@@ -33,14 +33,10 @@ use crate::pages::{
         AdminPage,
     },
     cart::CartPage,
-    category::CategoryPage,
     checkout::CheckoutPage,
     handoff::{HandoffClaimPage, HandoffEntryPage},
-    home::HomePage,
     not_found::NotFound,
     order::OrderPage,
-    product::ProductPage,
-    search::SearchPage,
     showroom::{KioskHome, KioskProductPage, ShowroomPage},
     signin::SignInPage,
     staff::StaffPage,
@@ -73,7 +69,8 @@ fn provide_app_context() -> I18n {
 }
 
 /// A path no route of this bundle matches: the other bundle's (see
-/// [`vitrina_shared::console_path`]) is loaded in full from the server, which picks the right shell;
+/// [`vitrina_shared::console_path`]) or a server-rendered public page (home, category, search,
+/// product, stores; see [`vitrina_shared::app_path`]) is loaded in full from the server;
 /// anything else is not found. A path handed over a moment ago and back again (the server could not
 /// be reached, and the service worker gave the cached shell) shows "not found" instead of looping.
 #[component]
@@ -86,8 +83,12 @@ fn Elsewhere(ours: fn(&str) -> bool) -> impl IntoView {
     let recent = storage::session_get(&key).and_then(|t| t.parse::<f64>().ok()).is_some_and(|t| now - t < 10_000.0);
     if !ours(&path) && !recent {
         storage::session_set(&key, &now.to_string());
+        // A public page in the shopper's language: English lives under /en/.
+        let english = use_context::<I18n>().is_some_and(|i18n| i18n.locale_untracked() == i18n::Locale::En);
+        let public = !vitrina_shared::app_path(&path) && !path.starts_with("/en/") && path != "/en";
+        let target = if english && public { format!("/en{full}") } else { full };
         if let Some(w) = web_sys::window() {
-            let _ = w.location().assign(&full);
+            let _ = w.location().assign(&target);
         }
         return view! { <p class="handover" aria-busy="true"></p> }.into_any();
     }
@@ -108,16 +109,13 @@ fn Frame(children: Children) -> impl IntoView {
     }
 }
 
-/// The shoppers' bundle: storefront, cart, checkout, orders, account, showroom.
+/// The shoppers' apps: cart, checkout, orders, sign-in, account, hand-off, showroom. The public
+/// pages are rendered by the server (`app/storefront`) with islands (`islands.rs`).
 #[component]
 pub fn App() -> impl IntoView {
     view! {
         <Frame>
-                <Routes fallback=|| view! { <Elsewhere ours=|p| !vitrina_shared::console_path(p) /> }>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/c/:id") view=CategoryPage />
-                    <Route path=path!("/search") view=SearchPage />
-                    <Route path=path!("/p/:sku") view=ProductPage />
+                <Routes fallback=|| view! { <Elsewhere ours=|p| vitrina_shared::app_path(p) && !vitrina_shared::console_path(p) /> }>
                     <Route path=path!("/cart") view=CartPage />
                     <Route path=path!("/checkout") view=CheckoutPage />
                     <Route path=path!("/orders/:id") view=OrderPage />

@@ -91,7 +91,8 @@ fn origin(app: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &app.config.public_url {
         return url.trim_end_matches('/').to_owned();
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| h.bytes().all(|b| b.is_ascii_graphic())).unwrap_or("localhost");
+    let host =
+        headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| h.bytes().all(|b| b.is_ascii_graphic())).unwrap_or("localhost");
     format!("http://{host}")
 }
 
@@ -249,9 +250,9 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery) -> Result<Option
 }
 
 /// Renders `data` in `locale` and answers with the public cache headers.
-async fn answer(app: &AppState, locale: Locale, data: PageData, headers: &HeaderMap, head: bool) -> Result<Response, ApiError> {
+async fn answer(app: &AppState, locale: Locale, here: &str, data: PageData, headers: &HeaderMap, head: bool) -> Result<Response, ApiError> {
     let categories = repo::categories(app.sql.as_ref()).await?;
-    let rendered = vitrina_storefront::render(&origin(app, headers), &assets(app), locale, &categories, data);
+    let rendered = vitrina_storefront::render(&origin(app, headers), &assets(app), locale, here, &categories, data);
     let status = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK);
     Ok(public(status, "text/html; charset=utf-8", rendered.html, headers, head))
 }
@@ -264,7 +265,10 @@ async fn sitemap(app: &AppState, headers: &HeaderMap, head: bool) -> Result<Resp
     let latest = changes.iter().filter_map(|(_, _, at)| at.as_ref()).max().cloned();
     let fallback = "2026-01-01".to_owned();
     let site_day = day(latest.as_ref()).unwrap_or_else(|| fallback.clone());
-    let mut entries = vec![SitemapEntry { path: "/".into(), lastmod: site_day.clone() }, SitemapEntry { path: "/stores".into(), lastmod: site_day.clone() }];
+    let mut entries = vec![
+        SitemapEntry { path: "/".into(), lastmod: site_day.clone() },
+        SitemapEntry { path: "/stores".into(), lastmod: site_day.clone() },
+    ];
     for store in repo::stores(sql).await? {
         entries.push(SitemapEntry { path: format!("/stores/{}", store.id), lastmod: site_day.clone() });
     }
@@ -292,7 +296,9 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
     let full = uri.path();
     let result = async {
         match full {
-            "/robots.txt" => return Ok(Some(public(StatusCode::OK, "text/plain; charset=utf-8", seo::robots(&origin(&app, &headers)), &headers, head))),
+            "/robots.txt" => {
+                return Ok(Some(public(StatusCode::OK, "text/plain; charset=utf-8", seo::robots(&origin(&app, &headers)), &headers, head)))
+            }
             "/sitemap.xml" => return sitemap(&app, &headers, head).await.map(Some),
             _ => {}
         }
@@ -302,8 +308,9 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
             return Ok(Some(redirect(&format!("{}{query}", localized(locale, &to)))));
         }
         let query = PageQuery::parse(uri.query());
+        let here = format!("{path}{}", uri.query().map(|q| format!("?{q}")).unwrap_or_default());
         match page_at(&app, path, &query).await? {
-            Some(data) => answer(&app, locale, data, &headers, head).await.map(Some),
+            Some(data) => answer(&app, locale, &here, data, &headers, head).await.map(Some),
             None => Ok(None),
         }
     }
@@ -318,7 +325,7 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
             if app.config.site_dir.is_some() && (last.contains('.') || vitrina_shared::app_path(full)) {
                 return site::serve(State(app), method, uri, headers).await;
             }
-            match answer(&app, locale, PageData::NotFound(MissingThing::Page), &headers, head).await {
+            match answer(&app, locale, path, PageData::NotFound(MissingThing::Page), &headers, head).await {
                 Ok(response) => response,
                 Err(e) => e.into_response(),
             }

@@ -298,13 +298,16 @@ pub async fn in_stock_at(sql: &dyn Sql, store: &StoreId, now: i64, limit: u32) -
 /// Every product's SKU and category with the moment its stock last changed (RFC 3339, if ever),
 /// in catalog order: the sitemap's `lastmod`.
 pub async fn catalog_changes(sql: &dyn Sql) -> Result<Vec<(Sku, CategoryId, Option<String>)>, StorageError> {
-    sql.query("SELECT p.sku, p.category_id, (SELECT MAX(s.updated_at) FROM stock s WHERE s.sku = p.sku) FROM products p ORDER BY p.position", vec![])
-        .await?
-        .iter()
-        .map(|r| {
-            let sku = Sku::parse(r.text(0)?).map_err(|e| corrupt("sku", e))?;
-            let category = CategoryId::parse(r.text(1)?).map_err(|e| corrupt("category", e))?;
-            Ok((sku, category, r.opt_text(2)?.map(str::to_owned)))
-        })
-        .collect()
+    sql.query(
+        "SELECT p.sku, p.category_id, (SELECT MAX(s.updated_at) FROM stock s WHERE s.sku = p.sku) FROM products p ORDER BY p.position",
+        vec![],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        let sku = Sku::parse(r.text(0)?).map_err(|e| corrupt("sku", e))?;
+        let category = CategoryId::parse(r.text(1)?).map_err(|e| corrupt("category", e))?;
+        Ok((sku, category, r.opt_text(2)?.map(str::to_owned)))
+    })
+    .collect()
 }

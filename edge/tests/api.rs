@@ -380,7 +380,7 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
 }
 
 #[tokio::test]
-async fn the_site_is_served_with_cache_headers_and_spa_fallback() {
+async fn the_site_is_served_with_cache_headers_and_the_apps_shells() {
     let site = tempfile::tempdir().expect("site dir");
     std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
     std::fs::write(site.path().join("index.html"), "<!doctype html><title>Vitrina</title>").expect("index");
@@ -388,10 +388,14 @@ async fn the_site_is_served_with_cache_headers_and_spa_fallback() {
     let app = TestApp::with_site(Some(site.path().to_owned())).await;
     let get = |uri: &str| Request::get(uri).body(Body::empty()).expect("request");
 
-    let (status, headers, body) = app.send(get("/p/PHN-0001")).await;
-    assert_eq!(status, StatusCode::OK, "app routes fall back to index.html");
+    let (status, headers, body) = app.send(get("/checkout")).await;
+    assert_eq!(status, StatusCode::OK, "the apps' pages get the shoppers' shell");
     assert!(String::from_utf8_lossy(&body).contains("Vitrina"));
     assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    let (status, headers, body) = app.send(get("/p/PHN-0001")).await;
+    assert_eq!(status, StatusCode::OK, "a product page is rendered by the server");
+    assert!(String::from_utf8_lossy(&body).contains("data-testid=\"product-name\""));
+    assert!(headers[header::CACHE_CONTROL].to_str().unwrap_or("").starts_with("public"));
 
     let (status, headers, _) = app.send(get("/pkg/vitrina_app-abc.wasm")).await;
     assert_eq!(status, StatusCode::OK);
@@ -408,14 +412,15 @@ async fn the_site_is_served_with_cache_headers_and_spa_fallback() {
 
     // Staff and marketer pages get their own shell and bundle; shoppers' pages never do.
     std::fs::write(site.path().join("console.html"), "<!doctype html><title>Console</title>").expect("console");
-    for (path, shell) in
-        [("/admin/kpis", "Console"), ("/staff/msk-tverskaya", "Console"), ("/administrator", "Vitrina"), ("/cart", "Vitrina")]
-    {
+    for (path, shell) in [("/admin/kpis", "Console"), ("/staff/msk-tverskaya", "Console"), ("/cart", "Vitrina")] {
         let (status, _, body) = app.send(get(path)).await;
         assert_eq!(status, StatusCode::OK);
         assert!(String::from_utf8_lossy(&body).contains(shell), "{path} is served by the {shell} shell");
     }
 
+    let (status, _, body) = app.send(get("/administrator")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a path that is no page is 404, with a page that helps");
+    assert!(String::from_utf8_lossy(&body).contains("data-testid=\"error-view\""));
     let (status, _, _) = app.send(get("/pkg/missing.js")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "missing assets are 404, not the shell");
     let (status, _, _) = app.send(get("/../../etc/passwd")).await;

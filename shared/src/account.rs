@@ -433,3 +433,30 @@ mod tests {
         assert_eq!(Channel::parse("fax"), None);
     }
 }
+
+/// Where to go back to after signing in: `next` if it is a path on this site (`/p/PHN-0001`,
+/// `/en/c/tv?page=2`), never another origin (`//evil.example`, `https://…`, `/\\evil`), a
+/// control character or the sign-in page itself.
+pub fn safe_return_path(next: &str) -> Option<&str> {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.len() <= 512
+        && !next.chars().any(char::is_control)
+        && !next.starts_with("/signin");
+    ok.then_some(next)
+}
+
+#[cfg(test)]
+mod return_path_tests {
+    use super::safe_return_path;
+
+    #[test]
+    fn sign_in_returns_only_to_paths_on_this_site() {
+        assert_eq!(safe_return_path("/p/PHN-0001"), Some("/p/PHN-0001"));
+        assert_eq!(safe_return_path("/en/c/tv?page=2"), Some("/en/c/tv?page=2"));
+        for bad in ["//evil.example/x", "https://evil.example", "/\\evil.example", "javascript:alert(1)", "", "/signin?next=/x", "/a\nb"] {
+            assert_eq!(safe_return_path(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -54,7 +54,9 @@ pub use money::{Currency, Money};
 mod tests {
     #[test]
     fn the_client_rendered_apps_own_their_paths_and_nothing_else() {
-        for path in ["/cart", "/checkout", "/orders/ord-1", "/signin", "/account", "/handoff/ABCD", "/showroom/msk-1/p/X", "/admin/rules", "/staff"] {
+        for path in
+            ["/cart", "/checkout", "/orders/ord-1", "/signin", "/account", "/handoff/ABCD", "/showroom/msk-1/p/X", "/admin/rules", "/staff"]
+        {
             assert!(super::app_path(path), "{path}");
         }
         for path in ["/", "/p/PHN-0001", "/c/phones", "/search", "/stores", "/cartoons", "/en/cart"] {

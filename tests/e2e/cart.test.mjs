@@ -56,11 +56,13 @@ test('one cart follows the shopper from the phone to the desktop, live', async (
     // Phone: a guest puts a phone in the cart, then signs in to the same account.
     await addToCart(phone.page, 'PHN-0001', 1);
     await phone.page.getByTestId('signin-link').click();
-    await phone.page.waitForURL(/\/signin$/);
+    await phone.page.waitForURL(/\/signin\?next=%2Fp%2FPHN-0001$/);
     await phone.page.getByTestId('signin-email').fill(email);
     await phone.page.getByTestId('signin-password').fill(password);
     await phone.page.getByTestId('signin-submit').click();
-    await phone.page.waitForURL(/\/account$/);
+    // Signing in returns to the page the shopper came from.
+    await phone.page.waitForURL(/\/p\/PHN-0001$/);
+    await phone.page.goto('/account');
     await phone.page.getByTestId('device').first().waitFor();
     assert.equal(await phone.page.getByTestId('merge-notice').count(), 0, 'nothing had to be capped');
     await cartCountIs(phone.page, 2);

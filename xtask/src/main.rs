@@ -290,10 +290,15 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))
 }
 
-/// The app's two bundles: the shoppers' (`index.html`) and the staff and marketer pages'
-/// (`console.html`; see `vitrina_shared::console_path`), so shoppers never download the console.
-const BUNDLES: [(&str, &str, &str); 2] =
-    [("vitrina-app", "vitrina_app", "index.html"), ("vitrina-console", "vitrina_console", "console.html")];
+/// The app's bundles: the shoppers' apps (`index.html`: cart, checkout, orders, account, kiosk),
+/// the staff and marketer pages' (`console.html`; see `vitrina_shared::console_path`), so shoppers
+/// never download the console, and the islands of the server-rendered public pages (no shell: the
+/// edge links them from every page, by the names in `assets.json`).
+const BUNDLES: [(&str, &str, &str); 3] = [
+    ("vitrina-app", "vitrina_app", "index.html"),
+    ("vitrina-console", "vitrina_console", "console.html"),
+    ("vitrina-islands", "vitrina_islands", ""),
+];
 
 /// wasm-bindgen and wasm-opt for one bundle; returns the optimised wasm and the JS glue.
 fn bind_and_optimise(bin: &str, name: &str) -> Result<(PathBuf, PathBuf)> {
@@ -361,6 +366,14 @@ fn build_app() -> Result<()> {
         let js = read(glue)?;
         let js_name = format!("{name}-{}.js", fingerprint(&js));
         write(&site.join("pkg").join(&js_name), &js)?;
+        if shell.is_empty() {
+            // The islands: the edge links them from every public page (edge/src/pages.rs).
+            let assets = serde_json::json!({"islands_js": format!("/pkg/{js_name}"), "islands_wasm": format!("/pkg/{wasm_name}"), "css": "/styles.css"});
+            write(&site.join("assets.json"), assets.to_string().as_bytes())?;
+            files.extend([site.join("pkg").join(&wasm_name), site.join("pkg").join(&js_name)]);
+            names.push(("islands".to_owned(), js_name, wasm_name));
+            continue;
+        }
         let html = template.replace("{{APP_JS}}", &format!("/pkg/{js_name}")).replace("{{APP_WASM}}", &format!("/pkg/{wasm_name}"));
         write(&site.join(shell), &html)?;
         for f in [site.join("pkg").join(&wasm_name), site.join("pkg").join(&js_name), site.join(shell)] {
@@ -425,9 +438,11 @@ fn file_size(p: &Path) -> u64 {
 fn report_sizes(site: &Path, shell: &str, js: &str, wasm: &str) -> Result<()> {
     step(&format!("app sizes, {shell} (raw / gzip -9 / brotli -q 11)"));
     let mut rows = BTreeMap::new();
-    for (label, rel) in
-        [("wasm", format!("pkg/{wasm}")), ("js", format!("pkg/{js}")), ("css", "styles.css".to_owned()), ("html", shell.to_owned())]
-    {
+    let mut files = vec![("wasm", format!("pkg/{wasm}")), ("js", format!("pkg/{js}")), ("css", "styles.css".to_owned())];
+    if shell.ends_with(".html") {
+        files.push(("html", shell.to_owned()));
+    }
+    for (label, rel) in files {
         let p = site.join(&rel);
         let sibling = |ext: &str| file_size(&PathBuf::from(format!("{}.{ext}", p.display())));
         rows.insert(label, (file_size(&p), sibling("gz"), sibling("br")));
@@ -436,6 +451,94 @@ fn report_sizes(site: &Path, shell: &str, js: &str, wasm: &str) -> Result<()> {
         eprintln!("    {label:<5} {raw:>9} B  {gz:>9} B gzip  {br:>9} B brotli");
     }
     Ok(())
+}
+
+/// The public pages whose first load the budget covers.
+const BUDGET_PAGES: [&str; 4] = ["/", "/c/smartphones", "/p/PHN-0001", "/search?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82%D1%84%D0%BE%D0%BD"];
+/// The most a shopper may download to see and use one of those pages the first time: the HTML, the
+/// stylesheet, the JS and the WebAssembly, brotli-compressed. Issue 12 aims at 150 KB; the islands
+/// bundle is not there yet, so this is a ratchet at today's weight that stops any growth (lower it
+/// as the bundle shrinks).
+const FIRST_LOAD_BUDGET: u64 = 265_000;
+/// The most the Spin component may weigh (bytes, uncompressed): it is loaded on every cold start.
+const COMPONENT_BUDGET: u64 = 9_000_000;
+
+/// The brotli size of `bytes` (`brotli -q 11`, as the build compresses the site).
+fn brotli_size(bytes: &[u8]) -> Result<u64> {
+    use std::io::Write;
+    let mut child = Command::new("brotli")
+        .args(["-q", "11", "-c"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start brotli: {e}"))?;
+    child.stdin.take().ok_or("brotli has no stdin")?.write_all(bytes).map_err(|e| format!("brotli: {e}"))?;
+    let out = child.wait_with_output().map_err(|e| format!("brotli: {e}"))?;
+    Ok(out.stdout.len() as u64)
+}
+
+/// The `href`/`src` values of `html` that a first load fetches: the stylesheet, the module
+/// scripts and preloads (`boot.js`, the islands' glue and WebAssembly).
+fn first_load_assets(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for tag in html.split('<').filter(|t| t.starts_with("link ") || t.starts_with("script ")) {
+        let fetched = tag.contains("rel=\"stylesheet\"")
+            || tag.contains("rel=\"modulepreload\"")
+            || tag.contains("rel=\"preload\"")
+            || tag.starts_with("script ");
+        if !fetched {
+            continue;
+        }
+        for attr in ["href=\"", "src=\""] {
+            if let Some(rest) = tag.split(attr).nth(1) {
+                if let Some(value) = rest.split('"').next().filter(|v| v.starts_with('/')) {
+                    found.push(value.to_owned());
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Fails when a public page's first load (brotli) is over [`FIRST_LOAD_BUDGET`] or the Spin
+/// component over [`COMPONENT_BUDGET`]; prints each page's weight.
+fn check_budgets(url: &str) -> Result<()> {
+    step(&format!("budgets: first load of the public pages ≤ {FIRST_LOAD_BUDGET} B brotli, Spin component ≤ {COMPONENT_BUDGET} B"));
+    let site = target().join("site");
+    let mut over = Vec::new();
+    for page in BUDGET_PAGES {
+        let html = ureq::get(&format!("{url}{page}"))
+            .call()
+            .map_err(|e| format!("GET {page}: {e}"))?
+            .into_body()
+            .read_to_string()
+            .map_err(|e| format!("GET {page}: {e}"))?;
+        let mut total = brotli_size(html.as_bytes())?;
+        let mut parts = vec![format!("html {total}")];
+        for asset in first_load_assets(&html) {
+            let br = PathBuf::from(format!("{}.br", site.join(asset.trim_start_matches('/')).display()));
+            let size = file_size(&br);
+            if size == 0 {
+                return Err(format!("{page} links {asset}, which has no brotli sibling in target/site"));
+            }
+            parts.push(format!("{} {size}", asset.rsplit('/').next().unwrap_or(&asset)));
+            total += size;
+        }
+        eprintln!("    {page:<24} {total:>7} B  ({})", parts.join(" + "));
+        if total > FIRST_LOAD_BUDGET {
+            over.push(format!("{page}: {total} B"));
+        }
+    }
+    let component = file_size(&target().join("wasm32-wasip2/wasm-release/vitrina_edge.wasm"));
+    eprintln!("    Spin component           {component:>7} B");
+    if component > COMPONENT_BUDGET {
+        over.push(format!("the Spin component: {component} B"));
+    }
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("over budget: {}", over.join("; ")))
+    }
 }
 
 fn build_component() -> Result<()> {
@@ -600,6 +703,7 @@ fn test() -> Result<()> {
     }
     let mut args = vec!["--test", "--test-concurrency=1"];
     args.extend(specs.iter().map(String::as_str));
+    host.explain(check_budgets(&host.url))?;
     let browser = host.explain(sh_tally("node", &args, &[("VITRINA_URL", &host.url), ("CHROMIUM", "/usr/bin/chromium")], node_passed));
     drop(host);
     let browser = browser?;
@@ -849,6 +953,12 @@ fn bench() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_load_counts_the_stylesheet_the_scripts_and_the_preloaded_bundle_but_not_icons() {
+        let html = r#"<head><link rel="manifest" href="/manifest.webmanifest"><link rel="icon" href="/icons/icon.svg"><link rel="stylesheet" href="/styles.css"><link id="app-js" rel="modulepreload" href="/pkg/i-1.js"><link id="app-wasm" rel="preload" href="/pkg/i-1_bg.wasm" as="fetch"><script type="module" src="/boot.js"></script><script type="application/ld+json">{}</script></head>"#;
+        assert_eq!(first_load_assets(html), ["/styles.css", "/pkg/i-1.js", "/pkg/i-1_bg.wasm", "/boot.js"]);
+    }
 
     #[test]
     fn the_tally_reads_the_passed_count_of_each_runners_summary_line() {

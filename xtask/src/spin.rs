@@ -336,6 +336,34 @@ fn health_and_catalog(c: &Client) -> Result<()> {
     c.get("/api/products/NOPE-9999", None)?.expect("an unknown product", 404).map(drop)
 }
 
+/// The component renders the same public pages as the native host: a product's name, price,
+/// availability and JSON-LD in the first response, cacheable; English under /en/; 404 for an
+/// unknown product; robots.txt and sitemap.xml; the islands bundle linked from the page.
+fn server_rendered_pages(c: &Client) -> Result<()> {
+    let product = c.get(&format!("/p/{SKU}"), None)?.expect("a product page", 200)?;
+    for needle in [
+        "data-testid=\"product-name\"",
+        "data-testid=\"product-price\"",
+        "data-testid=\"availability-headline\"",
+        "\"@type\":\"Product\"",
+        "\"priceCurrency\":\"RUB\"",
+        "data-island=\"add-to-cart\"",
+        "id=\"app-wasm\"",
+    ] {
+        ensure(product.body.contains(needle), || format!("GET /p/{SKU} lacks {needle}: {}", &product.body[..product.body.len().min(400)]))?;
+    }
+    let cache = product.header("cache-control").unwrap_or("");
+    ensure(cache.starts_with("public"), || format!("GET /p/{SKU}: cache-control {cache:?}"))?;
+    ensure(product.header("etag").is_some(), || format!("GET /p/{SKU}: no etag"))?;
+    let english = c.get(&format!("/en/p/{SKU}"), None)?.expect("the English product page", 200)?;
+    ensure(english.body.contains("<html lang=\"en\""), || "GET /en/p/…: not in English".to_owned())?;
+    c.get("/p/NOPE-9999", None)?.expect("an unknown product page", 404)?;
+    let robots = c.get("/robots.txt", None)?.expect("robots.txt", 200)?;
+    ensure(robots.body.contains("Disallow: /api/"), || format!("robots.txt: {}", robots.body))?;
+    let sitemap = c.get("/sitemap.xml", None)?.expect("sitemap.xml", 200)?;
+    ensure(sitemap.body.contains(&format!("/p/{SKU}</loc>")), || "sitemap.xml lacks the product".to_owned())
+}
+
 /// Every answer carries the hardening headers (one middleware on Spin as natively).
 fn security_headers(c: &Client) -> Result<()> {
     for path in ["/api/health", "/"] {
@@ -475,8 +503,9 @@ type Scenario = fn(&Client) -> Result<()>;
 
 /// In this order: the stock scenario runs before any checkout holds a unit; the checkout
 /// scenarios set their own stock; the race sells a product no other scenario touches.
-const SCENARIOS: [(&str, Scenario); 9] = [
+const SCENARIOS: [(&str, Scenario); 10] = [
     ("health and catalog", health_and_catalog),
+    ("server-rendered pages, robots and sitemap", server_rendered_pages),
     ("security headers", security_headers),
     ("availability", availability),
     ("cart and session continuity", cart_session_continuity),

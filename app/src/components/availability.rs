@@ -83,6 +83,9 @@ fn request_position(done: impl Fn(Result<GeoPoint, GeoState>) + Clone + 'static)
         .map_err(|_| GeoState::Unavailable)
 }
 
+/// localStorage key set once the shopper has shared their location on this device.
+const LOCATED_STORAGE_KEY: &str = "vitrina.located";
+
 #[component]
 pub fn AvailabilityPanel(
     sku: Sku,
@@ -106,13 +109,15 @@ pub fn AvailabilityPanel(
         async move { api::availability(&sku, near).await }
     });
 
-    let use_location = move |_| {
+    let locate = move || {
         geo_state.set(GeoState::Locating);
         // The answer may come after the shopper has left the page, hence `try_set`.
         let done = move |result: Result<GeoPoint, GeoState>| match result {
             Ok(point) => {
                 located.try_set(Some(point));
                 geo_state.try_set(GeoState::Located);
+                // The next product page (another language, another product) asks again by itself.
+                storage::set(LOCATED_STORAGE_KEY, "1");
             }
             Err(state) => {
                 geo_state.try_set(state);
@@ -127,6 +132,11 @@ pub fn AvailabilityPanel(
             done(Err(state));
         }
     };
+    let use_location = move |_| locate();
+    // Shared on this device before: ask again at once (the browser does not prompt twice).
+    if storage::get(LOCATED_STORAGE_KEY).is_some() {
+        locate();
+    }
 
     let on_city_change = move |ev| {
         let picked = City::from_slug(&event_target_value(&ev));
@@ -134,6 +144,7 @@ pub fn AvailabilityPanel(
             Some(c) => storage::set(CITY_STORAGE_KEY, c.slug()),
             None => storage::remove(CITY_STORAGE_KEY),
         }
+        storage::remove(LOCATED_STORAGE_KEY);
         located.set(None);
         if geo_state.get_untracked() != GeoState::Locating {
             geo_state.set(GeoState::Idle);

@@ -118,13 +118,22 @@ pub fn HeaderLinks(#[prop(into)] path: Signal<String>) -> impl IntoView {
     }
 }
 
+/// The sign-in page, coming back to `path` afterwards (not to the sign-in or account page).
+fn signin_href(path: &str) -> String {
+    if path.is_empty() || path == "/signin" || path == "/account" {
+        return "/signin".to_owned();
+    }
+    format!("/signin?next={}", String::from(js_sys::encode_uri_component(path)))
+}
+
 /// "Sign in", or the signed-in shopper's account.
 #[component]
 fn AccountLink(path: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let current = move |href: &'static str| move || path.with(|p| p == href).then_some("page");
-    move || match session.who() {
+    move || {
+        match session.who() {
         SignedInAs::Customer(profile) => {
             let label = if profile.name.trim().is_empty() { None } else { Some(profile.name) };
             view! {
@@ -135,11 +144,12 @@ fn AccountLink(path: Signal<String>) -> impl IntoView {
             .into_any()
         }
         SignedInAs::Guest | SignedInAs::Unknown => view! {
-            <a class="header-link signin-link" data-testid="signin-link" href="/signin" aria-current=current("/signin")>
+            <a class="header-link signin-link" data-testid="signin-link" href=move || signin_href(&path.get()) aria-current=current("/signin")>
                 {move || i18n.t(Key::SignIn)}
             </a>
         }
         .into_any(),
+    }
     }
 }
 

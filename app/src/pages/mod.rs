@@ -3,14 +3,11 @@
 pub mod account;
 pub mod admin;
 pub mod cart;
-pub mod category;
 pub mod checkout;
 pub mod handoff;
-pub mod home;
 pub mod not_found;
 pub mod order;
 pub mod product;
-pub mod search;
 pub mod showroom;
 pub mod signin;
 pub mod staff;

@@ -10,7 +10,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use vitrina_shared::account::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use vitrina_shared::api::{LoginRequest, RegisterRequest, SignedIn};
 
@@ -36,6 +36,9 @@ pub fn SignInPage() -> impl IntoView {
     let session = use_session();
     let cart = use_cart();
     let navigate = use_navigate();
+    // Back to the page the shopper came from (`?next=`, a path on this site only), else the account.
+    let next =
+        use_query_map().with_untracked(|q| q.get("next")).and_then(|n| vitrina_shared::account::safe_return_path(&n).map(str::to_owned));
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
 
@@ -45,7 +48,7 @@ pub fn SignInPage() -> impl IntoView {
     let register_email: NodeRef<html::Input> = NodeRef::new();
     let register_password: NodeRef<html::Input> = NodeRef::new();
 
-    // Signs in (or registers) as this tab's own change of cart, then goes to the account page.
+    // Signs in (or registers) as this tab's own change of cart, then goes back (or to the account).
     let finish = move |work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<SignedIn, ApiError>>>>| {
         if pending.get_untracked() {
             return;
@@ -53,6 +56,7 @@ pub fn SignInPage() -> impl IntoView {
         pending.set(true);
         error.set(None);
         let navigate = navigate.clone();
+        let next = next.clone();
         spawn_local(async move {
             match cart.switching(work).await {
                 Ok(SignedIn { profile, cart_adjustments }) => {
@@ -60,7 +64,7 @@ pub fn SignInPage() -> impl IntoView {
                         i18n.set(locale);
                     }
                     session.signed_in_as(profile, cart_adjustments);
-                    navigate("/account", Default::default());
+                    navigate(next.as_deref().unwrap_or("/account"), Default::default());
                 }
                 Err(err) => {
                     error.try_set(Some(err));

@@ -26,8 +26,10 @@ pub struct Rendered {
 }
 
 /// Renders `page` in `locale` as a whole HTML document. `origin` (`https://shop.example`) makes
-/// canonical and OpenGraph addresses absolute; `categories` fill the navigation.
-pub fn render(origin: &str, assets: &Assets, locale: Locale, categories: &[CategoryInfo], page: PageData) -> Rendered {
+/// canonical and OpenGraph addresses absolute; `here` is the requested path and query without the
+/// language prefix (the language switch and "sign in" lead back to it); `categories` fill the
+/// navigation.
+pub fn render(origin: &str, assets: &Assets, locale: Locale, here: &str, categories: &[CategoryInfo], page: PageData) -> Rendered {
     let meta = page.meta(locale, origin);
     let status = page.status();
     let query = page.search_text();
@@ -35,7 +37,7 @@ pub fn render(origin: &str, assets: &Assets, locale: Locale, categories: &[Categ
     let body = leptos::prelude::Owner::new().with(|| {
         let body = page.body(locale);
         view! {
-            <Header locale categories=categories.to_vec() path=meta.path.clone() query />
+            <Header locale categories=categories.to_vec() here=here.to_owned() query />
             <div data-island="cart-notice"></div>
             <main id="main" class="site-main">
                 {body}
@@ -117,7 +119,10 @@ fn head(origin: &str, assets: &Assets, locale: Locale, meta: &Meta) -> String {
     if let Some((js, wasm)) = &assets.islands {
         // boot.js starts the bundle these two links name (the same starter as the apps' shells).
         line(&mut h, format!("<link id=\"app-js\" rel=\"modulepreload\" href=\"{}\">", escape(js)));
-        line(&mut h, format!("<link id=\"app-wasm\" rel=\"preload\" href=\"{}\" as=\"fetch\" type=\"application/wasm\" crossorigin>", escape(wasm)));
+        line(
+            &mut h,
+            format!("<link id=\"app-wasm\" rel=\"preload\" href=\"{}\" as=\"fetch\" type=\"application/wasm\" crossorigin>", escape(wasm)),
+        );
         line(&mut h, "<script type=\"module\" src=\"/boot.js\"></script>".into());
     }
     for value in &meta.json_ld {
@@ -127,9 +132,9 @@ fn head(origin: &str, assets: &Assets, locale: Locale, meta: &Meta) -> String {
 }
 
 #[component]
-fn Header(locale: Locale, categories: Vec<CategoryInfo>, path: String, query: Option<String>) -> impl IntoView {
+fn Header(locale: Locale, categories: Vec<CategoryInfo>, here: String, query: Option<String>) -> impl IntoView {
     let other = locale.other();
-    let here = if path.is_empty() { "/".to_owned() } else { path.clone() };
+    let path = here.split('?').next().unwrap_or("/").to_owned();
     let signin = format!("/signin?next={}", encode_query(&localized(locale, &here)));
     let nav = categories
         .into_iter()

@@ -76,8 +76,6 @@ pub enum PageData {
 pub struct Meta {
     pub title: String,
     pub description: String,
-    /// The page's own address without a language prefix (for the header's language switch).
-    pub path: String,
     /// The canonical address without a language prefix.
     pub canonical: String,
     pub noindex: bool,
@@ -132,8 +130,7 @@ impl PageData {
         let base = |title: String, description: String, path: String| Meta {
             title,
             description,
-            canonical: path.clone(),
-            path,
+            canonical: path,
             noindex: false,
             og_type: "website",
             image: "/icons/icon-512.png".to_owned(),
@@ -152,13 +149,16 @@ impl PageData {
                 let description = format!("{name}: {} — {}", product_count(locale, category.product_count), t(locale, Key::Tagline));
                 let mut meta = base(titled(locale, name), description, path.clone());
                 meta.canonical = format!("{path}{}", page_suffix(page.page));
-                meta.path = meta.canonical.clone();
                 meta.image = category.category.image.clone();
                 meta.json_ld = vec![seo::breadcrumbs(origin, locale, &[(name.to_owned(), path)])];
                 meta
             }
             PageData::Search { query, .. } => {
-                let title = if query.is_empty() { t(locale, Key::SearchHeading).to_owned() } else { format!("{}: {query}", t(locale, Key::SearchHeading)) };
+                let title = if query.is_empty() {
+                    t(locale, Key::SearchHeading).to_owned()
+                } else {
+                    format!("{}: {query}", t(locale, Key::SearchHeading))
+                };
                 let path = if query.is_empty() { "/search".to_owned() } else { format!("/search?q={}", encode_query(query)) };
                 let mut meta = base(titled(locale, &title), t(locale, Key::SearchPrompt).to_owned(), path);
                 // Result lists are for shoppers, not for the index.
@@ -192,7 +192,11 @@ impl PageData {
                 let mut meta = base(titled(locale, &store.name), description, path.clone());
                 meta.json_ld = vec![
                     seo::store(origin, locale, store),
-                    seo::breadcrumbs(origin, locale, &[(t(locale, Key::StoresTitle).to_owned(), "/stores".into()), (store.name.clone(), path)]),
+                    seo::breadcrumbs(
+                        origin,
+                        locale,
+                        &[(t(locale, Key::StoresTitle).to_owned(), "/stores".into()), (store.name.clone(), path)],
+                    ),
                 ];
                 meta
             }
@@ -267,11 +271,7 @@ fn ProductCard(locale: Locale, product: ProductSummary, h2: bool, eager: bool) -
 
 /// A grid of product cards; the first row loads its images at once (likely the largest paint).
 fn product_grid(locale: Locale, products: Vec<ProductSummary>, h2: bool) -> impl IntoView {
-    let cards = products
-        .into_iter()
-        .enumerate()
-        .map(|(i, product)| view! { <ProductCard locale product h2 eager=i < 4 /> })
-        .collect_view();
+    let cards = products.into_iter().enumerate().map(|(i, product)| view! { <ProductCard locale product h2 eager=i < 4 /> }).collect_view();
     view! { <ul class="product-grid">{cards}</ul> }
 }
 
@@ -362,7 +362,11 @@ fn CategoryBody(locale: Locale, category: CategoryInfo, page: Page<ProductSummar
 #[component]
 fn SearchBody(locale: Locale, query: String, results: Option<Page<ProductSummary>>) -> impl IntoView {
     let base = format!("{}?q={}", localized(locale, "/search"), encode_query(&query));
-    let heading = if query.is_empty() { t(locale, Key::SearchHeading).to_owned() } else { format!("{}: «{query}»", t(locale, Key::SearchResultsFor)) };
+    let heading = if query.is_empty() {
+        t(locale, Key::SearchHeading).to_owned()
+    } else {
+        format!("{}: «{query}»", t(locale, Key::SearchResultsFor))
+    };
     let listing = match results {
         None => view! { <p class="empty-state">{t(locale, Key::SearchPrompt)}</p> }.into_any(),
         Some(page) if page.items.is_empty() => view! { <p class="empty-state">{t(locale, Key::NoResults)}</p> }.into_any(),
@@ -388,7 +392,14 @@ fn paragraphs(description: &str) -> impl IntoView {
 }
 
 #[component]
-fn ProductBody(locale: Locale, product: ProductDetail, category: Option<Category>, availability: Availability, city: Option<City>, now: i64) -> impl IntoView {
+fn ProductBody(
+    locale: Locale,
+    product: ProductDetail,
+    category: Option<Category>,
+    availability: Availability,
+    city: Option<City>,
+    now: i64,
+) -> impl IntoView {
     let ProductDetail { sku, name, brand, description, price, attributes, image, total_available, .. } = product;
     let crumb = category.map(|c| {
         view! {

@@ -1,10 +1,10 @@
 //! What search engines and link previews read: schema.org JSON-LD, `/sitemap.xml`, `/robots.txt`.
 
 use crate::paths::localized;
+use serde_json::{json, Value};
 use vitrina_shared::api::{ProductDetail, StoreInfo};
 use vitrina_shared::availability::Availability;
 use vitrina_shared::i18n::{city_name, t, Key, Locale};
-use serde_json::{json, Value};
 
 /// Minutes after midnight as `HH:MM` (1440 is `24:00`).
 pub fn hhmm(minutes: u16) -> String {
