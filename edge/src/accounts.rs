@@ -3,7 +3,6 @@
 //! Passwords are hashed with Argon2id (RFC 9106), m = 19 MiB, t = 2, p = 1 (OWASP's minimum
 //! recommendation), in PHC string format with a 16-byte random salt.
 
-use crate::carts;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::ports::{Sql, Statement, StorageError, Value};
@@ -169,7 +168,7 @@ async fn sign_in(app: &AppState, session: &Session, customer_id: &str, headers: 
     for _ in 0..3 {
         let account_owner = format!("c:{customer_id}");
         let guest_owner = format!("s:{}", session.id);
-        let plan = carts::plan_merge(app.sql.as_ref(), &account_owner, &guest_owner, now).await?;
+        let plan = crate::db::carts::plan_merge(app.sql.as_ref(), &account_owner, &guest_owner, now).await?;
         let mut batch = Batch::named("sign-in");
         batch.push(persist_statement(session, user_agent(headers), now));
         // Guarded: a session already signed in or out elsewhere cannot be signed in twice.
@@ -326,14 +325,15 @@ pub async fn login(
 pub async fn logout(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Response, ApiError> {
     let now = app.clock.now().timestamp();
     let fresh = random_hex(16)?;
+    let [lines, cart] = crate::db::carts::delete(&format!("s:{}", session.id));
     app.sql
         .batch(vec![
             Statement::new(
                 "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                 vec![now.into(), session.id.clone().into()],
             ),
-            Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![format!("s:{}", session.id).into()]),
-            Statement::new("DELETE FROM carts WHERE owner = ?", vec![format!("s:{}", session.id).into()]),
+            lines,
+            cart,
             // An enrolled kiosk starts afresh for the next shopper and stays its store's kiosk.
             crate::session::kiosk_successor_statement(&session.id, &fresh, now),
             // The device keeps its push subscription as a guest: no more of the account's order or cart notices.
@@ -382,7 +382,7 @@ pub async fn update_me(
         return Err(invalid("language is \"ru\" or \"en\""));
     }
     if let Some(store) = &body.preferred_store {
-        if !crate::repo::stores(app.sql.as_ref()).await?.iter().any(|s| &s.id == store) {
+        if !crate::db::catalog::stores(app.sql.as_ref()).await?.iter().any(|s| &s.id == store) {
             return Err(
                 ApiError::Unprocessable { code: "unknown_store", message: format!("there is no store {store}") }.with("store", store)
             );

@@ -1,13 +1,15 @@
 //! After the sale: returns through any channel, till sales into the one history, the loyalty
 //! ledger and NPS answers.
 
+use crate::db::stock::put_back;
+use crate::db::{new_id, to_time};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::orders::{self, event, ledger, line_rows, new_id, put_back, to_time, view_of, visible_order, OrderRow};
+use crate::orders::{self, event, ledger, line_rows, view_of, visible_order, OrderRow};
 use crate::ports::{Sql, Statement, StorageError};
 use crate::session::Session;
 use crate::tx::Batch;
-use crate::{repo, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
@@ -32,7 +34,7 @@ pub(crate) async fn known_store(sql: &dyn Sql, raw: &str) -> Result<StoreId, Api
             .with("store", raw.chars().take(64).collect::<String>())
     };
     let id = StoreId::parse(raw).map_err(|_| unknown())?;
-    if repo::stores(sql).await?.iter().any(|s| s.id == id) {
+    if crate::db::catalog::stores(sql).await?.iter().any(|s| s.id == id) {
         Ok(id)
     } else {
         Err(unknown())
@@ -378,7 +380,7 @@ pub async fn pos_sale(
         if l.qty <= 0 || l.qty > 999 {
             return Err(unprocessable("negative_quantity", format!("the quantity of {sku} must be between 1 and 999")).with("sku", &sku));
         }
-        let (product, _) = repo::product(app.sql.as_ref(), &sku, now)
+        let (product, _) = crate::db::catalog::product(app.sql.as_ref(), &sku, now)
             .await?
             .ok_or_else(|| unprocessable("unknown_sku", format!("{sku} is not in the catalog; nothing was recorded")).with("sku", &sku))?;
         let price = match &l.unit_price {
@@ -437,7 +439,7 @@ pub async fn pos_sale(
             ],
         ));
         // The till sold what was on its shelf, not what others hold.
-        batch.guard(orders::take(&store, sku, *qty, now), SaleGuard::Stock(sku.clone()));
+        batch.guard(crate::db::stock::take(&store, sku, *qty, now), SaleGuard::Stock(sku.clone()));
     }
     if let (Some(customer), true) = (&customer, earned > 0) {
         batch.push(ledger(customer, EntryKind::Earn, earned, Some(&id), "in-store purchase", None, now));

@@ -1,69 +1,22 @@
 //! The server-side cart: one per owner (the account when signed in, else the session), versioned
 //! so that two devices writing at once cannot overwrite each other silently.
 
+use crate::db::carts::{lines, replace_lines, version};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::ports::{Sql, Statement, StorageError};
+use crate::ports::{Sql, StorageError};
 use crate::session::{RotateTo, Session};
 use crate::tx::Batch;
-use crate::{offers, repo, AppState};
+use crate::{offers, AppState};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use std::collections::HashMap;
 use vitrina_shared::api::{CartConflict, CartLineView, CartView, ErrorBody, SetQuantity};
-use vitrina_shared::cart::{merge_carts, parse_line_qty, Adjustment, CartLine, MAX_LINES};
+use vitrina_shared::cart::{parse_line_qty, CartLine, MAX_LINES};
 use vitrina_shared::offers::Item;
 use vitrina_shared::pricing::cart_totals;
 use vitrina_shared::{Currency, Money, Sku};
-
-pub async fn version(sql: &dyn Sql, owner: &str) -> Result<i64, StorageError> {
-    Ok(sql
-        .query("SELECT version FROM carts WHERE owner = ?", vec![owner.into()])
-        .await?
-        .first()
-        .map(|r| r.int(0))
-        .transpose()?
-        .unwrap_or(0))
-}
-
-/// The pending card order that has claimed this cart for checkout, if any.
-pub async fn checkout_order(sql: &dyn Sql, owner: &str) -> Result<Option<String>, StorageError> {
-    Ok(sql
-        .query(
-            "SELECT c.checkout_order FROM carts c JOIN orders o ON o.id = c.checkout_order AND o.status = 'pending_payment'
-             WHERE c.owner = ?",
-            vec![owner.into()],
-        )
-        .await?
-        .first()
-        .map(|r| r.opt_text(0).map(|o| o.map(str::to_owned)))
-        .transpose()?
-        .flatten())
-}
-
-pub async fn lines(sql: &dyn Sql, owner: &str) -> Result<Vec<CartLine>, StorageError> {
-    sql.query("SELECT sku, qty FROM cart_lines WHERE owner = ? ORDER BY position", vec![owner.into()])
-        .await?
-        .iter()
-        .map(|r| {
-            let sku = Sku::parse(r.text(0)?).map_err(|e| StorageError(format!("stored sku: {e}")))?;
-            Ok(CartLine { sku, qty: u32::try_from(r.int(1)?).unwrap_or(0) })
-        })
-        .collect()
-}
-
-/// Units on hand across the chain for each SKU (missing = not in the catalog).
-async fn chain_stock(sql: &dyn Sql, skus: &[&Sku], now: i64) -> Result<HashMap<Sku, u32>, StorageError> {
-    let mut out = HashMap::new();
-    for sku in skus {
-        if let Some((_, total)) = repo::product(sql, sku, now).await? {
-            out.insert((*sku).clone(), total);
-        }
-    }
-    Ok(out)
-}
 
 /// The cart of `owner` at list prices, and its lines as the offers engine sees them.
 async fn view_and_items(sql: &dyn Sql, owner: &str, now: i64) -> Result<(CartView, Vec<Item>), StorageError> {
@@ -71,7 +24,7 @@ async fn view_and_items(sql: &dyn Sql, owner: &str, now: i64) -> Result<(CartVie
     let mut views = Vec::new();
     let mut items = Vec::new();
     for line in lines(sql, owner).await? {
-        if let Some((product, available)) = repo::product(sql, &line.sku, now).await? {
+        if let Some((product, available)) = crate::db::catalog::product(sql, &line.sku, now).await? {
             items.push(offers::item(&product, line.qty));
             views.push(CartLineView {
                 sku: product.sku,
@@ -135,61 +88,6 @@ pub(crate) enum CartWrite {
     SessionEnded,
     /// A cart's version is no longer the one read (another device wrote, or a merge raced).
     Changed,
-}
-
-/// Statements that replace `owner`'s lines with `lines` if its version is still `expected`.
-fn replace_lines(owner: &str, expected: i64, lines: &[CartLine], now: i64) -> Vec<Statement> {
-    let mut out = vec![
-        Statement::new(
-            "INSERT INTO carts (owner, version, updated_at) VALUES (?, 0, ?) ON CONFLICT (owner) DO NOTHING",
-            vec![owner.into(), now.into()],
-        ),
-        Statement::new(
-            "UPDATE carts SET version = version + 1, updated_at = ? WHERE owner = ? AND version = ?",
-            vec![now.into(), owner.into(), expected.into()],
-        )
-        .guarded(),
-        Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![owner.into()]),
-    ];
-    out.extend(lines.iter().enumerate().map(|(i, l)| {
-        Statement::new(
-            "INSERT INTO cart_lines (owner, sku, qty, position) VALUES (?, ?, ?, ?)",
-            vec![owner.into(), l.sku.as_str().into(), l.qty.into(), (i as i64).into()],
-        )
-    }));
-    out
-}
-
-/// A merge of `from`'s cart into `into`'s, ready to commit: the merged lines replace `into`'s
-/// (guarded by its version) and `from`'s cart is emptied.
-pub struct MergePlan {
-    pub statements: Vec<Statement>,
-    pub adjustments: Vec<Adjustment>,
-}
-
-pub async fn plan_merge(sql: &dyn Sql, into: &str, from: &str, now: i64) -> Result<MergePlan, StorageError> {
-    // The source's version is read before its lines and guarded at commit, so a line added to it
-    // meanwhile, or a second merge of the same cart, rolls the whole batch back.
-    let from_version = version(sql, from).await?;
-    let from_lines = lines(sql, from).await?;
-    if from_lines.is_empty() {
-        return Ok(MergePlan { statements: vec![], adjustments: vec![] });
-    }
-    let into_version = version(sql, into).await?;
-    let into_lines = lines(sql, into).await?;
-    let skus: Vec<&Sku> = into_lines.iter().chain(&from_lines).map(|l| &l.sku).collect();
-    let stock = chain_stock(sql, &skus, now).await?;
-    let merge = merge_carts(&into_lines, &from_lines, &stock);
-    let mut statements = replace_lines(into, into_version, &merge.lines, now);
-    statements.push(
-        Statement::new(
-            "UPDATE carts SET version = version + 1, updated_at = ? WHERE owner = ? AND version = ?",
-            vec![now.into(), from.into(), from_version.into()],
-        )
-        .guarded(),
-    );
-    statements.push(Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![from.into()]));
-    Ok(MergePlan { statements, adjustments: merge.adjustments })
 }
 
 fn etag(version: i64) -> String {
@@ -294,7 +192,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
 async fn known_sku(app: &AppState, raw: &str) -> Result<(Sku, u32), ApiError> {
     let sku = Sku::parse(raw)
         .map_err(|e| ApiError::not_found("unknown_sku", e.to_string()).with("sku", raw.chars().take(64).collect::<String>()))?;
-    let (_, available) = repo::product(app.sql.as_ref(), &sku, app.clock.now().timestamp())
+    let (_, available) = crate::db::catalog::product(app.sql.as_ref(), &sku, app.clock.now().timestamp())
         .await?
         .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku))?;
     Ok((sku, available))

@@ -3,7 +3,8 @@
 //! the source (a showroom kiosk keeps nothing).
 
 use crate::accounts::{client_address, rate_limit};
-use crate::carts::{plan_merge, view};
+use crate::carts::view;
+use crate::db::carts::plan_merge;
 use crate::error::ApiError;
 use crate::extract::ApiPath;
 use crate::ports::{Statement, StorageError, Value};

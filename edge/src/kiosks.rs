@@ -13,7 +13,7 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::ports::{Statement, StorageError, Value};
 use crate::session::{kiosk_session_statement, random_hex, RotateTo, Session};
 use crate::tx::Batch;
-use crate::{repo, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -63,7 +63,7 @@ fn user_agent(headers: &HeaderMap) -> &str {
 }
 
 async fn known_store(app: &AppState, store: &StoreId) -> Result<(), ApiError> {
-    if repo::stores(app.sql.as_ref()).await?.iter().any(|s| &s.id == store) {
+    if crate::db::catalog::stores(app.sql.as_ref()).await?.iter().any(|s| &s.id == store) {
         Ok(())
     } else {
         Err(ApiError::Unprocessable { code: "unknown_store", message: format!("there is no store {store}") }.with("store", store))

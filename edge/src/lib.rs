@@ -3,7 +3,9 @@
 
 pub mod accounts;
 pub mod aftersales;
+pub mod api;
 pub mod carts;
+pub mod db;
 pub mod error;
 pub mod extract;
 pub mod handoffs;
@@ -15,8 +17,6 @@ pub mod orders;
 pub mod payments;
 pub mod ports;
 pub mod push;
-pub mod repo;
-pub mod routes;
 pub mod session;
 pub mod site;
 pub mod telemetry;
@@ -171,14 +171,14 @@ pub struct AppState {
 /// The whole HTTP surface: `/api/*` and, when a site directory is configured, the app.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/health", get(routes::health))
+        .route("/health", get(api::catalog::health))
         .route("/openapi.json", get(openapi::document))
-        .route("/categories", get(routes::categories))
-        .route("/products", get(routes::products))
-        .route("/products/{sku}", get(routes::product))
-        .route("/stores", get(routes::stores))
-        .route("/stores/{store}/stock", put(routes::put_stock))
-        .route("/availability/{sku}", get(routes::availability))
+        .route("/categories", get(api::catalog::categories))
+        .route("/products", get(api::catalog::products))
+        .route("/products/{sku}", get(api::catalog::product))
+        .route("/stores", get(api::catalog::stores))
+        .route("/stores/{store}/stock", put(api::catalog::put_stock))
+        .route("/availability/{sku}", get(api::catalog::availability))
         .route("/auth/register", post(accounts::register))
         .route("/auth/login", post(accounts::login))
         .route("/auth/logout", post(accounts::logout))

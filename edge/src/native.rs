@@ -2,7 +2,7 @@
 //! server start-up used by the `vitrina` binary.
 
 use crate::ports::{BoxFuture, Kv, Row, Sql, Statement, StorageError, SystemClock, TxError, Value};
-use crate::{repo, router, AppState, Config};
+use crate::{router, AppState, Config};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params_from_iter, Connection, ToSql};
 use std::path::Path;
@@ -56,6 +56,14 @@ impl SqliteStore {
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>, StorageError> {
         self.conn.lock().map_err(|_| StorageError("sqlite connection mutex poisoned".into()))
+    }
+
+    /// The names of the columns `sql` returns, from preparing it (nothing is run): how a test
+    /// holds each SELECT against the row type that reads it.
+    pub fn columns(&self, sql: &str) -> Result<Vec<String>, StorageError> {
+        let conn = self.lock()?;
+        let stmt = conn.prepare(sql).map_err(|e| storage("preparing query", e))?;
+        Ok(stmt.column_names().into_iter().map(str::to_owned).collect())
     }
 
     fn query_sync(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StorageError> {
@@ -129,7 +137,7 @@ pub async fn open_state(data_dir: &Path, config: Config) -> Result<AppState, Sto
     let store = Arc::new(SqliteStore::open(&data_dir.join("vitrina.db"))?);
     let clock = Arc::new(SystemClock);
     let now = crate::ports::Clock::now(clock.as_ref());
-    repo::migrate_and_seed(store.as_ref(), now).await?;
+    crate::db::schema::migrate_and_seed(store.as_ref(), now).await?;
     crate::accounts::bootstrap(store.as_ref(), &config.bootstrap_accounts, now.timestamp()).await?;
     Ok(AppState {
         sql: store.clone(),

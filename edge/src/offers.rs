@@ -2,13 +2,14 @@
 //! key-value), the shopper's context, pricing of carts and products, and the marketer's rules API.
 
 use crate::aftersales::find_customer;
+use crate::db::to_time;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::orders::{ledger_of, to_time};
+use crate::orders::ledger_of;
 use crate::ports::{Sql, Statement, StorageError, Value};
 use crate::session::{random_hex, Session};
 use crate::tx::Batch;
-use crate::{repo, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
@@ -259,15 +260,15 @@ pub async fn list(
         Some(raw) => {
             let sku = Sku::parse(raw)
                 .map_err(|e| ApiError::not_found("unknown_sku", e.to_string()).with("sku", raw.chars().take(64).collect::<String>()))?;
-            let (product, _) = repo::product(app.sql.as_ref(), &sku, now)
+            let (product, _) = crate::db::catalog::product(app.sql.as_ref(), &sku, now)
                 .await?
                 .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku))?;
             (vec![item(&product, 1)], Some(sku))
         }
         None => {
             let mut items = Vec::new();
-            for line in crate::carts::lines(app.sql.as_ref(), &session.cart_owner()).await? {
-                if let Some((product, _)) = repo::product(app.sql.as_ref(), &line.sku, now).await? {
+            for line in crate::db::carts::lines(app.sql.as_ref(), &session.cart_owner()).await? {
+                if let Some((product, _)) = crate::db::catalog::product(app.sql.as_ref(), &line.sku, now).await? {
                     items.push(item(&product, line.qty));
                 }
             }
@@ -314,8 +315,8 @@ fn parse_rule(body: &serde_json::Value) -> Result<Rule, ApiError> {
 }
 
 async fn check_references(app: &AppState, rule: &Rule) -> Result<(), ApiError> {
-    let categories: Vec<CategoryId> = repo::categories(app.sql.as_ref()).await?.into_iter().map(|c| c.category.id).collect();
-    let stores: Vec<StoreId> = repo::stores(app.sql.as_ref()).await?.into_iter().map(|s| s.id).collect();
+    let categories: Vec<CategoryId> = crate::db::catalog::categories(app.sql.as_ref()).await?.into_iter().map(|c| c.category.id).collect();
+    let stores: Vec<StoreId> = crate::db::catalog::stores(app.sql.as_ref()).await?.into_iter().map(|s| s.id).collect();
     let mut skus: Vec<&Sku> = Vec::new();
     for c in &rule.conditions {
         if let Condition::ContainsSku { sku, .. } = c {
@@ -329,7 +330,7 @@ async fn check_references(app: &AppState, rule: &Rule) -> Result<(), ApiError> {
         | offers::Effect::BuyXGetY { target: offers::Target::Sku { sku }, .. } => skus.push(sku),
         _ => {}
     }
-    let unknown = repo::unknown_skus(app.sql.as_ref(), &skus).await?;
+    let unknown = crate::db::catalog::unknown_skus(app.sql.as_ref(), &skus).await?;
     let known = Known { categories: &categories, stores: &stores, skus: &|s: &Sku| !unknown.contains(s) };
     offers::validate(rule, &known).map_err(invalid_rule)
 }
@@ -600,7 +601,7 @@ pub async fn admin_preview(
         if qty == 0 {
             continue;
         }
-        let (product, _) = repo::product(app.sql.as_ref(), &sku, now.timestamp()).await?.ok_or_else(|| {
+        let (product, _) = crate::db::catalog::product(app.sql.as_ref(), &sku, now.timestamp()).await?.ok_or_else(|| {
             ApiError::Unprocessable { code: "unknown_sku", message: format!("there is no product {sku}") }.with("sku", &sku)
         })?;
         items.push(item(&product, qty));

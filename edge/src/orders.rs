@@ -5,10 +5,11 @@
 //! delivery takes units from on hand under the same condition. Expired holds stop counting at
 //! read time; later writes delete them.
 
+use crate::db::stock::{hold, prune_holds, put_back, take, take_held};
+use crate::db::{corrupt, new_id, to_time};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::ports::{ChargeOutcome, ChargeRequest, Row, Sql, Statement, StorageError, Value};
-use crate::repo;
 use crate::session::{RotateTo, Session};
 use crate::tx::Batch;
 use crate::{carts, offers};
@@ -17,7 +18,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use vitrina_shared::account::{Channel, Role};
 use vitrina_shared::api::{
@@ -35,78 +36,6 @@ use vitrina_shared::{Currency, Money, Sku, StoreId};
 
 /// Orders listed per account, newest first.
 pub const MAX_LISTED: i64 = 100;
-
-pub(crate) fn to_time(t: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(t, 0).single().unwrap_or_default()
-}
-
-/// A stock row's `updated_at` (RFC 3339, as the rest of the stock table).
-fn stamp(now: i64) -> Value {
-    to_time(now).to_rfc3339().into()
-}
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StorageError {
-    StorageError(format!("stored {what} is unreadable: {e}"))
-}
-
-/// A random order id such as `V7KM3QX9P2`: letters and digits people can read out over the phone.
-pub(crate) fn new_id(prefix: char) -> Result<String, StorageError> {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let mut bytes = [0_u8; 9];
-    getrandom::fill(&mut bytes).map_err(|e| StorageError(format!("no randomness: {e}")))?;
-    Ok(std::iter::once(prefix).chain(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))).collect())
-}
-
-// ---- statements that protect stock and points ------------------------------------------------
-
-/// Units of (`store`, `sku`) available at `now`: on hand less active holds. Parameters: store, sku, now, store, sku.
-const AVAILABLE: &str = "(SELECT on_hand FROM stock WHERE store_id = ? AND sku = ?) - COALESCE((SELECT SUM(qty) FROM holds WHERE store_id = ? AND sku = ? AND expires_at > ?), 0)";
-
-fn available_params(store: &StoreId, sku: &Sku, now: i64) -> Vec<Value> {
-    vec![store.as_str().into(), sku.as_str().into(), store.as_str().into(), sku.as_str().into(), now.into()]
-}
-
-/// Holds `qty` of `sku` at `store` for `order` until `expires_at`, only if that many are available.
-pub(crate) fn hold(order: &str, store: &StoreId, sku: &Sku, qty: u32, expires_at: i64, now: i64) -> Statement {
-    let mut params: Vec<Value> = vec![order.into(), store.as_str().into(), sku.as_str().into(), qty.into(), expires_at.into()];
-    params.extend(available_params(store, sku, now));
-    params.push(qty.into());
-    Statement::new(
-        format!("INSERT INTO holds (order_id, store_id, sku, qty, expires_at) SELECT ?, ?, ?, ?, ? WHERE {AVAILABLE} >= ?"),
-        params,
-    )
-    .guarded()
-}
-
-/// Takes `qty` of `sku` from `store`'s units on hand, only if that many are available (not held).
-pub(crate) fn take(store: &StoreId, sku: &Sku, qty: u32, now: i64) -> Statement {
-    let mut params: Vec<Value> = vec![qty.into(), stamp(now), store.as_str().into(), sku.as_str().into()];
-    params.extend(available_params(store, sku, now));
-    params.push(qty.into());
-    Statement::new(
-        format!("UPDATE stock SET on_hand = on_hand - ?, updated_at = ? WHERE store_id = ? AND sku = ? AND {AVAILABLE} >= ?"),
-        params,
-    )
-    .guarded()
-}
-
-/// Takes `qty` units that this order held (the hold is deleted in the same batch): only `on_hand >= qty` is required.
-fn take_held(store: &StoreId, sku: &Sku, qty: u32, now: i64) -> Statement {
-    Statement::new(
-        "UPDATE stock SET on_hand = on_hand - ?, updated_at = ? WHERE store_id = ? AND sku = ? AND on_hand >= ?",
-        vec![qty.into(), stamp(now), store.as_str().into(), sku.as_str().into(), qty.into()],
-    )
-    .guarded()
-}
-
-/// Puts `qty` units back on `store`'s shelf (a cancelled delivery, a return).
-pub(crate) fn put_back(store: &StoreId, sku: &Sku, qty: u32, now: i64) -> Statement {
-    Statement::new(
-        "INSERT INTO stock (store_id, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand, updated_at = excluded.updated_at",
-        vec![store.as_str().into(), sku.as_str().into(), qty.into(), stamp(now)],
-    )
-}
 
 pub(crate) fn event(order: &str, status: OrderStatus, now: i64, actor: &str) -> Statement {
     Statement::new(
@@ -128,11 +57,6 @@ pub(crate) fn ledger(
         "INSERT INTO loyalty_ledger (customer_id, kind, points, order_id, note, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         vec![customer.into(), kind.as_str().into(), points.into(), order.into(), note.into(), actor.into(), now.into()],
     )
-}
-
-/// Deletes holds that expired (the lazy clean-up; they stopped counting when they expired).
-fn prune_holds(now: i64) -> Statement {
-    Statement::new("DELETE FROM holds WHERE expires_at <= ?", vec![now.into()])
 }
 
 // ---- reading orders ---------------------------------------------------------------------------
@@ -465,7 +389,7 @@ async fn ship_from(
 ) -> Result<Vec<StoreId>, ApiError> {
     let mut sources = Vec::with_capacity(lines.len());
     for line in lines {
-        let stock = repo::stock_for(sql, &line.sku, now).await?;
+        let stock = crate::db::stock::stock_for(sql, &line.sku, now).await?;
         let best = stores.iter().filter(|s| s.city == city).filter_map(|s| stock.get(&s.id).map(|n| (*n, &s.id))).max_by_key(|(n, _)| *n);
         match best {
             Some((n, id)) if n >= line.qty => sources.push(id.clone()),
@@ -482,7 +406,7 @@ async fn ship_from(
 }
 
 async fn plan(app: &AppState, choice: &FulfilmentChoice, lines: &[Line], subtotal: Money, now: DateTime<Utc>) -> Result<Plan, ApiError> {
-    let stores = repo::stores(app.sql.as_ref()).await?;
+    let stores = crate::db::catalog::stores(app.sql.as_ref()).await?;
     let ts = now.timestamp();
     Ok(match choice {
         FulfilmentChoice::Pickup { store } => {
@@ -548,7 +472,7 @@ async fn plan(app: &AppState, choice: &FulfilmentChoice, lines: &[Line], subtota
 async fn reserve_until(app: &AppState, store: Option<&StoreId>, ordered_at: i64) -> Result<i64, ApiError> {
     let minutes = app.config.holds.reserve_minutes;
     let Some(store) = store else { return Ok(ordered_at + minutes * 60) };
-    let stores = repo::stores(app.sql.as_ref()).await?;
+    let stores = crate::db::catalog::stores(app.sql.as_ref()).await?;
     Ok(match (stores.iter().find(|s| &s.id == store), DateTime::from_timestamp(ordered_at, 0)) {
         (Some(s), Some(at)) => s.pickup_hold_until(at, minutes).timestamp(),
         _ => ordered_at + minutes * 60,
@@ -730,17 +654,17 @@ pub async fn create(
 
     // The cart's state first: checking out a cart that is being paid for, has changed or is empty
     // conflicts with it (409), whatever the request says.
-    if carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
+    if crate::db::carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
         return Err(checkout_in_progress());
     }
-    let cart_version = carts::version(app.sql.as_ref(), &scope).await?;
+    let cart_version = crate::db::carts::version(app.sql.as_ref(), &scope).await?;
     if body.cart_version.is_some_and(|v| v != cart_version) {
         return Err(ApiError::Conflict {
             code: "cart_conflict",
             message: "the cart changed (perhaps on another device) since you confirmed it; review it and confirm again".into(),
         });
     }
-    let cart_lines = carts::lines(app.sql.as_ref(), &scope).await?;
+    let cart_lines = crate::db::carts::lines(app.sql.as_ref(), &scope).await?;
     if cart_lines.is_empty() {
         return Err(ApiError::Conflict { code: "cart_empty", message: "the cart is empty; add something first".into() });
     }
@@ -758,7 +682,7 @@ pub async fn create(
     let mut lines = Vec::with_capacity(cart_lines.len());
     let mut items = Vec::with_capacity(cart_lines.len());
     for l in &cart_lines {
-        let (product, _) = repo::product(app.sql.as_ref(), &l.sku, now).await?.ok_or_else(|| {
+        let (product, _) = crate::db::catalog::product(app.sql.as_ref(), &l.sku, now).await?.ok_or_else(|| {
             unprocessable("unknown_sku", format!("{} is no longer sold; remove it from the cart", l.sku)).with("sku", &l.sku)
         })?;
         items.push(offers::item(&product, l.qty));
@@ -782,7 +706,7 @@ pub async fn create(
         line.discount = p.discount;
     }
     for gift in priced.lines.iter().filter(|p| p.gift) {
-        let (product, _) = repo::product(app.sql.as_ref(), &gift.sku, now)
+        let (product, _) = crate::db::catalog::product(app.sql.as_ref(), &gift.sku, now)
             .await?
             .ok_or_else(|| unprocessable("unknown_sku", format!("the gift {} is no longer sold", gift.sku)).with("sku", &gift.sku))?;
         let value = product.price.times(gift.qty);
@@ -927,7 +851,7 @@ pub async fn create(
             return replay(&app, &session, (&scope, &key), stored, &hash, card).await;
         }
         Err(Why::Cart) => {
-            if carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
+            if crate::db::carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
                 return Err(checkout_in_progress());
             }
             return Err(ApiError::Conflict {
@@ -951,7 +875,7 @@ pub async fn create(
         }
         Err(Why::Stock(i)) => {
             let line = &lines[i];
-            let left = repo::stock_for(app.sql.as_ref(), &line.sku, now).await?.get(&plan.sources[i]).copied().unwrap_or(0);
+            let left = crate::db::stock::stock_for(app.sql.as_ref(), &line.sku, now).await?.get(&plan.sources[i]).copied().unwrap_or(0);
             return Err(ApiError::Conflict {
                 code: "insufficient_stock",
                 message: format!(
@@ -1066,9 +990,9 @@ async fn pay(app: &AppState, row: &OrderRow, card: String, now: i64) -> Result<P
             batch.push(payment_row(app, row, ChargeStatus::Approved, &reference, now));
             batch.push(event(id, OrderStatus::Placed, now, "system"));
             if let Some(until) = reserve {
-                batch.push(Statement::new("UPDATE holds SET expires_at = ? WHERE order_id = ?", vec![until.into(), id.into()]));
+                batch.push(crate::db::stock::extend_holds(id, until));
             } else {
-                batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]));
+                batch.push(crate::db::stock::release_holds(id));
                 let lines = line_rows(app.sql.as_ref(), id).await?;
                 batch.guard_all(lines.iter().map(|l| take_held(&l.store, &l.sku, l.qty, now)), Settle::Stock);
             }
@@ -1146,7 +1070,7 @@ fn fail_batch(name: &'static str, row: &OrderRow, payment_status: PaymentStatus,
         Settle::NotPending,
     );
     batch.push(event(id, OrderStatus::PaymentFailed, now, "system"));
-    batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.into()]));
+    batch.push(crate::db::stock::release_holds(id));
     batch.push(Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.into()]));
     batch.push(Statement::new(
         "UPDATE carts SET checkout_order = NULL, updated_at = ? WHERE checkout_order = ?",
@@ -1236,7 +1160,7 @@ pub async fn act(
         Action::Ready => {
             let until = now + app.config.holds.ready_minutes * 60;
             set.push_str(&format!(", hold_expires_at = {until}"));
-            batch.push(Statement::new("UPDATE holds SET expires_at = ? WHERE order_id = ?", vec![until.into(), id.clone().into()]));
+            batch.push(crate::db::stock::extend_holds(&id, until));
             // "Ready for pickup" goes out with the change itself (Web Push, if the shopper subscribed).
             let subs = crate::push::subscribers(
                 app.sql.as_ref(),
@@ -1246,7 +1170,9 @@ pub async fn act(
             )
             .await?;
             let store_name = match &row.store_id {
-                Some(s) => repo::stores(app.sql.as_ref()).await?.into_iter().find(|x| &x.id == s).map(|x| x.name).unwrap_or_default(),
+                Some(s) => {
+                    crate::db::catalog::stores(app.sql.as_ref()).await?.into_iter().find(|x| &x.id == s).map(|x| x.name).unwrap_or_default()
+                }
                 None => String::new(),
             };
             batch.extend(crate::push::enqueue(&subs, &crate::push::order_ready(&id, &store_name, now), now)?);
@@ -1278,13 +1204,13 @@ pub async fn act(
             };
             set.push_str(&format!(", fulfilled_at = {now}, points_earned = {earned}, payment_status = '{}'", PaymentStatus::Paid.as_str()));
             if action == Action::Collected {
-                batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.clone().into()]));
+                batch.push(crate::db::stock::release_holds(&id));
                 batch.extend(lines.iter().map(|l| take_held(&l.store, &l.sku, l.qty, now)));
             }
         }
         Action::Shipped => {}
         Action::Cancel => {
-            batch.push(Statement::new("DELETE FROM holds WHERE order_id = ?", vec![id.clone().into()]));
+            batch.push(crate::db::stock::release_holds(&id));
             // A delivery's units left the shelf when it was placed: they go back.
             if row.fulfilment != FulfilmentKind::Pickup && row.status == OrderStatus::Placed {
                 batch.extend(lines.iter().map(|l| put_back(&l.store, &l.sku, l.qty, now)));
@@ -1341,7 +1267,7 @@ pub async fn pickups(
     ApiPath(raw): ApiPath<String>,
 ) -> Result<Json<Vec<OrderView>>, ApiError> {
     session.require_role(Role::Staff)?;
-    let stores = repo::stores(app.sql.as_ref()).await?;
+    let stores = crate::db::catalog::stores(app.sql.as_ref()).await?;
     let store = find_store(&stores, &raw).map_err(|_| {
         ApiError::not_found("unknown_store", format!("there is no store {raw:?}")).with("store", raw.chars().take(64).collect::<String>())
     })?;
@@ -1386,19 +1312,4 @@ pub async fn options(State(app): State<AppState>, Extension(session): Extension<
         points_balance,
         max_redeemable,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn order_ids_are_readable_and_distinct() {
-        let a = new_id('V').unwrap();
-        let b = new_id('V').unwrap();
-        assert_eq!(a.len(), 10);
-        assert!(a.starts_with('V') && a.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
-        assert!(!a.contains(['0', 'O', '1', 'I', 'L']));
-        assert_ne!(a, b);
-    }
 }

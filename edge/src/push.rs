@@ -7,9 +7,9 @@
 //! once, and an RFC 8030 `Topic` plus the notification `tag` make a repeat replace the first on the
 //! device instead of showing twice.
 
+use crate::db::new_id;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::orders::new_id;
 use crate::ports::{OutboundRequest, Sql, Statement, StorageError, Value};
 use crate::session::{random_hex, RotateTo, Session};
 use crate::tx::Batch;
@@ -207,7 +207,7 @@ pub async fn subscribe(
     let topics = parse_topics(&body.topics)?;
     for t in &topics {
         if let Topic::BackInStock(sku) = t {
-            if crate::repo::product(app.sql.as_ref(), sku, 0).await?.is_none() {
+            if crate::db::catalog::product(app.sql.as_ref(), sku, 0).await?.is_none() {
                 return Err(unprocessable("invalid_topic", format!("there is no product {sku} to watch")).with("sku", sku));
             }
         }
@@ -904,7 +904,7 @@ fn campaign_from(r: &crate::ports::Row) -> Result<CampaignView, StorageError> {
         title: r.text(1)?.to_owned(),
         audience: serde_json::from_str(r.text(2)?).unwrap_or_default(),
         recipients: count(3)?,
-        created_at: Some(crate::orders::to_time(r.int(4)?)),
+        created_at: Some(crate::db::to_time(r.int(4)?)),
         sent: count(5)?,
         failed: count(6)?,
         pending: count(7)?,

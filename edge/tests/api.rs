@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::{error_code, TestApp};
 use serde_json::{json, Value};
-use vitrina_edge::repo;
+use vitrina_edge::db;
 use vitrina_shared::i18n::{error_text, is_known_error, Locale};
 
 fn store_row<'a>(a: &'a Value, id: &str) -> &'a Value {
@@ -26,7 +26,7 @@ async fn health_reports_the_seeded_catalog() {
 #[tokio::test]
 async fn seeding_twice_does_not_duplicate_anything() {
     let app = TestApp::new().await;
-    repo::migrate_and_seed(app.state.sql.as_ref(), app.state.clock.now()).await.expect("second migrate");
+    db::schema::migrate_and_seed(app.state.sql.as_ref(), app.state.clock.now()).await.expect("second migrate");
     let (_, body) = app.get("/api/health").await;
     assert_eq!(body["products"], 312);
 }

@@ -1,0 +1,4 @@
+//! The HTTP handlers, one file per area: each parses the request, authorises it, calls the
+//! layers below (`pricing`, `notify`, `db`) and maps the answer. No handler file imports another.
+
+pub mod catalog;

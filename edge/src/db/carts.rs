@@ -1,0 +1,139 @@
+//! Carts: one per owner (`c:<customer>` when signed in, else `s:<session>`), versioned so that two
+//! devices writing at once cannot overwrite each other silently.
+
+use super::catalog::product;
+use super::{all, corrupt, first, FromRow, Named};
+use crate::ports::{Sql, Statement, StorageError};
+use std::collections::HashMap;
+use vitrina_shared::cart::{merge_carts, Adjustment, CartLine};
+use vitrina_shared::Sku;
+
+const VERSION: &str = "SELECT version FROM carts WHERE owner = ?";
+
+struct Version(i64);
+
+impl FromRow for Version {
+    const COLUMNS: &'static [&'static str] = &["version"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        row.int("version").map(Version)
+    }
+}
+
+/// The cart's version (0 before its first write).
+pub async fn version(sql: &dyn Sql, owner: &str) -> Result<i64, StorageError> {
+    Ok(first::<Version>(sql, VERSION, vec![owner.into()]).await?.map_or(0, |v| v.0))
+}
+
+const CHECKOUT_ORDER: &str =
+    "SELECT c.checkout_order FROM carts c JOIN orders o ON o.id = c.checkout_order AND o.status = 'pending_payment' WHERE c.owner = ?";
+
+struct CheckoutOrder(Option<String>);
+
+impl FromRow for CheckoutOrder {
+    const COLUMNS: &'static [&'static str] = &["checkout_order"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(CheckoutOrder(row.opt_text("checkout_order")?.map(str::to_owned)))
+    }
+}
+
+/// The pending card order that has claimed this cart for checkout, if any.
+pub async fn checkout_order(sql: &dyn Sql, owner: &str) -> Result<Option<String>, StorageError> {
+    Ok(first::<CheckoutOrder>(sql, CHECKOUT_ORDER, vec![owner.into()]).await?.and_then(|c| c.0))
+}
+
+const LINES: &str = "SELECT sku, qty FROM cart_lines WHERE owner = ? ORDER BY position";
+
+struct LineRow(CartLine);
+
+impl FromRow for LineRow {
+    const COLUMNS: &'static [&'static str] = &["sku", "qty"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        let sku = Sku::parse(row.text("sku")?).map_err(|e| corrupt("sku", e))?;
+        Ok(LineRow(CartLine { sku, qty: u32::try_from(row.int("qty")?).unwrap_or(0) }))
+    }
+}
+
+pub async fn lines(sql: &dyn Sql, owner: &str) -> Result<Vec<CartLine>, StorageError> {
+    Ok(all::<LineRow>(sql, LINES, vec![owner.into()]).await?.into_iter().map(|l| l.0).collect())
+}
+
+/// Units on hand across the chain for each SKU (missing = not in the catalog).
+async fn chain_stock(sql: &dyn Sql, skus: &[&Sku], now: i64) -> Result<HashMap<Sku, u32>, StorageError> {
+    let mut out = HashMap::new();
+    for sku in skus {
+        if let Some((_, total)) = product(sql, sku, now).await? {
+            out.insert((*sku).clone(), total);
+        }
+    }
+    Ok(out)
+}
+
+/// Bumps `owner`'s cart version if it is still `expected` (guarded).
+fn bump(owner: &str, expected: i64, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE carts SET version = version + 1, updated_at = ? WHERE owner = ? AND version = ?",
+        vec![now.into(), owner.into(), expected.into()],
+    )
+    .guarded()
+}
+
+/// Removes every line of `owner`'s cart.
+pub(crate) fn clear_lines(owner: &str) -> Statement {
+    Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![owner.into()])
+}
+
+/// Removes `owner`'s cart: its lines, then the cart.
+pub(crate) fn delete(owner: &str) -> [Statement; 2] {
+    [clear_lines(owner), Statement::new("DELETE FROM carts WHERE owner = ?", vec![owner.into()])]
+}
+
+/// Statements that replace `owner`'s lines with `lines` if its version is still `expected`.
+pub(crate) fn replace_lines(owner: &str, expected: i64, lines: &[CartLine], now: i64) -> Vec<Statement> {
+    let mut out = vec![
+        Statement::new(
+            "INSERT INTO carts (owner, version, updated_at) VALUES (?, 0, ?) ON CONFLICT (owner) DO NOTHING",
+            vec![owner.into(), now.into()],
+        ),
+        bump(owner, expected, now),
+        clear_lines(owner),
+    ];
+    out.extend(lines.iter().enumerate().map(|(i, l)| {
+        Statement::new(
+            "INSERT INTO cart_lines (owner, sku, qty, position) VALUES (?, ?, ?, ?)",
+            vec![owner.into(), l.sku.as_str().into(), l.qty.into(), (i as i64).into()],
+        )
+    }));
+    out
+}
+
+/// A merge of `from`'s cart into `into`'s, ready to commit: the merged lines replace `into`'s
+/// (guarded by its version) and `from`'s cart is emptied.
+pub struct MergePlan {
+    pub statements: Vec<Statement>,
+    pub adjustments: Vec<Adjustment>,
+}
+
+pub async fn plan_merge(sql: &dyn Sql, into: &str, from: &str, now: i64) -> Result<MergePlan, StorageError> {
+    // The source's version is read before its lines and guarded at commit, so a line added to it
+    // meanwhile, or a second merge of the same cart, rolls the whole batch back.
+    let from_version = version(sql, from).await?;
+    let from_lines = lines(sql, from).await?;
+    if from_lines.is_empty() {
+        return Ok(MergePlan { statements: vec![], adjustments: vec![] });
+    }
+    let into_version = version(sql, into).await?;
+    let into_lines = lines(sql, into).await?;
+    let skus: Vec<&Sku> = into_lines.iter().chain(&from_lines).map(|l| &l.sku).collect();
+    let stock = chain_stock(sql, &skus, now).await?;
+    let merge = merge_carts(&into_lines, &from_lines, &stock);
+    let mut statements = replace_lines(into, into_version, &merge.lines, now);
+    statements.push(bump(from, from_version, now));
+    statements.push(clear_lines(from));
+    Ok(MergePlan { statements, adjustments: merge.adjustments })
+}
+
+#[cfg(test)]
+pub(super) fn selects() -> Vec<super::Checked> {
+    use super::checked;
+    vec![checked::<Version>(VERSION), checked::<CheckoutOrder>(CHECKOUT_ORDER), checked::<LineRow>(LINES)]
+}
