@@ -1,11 +1,13 @@
 //! After the sale: returns through any channel, till sales into the one history, the loyalty
 //! ledger and NPS answers.
 
+use crate::db::ledger;
 use crate::db::stock::put_back;
 use crate::db::{new_id, to_time};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::orders::{self, event, ledger, line_rows, view_of, visible_order, OrderRow};
+use crate::lookup::{find_customer, known_store};
+use crate::orders::{self, event, line_rows, view_of, visible_order, OrderRow};
 use crate::ports::{Sql, Statement, StorageError};
 use crate::session::Session;
 use crate::tx::Batch;
@@ -14,31 +16,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use std::collections::HashSet;
-use vitrina_shared::account::{Email, Role};
+use vitrina_shared::account::Role;
 use vitrina_shared::api::{
-    CustomerRef, ExpiringPoints, LedgerEntryView, LoyaltyAdjustment, LoyaltyView, NpsAnswer, NpsRequest, NpsSummary, OrderView,
-    PosSaleRequest, ReturnRequest, ReturnView,
+    ExpiringPoints, LedgerEntryView, LoyaltyAdjustment, LoyaltyView, NpsAnswer, NpsRequest, OrderView, PosSaleRequest, ReturnRequest,
+    ReturnView,
 };
-use vitrina_shared::loyalty::{self, card_number, parse_card_number, EntryKind};
-use vitrina_shared::nps::{parse_reason, parse_score, tally};
-use vitrina_shared::orders::{normalize_phone, OrderStatus, PaymentMethod, PaymentStatus, ReturnStatus, RETURN_DAYS};
+use vitrina_shared::loyalty::{self, card_number, EntryKind};
+use vitrina_shared::nps::{parse_reason, parse_score};
+use vitrina_shared::orders::{OrderStatus, PaymentMethod, PaymentStatus, ReturnStatus, RETURN_DAYS};
 use vitrina_shared::{Money, Sku, StoreId};
 
 fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::Unprocessable { code, message: message.into() }
-}
-
-pub(crate) async fn known_store(sql: &dyn Sql, raw: &str) -> Result<StoreId, ApiError> {
-    let unknown = || {
-        unprocessable("unknown_store", format!("there is no store {raw:?}; see GET /api/stores"))
-            .with("store", raw.chars().take(64).collect::<String>())
-    };
-    let id = StoreId::parse(raw).map_err(|_| unknown())?;
-    if crate::db::catalog::stores(sql).await?.iter().any(|s| s.id == id) {
-        Ok(id)
-    } else {
-        Err(unknown())
-    }
 }
 
 /// `share` of `total` for `part` out of `whole`, rounded down, with the remainder going to the
@@ -84,10 +73,10 @@ fn receive_statements(
     ));
     if let Some(customer) = &order.customer_id {
         if refund.points_refunded > 0 {
-            out.push(ledger(customer, EntryKind::Refund, refund.points_refunded, Some(&order.id), "return", None, now));
+            out.push(ledger::entry(customer, EntryKind::Refund, refund.points_refunded, Some(&order.id), "return", None, now));
         }
         if refund.points_reversed > 0 {
-            out.push(ledger(customer, EntryKind::Reverse, -refund.points_reversed, Some(&order.id), "return", None, now));
+            out.push(ledger::entry(customer, EntryKind::Reverse, -refund.points_reversed, Some(&order.id), "return", None, now));
         }
     }
     out
@@ -301,27 +290,6 @@ pub async fn receive_return(
     }
 }
 
-/// The customer a card number, phone or e-mail names.
-pub(crate) async fn find_customer(sql: &dyn Sql, who: &CustomerRef) -> Result<String, ApiError> {
-    let (column, value) = if let Some(card) = &who.card {
-        (
-            "loyalty_card",
-            parse_card_number(card).ok_or_else(|| unprocessable("invalid_card_number", "a loyalty card number has 13 digits"))?,
-        )
-    } else if let Some(phone) = &who.phone {
-        ("phone", normalize_phone(phone).ok_or_else(|| unprocessable("invalid_phone", "a Russian phone number, e.g. +7 912 345-67-89"))?)
-    } else if let Some(email) = &who.email {
-        ("email", Email::parse(email)?.as_str().to_owned())
-    } else {
-        return Err(unprocessable("invalid_customer", "name the customer by card, phone or email"));
-    };
-    let q = format!("SELECT id FROM customers WHERE {column} = ? AND role = 'customer' ORDER BY created_at LIMIT 1");
-    let rows = sql.query(&q, vec![value.into()]).await?;
-    let id = rows.first().map(|r| r.text(0).map(str::to_owned)).transpose()?;
-    // Like an order a request names, a customer it names that does not exist is not found (404).
-    id.ok_or_else(|| ApiError::not_found("unknown_customer", format!("no customer has this {}", column.replace('_', " "))))
-}
-
 fn receipt_recorded(receipt: &str, store: &StoreId) -> ApiError {
     ApiError::Conflict {
         code: "receipt_already_recorded",
@@ -442,7 +410,7 @@ pub async fn pos_sale(
         batch.guard(crate::db::stock::take(&store, sku, *qty, now), SaleGuard::Stock(sku.clone()));
     }
     if let (Some(customer), true) = (&customer, earned > 0) {
-        batch.push(ledger(customer, EntryKind::Earn, earned, Some(&id), "in-store purchase", None, now));
+        batch.push(ledger::entry(customer, EntryKind::Earn, earned, Some(&id), "in-store purchase", None, now));
     }
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {}
@@ -488,23 +456,15 @@ pub async fn my_loyalty(State(app): State<AppState>, Extension(session): Extensi
     let account = session.require_account()?;
     let now = app.clock.now().timestamp();
     let card_number = card_of(app.sql.as_ref(), &account.id).await?;
-    let (entries, _, rows) = orders::ledger_of(app.sql.as_ref(), &account.id).await?;
+    let (entries, _, rows) = ledger::ledger_of(app.sql.as_ref(), &account.id).await?;
     let policy = app.config.loyalty;
     let state = loyalty::replay(&policy, &entries, now);
     let history = rows
-        .iter()
+        .into_iter()
         .rev()
         .take(200)
-        .map(|r| {
-            Ok(LedgerEntryView {
-                kind: EntryKind::parse(r.text(1)?).ok_or_else(|| StorageError("stored ledger kind".into()))?,
-                points: r.int(2)?,
-                at: to_time(r.int(3)?),
-                order_id: r.opt_text(4)?.map(str::to_owned),
-                note: r.text(5)?.to_owned(),
-            })
-        })
-        .collect::<Result<_, StorageError>>()?;
+        .map(|r| LedgerEntryView { kind: r.kind, points: r.points, at: to_time(r.created_at), order_id: r.order_id, note: r.note })
+        .collect();
     Ok(Json(LoyaltyView {
         card_number,
         balance: state.balance,
@@ -538,7 +498,7 @@ pub async fn adjust_points(
     let customer = find_customer(app.sql.as_ref(), &body.customer).await?;
     let now = app.clock.now().timestamp();
     app.sql
-        .batch(vec![ledger(&customer, EntryKind::Adjust, body.points, None, reason, Some(&staff.id), now)])
+        .batch(vec![ledger::entry(&customer, EntryKind::Adjust, body.points, None, reason, Some(&staff.id), now)])
         .await
         .map_err(StorageError::from)?;
     Ok((
@@ -583,33 +543,6 @@ pub async fn answer_nps(
             Err(ApiError::Conflict { code: "nps_already_answered", message: "this order was already rated; thank you".into() })
         }
     }
-}
-
-/// `GET /api/admin/nps` (marketer): the score and the latest answers.
-pub async fn nps_summary(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<NpsSummary>, ApiError> {
-    session.require_role(Role::Marketer)?;
-    let scores: Vec<u8> = app
-        .sql
-        .query("SELECT score FROM nps_answers", vec![])
-        .await?
-        .iter()
-        .map(|r| r.int(0).map(|s| u8::try_from(s).unwrap_or(0)))
-        .collect::<Result<_, _>>()?;
-    let recent = app
-        .sql
-        .query("SELECT order_id, score, reason, created_at FROM nps_answers ORDER BY created_at DESC, order_id LIMIT 50", vec![])
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(NpsAnswer {
-                order_id: r.text(0)?.to_owned(),
-                score: u8::try_from(r.int(1)?).unwrap_or(0),
-                reason: r.opt_text(2)?.map(str::to_owned),
-                at: to_time(r.int(3)?),
-            })
-        })
-        .collect::<Result<_, StorageError>>()?;
-    Ok(Json(NpsSummary { responses: u32::try_from(scores.len()).unwrap_or(u32::MAX), tally: tally(&scores), recent }))
 }
 
 #[cfg(test)]

@@ -4,18 +4,17 @@
 pub mod accounts;
 pub mod aftersales;
 pub mod api;
-pub mod carts;
 pub mod db;
 pub mod error;
 pub mod extract;
-pub mod handoffs;
 pub mod hardening;
-pub mod kiosks;
-pub mod offers;
+pub mod limits;
+mod lookup;
 pub mod openapi;
 pub mod orders;
 pub mod payments;
 pub mod ports;
+pub mod pricing;
 pub mod push;
 pub mod session;
 pub mod site;
@@ -164,7 +163,7 @@ pub struct AppState {
     /// Outbound HTTP for push delivery.
     pub outbound: Arc<dyn ports::Outbound>,
     /// This instance's offer rules, reloaded when their version key changes.
-    pub rules: Arc<offers::RulesCache>,
+    pub rules: Arc<pricing::RulesCache>,
     pub config: Arc<Config>,
 }
 
@@ -179,21 +178,21 @@ pub fn router(state: AppState) -> Router {
         .route("/stores", get(api::catalog::stores))
         .route("/stores/{store}/stock", put(api::catalog::put_stock))
         .route("/availability/{sku}", get(api::catalog::availability))
-        .route("/auth/register", post(accounts::register))
-        .route("/auth/login", post(accounts::login))
-        .route("/auth/logout", post(accounts::logout))
-        .route("/me", get(accounts::me).put(accounts::update_me))
-        .route("/me/devices", get(accounts::devices))
-        .route("/me/devices/{id}", delete(accounts::sign_out_device))
-        .route("/cart", get(carts::get))
-        .route("/cart/items/{sku}", put(carts::put_item).delete(carts::delete_item))
-        .route("/cart/handoff", post(handoffs::create))
-        .route("/handoff/{code}/claim", post(handoffs::claim))
-        .route("/session", get(accounts::session_info).put(kiosks::set_channel))
-        .route("/kiosk/enrolments", post(kiosks::issue))
-        .route("/kiosk/enrol", post(kiosks::enrol))
-        .route("/kiosks", get(kiosks::list))
-        .route("/kiosks/{id}", delete(kiosks::unenrol))
+        .route("/auth/register", post(api::accounts::register))
+        .route("/auth/login", post(api::accounts::login))
+        .route("/auth/logout", post(api::accounts::logout))
+        .route("/me", get(api::accounts::me).put(api::accounts::update_me))
+        .route("/me/devices", get(api::accounts::devices))
+        .route("/me/devices/{id}", delete(api::accounts::sign_out_device))
+        .route("/cart", get(api::carts::get))
+        .route("/cart/items/{sku}", put(api::carts::put_item).delete(api::carts::delete_item))
+        .route("/cart/handoff", post(api::handoffs::create))
+        .route("/handoff/{code}/claim", post(api::handoffs::claim))
+        .route("/session", get(api::accounts::session_info).put(api::kiosks::set_channel))
+        .route("/kiosk/enrolments", post(api::kiosks::issue))
+        .route("/kiosk/enrol", post(api::kiosks::enrol))
+        .route("/kiosks", get(api::kiosks::list))
+        .route("/kiosks/{id}", delete(api::kiosks::unenrol))
         .route("/checkout/options", get(orders::options))
         .route("/orders", get(orders::list).post(orders::create))
         .route("/orders/{id}", get(orders::get))
@@ -205,14 +204,14 @@ pub fn router(state: AppState) -> Router {
         .route("/me/loyalty", get(aftersales::my_loyalty))
         .route("/loyalty/adjustments", post(aftersales::adjust_points))
         .route("/nps", post(aftersales::answer_nps))
-        .route("/admin/nps", get(aftersales::nps_summary))
-        .route("/offers", get(offers::list))
-        .route("/admin/rules", get(offers::admin_list).post(offers::admin_create))
-        .route("/admin/rules/preview", post(offers::admin_preview))
-        .route("/admin/rules/{id}", put(offers::admin_update).delete(offers::admin_delete))
-        .route("/admin/rules/{id}/versions", get(offers::admin_versions))
-        .route("/admin/segments", get(offers::admin_segments))
-        .route("/admin/kpis", get(offers::admin_kpis))
+        .route("/admin/nps", get(api::insights::nps_summary))
+        .route("/offers", get(api::offers::list))
+        .route("/admin/rules", get(api::offers::admin_list).post(api::offers::admin_create))
+        .route("/admin/rules/preview", post(api::offers::admin_preview))
+        .route("/admin/rules/{id}", put(api::offers::admin_update).delete(api::offers::admin_delete))
+        .route("/admin/rules/{id}/versions", get(api::offers::admin_versions))
+        .route("/admin/segments", get(api::insights::admin_segments))
+        .route("/admin/kpis", get(api::insights::admin_kpis))
         .route("/admin/campaigns", get(push::list_campaigns).post(push::create_campaign))
         .route("/push/vapid-public-key", get(push::vapid_public_key))
         .route("/push/subscriptions", get(push::my_subscriptions).post(push::subscribe).delete(push::unsubscribe))

@@ -6,13 +6,12 @@
 //! read time; later writes delete them.
 
 use crate::db::stock::{hold, prune_holds, put_back, take, take_held};
-use crate::db::{corrupt, new_id, to_time};
+use crate::db::{corrupt, ledger, new_id, to_time};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::ports::{ChargeOutcome, ChargeRequest, Row, Sql, Statement, StorageError, Value};
 use crate::session::{RotateTo, Session};
 use crate::tx::Batch;
-use crate::{carts, offers};
 use crate::{AppState, CrashPoint};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -41,21 +40,6 @@ pub(crate) fn event(order: &str, status: OrderStatus, now: i64, actor: &str) -> 
     Statement::new(
         "INSERT INTO order_events (order_id, status, at, actor) VALUES (?, ?, ?, ?)",
         vec![order.into(), status.as_str().into(), now.into(), actor.into()],
-    )
-}
-
-pub(crate) fn ledger(
-    customer: &str,
-    kind: EntryKind,
-    points: i64,
-    order: Option<&str>,
-    note: &str,
-    actor: Option<&str>,
-    now: i64,
-) -> Statement {
-    Statement::new(
-        "INSERT INTO loyalty_ledger (customer_id, kind, points, order_id, note, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        vec![customer.into(), kind.as_str().into(), points.into(), order.into(), note.into(), actor.into(), now.into()],
     )
 }
 
@@ -479,27 +463,6 @@ async fn reserve_until(app: &AppState, store: Option<&StoreId>, ordered_at: i64)
     })
 }
 
-/// The loyalty ledger of a customer, oldest first, and the id of its newest entry.
-pub(crate) async fn ledger_of(sql: &dyn Sql, customer: &str) -> Result<(Vec<loyalty::Entry>, i64, Vec<Row>), StorageError> {
-    let rows = sql
-        .query(
-            "SELECT id, kind, points, created_at, order_id, note FROM loyalty_ledger WHERE customer_id = ? ORDER BY id",
-            vec![customer.into()],
-        )
-        .await?;
-    let mut entries = Vec::with_capacity(rows.len());
-    let mut last = 0;
-    for r in &rows {
-        last = r.int(0)?;
-        entries.push(loyalty::Entry {
-            kind: EntryKind::parse(r.text(1)?).ok_or_else(|| corrupt("ledger kind", r.text(1).unwrap_or("")))?,
-            points: r.int(2)?,
-            at: r.int(3)?,
-        });
-    }
-    Ok((entries, last, rows))
-}
-
 /// What a guard protects in the checkout batch.
 #[derive(Debug, Clone)]
 enum Why {
@@ -685,7 +648,7 @@ pub async fn create(
         let (product, _) = crate::db::catalog::product(app.sql.as_ref(), &l.sku, now).await?.ok_or_else(|| {
             unprocessable("unknown_sku", format!("{} is no longer sold; remove it from the cart", l.sku)).with("sku", &l.sku)
         })?;
-        items.push(offers::item(&product, l.qty));
+        items.push(crate::pricing::item(&product, l.qty));
         lines.push(Line {
             sku: l.sku.clone(),
             name: product.name,
@@ -695,13 +658,13 @@ pub async fn create(
         });
     }
     // The same engine and rules as the cart on every channel; the pickup store counts as where the shopper is.
-    let book = offers::book(&app).await?;
+    let book = crate::pricing::book(&app).await?;
     let offer_store = match &body.fulfilment {
         FulfilmentChoice::Pickup { store } => StoreId::parse(store).ok(),
         _ => None,
     };
-    let shopper = offers::session_shopper(&app, &book, &session, offer_store, None).await?;
-    let priced = offers::price(&app, &book, &shopper, &items, false).await?;
+    let shopper = crate::pricing::session_shopper(&app, &book, &session, offer_store, None).await?;
+    let priced = crate::pricing::price(&app, &book, &shopper, &items, false).await?;
     for (line, p) in lines.iter_mut().zip(&priced.lines) {
         line.discount = p.discount;
     }
@@ -729,7 +692,7 @@ pub async fn create(
     }
     let mut last_entry = 0;
     if let (Some(account), true) = (&session.account, body.redeem_points > 0) {
-        let (entries, last, _) = ledger_of(app.sql.as_ref(), &account.id).await?;
+        let (entries, last, _) = ledger::ledger_of(app.sql.as_ref(), &account.id).await?;
         let state = loyalty::replay(&app.config.loyalty, &entries, now);
         check_redeem(&app.config.loyalty, body.redeem_points, state.balance, goods).map_err(|e| match e {
             RedeemError::Negative => unprocessable("negative_points", e.to_string()),
@@ -816,17 +779,11 @@ pub async fn create(
             if holds_units { hold(&id, source, &line.sku, line.qty, held_until, now) } else { take(source, &line.sku, line.qty, now) };
         batch.guard(protect, Why::Stock(i));
     }
-    for (statement, rule) in offers::redemption_statements(&book, &priced, &id, &shopper.subject(), now) {
+    for (statement, rule) in crate::db::offers::redemptions(&book, &priced, &id, &shopper.subject(), now) {
         batch.guard(statement, Why::Offer(rule));
     }
     if let (Some(customer), true) = (&customer, body.redeem_points > 0) {
-        let mut redeem = ledger(customer, EntryKind::Redeem, -body.redeem_points, Some(&id), "", None, now);
-        redeem.sql = "INSERT INTO loyalty_ledger (customer_id, kind, points, order_id, note, actor, created_at)
-             SELECT ?, ?, ?, ?, ?, ?, ? WHERE COALESCE((SELECT MAX(id) FROM loyalty_ledger WHERE customer_id = ?), 0) = ?"
-            .into();
-        redeem.params.push(customer.clone().into());
-        redeem.params.push(last_entry.into());
-        batch.guard(redeem, Why::Points);
+        batch.guard(ledger::redeem(customer, body.redeem_points, &id, last_entry, now), Why::Points);
     }
     // The claim: whatever the payment method, the cart (at the version priced here) belongs to
     // this order before any payment is attempted; a second checkout of it is refused.
@@ -1071,7 +1028,7 @@ fn fail_batch(name: &'static str, row: &OrderRow, payment_status: PaymentStatus,
     );
     batch.push(event(id, OrderStatus::PaymentFailed, now, "system"));
     batch.push(crate::db::stock::release_holds(id));
-    batch.push(Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.into()]));
+    batch.push(crate::db::offers::release_redemptions(id));
     batch.push(Statement::new(
         "UPDATE carts SET checkout_order = NULL, updated_at = ? WHERE checkout_order = ?",
         vec![now.into(), id.into()],
@@ -1113,7 +1070,7 @@ pub(crate) async fn close_stale_payments(app: &AppState, now: i64) -> Result<usi
 /// Gives back the points an order redeemed (when it is cancelled or its payment fails).
 fn refund_points(row: &OrderRow, now: i64) -> Option<Statement> {
     match (&row.customer_id, row.points_redeemed) {
-        (Some(customer), p) if p > 0 => Some(ledger(customer, EntryKind::Refund, p, Some(&row.id), "order cancelled", None, now)),
+        (Some(customer), p) if p > 0 => Some(ledger::entry(customer, EntryKind::Refund, p, Some(&row.id), "order cancelled", None, now)),
         _ => None,
     }
 }
@@ -1196,7 +1153,7 @@ pub async fn act(
                     let base = rust_decimal::Decimal::from(loyalty::points_earned(&app.config.loyalty, paid));
                     let points = i64::try_from((base * row.points_multiplier).floor()).unwrap_or(0);
                     if points > 0 {
-                        batch.push(ledger(customer, EntryKind::Earn, points, Some(&id), "", None, now));
+                        batch.push(ledger::entry(customer, EntryKind::Earn, points, Some(&id), "", None, now));
                     }
                     points
                 }
@@ -1230,7 +1187,7 @@ pub async fn act(
             }
             batch.extend(refund_points(&row, now));
             // A cancelled order gives its offers' uses back.
-            batch.push(Statement::new("DELETE FROM offer_redemptions WHERE order_id = ?", vec![id.clone().into()]));
+            batch.push(crate::db::offers::release_redemptions(&id));
         }
     }
     // The status must still be the one read (a concurrent action loses), and a lapsed hold cannot be readied or collected.
@@ -1296,9 +1253,9 @@ pub async fn options(State(app): State<AppState>, Extension(session): Extension<
     let now = app.clock.now().timestamp();
     let (points_balance, max_redeemable) = match &session.account {
         Some(account) => {
-            let (entries, _, _) = ledger_of(app.sql.as_ref(), &account.id).await?;
+            let (entries, _, _) = ledger::ledger_of(app.sql.as_ref(), &account.id).await?;
             let balance = loyalty::replay(&app.config.loyalty, &entries, now).balance;
-            let cart = carts::priced_view(&app, &session, &session.cart_owner()).await?;
+            let cart = crate::pricing::priced_view(&app, &session, &session.cart_owner()).await?;
             (Some(balance), Some(balance.min(loyalty::redeem_cap(&app.config.loyalty, cart.total))))
         }
         None => (None, None),

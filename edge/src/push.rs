@@ -792,7 +792,7 @@ async fn audience_subscriptions(app: &AppState, audience: &Audience) -> Result<V
     let Some(segment) = &audience.segment else {
         return Ok(rows.iter().map(Recipient::of).collect::<Result<_, _>>()?);
     };
-    let members = crate::offers::segment_members(app).await?;
+    let members = crate::pricing::segment_members(app).await?;
     let inside = members.get(segment.as_str()).ok_or_else(|| {
         unprocessable("unknown_segment", format!("there is no segment {segment:?}; see GET /api/admin/segments"))
             .with("segment", segment.chars().take(64).collect::<String>())
@@ -848,7 +848,7 @@ pub async fn create_campaign(
     }
     let now = app.clock.now().timestamp();
     let limit = app.config.push.campaigns_per_hour;
-    crate::accounts::rate_limit(app.sql.as_ref(), &format!("campaign:{}", marketer.id), limit, 3600, now).await?;
+    crate::limits::rate_limit(app.sql.as_ref(), &format!("campaign:{}", marketer.id), limit, 3600, now).await?;
     let id = new_id('C')?;
     let m = Message {
         kind: "campaign",

@@ -1,4 +1,10 @@
 //! The HTTP handlers, one file per area: each parses the request, authorises it, calls the
 //! layers below (`pricing`, `notify`, `db`) and maps the answer. No handler file imports another.
 
+pub mod accounts;
+pub mod carts;
 pub mod catalog;
+pub mod handoffs;
+pub mod insights;
+pub mod kiosks;
+pub mod offers;

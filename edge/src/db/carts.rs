@@ -87,6 +87,15 @@ pub(crate) fn delete(owner: &str) -> [Statement; 2] {
     [clear_lines(owner), Statement::new("DELETE FROM carts WHERE owner = ?", vec![owner.into()])]
 }
 
+/// Removes the carts of every session of kiosk `kiosk`.
+pub(crate) fn delete_of_kiosk(kiosk: &str) -> [Statement; 2] {
+    let owners = "SELECT 's:' || id FROM sessions WHERE kiosk_id = ?";
+    [
+        Statement::new(format!("DELETE FROM cart_lines WHERE owner IN ({owners})"), vec![kiosk.into()]),
+        Statement::new(format!("DELETE FROM carts WHERE owner IN ({owners})"), vec![kiosk.into()]),
+    ]
+}
+
 /// Statements that replace `owner`'s lines with `lines` if its version is still `expected`.
 pub(crate) fn replace_lines(owner: &str, expected: i64, lines: &[CartLine], now: i64) -> Vec<Statement> {
     let mut out = vec![

@@ -7,7 +7,16 @@
 
 pub mod carts;
 pub mod catalog;
+pub mod customers;
+pub mod handoffs;
+pub mod kiosks;
+pub mod ledger;
+pub mod limits;
+pub mod offers;
+pub mod orders;
+pub mod push;
 pub mod schema;
+pub mod sessions;
 pub mod stock;
 
 use crate::ports::{Row, Sql, StorageError, Value};
@@ -130,7 +139,21 @@ mod tests {
         let store = SqliteStore::open(&dir.path().join("columns.db")).expect("open sqlite");
         let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
         runtime.block_on(schema::migrate_and_seed(&store, Utc::now())).expect("migrate");
-        let selects: Vec<Checked> = [catalog::selects(), stock::selects(), carts::selects(), schema::selects()].concat();
+        let selects: Vec<Checked> = [
+            carts::selects(),
+            catalog::selects(),
+            customers::selects(),
+            handoffs::selects(),
+            kiosks::selects(),
+            ledger::selects(),
+            limits::selects(),
+            offers::selects(),
+            orders::selects(),
+            schema::selects(),
+            sessions::selects(),
+            stock::selects(),
+        ]
+        .concat();
         for (query, columns) in selects {
             let names = store.columns(&query).unwrap_or_else(|e| panic!("{e}: {query}"));
             assert_eq!(names, columns, "the SELECT and its row type disagree: {query}");

@@ -2,88 +2,24 @@
 //! so that two devices writing at once cannot overwrite each other silently.
 
 use crate::db::carts::{lines, replace_lines, version};
+use crate::db::catalog;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::ports::{Sql, StorageError};
+use crate::pricing::priced_view;
 use crate::session::{RotateTo, Session};
 use crate::tx::Batch;
-use crate::{offers, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use vitrina_shared::api::{CartConflict, CartLineView, CartView, ErrorBody, SetQuantity};
+use vitrina_shared::api::{CartConflict, CartView, ErrorBody, SetQuantity};
 use vitrina_shared::cart::{parse_line_qty, CartLine, MAX_LINES};
-use vitrina_shared::offers::Item;
-use vitrina_shared::pricing::cart_totals;
-use vitrina_shared::{Currency, Money, Sku};
-
-/// The cart of `owner` at list prices, and its lines as the offers engine sees them.
-async fn view_and_items(sql: &dyn Sql, owner: &str, now: i64) -> Result<(CartView, Vec<Item>), StorageError> {
-    let version = version(sql, owner).await?;
-    let mut views = Vec::new();
-    let mut items = Vec::new();
-    for line in lines(sql, owner).await? {
-        if let Some((product, available)) = crate::db::catalog::product(sql, &line.sku, now).await? {
-            items.push(offers::item(&product, line.qty));
-            views.push(CartLineView {
-                sku: product.sku,
-                name: product.name,
-                image: product.image,
-                unit_price: product.price,
-                qty: line.qty,
-                line_total: product.price.times(line.qty),
-                discount: Money::from_minor_units(0, product.price.currency),
-                available,
-            });
-        }
-    }
-    let priced: Vec<(Money, u32)> = views.iter().map(|l| (l.unit_price, l.qty)).collect();
-    let (subtotal, total) = cart_totals(&priced);
-    let subtotal = if views.is_empty() { Money::new(subtotal.amount, Currency::Rub) } else { subtotal };
-    let view = CartView {
-        version,
-        item_count: views.iter().map(|l| l.qty).sum(),
-        lines: views,
-        subtotal,
-        discount: Money::from_minor_units(0, subtotal.currency),
-        total,
-        offers: Vec::new(),
-        free_delivery: false,
-    };
-    Ok((view, items))
-}
-
-/// The cart of `owner` at list prices (for checks that do not depend on offers).
-pub async fn view(sql: &dyn Sql, owner: &str, now: i64) -> Result<CartView, StorageError> {
-    Ok(view_and_items(sql, owner, now).await?.0)
-}
-
-/// The session's cart priced by the offers engine for this shopper, as every channel shows it.
-pub async fn priced_view(app: &AppState, session: &Session, owner: &str) -> Result<CartView, StorageError> {
-    let (mut view, items) = view_and_items(app.sql.as_ref(), owner, app.clock.now().timestamp()).await?;
-    if items.is_empty() {
-        return Ok(view);
-    }
-    let book = offers::book(app).await?;
-    if book.rules().is_empty() {
-        return Ok(view);
-    }
-    let shopper = offers::session_shopper(app, &book, session, None, None).await?;
-    let priced = offers::price(app, &book, &shopper, &items, false).await?;
-    for (line, p) in view.lines.iter_mut().zip(&priced.lines) {
-        line.discount = p.discount;
-    }
-    view.discount = priced.discount;
-    view.total = priced.total;
-    view.free_delivery = priced.free_delivery;
-    view.offers = priced.applied;
-    Ok(view)
-}
+use vitrina_shared::Sku;
 
 /// Why a cart write changed nothing.
 #[derive(Clone)]
-pub(crate) enum CartWrite {
+enum CartWrite {
     /// The session was signed out or expired meanwhile.
     SessionEnded,
     /// A cart's version is no longer the one read (another device wrote, or a merge raced).
@@ -192,7 +128,7 @@ async fn write(app: &AppState, session: &Session, headers: &HeaderMap, sku: Sku,
 async fn known_sku(app: &AppState, raw: &str) -> Result<(Sku, u32), ApiError> {
     let sku = Sku::parse(raw)
         .map_err(|e| ApiError::not_found("unknown_sku", e.to_string()).with("sku", raw.chars().take(64).collect::<String>()))?;
-    let (_, available) = crate::db::catalog::product(app.sql.as_ref(), &sku, app.clock.now().timestamp())
+    let (_, available) = catalog::product(app.sql.as_ref(), &sku, app.clock.now().timestamp())
         .await?
         .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku))?;
     Ok((sku, available))
