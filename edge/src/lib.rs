@@ -2,7 +2,6 @@
 //! `vitrina` binary (rusqlite, tokio) or by Spin (`spin_sdk`, wasm32-wasip2).
 
 pub mod accounts;
-pub mod aftersales;
 pub mod api;
 pub mod db;
 pub mod error;
@@ -11,7 +10,7 @@ pub mod hardening;
 pub mod limits;
 mod lookup;
 pub mod openapi;
-pub mod orders;
+mod ordering;
 pub mod payments;
 pub mod ports;
 pub mod pricing;
@@ -193,17 +192,17 @@ pub fn router(state: AppState) -> Router {
         .route("/kiosk/enrol", post(api::kiosks::enrol))
         .route("/kiosks", get(api::kiosks::list))
         .route("/kiosks/{id}", delete(api::kiosks::unenrol))
-        .route("/checkout/options", get(orders::options))
-        .route("/orders", get(orders::list).post(orders::create))
-        .route("/orders/{id}", get(orders::get))
-        .route("/orders/{id}/{action}", post(orders::act))
-        .route("/stores/{store}/pickups", get(orders::pickups))
-        .route("/returns", post(aftersales::create_return))
-        .route("/returns/{id}/receive", post(aftersales::receive_return))
-        .route("/pos/sales", post(aftersales::pos_sale))
-        .route("/me/loyalty", get(aftersales::my_loyalty))
-        .route("/loyalty/adjustments", post(aftersales::adjust_points))
-        .route("/nps", post(aftersales::answer_nps))
+        .route("/checkout/options", get(api::checkout::options))
+        .route("/orders", get(api::orders::list).post(api::checkout::create))
+        .route("/orders/{id}", get(api::orders::get))
+        .route("/orders/{id}/{action}", post(api::orders::act))
+        .route("/stores/{store}/pickups", get(api::orders::pickups))
+        .route("/returns", post(api::aftersales::create_return))
+        .route("/returns/{id}/receive", post(api::aftersales::receive_return))
+        .route("/pos/sales", post(api::aftersales::pos_sale))
+        .route("/me/loyalty", get(api::aftersales::my_loyalty))
+        .route("/loyalty/adjustments", post(api::aftersales::adjust_points))
+        .route("/nps", post(api::aftersales::answer_nps))
         .route("/admin/nps", get(api::insights::nps_summary))
         .route("/offers", get(api::offers::list))
         .route("/admin/rules", get(api::offers::admin_list).post(api::offers::admin_create))

@@ -7,6 +7,7 @@ use vitrina_shared::account::Email;
 use vitrina_shared::api::CustomerRef;
 use vitrina_shared::loyalty::parse_card_number;
 use vitrina_shared::orders::normalize_phone;
+use vitrina_shared::store::Store;
 use vitrina_shared::StoreId;
 
 fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -47,4 +48,14 @@ pub(crate) async fn find_customer(sql: &dyn Sql, who: &CustomerRef) -> Result<St
     let id = customers::find(sql, key, &value).await?;
     // Like an order a request names, a customer it names that does not exist is not found (404).
     id.ok_or_else(|| ApiError::not_found("unknown_customer", format!("no customer has this {}", key.column().replace('_', " "))))
+}
+
+/// The store of `stores` that `raw` names, or 422 `unknown_store`.
+pub(crate) fn store_in<'a>(stores: &'a [Store], raw: &str) -> Result<&'a Store, ApiError> {
+    let unknown = || {
+        unprocessable("unknown_store", format!("there is no store {raw:?}; see GET /api/stores"))
+            .with("store", raw.chars().take(64).collect::<String>())
+    };
+    let id = StoreId::parse(raw).map_err(|_| unknown())?;
+    stores.iter().find(|s| s.id == id).ok_or_else(unknown)
 }

@@ -604,7 +604,7 @@ struct Leased;
 pub async fn dispatch(app: &AppState, limit: i64) -> Result<DispatchReport, StorageError> {
     let now = app.clock.now().timestamp();
     // The dispatcher's tick also closes card orders whose payment never got an answer.
-    crate::orders::close_stale_payments(app, now).await?;
+    crate::ordering::close_stale_payments(app, now).await?;
     let mut report = DispatchReport { enqueued: scan_abandoned_carts(app, now).await?, ..DispatchReport::default() };
     let rows = app
         .sql

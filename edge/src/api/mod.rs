@@ -2,9 +2,12 @@
 //! layers below (`pricing`, `notify`, `db`) and maps the answer. No handler file imports another.
 
 pub mod accounts;
+pub mod aftersales;
 pub mod carts;
 pub mod catalog;
+pub mod checkout;
 pub mod handoffs;
 pub mod insights;
 pub mod kiosks;
 pub mod offers;
+pub mod orders;

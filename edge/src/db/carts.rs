@@ -96,6 +96,33 @@ pub(crate) fn delete_of_kiosk(kiosk: &str) -> [Statement; 2] {
     ]
 }
 
+/// The checkout claim: `owner`'s cart at `version` now belongs to `order` (for a card payment; no
+/// order for pay-on-pickup), unless another pending payment holds it (guard it).
+pub(crate) fn claim(owner: &str, version: i64, order: Option<&str>, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE carts SET version = version + 1, checkout_order = ?, updated_at = ?
+         WHERE owner = ? AND version = ?
+           AND (checkout_order IS NULL OR checkout_order NOT IN (SELECT id FROM orders WHERE status = 'pending_payment'))",
+        vec![order.into(), now.into(), owner.into(), version.into()],
+    )
+}
+
+/// Gives back the cart `order` claimed, as it was.
+pub(crate) fn release_claim(order: &str, now: i64) -> Statement {
+    Statement::new("UPDATE carts SET checkout_order = NULL, updated_at = ? WHERE checkout_order = ?", vec![now.into(), order.into()])
+}
+
+/// Empties the cart `order` claimed (it was paid for) and ends the claim.
+pub(crate) fn empty_claimed(order: &str, now: i64) -> [Statement; 2] {
+    [
+        Statement::new("DELETE FROM cart_lines WHERE owner IN (SELECT owner FROM carts WHERE checkout_order = ?)", vec![order.into()]),
+        Statement::new(
+            "UPDATE carts SET version = version + 1, checkout_order = NULL, updated_at = ? WHERE checkout_order = ?",
+            vec![now.into(), order.into()],
+        ),
+    ]
+}
+
 /// Statements that replace `owner`'s lines with `lines` if its version is still `expected`.
 pub(crate) fn replace_lines(owner: &str, expected: i64, lines: &[CartLine], now: i64) -> Vec<Statement> {
     let mut out = vec![

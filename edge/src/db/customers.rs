@@ -82,6 +82,32 @@ pub(crate) fn update_profile(id: &str, change: ProfileChange) -> Statement {
     )
 }
 
+struct CardRow(Option<String>);
+
+impl FromRow for CardRow {
+    const COLUMNS: &'static [&'static str] = &["loyalty_card"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(CardRow(row.opt_text("loyalty_card")?.map(str::to_owned)))
+    }
+}
+
+const CARD: &str = "SELECT loyalty_card FROM customers WHERE id = ?";
+
+/// The customer's loyalty card number, if issued.
+pub(crate) async fn card(sql: &dyn Sql, customer: &str) -> Result<Option<String>, StorageError> {
+    Ok(first::<CardRow>(sql, CARD, vec![customer.into()]).await?.and_then(|c| c.0))
+}
+
+/// Whether a card number is someone's.
+pub(crate) async fn card_taken(sql: &dyn Sql, card: &str) -> Result<bool, StorageError> {
+    exists(sql, "SELECT 1 FROM customers WHERE loyalty_card = ?", vec![card.into()]).await
+}
+
+/// Issues `card` to the customer, unless they have one.
+pub(crate) fn issue_card(customer: &str, card: &str) -> Statement {
+    Statement::new("UPDATE customers SET loyalty_card = ? WHERE id = ? AND loyalty_card IS NULL", vec![card.into(), customer.into()])
+}
+
 /// How a till or a marketer names a customer.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Key {
@@ -182,6 +208,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<IdRow>(find_select(Key::Card)),
         checked::<IdRow>(find_select(Key::Phone)),
         checked::<IdRow>(find_select(Key::Email)),
+        checked::<CardRow>(CARD),
         checked::<MemberRow>(MEMBERS),
         checked::<SegmentRow>(segments_select()),
     ]
