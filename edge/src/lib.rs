@@ -9,12 +9,12 @@ pub mod extract;
 pub mod hardening;
 pub mod limits;
 mod lookup;
+pub mod notify;
 pub mod openapi;
 mod ordering;
 pub mod payments;
 pub mod ports;
 pub mod pricing;
-pub mod push;
 pub mod session;
 pub mod site;
 pub mod telemetry;
@@ -113,7 +113,7 @@ pub struct Config {
     /// The loyalty programme's rates.
     pub loyalty: vitrina_shared::loyalty::LoyaltyPolicy,
     /// Web Push: keys, trusted push services, reminders.
-    pub push: push::PushConfig,
+    pub push: notify::PushConfig,
     /// Test-only: abort the process at this point of a checkout (`VITRINA_TEST_CRASH_AT`), to
     /// prove that a checkout interrupted by a crash ends cleanly after a restart.
     pub crash_at: Option<CrashPoint>,
@@ -211,11 +211,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/rules/{id}/versions", get(api::offers::admin_versions))
         .route("/admin/segments", get(api::insights::admin_segments))
         .route("/admin/kpis", get(api::insights::admin_kpis))
-        .route("/admin/campaigns", get(push::list_campaigns).post(push::create_campaign))
-        .route("/push/vapid-public-key", get(push::vapid_public_key))
-        .route("/push/subscriptions", get(push::my_subscriptions).post(push::subscribe).delete(push::unsubscribe))
-        .route("/push/dispatch", post(push::dispatch_now))
-        .route("/push/clicks", post(push::click))
+        .route("/admin/campaigns", get(api::push::list_campaigns).post(api::push::create_campaign))
+        .route("/push/vapid-public-key", get(api::push::vapid_public_key))
+        .route("/push/subscriptions", get(api::push::my_subscriptions).post(api::push::subscribe).delete(api::push::unsubscribe))
+        .route("/push/dispatch", post(api::push::dispatch_now))
+        .route("/push/clicks", post(api::push::click))
         .fallback(|| async { ApiError::not_found("not_found", "no such API endpoint; see /api/openapi.json") })
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed("this endpoint does not accept that method; see /api/openapi.json".into())

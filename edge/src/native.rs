@@ -207,7 +207,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
         let mut tick = tokio::time::interval(DISPATCH_EVERY);
         loop {
             tick.tick().await;
-            match crate::push::dispatch(&dispatcher, 200).await {
+            match crate::notify::dispatch::dispatch(&dispatcher, 200).await {
                 Ok(r) if r.sent + r.failed + r.gone + r.retried + r.enqueued > 0 => tracing::info!(
                     enqueued = r.enqueued,
                     sent = r.sent,

@@ -142,10 +142,10 @@ impl crate::ports::Outbound for SpinOutbound {
 }
 
 /// Push settings from the `vapid_private_key`, `push_contact` and `push_dispatch_token` variables.
-async fn push_config() -> crate::push::PushConfig {
+async fn push_config() -> crate::notify::PushConfig {
     let var = |name: &'static str| async move { spin_sdk::variables::get(name).await.ok().filter(|v| !v.trim().is_empty()) };
-    let defaults = crate::push::PushConfig::default();
-    crate::push::PushConfig {
+    let defaults = crate::notify::PushConfig::default();
+    crate::notify::PushConfig {
         vapid_private_key: var("vapid_private_key").await,
         contact: var("push_contact").await.unwrap_or(defaults.contact.clone()),
         dispatch_token: var("push_dispatch_token").await,

@@ -135,7 +135,7 @@ pub async fn put_stock(
             let available = stock::stock_for(app.sql.as_ref(), sku, now.timestamp()).await?.get(&store).copied().unwrap_or(0);
             if available > 0 {
                 let name = catalog::product(app.sql.as_ref(), sku, now.timestamp()).await?.map(|(p, _)| p.name).unwrap_or_default();
-                notices.extend(crate::push::back_in_stock(app.sql.as_ref(), sku, &name, shop, now.timestamp()).await?);
+                notices.extend(crate::notify::back_in_stock(app.sql.as_ref(), sku, &name, shop, now.timestamp()).await?);
             }
         }
         if !notices.is_empty() {

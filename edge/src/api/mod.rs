@@ -11,3 +11,4 @@ pub mod insights;
 pub mod kiosks;
 pub mod offers;
 pub mod orders;
+pub mod push;

@@ -2,7 +2,7 @@
 //! devices writing at once cannot overwrite each other silently.
 
 use super::catalog::product;
-use super::{all, corrupt, first, FromRow, Named};
+use super::{all, corrupt, exists, first, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError};
 use std::collections::HashMap;
 use vitrina_shared::cart::{merge_carts, Adjustment, CartLine};
@@ -168,8 +168,42 @@ pub async fn plan_merge(sql: &dyn Sql, into: &str, from: &str, now: i64) -> Resu
     Ok(MergePlan { statements, adjustments: merge.adjustments })
 }
 
+/// A cart's owner and version.
+pub(crate) struct Quiet {
+    pub owner: String,
+    pub version: i64,
+}
+
+impl FromRow for Quiet {
+    const COLUMNS: &'static [&'static str] = &["owner", "version"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(Quiet { owner: row.text("owner")?.to_owned(), version: row.int("version")? })
+    }
+}
+
+const ABANDONED: &str = "SELECT c.owner, c.version FROM carts c
+     WHERE c.updated_at <= ? AND c.updated_at > ? AND EXISTS (SELECT 1 FROM cart_lines l WHERE l.owner = c.owner)
+       AND NOT EXISTS (SELECT 1 FROM push_outbox o WHERE o.dedupe_key LIKE 'cart:' || c.owner || ':' || c.version || ':%')
+     LIMIT 500";
+
+/// Carts with lines, unchanged since `quiet_since` (but changed after `not_before`), whose version
+/// got no reminder yet (at most 500).
+pub(crate) async fn abandoned(sql: &dyn Sql, quiet_since: i64, not_before: i64) -> Result<Vec<Quiet>, StorageError> {
+    all(sql, ABANDONED, vec![quiet_since.into(), not_before.into()]).await
+}
+
+/// Whether `owner`'s cart is still at `version` and has lines.
+pub(crate) async fn unchanged(sql: &dyn Sql, owner: &str, version: i64) -> Result<bool, StorageError> {
+    exists(
+        sql,
+        "SELECT 1 FROM carts c WHERE c.owner = ? AND c.version = ? AND EXISTS (SELECT 1 FROM cart_lines l WHERE l.owner = c.owner)",
+        vec![owner.into(), version.into()],
+    )
+    .await
+}
+
 #[cfg(test)]
 pub(super) fn selects() -> Vec<super::Checked> {
     use super::checked;
-    vec![checked::<Version>(VERSION), checked::<CheckoutOrder>(CHECKOUT_ORDER), checked::<LineRow>(LINES)]
+    vec![checked::<Version>(VERSION), checked::<CheckoutOrder>(CHECKOUT_ORDER), checked::<LineRow>(LINES), checked::<Quiet>(ABANDONED)]
 }

@@ -149,6 +149,7 @@ mod tests {
             limits::selects(),
             offers::selects(),
             orders::selects(),
+            push::selects(),
             schema::selects(),
             sessions::selects(),
             stock::selects(),
