@@ -10,12 +10,17 @@ pub mod catalog;
 pub mod customers;
 pub mod handoffs;
 pub mod kiosks;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod kv;
 pub mod ledger;
 pub mod limits;
 pub mod offers;
 pub mod orders;
+pub mod payments;
 pub mod push;
 pub mod schema;
+#[cfg(test)]
+pub(crate) mod scratch;
 pub mod sessions;
 pub mod stock;
 
@@ -131,7 +136,7 @@ pub(crate) fn checked<T: FromRow>(query: impl Into<String>) -> Checked {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::native::SqliteStore;
+    use crate::native::sqlite::SqliteStore;
 
     #[test]
     fn every_select_returns_the_columns_its_row_type_reads() {
@@ -149,6 +154,7 @@ mod tests {
             limits::selects(),
             offers::selects(),
             orders::selects(),
+            payments::selects(),
             push::selects(),
             schema::selects(),
             sessions::selects(),
