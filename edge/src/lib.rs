@@ -1,27 +1,42 @@
 //! Vitrina's edge service: one axum [`Router`] over storage ports, hosted natively by the
 //! `vitrina` binary (rusqlite, tokio) or by Spin (`spin_sdk`, wasm32-wasip2).
 
-pub mod accounts;
+// The layers, each importing only from those below it (no file of `api/` imports another):
+// the handlers, one file per area of the HTTP API;
 pub mod api;
+
+// below them: pricing, notifications, the order workflow, what a request names, rate limits,
+// passwords and the first accounts;
+pub mod accounts;
+mod limits;
+mod lookup;
+pub mod notify;
+mod ordering;
+pub mod pricing;
+
+// the one transaction idiom and the session;
+pub mod session;
+mod tx;
+
+// every SQL statement of the crate, with the row types it reads;
 pub mod db;
+
+// the ports.
+pub mod ports;
+
+// Around all of them: errors, extractors, security headers, the app's files, logs, the API document.
 pub mod error;
 pub mod extract;
 pub mod hardening;
-pub mod limits;
-mod lookup;
-pub mod notify;
 pub mod openapi;
-mod ordering;
-pub mod payments;
-pub mod ports;
-pub mod pricing;
-pub mod session;
 pub mod site;
 pub mod telemetry;
-mod tx;
 
+// The adapters: the test payment provider (keeping its records through `db`), the native
+// binary's adapters and start-up, and the Spin component.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
+pub mod payments;
 #[cfg(target_arch = "wasm32")]
 mod spin;
 

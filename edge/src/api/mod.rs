@@ -1,5 +1,6 @@
 //! The HTTP handlers, one file per area: each parses the request, authorises it, calls the
-//! layers below (`pricing`, `notify`, `db`) and maps the answer. No handler file imports another.
+//! layers below (`pricing`, `notify`, `ordering`, `lookup`, `limits`, `accounts`, `tx`, `db`) and
+//! maps the answer. No handler file imports another; what two areas share lives below them.
 
 pub mod accounts;
 pub mod aftersales;

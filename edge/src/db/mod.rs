@@ -6,23 +6,23 @@
 //! it returns against that list, so the SQL and the struct cannot drift apart.
 
 pub mod carts;
-pub mod catalog;
-pub mod customers;
-pub mod handoffs;
-pub mod kiosks;
+pub(crate) mod catalog;
+pub(crate) mod customers;
+pub(crate) mod handoffs;
+pub(crate) mod kiosks;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod kv;
-pub mod ledger;
-pub mod limits;
-pub mod offers;
-pub mod orders;
-pub mod payments;
-pub mod push;
+pub(crate) mod ledger;
+pub(crate) mod limits;
+pub(crate) mod offers;
+pub(crate) mod orders;
+pub(crate) mod payments;
+pub(crate) mod push;
 pub mod schema;
 #[cfg(test)]
 pub(crate) mod scratch;
-pub mod sessions;
-pub mod stock;
+pub(crate) mod sessions;
+pub(crate) mod stock;
 
 use crate::ports::{Row, Sql, StorageError, Value};
 use chrono::{DateTime, TimeZone, Utc};
