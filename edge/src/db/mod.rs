@@ -1,7 +1,7 @@
 //! Every SQL statement of the crate, one module per aggregate. Functions here read typed rows or
-//! build [`Statement`]s for a caller's batch; they decide nothing a handler decides.
+//! build [`Statement`](crate::ports::Statement)s for a caller's batch; they decide nothing a handler decides.
 //!
-//! Rows are read by column name: each row type lists its `COLUMNS` ([`FromRow`]) and reads
+//! Rows are read by column name: each row type lists its `COLUMNS` (`FromRow`) and reads
 //! them by name, and a test prepares every SELECT against the migrated schema and holds the names
 //! it returns against that list, so the SQL and the struct cannot drift apart.
 
@@ -165,6 +165,15 @@ mod tests {
             let names = store.columns(&query).unwrap_or_else(|e| panic!("{e}: {query}"));
             assert_eq!(names, columns, "the SELECT and its row type disagree: {query}");
         }
+    }
+
+    #[test]
+    fn a_row_of_another_width_or_a_name_not_in_columns_is_refused() {
+        let row = Row(vec![Value::Integer(3)]);
+        assert_eq!(read::<Count>(&row).map(|c| c.0), Ok(3));
+        assert!(read::<Count>(&Row(vec![Value::Integer(3), Value::Null])).is_err(), "one column more than COLUMNS");
+        let named = Named { row: &row, columns: Count::COLUMNS };
+        assert!(named.int("count").is_err(), "a name that is not in COLUMNS");
     }
 
     #[test]
