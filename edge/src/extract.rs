@@ -4,7 +4,7 @@ use crate::error::ApiError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use serde::de::value::{MapDeserializer, SeqDeserializer};
 use serde::de::{DeserializeOwned, Deserializer, IntoDeserializer, Unexpected, Visitor};
 use serde_json::Value;
@@ -182,6 +182,11 @@ pub fn whole_numbers(value: Value) -> Value {
         Value::Object(fields) => Value::Object(fields.into_iter().map(|(k, v)| (k, whole_numbers(v))).collect()),
         other => other,
     }
+}
+
+/// The client's address as the host saw it (`X-Vitrina-Client` is set by the host adapters).
+pub fn client_address(headers: &HeaderMap) -> String {
+    headers.get(crate::CLIENT_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("unknown").to_owned()
 }
 
 #[cfg(test)]

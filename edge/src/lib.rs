@@ -1,30 +1,42 @@
 //! Vitrina's edge service: one axum [`Router`] over storage ports, hosted natively by the
 //! `vitrina` binary (rusqlite, tokio) or by Spin (`spin_sdk`, wasm32-wasip2).
 
+// The layers, each importing only from those below it (no file of `api/` imports another):
+// the handlers, one file per area of the HTTP API;
+pub mod api;
+
+// below them: pricing, notifications, the order workflow, what a request names, rate limits,
+// passwords and the first accounts;
 pub mod accounts;
-pub mod aftersales;
-pub mod carts;
-pub mod error;
-pub mod extract;
-pub mod handoffs;
-pub mod hardening;
-pub mod kiosks;
-pub mod offers;
-pub mod openapi;
-pub mod orders;
-pub mod pages;
-pub mod payments;
-pub mod ports;
-pub mod push;
-pub mod repo;
-pub mod routes;
+mod limits;
+mod lookup;
+pub mod notify;
+mod ordering;
+pub mod pricing;
+
+// the one transaction idiom and the session;
 pub mod session;
-pub mod site;
-pub mod telemetry;
 mod tx;
 
+// every SQL statement of the crate, with the row types it reads;
+pub mod db;
+
+// the ports.
+pub mod ports;
+
+// Around all of them: errors, extractors, security headers, the app's files, logs, the API document.
+pub mod error;
+pub mod extract;
+pub mod hardening;
+pub mod openapi;
+pub mod site;
+pub mod telemetry;
+
+// The adapters: the test payment provider (keeping its records through `db`), the native
+// binary's adapters and start-up, and the Spin component.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
+pub mod payments;
 #[cfg(target_arch = "wasm32")]
 mod spin;
 
@@ -119,7 +131,7 @@ pub struct Config {
     /// The loyalty programme's rates.
     pub loyalty: vitrina_shared::loyalty::LoyaltyPolicy,
     /// Web Push: keys, trusted push services, reminders.
-    pub push: push::PushConfig,
+    pub push: notify::PushConfig,
     /// Test-only: abort the process at this point of a checkout (`VITRINA_TEST_CRASH_AT`), to
     /// prove that a checkout interrupted by a crash ends cleanly after a restart.
     pub crash_at: Option<CrashPoint>,
@@ -168,68 +180,68 @@ pub struct AppState {
     /// Outbound HTTP for push delivery.
     pub outbound: Arc<dyn ports::Outbound>,
     /// This instance's offer rules, reloaded when their version key changes.
-    pub rules: Arc<offers::RulesCache>,
+    pub rules: Arc<pricing::RulesCache>,
     pub config: Arc<Config>,
 }
 
 /// The whole HTTP surface: `/api/*` and, when a site directory is configured, the app.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/health", get(routes::health))
+        .route("/health", get(api::catalog::health))
         .route("/openapi.json", get(openapi::document))
-        .route("/categories", get(routes::categories))
-        .route("/products", get(routes::products))
-        .route("/products/{sku}", get(routes::product))
-        .route("/stores", get(routes::stores))
-        .route("/stores/{store}/stock", put(routes::put_stock))
-        .route("/availability/{sku}", get(routes::availability))
-        .route("/auth/register", post(accounts::register))
-        .route("/auth/login", post(accounts::login))
-        .route("/auth/logout", post(accounts::logout))
-        .route("/me", get(accounts::me).put(accounts::update_me))
-        .route("/me/devices", get(accounts::devices))
-        .route("/me/devices/{id}", delete(accounts::sign_out_device))
-        .route("/cart", get(carts::get))
-        .route("/cart/items/{sku}", put(carts::put_item).delete(carts::delete_item))
-        .route("/cart/handoff", post(handoffs::create))
-        .route("/handoff/{code}/claim", post(handoffs::claim))
-        .route("/session", get(accounts::session_info).put(kiosks::set_channel))
-        .route("/kiosk/enrolments", post(kiosks::issue))
-        .route("/kiosk/enrol", post(kiosks::enrol))
-        .route("/kiosks", get(kiosks::list))
-        .route("/kiosks/{id}", delete(kiosks::unenrol))
-        .route("/checkout/options", get(orders::options))
-        .route("/orders", get(orders::list).post(orders::create))
-        .route("/orders/{id}", get(orders::get))
-        .route("/orders/{id}/{action}", post(orders::act))
-        .route("/stores/{store}/pickups", get(orders::pickups))
-        .route("/returns", post(aftersales::create_return))
-        .route("/returns/{id}/receive", post(aftersales::receive_return))
-        .route("/pos/sales", post(aftersales::pos_sale))
-        .route("/me/loyalty", get(aftersales::my_loyalty))
-        .route("/loyalty/adjustments", post(aftersales::adjust_points))
-        .route("/nps", post(aftersales::answer_nps))
-        .route("/admin/nps", get(aftersales::nps_summary))
-        .route("/offers", get(offers::list))
-        .route("/admin/rules", get(offers::admin_list).post(offers::admin_create))
-        .route("/admin/rules/preview", post(offers::admin_preview))
-        .route("/admin/rules/{id}", put(offers::admin_update).delete(offers::admin_delete))
-        .route("/admin/rules/{id}/versions", get(offers::admin_versions))
-        .route("/admin/segments", get(offers::admin_segments))
-        .route("/admin/kpis", get(offers::admin_kpis))
-        .route("/admin/campaigns", get(push::list_campaigns).post(push::create_campaign))
-        .route("/push/vapid-public-key", get(push::vapid_public_key))
-        .route("/push/subscriptions", get(push::my_subscriptions).post(push::subscribe).delete(push::unsubscribe))
-        .route("/push/dispatch", post(push::dispatch_now))
-        .route("/push/clicks", post(push::click))
+        .route("/categories", get(api::catalog::categories))
+        .route("/products", get(api::catalog::products))
+        .route("/products/{sku}", get(api::catalog::product))
+        .route("/stores", get(api::catalog::stores))
+        .route("/stores/{store}/stock", put(api::catalog::put_stock))
+        .route("/availability/{sku}", get(api::catalog::availability))
+        .route("/auth/register", post(api::accounts::register))
+        .route("/auth/login", post(api::accounts::login))
+        .route("/auth/logout", post(api::accounts::logout))
+        .route("/me", get(api::accounts::me).put(api::accounts::update_me))
+        .route("/me/devices", get(api::accounts::devices))
+        .route("/me/devices/{id}", delete(api::accounts::sign_out_device))
+        .route("/cart", get(api::carts::get))
+        .route("/cart/items/{sku}", put(api::carts::put_item).delete(api::carts::delete_item))
+        .route("/cart/handoff", post(api::handoffs::create))
+        .route("/handoff/{code}/claim", post(api::handoffs::claim))
+        .route("/session", get(api::accounts::session_info).put(api::kiosks::set_channel))
+        .route("/kiosk/enrolments", post(api::kiosks::issue))
+        .route("/kiosk/enrol", post(api::kiosks::enrol))
+        .route("/kiosks", get(api::kiosks::list))
+        .route("/kiosks/{id}", delete(api::kiosks::unenrol))
+        .route("/checkout/options", get(api::checkout::options))
+        .route("/orders", get(api::orders::list).post(api::checkout::create))
+        .route("/orders/{id}", get(api::orders::get))
+        .route("/orders/{id}/{action}", post(api::orders::act))
+        .route("/stores/{store}/pickups", get(api::orders::pickups))
+        .route("/returns", post(api::aftersales::create_return))
+        .route("/returns/{id}/receive", post(api::aftersales::receive_return))
+        .route("/pos/sales", post(api::aftersales::pos_sale))
+        .route("/me/loyalty", get(api::aftersales::my_loyalty))
+        .route("/loyalty/adjustments", post(api::aftersales::adjust_points))
+        .route("/nps", post(api::aftersales::answer_nps))
+        .route("/admin/nps", get(api::insights::nps_summary))
+        .route("/offers", get(api::offers::list))
+        .route("/admin/rules", get(api::offers::admin_list).post(api::offers::admin_create))
+        .route("/admin/rules/preview", post(api::offers::admin_preview))
+        .route("/admin/rules/{id}", put(api::offers::admin_update).delete(api::offers::admin_delete))
+        .route("/admin/rules/{id}/versions", get(api::offers::admin_versions))
+        .route("/admin/segments", get(api::insights::admin_segments))
+        .route("/admin/kpis", get(api::insights::admin_kpis))
+        .route("/admin/campaigns", get(api::push::list_campaigns).post(api::push::create_campaign))
+        .route("/push/vapid-public-key", get(api::push::vapid_public_key))
+        .route("/push/subscriptions", get(api::push::my_subscriptions).post(api::push::subscribe).delete(api::push::unsubscribe))
+        .route("/push/dispatch", post(api::push::dispatch_now))
+        .route("/push/clicks", post(api::push::click))
         .fallback(|| async { ApiError::not_found("not_found", "no such API endpoint; see /api/openapi.json") })
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed("this endpoint does not accept that method; see /api/openapi.json".into())
         })
         .layer(middleware::from_fn_with_state(state.clone(), session::middleware));
     // Everything outside /api: the server-rendered public pages, then the site's files and the
-    // apps' shells (edge/src/pages.rs).
-    let app = Router::new().nest("/api", api).fallback(pages::serve);
+    // apps' shells (edge/src/api/pages.rs).
+    let app = Router::new().nest("/api", api).fallback(api::pages::serve);
     app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), client_address))
         // Outermost, so every answer (fallbacks and refusals too) carries the security headers.

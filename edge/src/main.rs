@@ -13,7 +13,7 @@ fn main() {}
 mod native_main {
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
-    use vitrina_edge::push::PushConfig;
+    use vitrina_edge::notify::PushConfig;
     use vitrina_edge::telemetry::{self, LogFormat};
     use vitrina_edge::{native, BootstrapAccount, Config};
     use vitrina_shared::account::Role;

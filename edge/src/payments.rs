@@ -5,7 +5,8 @@
 //! table, `test_provider_charges`), so a repeated charge answers the first outcome and a checkout
 //! interrupted by a crash can ask what happened.
 
-use crate::ports::{BoxFuture, ChargeOutcome, ChargeRequest, Payments, Sql, Statement, StorageError};
+use crate::db::payments;
+use crate::ports::{BoxFuture, ChargeOutcome, ChargeRequest, Payments, Sql, StorageError};
 use std::sync::Arc;
 use vitrina_shared::orders::{test_card, TestCard};
 
@@ -23,18 +24,14 @@ impl TestProvider {
     }
 
     async fn recorded(&self, key: &str) -> Result<Option<(i64, ChargeOutcome)>, StorageError> {
-        let rows = self
-            .sql
-            .query("SELECT amount_minor, approved, reference FROM test_provider_charges WHERE idempotency_key = ?", vec![key.into()])
-            .await?;
-        rows.first()
-            .map(|r| {
-                let reference = r.text(2)?.to_owned();
-                let outcome =
-                    if r.int(1)? == 1 { ChargeOutcome::Approved { reference } } else { ChargeOutcome::Declined { reason: reference } };
-                Ok((r.int(0)?, outcome))
-            })
-            .transpose()
+        Ok(payments::charge(self.sql.as_ref(), key).await?.map(|c| {
+            let outcome = if c.approved {
+                ChargeOutcome::Approved { reference: c.reference }
+            } else {
+                ChargeOutcome::Declined { reason: c.reference }
+            };
+            (c.amount_minor, outcome)
+        }))
     }
 }
 
@@ -52,16 +49,12 @@ impl Payments for TestProvider {
             };
             // The first charge under a key wins; later ones read what it recorded.
             self.sql
-                .batch(vec![Statement::new(
-                    "INSERT INTO test_provider_charges (idempotency_key, order_id, amount_minor, approved, reference, created_at)
-                     VALUES (?, ?, ?, ?, ?, strftime('%s', 'now')) ON CONFLICT (idempotency_key) DO NOTHING",
-                    vec![
-                        request.idempotency_key.clone().into(),
-                        request.order_id.clone().into(),
-                        request.amount.minor_units().into(),
-                        i64::from(approved).into(),
-                        reference.into(),
-                    ],
+                .batch(vec![payments::record(
+                    &request.idempotency_key,
+                    &request.order_id,
+                    request.amount.minor_units(),
+                    approved,
+                    &reference,
                 )])
                 .await
                 .map_err(StorageError::from)?;

@@ -5,8 +5,9 @@
 //! session does something worth remembering. A tampered, expired or revoked cookie silently
 //! becomes a new anonymous session, never someone else's.
 
+use crate::db::sessions;
 use crate::error::ApiError;
-use crate::ports::{Sql, Statement, StorageError, Value};
+use crate::ports::{Sql, Statement, StorageError};
 use crate::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method};
@@ -159,58 +160,27 @@ fn personal(path: &str) -> bool {
 
 /// The statement that creates the session's row if missing (idempotent).
 pub fn persist_statement(session: &Session, user_agent: &str, now: i64) -> Statement {
-    Statement::new(
-        "INSERT INTO sessions (id, customer_id, channel, store_id, user_agent, created_at, last_seen_at, expires_at)
-         VALUES (?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-        vec![
-            session.id.clone().into(),
-            session.channel.as_str().into(),
-            session.store_id.as_ref().map(|s| s.as_str().to_owned()).into(),
-            user_agent_summary(user_agent).into(),
-            now.into(),
-            now.into(),
-            (now + IDLE_SECONDS).into(),
-        ],
-    )
+    let store = session.store_id.as_ref().map(StoreId::as_str);
+    sessions::persist(&session.id, session.channel.as_str(), store, &user_agent_summary(user_agent), now, now + IDLE_SECONDS)
 }
 
 /// The statement that starts session `id` as a kiosk of `store` (enrolment `kiosk`).
 pub fn kiosk_session_statement(id: &str, kiosk: &str, store: &StoreId, user_agent: &str, now: i64) -> Statement {
-    Statement::new(
-        "INSERT INTO sessions (id, customer_id, channel, store_id, kiosk_id, user_agent, created_at, last_seen_at, expires_at)
-         VALUES (?, NULL, 'kiosk', ?, ?, ?, ?, ?, ?)",
-        vec![
-            id.into(),
-            store.as_str().into(),
-            kiosk.into(),
-            user_agent_summary(user_agent).into(),
-            now.into(),
-            now.into(),
-            (now + IDLE_SECONDS).into(),
-        ],
-    )
+    sessions::start_kiosk(id, kiosk, store.as_str(), &user_agent_summary(user_agent), now, now + IDLE_SECONDS)
 }
 
 /// The statement that, when session `old` belongs to a live kiosk, starts session `fresh` on the
 /// same kiosk: a kiosk signed out for the next shopper stays its store's kiosk. Changes nothing
 /// for any other session.
 pub fn kiosk_successor_statement(old: &str, fresh: &str, now: i64) -> Statement {
-    Statement::new(
-        "INSERT INTO sessions (id, customer_id, channel, store_id, kiosk_id, user_agent, created_at, last_seen_at, expires_at)
-         SELECT ?, NULL, 'kiosk', k.store_id, k.id, s.user_agent, ?, ?, ?
-         FROM sessions s JOIN kiosks k ON k.id = s.kiosk_id WHERE s.id = ? AND k.revoked_at IS NULL",
-        vec![fresh.into(), now.into(), now.into(), (now + IDLE_SECONDS).into(), old.into()],
-    )
+    sessions::kiosk_successor(old, fresh, now, now + IDLE_SECONDS)
 }
 
 /// The check every write batch of a session makes when it commits: the session is still live
 /// (not revoked or expired), so a write racing a sign-in or a remote sign-out cannot land in a cart
 /// nobody will see again. Handlers add it as a guard with `tx::Batch::live_session`.
 pub fn live_statement(session: &Session, now: i64) -> Statement {
-    Statement::new(
-        "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND revoked_at IS NULL AND expires_at > ?",
-        vec![now.into(), session.id.clone().into(), now.into()],
-    )
+    sessions::live(&session.id, now)
 }
 
 /// Position of the liveness guard in [`write_preamble`]'s statements.
@@ -245,44 +215,30 @@ pub fn user_agent_summary(ua: &str) -> String {
 /// The session named by a verified cookie: `None` if revoked or expired. The flag says whether its
 /// expiry was just extended (so the cookie's Max-Age should be renewed too).
 async fn load(sql: &dyn Sql, id: &str, now: i64) -> Result<Option<(Session, bool)>, StorageError> {
-    let rows = sql
-        .query(
-            "SELECT s.channel, k.store_id, s.customer_id, c.role, s.expires_at, s.revoked_at, s.last_seen_at, s.kiosk_id, k.revoked_at
-             FROM sessions s LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN kiosks k ON k.id = s.kiosk_id
-             WHERE s.id = ?",
-            vec![id.into()],
-        )
-        .await?;
-    let Some(row) = rows.first() else {
+    let Some(row) = sessions::load(sql, id).await? else {
         return Ok(Some((Session::fresh(id.to_owned(), Channel::Web), false)));
     };
-    let revoked = !matches!(row.0.get(5), Some(Value::Null) | None);
     // A kiosk's session ends with its enrolment (also when the kiosk row has gone).
-    let kiosk = row.opt_text(7)?.is_some();
-    let kiosk_live = kiosk && matches!(row.0.get(8), Some(Value::Null)) && matches!(row.0.get(1), Some(Value::Text(_)));
-    if revoked || row.int(4)? <= now || (kiosk && !kiosk_live) {
+    let kiosk = row.kiosk_id.is_some();
+    let kiosk_live = kiosk && !row.kiosk_revoked && row.kiosk_store.is_some();
+    if row.revoked || row.expires_at <= now || (kiosk && !kiosk_live) {
         return Ok(None);
     }
-    let account = match (row.0.get(2), row.0.get(3)) {
-        (Some(Value::Text(cid)), Some(Value::Text(role))) => {
-            Some(Account { id: cid.clone(), role: Role::parse(role).ok_or_else(|| StorageError(format!("unknown role {role}")))? })
+    let account = match (row.customer_id, row.role) {
+        (Some(cid), Some(role)) => {
+            Some(Account { id: cid, role: Role::parse(&role).ok_or_else(|| StorageError(format!("unknown role {role}")))? })
         }
         _ => None,
     };
-    let touched = row.int(6)? + TOUCH_SECONDS <= now;
+    let touched = row.last_seen_at + TOUCH_SECONDS <= now;
     if touched {
-        sql.batch(vec![Statement::new(
-            "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
-            vec![now.into(), (now + IDLE_SECONDS).into(), id.into()],
-        )])
-        .await?;
+        sql.batch(vec![sessions::touch(id, now, now + IDLE_SECONDS)]).await?;
     }
     // The channel is a fact the server established: kiosk (and its store) only through a live
     // enrolment; otherwise what a shopper may say of their own device, web or pwa.
-    let (channel, store_id) = if kiosk_live {
-        (Channel::Kiosk, StoreId::parse(row.text(1)?).ok())
-    } else {
-        (if Channel::parse(row.text(0)?) == Some(Channel::Pwa) { Channel::Pwa } else { Channel::Web }, None)
+    let (channel, store_id) = match row.kiosk_store.filter(|_| kiosk_live) {
+        Some(store) => (Channel::Kiosk, StoreId::parse(&store).ok()),
+        None => (if Channel::parse(&row.channel) == Some(Channel::Pwa) { Channel::Pwa } else { Channel::Web }, None),
     };
     let session = Session { id: id.to_owned(), account, channel, store_id, persisted: true };
     Ok(Some((session, touched)))

@@ -4,7 +4,7 @@
 
 use crate::error::ApiError;
 use crate::ports::{BoxFuture, Kv, Row, Sql, Statement, StorageError, SystemClock, TxError, Value};
-use crate::{repo, router, AppState, BootstrapAccount, Config};
+use crate::{router, AppState, BootstrapAccount, Config};
 use axum::response::{IntoResponse, Response};
 use send_wrapper::SendWrapper;
 use spin_sdk::http::Request;
@@ -142,10 +142,10 @@ impl crate::ports::Outbound for SpinOutbound {
 }
 
 /// Push settings from the `vapid_private_key`, `push_contact` and `push_dispatch_token` variables.
-async fn push_config() -> crate::push::PushConfig {
+async fn push_config() -> crate::notify::PushConfig {
     let var = |name: &'static str| async move { spin_sdk::variables::get(name).await.ok().filter(|v| !v.trim().is_empty()) };
-    let defaults = crate::push::PushConfig::default();
-    crate::push::PushConfig {
+    let defaults = crate::notify::PushConfig::default();
+    crate::notify::PushConfig {
         vapid_private_key: var("vapid_private_key").await,
         contact: var("push_contact").await.unwrap_or(defaults.contact.clone()),
         dispatch_token: var("push_dispatch_token").await,
@@ -171,11 +171,11 @@ async fn bootstrap_accounts() -> Vec<BootstrapAccount> {
 /// Migrates, seeds and creates the first accounts once per database; later requests see the
 /// marker and skip it.
 async fn ensure_schema(state: &AppState) -> Result<(), StorageError> {
-    let want = repo::schema_version().to_string();
+    let want = crate::db::schema::schema_version().to_string();
     if state.kv.get(SCHEMA_KEY).await?.as_deref() == Some(want.as_bytes()) {
         return Ok(());
     }
-    repo::migrate_and_seed(state.sql.as_ref(), state.clock.now()).await?;
+    crate::db::schema::migrate_and_seed(state.sql.as_ref(), state.clock.now()).await?;
     crate::accounts::bootstrap(state.sql.as_ref(), &state.config.bootstrap_accounts, state.clock.now().timestamp()).await?;
     state.kv.set(SCHEMA_KEY, want.into_bytes()).await
 }

@@ -89,8 +89,9 @@ impl<W> Batch<W> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::Batch;
-    use crate::native::SqliteStore;
-    use crate::ports::{Sql, Statement};
+    use crate::db::scratch::{create, insert, insert_new, insert_nowhere, names, rename, rename_all};
+    use crate::native::sqlite::SqliteStore;
+    use crate::ports::Sql;
 
     #[derive(Debug, Clone, PartialEq, Eq)]
     enum Why {
@@ -108,13 +109,8 @@ mod tests {
         tokio::runtime::Builder::new_current_thread().build().expect("runtime").block_on(f)
     }
 
-    async fn names(sql: &dyn Sql) -> Vec<String> {
-        let rows = sql.query("SELECT name FROM t ORDER BY name", vec![]).await.expect("select");
-        rows.iter().map(|r| r.text(0).expect("name").to_owned()).collect()
-    }
-
     async fn table(sql: &dyn Sql) {
-        sql.batch(vec![Statement::new("CREATE TABLE t (name TEXT PRIMARY KEY)", vec![])]).await.expect("create");
+        sql.batch(vec![create()]).await.expect("create");
     }
 
     #[test]
@@ -123,8 +119,8 @@ mod tests {
         block_on(async {
             table(&sql).await;
             let mut batch = Batch::named("test");
-            batch.push(Statement::new("INSERT INTO t (name) VALUES ('a')", vec![]));
-            batch.guard(Statement::new("INSERT INTO t (name) VALUES ('b') ON CONFLICT DO NOTHING", vec![]), Why::Taken);
+            batch.push(insert("a"));
+            batch.guard(insert_new("b"), Why::Taken);
             assert_eq!(batch.run(&sql).await.expect("storage"), Ok(()));
             assert_eq!(names(&sql).await, ["a", "b"]);
         });
@@ -135,12 +131,12 @@ mod tests {
         let (_dir, sql) = store();
         block_on(async {
             table(&sql).await;
-            sql.batch(vec![Statement::new("INSERT INTO t (name) VALUES ('b')", vec![])]).await.expect("seed");
+            sql.batch(vec![insert("b")]).await.expect("seed");
             let mut batch = Batch::named("test");
-            batch.push(Statement::new("INSERT INTO t (name) VALUES ('a')", vec![]));
-            batch.guard(Statement::new("UPDATE t SET name = 'c' WHERE name = 'b'", vec![]), Why::Missing);
-            batch.guard(Statement::new("INSERT INTO t (name) VALUES ('c') ON CONFLICT DO NOTHING", vec![]), Why::Taken);
-            batch.push(Statement::new("INSERT INTO t (name) VALUES ('d')", vec![]));
+            batch.push(insert("a"));
+            batch.guard(rename("b", "c"), Why::Missing);
+            batch.guard(insert_new("c"), Why::Taken);
+            batch.push(insert("d"));
             assert_eq!(batch.run(&sql).await.expect("storage"), Err(Why::Taken));
             assert_eq!(names(&sql).await, ["b"], "the statements before and after the failed guard were rolled back");
         });
@@ -152,13 +148,7 @@ mod tests {
         block_on(async {
             table(&sql).await;
             let mut batch = Batch::named("test");
-            batch.guard_all(
-                [
-                    Statement::new("INSERT INTO t (name) VALUES ('a')", vec![]),
-                    Statement::new("UPDATE t SET name = 'z' WHERE name = 'nobody'", vec![]).guarded(),
-                ],
-                Why::Missing,
-            );
+            batch.guard_all([insert("a"), rename("nobody", "z").guarded()], Why::Missing);
             assert_eq!(batch.run(&sql).await.expect("storage"), Err(Why::Missing));
             assert!(names(&sql).await.is_empty());
         });
@@ -169,7 +159,7 @@ mod tests {
     #[should_panic(expected = "a guarded statement needs a reason")]
     fn a_guarded_statement_pushed_without_a_reason_is_refused() {
         let mut batch: Batch<Why> = Batch::named("test");
-        batch.push(Statement::new("UPDATE t SET name = 'z'", vec![]).guarded());
+        batch.push(rename_all("z").guarded());
     }
 
     #[test]
@@ -177,7 +167,7 @@ mod tests {
         let (_dir, sql) = store();
         block_on(async {
             let mut batch: Batch<Why> = Batch::named("checkout");
-            batch.push(Statement::new("INSERT INTO no_such_table (name) VALUES ('a')", vec![]));
+            batch.push(insert_nowhere());
             let error = batch.run(&sql).await.expect_err("no table");
             assert!(error.0.contains("batch checkout"), "{error}");
         });

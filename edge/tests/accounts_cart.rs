@@ -353,7 +353,8 @@ async fn a_merge_planned_before_the_source_cart_changed_does_not_commit() {
     phone.set_qty("PHN-0001", json!(1), None).await;
     let session_id = phone.session_id();
     let now = app.clock.now_ts();
-    let plan = vitrina_edge::carts::plan_merge(app.state.sql.as_ref(), "c:someone", &format!("s:{session_id}"), now).await.expect("plan");
+    let plan =
+        vitrina_edge::db::carts::plan_merge(app.state.sql.as_ref(), "c:someone", &format!("s:{session_id}"), now).await.expect("plan");
     phone.set_qty("AUD-0001", json!(1), None).await;
     let result = app.state.sql.batch(plan.statements).await;
     assert!(matches!(result, Err(vitrina_edge::ports::TxError::Guard(_))), "{result:?}");

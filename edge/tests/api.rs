@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::{error_code, TestApp};
 use serde_json::{json, Value};
-use vitrina_edge::repo;
+use vitrina_edge::db;
 use vitrina_shared::i18n::{error_text, is_known_error, Locale};
 
 fn store_row<'a>(a: &'a Value, id: &str) -> &'a Value {
@@ -26,7 +26,7 @@ async fn health_reports_the_seeded_catalog() {
 #[tokio::test]
 async fn seeding_twice_does_not_duplicate_anything() {
     let app = TestApp::new().await;
-    repo::migrate_and_seed(app.state.sql.as_ref(), app.state.clock.now()).await.expect("second migrate");
+    db::schema::migrate_and_seed(app.state.sql.as_ref(), app.state.clock.now()).await.expect("second migrate");
     let (_, body) = app.get("/api/health").await;
     assert_eq!(body["products"], 312);
 }
@@ -123,12 +123,18 @@ async fn values_an_error_names_travel_as_params() {
 /// `code: "…"` field, the first argument of an error helper, or a fixed code in a `match`.
 fn codes_in_sources() -> std::collections::BTreeSet<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("src"))
-        .expect("edge/src")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
+    // Every source file of edge/src, its folders (api/, db/, …) included.
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    let mut dirs = vec![root.join("src")];
+    while let Some(dir) = dirs.pop() {
+        for path in std::fs::read_dir(&dir).expect("edge/src").filter_map(Result::ok).map(|e| e.path()) {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                files.push(path);
+            }
+        }
+    }
     files.push(root.join("../shared/src/error.rs"));
     let literal_after = |text: &str, at: usize| -> Option<String> {
         let rest = text[at..].trim_start();

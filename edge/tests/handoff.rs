@@ -58,7 +58,7 @@ async fn an_expired_or_unknown_code_moves_nothing() {
 async fn guessing_codes_is_rate_limited_per_client() {
     let app = TestApp::new().await;
     let guesser = app.device();
-    for _ in 0..vitrina_edge::handoffs::CLAIMS_PER_CLIENT {
+    for _ in 0..vitrina_edge::api::handoffs::CLAIMS_PER_CLIENT {
         let (status, _) = guesser.post("/api/handoff/ABCDEF/claim", json!({})).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }

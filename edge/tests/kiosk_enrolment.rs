@@ -352,7 +352,7 @@ async fn a_session_recorded_as_a_kiosk_without_an_enrolment_is_a_web_session() {
 async fn guessing_enrolment_codes_is_rate_limited_per_client() {
     let app = app_with(&[]).await;
     let guesser = app.device();
-    for _ in 0..vitrina_edge::kiosks::ENROLS_PER_CLIENT {
+    for _ in 0..vitrina_edge::api::kiosks::ENROLS_PER_CLIENT {
         let (status, _) = guesser.post("/api/kiosk/enrol", json!({"code": "ABCD EFGH"})).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }

@@ -13,7 +13,7 @@ use common::{error_code, Device, TestApp};
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use vitrina_edge::push::dispatch;
+use vitrina_edge::notify::dispatch::dispatch;
 
 /// One message as the push service received and decrypted it.
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 use vitrina_edge::native::SqliteStore;
 use vitrina_edge::ports::Clock;
-use vitrina_edge::{repo, router, AppState, BootstrapAccount, Config};
+use vitrina_edge::{db, router, AppState, BootstrapAccount, Config};
 
 pub const STAFF_EMAIL: &str = "staff@vitrina.test";
 pub const STAFF_PASSWORD: &str = "staff-password-for-tests";
@@ -46,7 +46,7 @@ impl TestApp {
         let store = Arc::new(SqliteStore::open(&dir.path().join("test.db")).expect("open sqlite"));
         // Wednesday 2026-11-25 12:00 Moscow time.
         let clock = Arc::new(FixedClock(Mutex::new(Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).single().expect("time"))));
-        repo::migrate_and_seed(store.as_ref(), clock.now()).await.expect("migrate");
+        db::schema::migrate_and_seed(store.as_ref(), clock.now()).await.expect("migrate");
         let bootstrap_accounts = vec![BootstrapAccount {
             email: STAFF_EMAIL.into(),
             password: STAFF_PASSWORD.into(),

@@ -2,11 +2,13 @@
 //! once. Claiming merges the cart into the claiming device's cart by the sign-in rules and empties
 //! the source (a showroom kiosk keeps nothing).
 
-use crate::accounts::{client_address, rate_limit};
-use crate::carts::{plan_merge, view};
+use crate::db::carts::plan_merge;
+use crate::db::handoffs;
 use crate::error::ApiError;
-use crate::extract::ApiPath;
-use crate::ports::{Statement, StorageError, Value};
+use crate::extract::{client_address, ApiPath};
+use crate::limits::rate_limit;
+use crate::ports::StorageError;
+use crate::pricing::{priced_view, view};
 use crate::session::{RotateTo, Session};
 use crate::tx::Batch;
 use crate::AppState;
@@ -75,16 +77,10 @@ pub async fn create(
     for _ in 0..5 {
         let code = new_code()?;
         // Codes a day past their expiry are no longer worth an answer: pruned here, lazily.
-        let prune = Statement::new("DELETE FROM handoffs WHERE expires_at < ?", vec![(now - 86_400).into()]);
+        let prune = handoffs::prune(now - 86_400);
         let mut batch = Batch::named("handoff-create");
         batch.push(prune);
-        batch.guard(
-            Statement::new(
-                "INSERT INTO handoffs (code, owner, created_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
-                vec![code.as_str().into(), owner.clone().into(), now.into(), expires.into()],
-            ),
-            CodeTaken,
-        );
+        batch.guard(handoffs::create(code.as_str(), &owner, now, expires), CodeTaken);
         match batch.run(app.sql.as_ref()).await? {
             Ok(()) => {
                 let url = format!("/handoff/{}", code.as_str());
@@ -110,18 +106,17 @@ pub async fn claim(
     rate_limit(app.sql.as_ref(), &format!("handoff-claim:{}", client_address(&headers)), CLAIMS_PER_CLIENT, 600, now).await?;
     let unknown = || ApiError::not_found("unknown_handoff_code", "no cart is waiting under this code; check it on the other screen");
     let code = HandoffCode::parse(&raw).map_err(|_| unknown())?;
-    let rows = app.sql.query("SELECT owner, expires_at, claimed_at FROM handoffs WHERE code = ?", vec![code.as_str().into()]).await?;
-    let row = rows.first().ok_or_else(unknown)?;
-    if !matches!(row.0.get(2), Some(Value::Null) | None) {
+    let row = handoffs::find(app.sql.as_ref(), code.as_str()).await?.ok_or_else(unknown)?;
+    if row.claimed {
         return Err(ApiError::Gone { code: "handoff_used", message: "this code has already been used".into() });
     }
-    if row.int(1)? <= now {
+    if row.expires_at <= now {
         return Err(ApiError::Gone {
             code: "handoff_expired",
             message: "this code has expired; ask for a new one on the other screen".into(),
         });
     }
-    let source = row.text(0)?.to_owned();
+    let source = row.owner;
     let target = session.cart_owner();
     if source == target {
         return Err(ApiError::Unprocessable { code: "same_cart", message: "this code is for this device's own cart".into() });
@@ -131,20 +126,13 @@ pub async fn claim(
         return Err(ApiError::Gone { code: "handoff_empty", message: "the cart behind this code is empty now; ask for a new code".into() });
     }
     let mut batch = Batch::named("handoff-claim");
-    batch.guard(
-        Statement::new(
-            "UPDATE handoffs SET claimed_at = ?, claimed_by = ? WHERE code = ? AND claimed_at IS NULL AND expires_at > ?",
-            vec![now.into(), session.id.clone().into(), code.as_str().into(), now.into()],
-        ),
-        Claim::Used,
-    );
+    batch.guard(handoffs::claim(code.as_str(), &session.id, now), Claim::Used);
     batch.live_session(&session, headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""), now, Claim::SessionEnded);
     batch.guard_all(plan.statements, Claim::CartChanged);
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {
             let mut response =
-                Json(Claimed { cart: crate::carts::priced_view(&app, &session, &target).await?, cart_adjustments: plan.adjustments })
-                    .into_response();
+                Json(Claimed { cart: priced_view(&app, &session, &target).await?, cart_adjustments: plan.adjustments }).into_response();
             if !session.persisted {
                 response.extensions_mut().insert(RotateTo(session.id.clone()));
             }

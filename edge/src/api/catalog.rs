@@ -1,9 +1,10 @@
-//! Thin handlers: parse, call `repo` and pure `shared` functions, answer.
+//! The catalog: health, categories, products, stores, availability, and stock updates from stores.
 
+use crate::db::{catalog, stock};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::session::Session;
-use crate::{repo, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -15,12 +16,12 @@ use vitrina_shared::stock::validate_stock_update;
 use vitrina_shared::{GeoPoint, Sku, StoreId};
 
 pub async fn health(State(app): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let (products, stores) = repo::counts(app.sql.as_ref()).await?;
+    let (products, stores) = catalog::counts(app.sql.as_ref()).await?;
     Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), products, stores }))
 }
 
 pub async fn categories(State(app): State<AppState>) -> Result<Json<Vec<CategoryInfo>>, ApiError> {
-    Ok(Json(repo::categories(app.sql.as_ref()).await?))
+    Ok(Json(catalog::categories(app.sql.as_ref()).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,11 +38,11 @@ pub async fn products(
 ) -> Result<Json<Page<ProductSummary>>, ApiError> {
     let query = ProductQuery::parse(params.q.as_deref(), params.category.as_deref(), params.page)?;
     if let Some(category) = &query.category {
-        if !repo::category_exists(app.sql.as_ref(), category).await? {
+        if !catalog::category_exists(app.sql.as_ref(), category).await? {
             return Err(ApiError::not_found("unknown_category", format!("there is no category {category}")).with("category", category));
         }
     }
-    Ok(Json(repo::search_products(app.sql.as_ref(), &query, app.clock.now().timestamp()).await?))
+    Ok(Json(catalog::search_products(app.sql.as_ref(), &query, app.clock.now().timestamp()).await?))
 }
 
 fn parse_sku(raw: &str) -> Result<Sku, ApiError> {
@@ -51,14 +52,14 @@ fn parse_sku(raw: &str) -> Result<Sku, ApiError> {
 
 pub async fn product(State(app): State<AppState>, ApiPath(raw): ApiPath<String>) -> Result<Json<ProductDetail>, ApiError> {
     let sku = parse_sku(&raw)?;
-    let (product, total) = repo::product(app.sql.as_ref(), &sku, app.clock.now().timestamp())
+    let (product, total) = catalog::product(app.sql.as_ref(), &sku, app.clock.now().timestamp())
         .await?
         .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku))?;
     Ok(Json(ProductDetail::from_product(product, total)))
 }
 
 pub async fn stores(State(app): State<AppState>) -> Result<Json<Vec<StoreInfo>>, ApiError> {
-    Ok(Json(repo::stores(app.sql.as_ref()).await?.into_iter().map(StoreInfo::from).collect()))
+    Ok(Json(catalog::stores(app.sql.as_ref()).await?.into_iter().map(StoreInfo::from).collect()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,11 +86,11 @@ pub async fn availability(
         }
     };
     let sku = parse_sku(&raw)?;
-    if repo::product(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?.is_none() {
+    if catalog::product(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?.is_none() {
         return Err(ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku));
     }
-    let stores = repo::stores(app.sql.as_ref()).await?;
-    let stock = repo::stock_for(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?;
+    let stores = catalog::stores(app.sql.as_ref()).await?;
+    let stock = stock::stock_for(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?;
     Ok(Json(compute_availability(&sku, &stores, &stock, position, app.clock.now())))
 }
 
@@ -103,13 +104,13 @@ pub async fn put_stock(
     session.require_role(Role::Staff)?;
     let store = StoreId::parse(&raw_store)
         .map_err(|e| ApiError::not_found("unknown_store", e.to_string()).with("store", raw_store.chars().take(64).collect::<String>()))?;
-    let stores = repo::stores(app.sql.as_ref()).await?;
+    let stores = catalog::stores(app.sql.as_ref()).await?;
     if !stores.iter().any(|s| s.id == store) {
         return Err(ApiError::not_found("unknown_store", format!("there is no store {store}")).with("store", &store));
     }
     let lines = validate_stock_update(&body.items)?;
     let skus: Vec<&Sku> = lines.iter().map(|l| &l.sku).collect();
-    let unknown = repo::unknown_skus(app.sql.as_ref(), &skus).await?;
+    let unknown = catalog::unknown_skus(app.sql.as_ref(), &skus).await?;
     if !unknown.is_empty() {
         let list: Vec<&str> = unknown.iter().take(20).map(Sku::as_str).collect();
         return Err(ApiError::Unprocessable {
@@ -121,20 +122,20 @@ pub async fn put_stock(
     let now = app.clock.now();
     let mut was_out = Vec::new();
     for line in lines.iter().filter(|l| l.on_hand > 0) {
-        let available = repo::stock_for(app.sql.as_ref(), &line.sku, now.timestamp()).await?.get(&store).copied().unwrap_or(0);
+        let available = stock::stock_for(app.sql.as_ref(), &line.sku, now.timestamp()).await?.get(&store).copied().unwrap_or(0);
         if available == 0 {
             was_out.push(line.sku.clone());
         }
     }
-    let updated = repo::set_stock(app.sql.as_ref(), &store, &lines, now).await?;
+    let updated = stock::set_stock(app.sql.as_ref(), &store, &lines, now).await?;
     // Back in stock: watchers near this store hear about it (Web Push).
     if let Some(shop) = stores.iter().find(|s| s.id == store) {
         let mut notices = Vec::new();
         for sku in &was_out {
-            let available = repo::stock_for(app.sql.as_ref(), sku, now.timestamp()).await?.get(&store).copied().unwrap_or(0);
+            let available = stock::stock_for(app.sql.as_ref(), sku, now.timestamp()).await?.get(&store).copied().unwrap_or(0);
             if available > 0 {
-                let name = repo::product(app.sql.as_ref(), sku, now.timestamp()).await?.map(|(p, _)| p.name).unwrap_or_default();
-                notices.extend(crate::push::back_in_stock(app.sql.as_ref(), sku, &name, shop, now.timestamp()).await?);
+                let name = catalog::product(app.sql.as_ref(), sku, now.timestamp()).await?.map(|(p, _)| p.name).unwrap_or_default();
+                notices.extend(crate::notify::back_in_stock(app.sql.as_ref(), sku, &name, shop, now.timestamp()).await?);
             }
         }
         if !notices.is_empty() {

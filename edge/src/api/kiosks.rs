@@ -7,13 +7,14 @@
 //! Staff accounts are not bound to stores (`Role::Staff` is chain-wide), so any staff account may
 //! enrol a tablet for any store; the kiosk records who issued its code.
 
-use crate::accounts::{client_address, rate_limit};
+use crate::db::{carts, catalog, kiosks, push, sessions};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath};
-use crate::ports::{Statement, StorageError, Value};
-use crate::session::{kiosk_session_statement, random_hex, RotateTo, Session};
+use crate::extract::{client_address, ApiJson, ApiPath};
+use crate::limits::rate_limit;
+use crate::ports::StorageError;
+use crate::session::{kiosk_session_statement, random_hex, user_agent_summary, RotateTo, Session};
 use crate::tx::Batch;
-use crate::{repo, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -63,7 +64,7 @@ fn user_agent(headers: &HeaderMap) -> &str {
 }
 
 async fn known_store(app: &AppState, store: &StoreId) -> Result<(), ApiError> {
-    if repo::stores(app.sql.as_ref()).await?.iter().any(|s| &s.id == store) {
+    if catalog::stores(app.sql.as_ref()).await?.iter().any(|s| &s.id == store) {
         Ok(())
     } else {
         Err(ApiError::Unprocessable { code: "unknown_store", message: format!("there is no store {store}") }.with("store", store))
@@ -88,17 +89,10 @@ pub async fn issue(
     for _ in 0..5 {
         let code = new_code()?;
         // Codes a day past their expiry are no longer worth an answer: pruned here, lazily.
-        let prune = Statement::new("DELETE FROM kiosk_enrolment_codes WHERE expires_at < ?", vec![(now - 86_400).into()]);
+        let prune = kiosks::prune_codes(now - 86_400);
         let mut batch = Batch::named("kiosk-code");
         batch.push(prune);
-        batch.guard(
-            Statement::new(
-                "INSERT INTO kiosk_enrolment_codes (code_hash, store_id, issued_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
-                 ON CONFLICT (code_hash) DO NOTHING",
-                vec![code_hash(&code).into(), body.store_id.as_str().into(), staff.id.clone().into(), now.into(), expires.into()],
-            ),
-            CodeTaken,
-        );
+        batch.guard(kiosks::issue_code(&code_hash(&code), body.store_id.as_str(), &staff.id, now, expires), CodeTaken);
         match batch.run(app.sql.as_ref()).await? {
             Ok(()) => {
                 let answer = KioskEnrolmentCode { code, store_id: body.store_id, expires_at: timestamp(expires) };
@@ -125,57 +119,33 @@ pub async fn enrol(
     let used = || ApiError::Gone { code: "enrolment_code_used", message: "this enrolment code has already been used".into() };
     let code = EnrolmentCode::parse(&body.code).map_err(|_| unknown())?;
     let hash = code_hash(&code);
-    let rows = app
-        .sql
-        .query("SELECT store_id, issued_by, expires_at, used_at FROM kiosk_enrolment_codes WHERE code_hash = ?", vec![hash.clone().into()])
-        .await?;
-    let row = rows.first().ok_or_else(unknown)?;
-    if row.opt_int(3)?.is_some() {
+    let row = kiosks::code(app.sql.as_ref(), &hash).await?.ok_or_else(unknown)?;
+    if row.used_at.is_some() {
         return Err(used());
     }
-    if row.int(2)? <= now {
+    if row.expires_at <= now {
         return Err(ApiError::Gone {
             code: "enrolment_code_expired",
             message: "this enrolment code has expired; issue a new one at the staff desk".into(),
         });
     }
-    let store = StoreId::parse(row.text(0)?).map_err(|e| StorageError(format!("enrolment code store: {e}")))?;
-    let issued_by = row.opt_text(1)?.map(str::to_owned);
+    let store = StoreId::parse(&row.store_id).map_err(|e| StorageError(format!("enrolment code store: {e}")))?;
+    let issued_by = row.issued_by;
     let (kiosk, fresh) = (random_hex(16)?, random_hex(16)?);
     let old = session.id.clone();
     let guest_cart = format!("s:{old}");
     let mut batch = Batch::named("kiosk-enrol");
     // The code is consumed in the same transaction that creates the kiosk: once, and in time.
-    batch.guard(
-        Statement::new(
-            "UPDATE kiosk_enrolment_codes SET used_at = ?, kiosk_id = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
-            vec![now.into(), kiosk.clone().into(), hash.into(), now.into()],
-        ),
-        CodeUsed,
-    );
+    batch.guard(kiosks::use_code(&hash, &kiosk, now), CodeUsed);
+    let [guest_lines, guest_cart] = carts::delete(&guest_cart);
     batch.extend([
-        Statement::new(
-            "INSERT INTO kiosks (id, store_id, enrolled_by, user_agent, enrolled_at) VALUES (?, ?, ?, ?, ?)",
-            vec![
-                kiosk.clone().into(),
-                store.as_str().into(),
-                issued_by.into(),
-                crate::session::user_agent_summary(user_agent(&headers)).into(),
-                now.into(),
-            ],
-        ),
+        kiosks::enrol(&kiosk, store.as_str(), issued_by, &user_agent_summary(user_agent(&headers)), now),
         // A kiosk enrolled again (say, for another store) replaces its old enrolment.
-        Statement::new(
-            "UPDATE kiosks SET revoked_at = ? WHERE revoked_at IS NULL AND id = (SELECT kiosk_id FROM sessions WHERE id = ?)",
-            vec![now.into(), old.clone().into()],
-        ),
-        Statement::new("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", vec![now.into(), old.clone().into()]),
-        Statement::new("DELETE FROM cart_lines WHERE owner = ?", vec![guest_cart.clone().into()]),
-        Statement::new("DELETE FROM carts WHERE owner = ?", vec![guest_cart.into()]),
-        Statement::new(
-            "UPDATE push_subscriptions SET customer_id = NULL, session_id = ? WHERE session_id = ?",
-            vec![fresh.clone().into(), old.into()],
-        ),
+        kiosks::revoke_of_session(&old, now),
+        sessions::revoke(&old, now),
+        guest_lines,
+        guest_cart,
+        push::move_to_guest(&fresh, &old),
         kiosk_session_statement(&fresh, &kiosk, &store, user_agent(&headers), now),
     ]);
     match batch.run(app.sql.as_ref()).await? {
@@ -192,26 +162,17 @@ pub async fn enrol(
 /// `GET /api/kiosks` (staff): the enrolled kiosks of every store.
 pub async fn list(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<Vec<KioskView>>, ApiError> {
     session.require_role(Role::Staff)?;
-    let rows = app
-        .sql
-        .query(
-            "SELECT k.id, k.store_id, k.user_agent, k.enrolled_at, c.email,
-                    COALESCE((SELECT MAX(s.last_seen_at) FROM sessions s WHERE s.kiosk_id = k.id), k.enrolled_at)
-             FROM kiosks k LEFT JOIN customers c ON c.id = k.enrolled_by
-             WHERE k.revoked_at IS NULL ORDER BY k.store_id, k.enrolled_at, k.id",
-            vec![],
-        )
-        .await?;
-    let kiosks = rows
-        .iter()
-        .map(|r| {
+    let kiosks = kiosks::enrolled(app.sql.as_ref())
+        .await?
+        .into_iter()
+        .map(|k| {
             Ok(KioskView {
-                id: r.text(0)?.to_owned(),
-                store_id: StoreId::parse(r.text(1)?).map_err(|e| StorageError(format!("kiosk store: {e}")))?,
-                user_agent: r.text(2)?.to_owned(),
-                enrolled_at: timestamp(r.int(3)?),
-                enrolled_by: r.opt_text(4)?.map(str::to_owned),
-                last_seen_at: timestamp(r.int(5)?),
+                id: k.id,
+                store_id: StoreId::parse(&k.store_id).map_err(|e| StorageError(format!("kiosk store: {e}")))?,
+                user_agent: k.user_agent,
+                enrolled_at: timestamp(k.enrolled_at),
+                enrolled_by: k.enrolled_by,
+                last_seen_at: timestamp(k.last_seen_at),
             })
         })
         .collect::<Result<Vec<_>, StorageError>>()?;
@@ -227,17 +188,10 @@ pub async fn unenrol(
 ) -> Result<StatusCode, ApiError> {
     session.require_role(Role::Staff)?;
     let now = app.clock.now().timestamp();
-    let carts = "SELECT 's:' || id FROM sessions WHERE kiosk_id = ?";
     let mut batch = Batch::named("kiosk-unenrol");
-    batch.guard(
-        Statement::new("UPDATE kiosks SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", vec![now.into(), id.clone().into()]),
-        UnknownKiosk,
-    );
-    batch.extend([
-        Statement::new(format!("DELETE FROM cart_lines WHERE owner IN ({carts})"), vec![id.clone().into()]),
-        Statement::new(format!("DELETE FROM carts WHERE owner IN ({carts})"), vec![id.clone().into()]),
-        Statement::new("UPDATE sessions SET revoked_at = ? WHERE kiosk_id = ? AND revoked_at IS NULL", vec![now.into(), id.into()]),
-    ]);
+    batch.guard(kiosks::revoke(&id, now), UnknownKiosk);
+    batch.extend(carts::delete_of_kiosk(&id));
+    batch.push(sessions::revoke_kiosk(&id, now));
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
         Err(UnknownKiosk) => Err(ApiError::not_found("unknown_kiosk", "no enrolled kiosk has this id")),
@@ -275,10 +229,7 @@ pub async fn set_channel(
     let now = app.clock.now().timestamp();
     let mut batch = Batch::named("session-channel");
     batch.live_session(&session, user_agent(&headers), now, SessionEnded);
-    batch.push(Statement::new(
-        "UPDATE sessions SET channel = ?, store_id = NULL WHERE id = ? AND kiosk_id IS NULL",
-        vec![body.channel.as_str().into(), Value::from(session.id.clone())],
-    ));
+    batch.push(sessions::set_channel(&session.id, body.channel.as_str()));
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {}
         Err(SessionEnded) => return Err(ApiError::SessionEnded),

@@ -6,8 +6,9 @@
 //! The HTML is the same for every shopper (the personal parts are islands that ask the API), so
 //! it is `public` with a short `max-age`, `stale-while-revalidate` and an `ETag`.
 
+use crate::db::{catalog, stock};
 use crate::error::ApiError;
-use crate::{repo, site, AppState};
+use crate::{site, AppState};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -189,21 +190,21 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery) -> Result<Option
     };
     let data = match segments.as_slice() {
         [""] => {
-            let categories = repo::categories(sql).await?;
+            let categories = catalog::categories(sql).await?;
             let first = ProductQuery::parse(None, None, Some(1))?;
-            let popular = repo::search_products(sql, &first, now.timestamp()).await?.items;
+            let popular = catalog::search_products(sql, &first, now.timestamp()).await?.items;
             let popular = popular.into_iter().filter(|p| p.total_available > 0).take(POPULAR).collect();
             PageData::Home { categories, popular }
         }
         ["c", id] => {
-            let found = repo::categories(sql).await?.into_iter().find(|c| c.category.id.as_str() == *id);
+            let found = catalog::categories(sql).await?.into_iter().find(|c| c.category.id.as_str() == *id);
             let (Some(category), Some(n)) = (found, page_number) else {
                 return Ok(Some(PageData::NotFound(MissingThing::Category(id.chars().take(64).collect()))));
             };
             let Ok(q) = ProductQuery::parse(None, Some(id), Some(n)) else {
                 return Ok(Some(PageData::NotFound(MissingThing::Page)));
             };
-            let page = repo::search_products(sql, &q, now.timestamp()).await?;
+            let page = catalog::search_products(sql, &q, now.timestamp()).await?;
             if n > 1 && n > page.total_pages {
                 return Ok(Some(PageData::NotFound(MissingThing::Page)));
             }
@@ -212,7 +213,7 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery) -> Result<Option
         ["search"] => {
             let text = query.q.clone().unwrap_or_default().trim().to_owned();
             let results = match ProductQuery::parse(Some(&text), None, page_number) {
-                Ok(q) if !q.text.is_empty() => Some(repo::search_products(sql, &q, now.timestamp()).await?),
+                Ok(q) if !q.text.is_empty() => Some(catalog::search_products(sql, &q, now.timestamp()).await?),
                 _ => None,
             };
             PageData::Search { query: text.chars().take(vitrina_shared::catalog::MAX_QUERY_CHARS).collect(), results }
@@ -221,24 +222,24 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery) -> Result<Option
             let Ok(sku) = Sku::parse(raw) else {
                 return Ok(Some(PageData::NotFound(MissingThing::Product(raw.chars().take(64).collect()))));
             };
-            let Some((product, total)) = repo::product(sql, &sku, now.timestamp()).await? else {
+            let Some((product, total)) = catalog::product(sql, &sku, now.timestamp()).await? else {
                 return Ok(Some(PageData::NotFound(MissingThing::Product(sku.to_string()))));
             };
-            let category = repo::categories(sql).await?.into_iter().find(|c| c.category.id == product.category).map(|c| c.category);
+            let category = catalog::categories(sql).await?.into_iter().find(|c| c.category.id == product.category).map(|c| c.category);
             let city = query.city.as_deref().and_then(City::from_slug);
-            let stores = repo::stores(sql).await?;
-            let stock = repo::stock_for(sql, &sku, now.timestamp()).await?;
+            let stores = catalog::stores(sql).await?;
+            let stock = stock::stock_for(sql, &sku, now.timestamp()).await?;
             let availability = compute_availability(&sku, &stores, &stock, city.map(City::centre), now);
             PageData::Product { product: ProductDetail::from_product(product, total), category, availability, city, now: now.timestamp() }
         }
-        ["stores"] => PageData::Stores { stores: repo::stores(sql).await?.into_iter().map(StoreInfo::from).collect() },
+        ["stores"] => PageData::Stores { stores: catalog::stores(sql).await?.into_iter().map(StoreInfo::from).collect() },
         ["stores", raw] => {
             let id = StoreId::parse(raw).ok();
-            let store = repo::stores(sql).await?.into_iter().find(|s| Some(&s.id) == id.as_ref());
+            let store = catalog::stores(sql).await?.into_iter().find(|s| Some(&s.id) == id.as_ref());
             let Some(store) = store else {
                 return Ok(Some(PageData::NotFound(MissingThing::Store(raw.chars().take(64).collect()))));
             };
-            let in_stock = repo::in_stock_at(sql, &store.id, now.timestamp(), STORE_SHELF).await?;
+            let in_stock = catalog::in_stock_at(sql, &store.id, now.timestamp(), STORE_SHELF).await?;
             PageData::Store { store: StoreInfo::from(store), in_stock }
         }
         _ => match InfoPage::from_path(path) {
@@ -251,7 +252,7 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery) -> Result<Option
 
 /// Renders `data` in `locale` and answers with the public cache headers.
 async fn answer(app: &AppState, locale: Locale, here: &str, data: PageData, headers: &HeaderMap, head: bool) -> Result<Response, ApiError> {
-    let categories = repo::categories(app.sql.as_ref()).await?;
+    let categories = catalog::categories(app.sql.as_ref()).await?;
     let rendered = vitrina_storefront::render(&origin(app, headers), &assets(app), locale, here, &categories, data);
     let status = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK);
     Ok(public(status, "text/html; charset=utf-8", rendered.html, headers, head))
@@ -260,7 +261,7 @@ async fn answer(app: &AppState, locale: Locale, here: &str, data: PageData, head
 /// `/sitemap.xml`: home, stores, information pages, categories and products, in both languages.
 async fn sitemap(app: &AppState, headers: &HeaderMap, head: bool) -> Result<Response, ApiError> {
     let sql = app.sql.as_ref();
-    let changes = repo::catalog_changes(sql).await?;
+    let changes = catalog::catalog_changes(sql).await?;
     let day = |stamp: Option<&String>| stamp.and_then(|s| s.get(..10)).map(str::to_owned);
     let latest = changes.iter().filter_map(|(_, _, at)| at.as_ref()).max().cloned();
     let fallback = "2026-01-01".to_owned();
@@ -269,13 +270,13 @@ async fn sitemap(app: &AppState, headers: &HeaderMap, head: bool) -> Result<Resp
         SitemapEntry { path: "/".into(), lastmod: site_day.clone() },
         SitemapEntry { path: "/stores".into(), lastmod: site_day.clone() },
     ];
-    for store in repo::stores(sql).await? {
+    for store in catalog::stores(sql).await? {
         entries.push(SitemapEntry { path: format!("/stores/{}", store.id), lastmod: site_day.clone() });
     }
     for info in InfoPage::ALL {
         entries.push(SitemapEntry { path: info.path().into(), lastmod: fallback.clone() });
     }
-    for category in repo::categories(sql).await? {
+    for category in catalog::categories(sql).await? {
         let id: &CategoryId = &category.category.id;
         let last = changes.iter().filter(|(_, c, _)| c == id).filter_map(|(_, _, at)| at.as_ref()).max();
         entries.push(SitemapEntry { path: format!("/c/{id}"), lastmod: day(last).unwrap_or_else(|| fallback.clone()) });

@@ -1,42 +1,32 @@
 //! After the sale: returns through any channel, till sales into the one history, the loyalty
 //! ledger and NPS answers.
 
+use crate::db::orders::{self, OrderRow};
+use crate::db::{catalog, customers, ledger, new_id, stock, to_time};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::orders::{self, event, ledger, line_rows, new_id, put_back, to_time, view_of, visible_order, OrderRow};
+use crate::lookup::{find_customer, known_store};
+use crate::ordering::{owned_by, view_of, visible_order};
 use crate::ports::{Sql, Statement, StorageError};
 use crate::session::Session;
 use crate::tx::Batch;
-use crate::{repo, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use std::collections::HashSet;
-use vitrina_shared::account::{Email, Role};
+use vitrina_shared::account::Role;
 use vitrina_shared::api::{
-    CustomerRef, ExpiringPoints, LedgerEntryView, LoyaltyAdjustment, LoyaltyView, NpsAnswer, NpsRequest, NpsSummary, OrderView,
-    PosSaleRequest, ReturnRequest, ReturnView,
+    ExpiringPoints, LedgerEntryView, LoyaltyAdjustment, LoyaltyView, NpsAnswer, NpsRequest, OrderView, PosSaleRequest, ReturnRequest,
+    ReturnView,
 };
-use vitrina_shared::loyalty::{self, card_number, parse_card_number, EntryKind};
-use vitrina_shared::nps::{parse_reason, parse_score, tally};
-use vitrina_shared::orders::{normalize_phone, OrderStatus, PaymentMethod, PaymentStatus, ReturnStatus, RETURN_DAYS};
+use vitrina_shared::loyalty::{self, card_number, EntryKind};
+use vitrina_shared::nps::{parse_reason, parse_score};
+use vitrina_shared::orders::{OrderStatus, PaymentMethod, ReturnStatus, RETURN_DAYS};
 use vitrina_shared::{Money, Sku, StoreId};
 
 fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::Unprocessable { code, message: message.into() }
-}
-
-pub(crate) async fn known_store(sql: &dyn Sql, raw: &str) -> Result<StoreId, ApiError> {
-    let unknown = || {
-        unprocessable("unknown_store", format!("there is no store {raw:?}; see GET /api/stores"))
-            .with("store", raw.chars().take(64).collect::<String>())
-    };
-    let id = StoreId::parse(raw).map_err(|_| unknown())?;
-    if repo::stores(sql).await?.iter().any(|s| s.id == id) {
-        Ok(id)
-    } else {
-        Err(unknown())
-    }
 }
 
 /// `share` of `total` for `part` out of `whole`, rounded down, with the remainder going to the
@@ -68,24 +58,14 @@ fn receive_statements(
     refund: &Refund,
     now: i64,
 ) -> Vec<Statement> {
-    let mut out: Vec<Statement> = lines.iter().map(|(sku, qty)| put_back(store, sku, *qty, now)).collect();
-    out.push(Statement::new(
-        "INSERT INTO refunds (id, return_id, order_id, amount_minor, method, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        vec![
-            format!("{return_id}-refund").into(),
-            return_id.into(),
-            order.id.clone().into(),
-            refund.money_minor.into(),
-            order.payment_method.as_str().into(),
-            now.into(),
-        ],
-    ));
+    let mut out: Vec<Statement> = lines.iter().map(|(sku, qty)| stock::put_back(store, sku, *qty, now)).collect();
+    out.push(orders::refund(Some(return_id), &order.id, refund.money_minor, order.payment_method, now));
     if let Some(customer) = &order.customer_id {
         if refund.points_refunded > 0 {
-            out.push(ledger(customer, EntryKind::Refund, refund.points_refunded, Some(&order.id), "return", None, now));
+            out.push(ledger::entry(customer, EntryKind::Refund, refund.points_refunded, Some(&order.id), "return", None, now));
         }
         if refund.points_reversed > 0 {
-            out.push(ledger(customer, EntryKind::Reverse, -refund.points_reversed, Some(&order.id), "return", None, now));
+            out.push(ledger::entry(customer, EntryKind::Reverse, -refund.points_reversed, Some(&order.id), "return", None, now));
         }
     }
     out
@@ -138,7 +118,7 @@ pub async fn create_return(
     if body.lines.is_empty() || body.lines.len() > 50 {
         return Err(unprocessable("invalid_lines", "a return names 1 to 50 lines").with("max", 50));
     }
-    let bought = line_rows(app.sql.as_ref(), &order.id).await?;
+    let bought = orders::line_rows(app.sql.as_ref(), &order.id).await?;
     let mut seen = HashSet::new();
     let mut lines: Vec<(Sku, u32)> = Vec::new();
     let mut value_minor = 0_i64;
@@ -167,17 +147,7 @@ pub async fn create_return(
         lines.push((sku, qty));
     }
     // Shares of the order's points; the return that completes the order takes the remainder.
-    let (done_refunded, done_reversed): (i64, i64) = app
-        .sql
-        .query(
-            "SELECT COALESCE(SUM(points_refunded), 0), COALESCE(SUM(points_reversed), 0) FROM returns WHERE order_id = ?",
-            vec![order.id.clone().into()],
-        )
-        .await?
-        .first()
-        .map(|r| Ok::<_, StorageError>((r.int(0)?, r.int(1)?)))
-        .transpose()?
-        .unwrap_or((0, 0));
+    let (done_refunded, done_reversed) = orders::points_returned(app.sql.as_ref(), &order.id).await?;
     let completes = bought.iter().all(|b| {
         let now_returned = lines.iter().find(|(s, _)| *s == b.sku).map_or(0, |(_, q)| *q);
         b.returned + now_returned == b.qty
@@ -191,44 +161,22 @@ pub async fn create_return(
     let received = staff;
     let actor = if staff { "staff" } else { "customer" };
     let mut batch = Batch::named("create-return");
-    batch.push(Statement::new(
-        "INSERT INTO returns (id, order_id, store_id, status, reason, refund_minor, points_refunded, points_reversed, created_by, created_at, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        vec![
-            id.clone().into(),
-            order.id.clone().into(),
-            store.as_str().into(),
-            (if received { ReturnStatus::Received } else { ReturnStatus::Requested }).as_str().into(),
-            reason.into(),
-            refund.money_minor.into(),
-            refund.points_refunded.into(),
-            refund.points_reversed.into(),
-            actor.into(),
-            now.into(),
-            (if received { Some(now) } else { None }).into(),
-        ],
-    ));
+    batch.push(orders::insert_return(orders::NewReturn {
+        id: &id,
+        order_id: &order.id,
+        store: &store,
+        status: if received { ReturnStatus::Received } else { ReturnStatus::Requested },
+        reason,
+        refund_minor: refund.money_minor,
+        points_refunded: refund.points_refunded,
+        points_reversed: refund.points_reversed,
+        created_by: actor,
+        now,
+        received_at: if received { Some(now) } else { None },
+    }));
     for (sku, qty) in &lines {
         // Never more back than was bought, counting every other return of this order.
-        batch.guard(
-            Statement::new(
-                "INSERT INTO return_lines (return_id, order_id, sku, qty)
-                 SELECT ?, ?, ?, ? WHERE (SELECT qty FROM order_lines WHERE order_id = ? AND sku = ?)
-                     - COALESCE((SELECT SUM(qty) FROM return_lines WHERE order_id = ? AND sku = ?), 0) >= ?",
-                vec![
-                    id.clone().into(),
-                    order.id.clone().into(),
-                    sku.as_str().into(),
-                    (*qty).into(),
-                    order.id.clone().into(),
-                    sku.as_str().into(),
-                    order.id.clone().into(),
-                    sku.as_str().into(),
-                    (*qty).into(),
-                ],
-            ),
-            ReturnGuard::Line(sku.clone()),
-        );
+        batch.guard(orders::insert_return_line(&id, &order.id, sku, *qty), ReturnGuard::Line(sku.clone()));
     }
     if received {
         batch.extend(receive_statements(&order, &id, &store, &lines, &refund, now));
@@ -256,40 +204,21 @@ pub async fn receive_return(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReturnView>, ApiError> {
     session.require_role(Role::Staff)?;
-    let rows = app
-        .sql
-        .query(
-            "SELECT order_id, store_id, status, refund_minor, points_refunded, points_reversed FROM returns WHERE id = ?",
-            vec![id.clone().into()],
-        )
-        .await?;
-    let r = rows.first().ok_or_else(|| {
+    let r = orders::return_row(app.sql.as_ref(), &id).await?.ok_or_else(|| {
         ApiError::not_found("unknown_return", format!("there is no return {id}")).with("return", id.chars().take(40).collect::<String>())
     })?;
-    if ReturnStatus::parse(r.text(2)?) != Some(ReturnStatus::Requested) {
+    if r.status != ReturnStatus::Requested {
         return Err(
             ApiError::Conflict { code: "already_received", message: format!("return {id} was already received") }.with("return", &id)
         );
     }
-    let order = orders::order_row(app.sql.as_ref(), r.text(0)?).await?.ok_or_else(|| StorageError("return without order".into()))?;
-    let store = StoreId::parse(r.text(1)?).map_err(|e| StorageError(format!("stored store: {e}")))?;
-    let refund = Refund { money_minor: r.int(3)?, points_refunded: r.int(4)?, points_reversed: r.int(5)? };
-    let lines: Vec<(Sku, u32)> = app
-        .sql
-        .query("SELECT sku, qty FROM return_lines WHERE return_id = ?", vec![id.clone().into()])
-        .await?
-        .iter()
-        .map(|l| Ok((Sku::parse(l.text(0)?).map_err(|e| StorageError(format!("stored sku: {e}")))?, u32::try_from(l.int(1)?).unwrap_or(0))))
-        .collect::<Result<_, StorageError>>()?;
+    let order = orders::order_row(app.sql.as_ref(), &r.order_id).await?.ok_or_else(|| StorageError("return without order".into()))?;
+    let store = r.store;
+    let refund = Refund { money_minor: r.refund_minor, points_refunded: r.points_refunded, points_reversed: r.points_reversed };
+    let lines: Vec<(Sku, u32)> = orders::return_lines(app.sql.as_ref(), &id).await?.into_iter().map(|l| (l.sku, l.qty)).collect();
     let now = app.clock.now().timestamp();
     let mut batch = Batch::named("receive-return");
-    batch.guard(
-        Statement::new(
-            "UPDATE returns SET status = ?, received_at = ? WHERE id = ? AND status = ?",
-            vec![ReturnStatus::Received.as_str().into(), now.into(), id.clone().into(), ReturnStatus::Requested.as_str().into()],
-        ),
-        AlreadyReceived,
-    );
+    batch.guard(orders::receive_return(&id, now), AlreadyReceived);
     batch.extend(receive_statements(&order, &id, &store, &lines, &refund, now));
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => Ok(Json(return_view(app.sql.as_ref(), &order.id, &id).await?)),
@@ -297,27 +226,6 @@ pub async fn receive_return(
             Err(ApiError::Conflict { code: "already_received", message: format!("return {id} was already received") }.with("return", &id))
         }
     }
-}
-
-/// The customer a card number, phone or e-mail names.
-pub(crate) async fn find_customer(sql: &dyn Sql, who: &CustomerRef) -> Result<String, ApiError> {
-    let (column, value) = if let Some(card) = &who.card {
-        (
-            "loyalty_card",
-            parse_card_number(card).ok_or_else(|| unprocessable("invalid_card_number", "a loyalty card number has 13 digits"))?,
-        )
-    } else if let Some(phone) = &who.phone {
-        ("phone", normalize_phone(phone).ok_or_else(|| unprocessable("invalid_phone", "a Russian phone number, e.g. +7 912 345-67-89"))?)
-    } else if let Some(email) = &who.email {
-        ("email", Email::parse(email)?.as_str().to_owned())
-    } else {
-        return Err(unprocessable("invalid_customer", "name the customer by card, phone or email"));
-    };
-    let q = format!("SELECT id FROM customers WHERE {column} = ? AND role = 'customer' ORDER BY created_at LIMIT 1");
-    let rows = sql.query(&q, vec![value.into()]).await?;
-    let id = rows.first().map(|r| r.text(0).map(str::to_owned)).transpose()?;
-    // Like an order a request names, a customer it names that does not exist is not found (404).
-    id.ok_or_else(|| ApiError::not_found("unknown_customer", format!("no customer has this {}", column.replace('_', " "))))
 }
 
 fn receipt_recorded(receipt: &str, store: &StoreId) -> ApiError {
@@ -351,9 +259,7 @@ pub async fn pos_sale(
     }
     // A receipt recorded before is answered as such whatever the rest of the request says, so a
     // till retrying it learns it is done (the guarded insert below still settles a race).
-    let recorded =
-        app.sql.query("SELECT 1 FROM orders WHERE store_id = ? AND receipt_id = ?", vec![store.as_str().into(), receipt.into()]).await?;
-    if !recorded.is_empty() {
+    if orders::receipt_recorded(app.sql.as_ref(), &store, receipt).await? {
         return Err(receipt_recorded(receipt, &store));
     }
     let method = match body.payment.as_str() {
@@ -378,7 +284,7 @@ pub async fn pos_sale(
         if l.qty <= 0 || l.qty > 999 {
             return Err(unprocessable("negative_quantity", format!("the quantity of {sku} must be between 1 and 999")).with("sku", &sku));
         }
-        let (product, _) = repo::product(app.sql.as_ref(), &sku, now)
+        let (product, _) = catalog::product(app.sql.as_ref(), &sku, now)
             .await?
             .ok_or_else(|| unprocessable("unknown_sku", format!("{sku} is not in the catalog; nothing was recorded")).with("sku", &sku))?;
         let price = match &l.unit_price {
@@ -400,47 +306,27 @@ pub async fn pos_sale(
     let id = new_id('P')?;
     let mut batch = Batch::named("till-sale");
     batch.guard(
-        Statement::new(
-            "INSERT OR IGNORE INTO orders (id, customer_id, session_id, channel, status, fulfilment, store_id, contact, payment_method,
-                payment_status, subtotal_minor, delivery_minor, points_redeemed, total_minor, currency, points_earned, receipt_id,
-                created_at, fulfilled_at)
-             VALUES (?, ?, NULL, 'pos', 'completed', 'in_store', ?, ?, ?, ?, ?, 0, 0, ?, 'RUB', ?, ?, ?, ?)",
-            vec![
-                id.clone().into(),
-                customer.clone().into(),
-                store.as_str().into(),
-                serde_json::to_string(&vitrina_shared::orders::Contact::default()).unwrap_or_default().into(),
-                method.as_str().into(),
-                PaymentStatus::Paid.as_str().into(),
-                subtotal_minor.into(),
-                subtotal_minor.into(),
-                earned.into(),
-                receipt.into(),
-                now.into(),
-                now.into(),
-            ],
-        ),
+        orders::insert_till_sale(orders::TillSale {
+            id: &id,
+            customer_id: customer.as_deref(),
+            store_id: &store,
+            contact: serde_json::to_string(&vitrina_shared::orders::Contact::default()).unwrap_or_default(),
+            payment_method: method,
+            subtotal_minor,
+            points_earned: earned,
+            receipt,
+            now,
+        }),
         SaleGuard::Receipt,
     );
-    batch.push(event(&id, OrderStatus::Completed, now, "till"));
+    batch.push(orders::event(&id, OrderStatus::Completed, now, "till"));
     for (i, (sku, name, qty, price)) in lines.iter().enumerate() {
-        batch.push(Statement::new(
-            "INSERT INTO order_lines (order_id, sku, name, qty, unit_price_minor, store_id, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                id.clone().into(),
-                sku.as_str().into(),
-                name.clone().into(),
-                (*qty).into(),
-                price.minor_units().into(),
-                store.as_str().into(),
-                (i as i64).into(),
-            ],
-        ));
+        batch.push(orders::insert_line(&id, sku, name, *qty, *price, &store, i, None));
         // The till sold what was on its shelf, not what others hold.
-        batch.guard(orders::take(&store, sku, *qty, now), SaleGuard::Stock(sku.clone()));
+        batch.guard(stock::take(&store, sku, *qty, now), SaleGuard::Stock(sku.clone()));
     }
     if let (Some(customer), true) = (&customer, earned > 0) {
-        batch.push(ledger(customer, EntryKind::Earn, earned, Some(&id), "in-store purchase", None, now));
+        batch.push(ledger::entry(customer, EntryKind::Earn, earned, Some(&id), "in-store purchase", None, now));
     }
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {}
@@ -462,20 +348,14 @@ pub async fn pos_sale(
 /// The customer's loyalty card number, issued on first use.
 async fn card_of(sql: &dyn Sql, customer: &str) -> Result<String, StorageError> {
     for _ in 0..3 {
-        let rows = sql.query("SELECT loyalty_card FROM customers WHERE id = ?", vec![customer.into()]).await?;
-        if let Some(card) = rows.first().map(|r| r.opt_text(0)).transpose()?.flatten() {
-            return Ok(card.to_owned());
+        if let Some(card) = customers::card(sql, customer).await? {
+            return Ok(card);
         }
         let mut seed = [0_u8; 8];
         getrandom::fill(&mut seed).map_err(|e| StorageError(format!("no randomness: {e}")))?;
         let card = card_number(u64::from_le_bytes(seed));
-        let taken = !sql.query("SELECT 1 FROM customers WHERE loyalty_card = ?", vec![card.clone().into()]).await?.is_empty();
-        if !taken {
-            sql.batch(vec![Statement::new(
-                "UPDATE customers SET loyalty_card = ? WHERE id = ? AND loyalty_card IS NULL",
-                vec![card.into(), customer.into()],
-            )])
-            .await?;
+        if !customers::card_taken(sql, &card).await? {
+            sql.batch(vec![customers::issue_card(customer, &card)]).await?;
         }
     }
     Err(StorageError("could not issue a loyalty card number".into()))
@@ -486,23 +366,15 @@ pub async fn my_loyalty(State(app): State<AppState>, Extension(session): Extensi
     let account = session.require_account()?;
     let now = app.clock.now().timestamp();
     let card_number = card_of(app.sql.as_ref(), &account.id).await?;
-    let (entries, _, rows) = orders::ledger_of(app.sql.as_ref(), &account.id).await?;
+    let (entries, _, rows) = ledger::ledger_of(app.sql.as_ref(), &account.id).await?;
     let policy = app.config.loyalty;
     let state = loyalty::replay(&policy, &entries, now);
     let history = rows
-        .iter()
+        .into_iter()
         .rev()
         .take(200)
-        .map(|r| {
-            Ok(LedgerEntryView {
-                kind: EntryKind::parse(r.text(1)?).ok_or_else(|| StorageError("stored ledger kind".into()))?,
-                points: r.int(2)?,
-                at: to_time(r.int(3)?),
-                order_id: r.opt_text(4)?.map(str::to_owned),
-                note: r.text(5)?.to_owned(),
-            })
-        })
-        .collect::<Result<_, StorageError>>()?;
+        .map(|r| LedgerEntryView { kind: r.kind, points: r.points, at: to_time(r.created_at), order_id: r.order_id, note: r.note })
+        .collect();
     Ok(Json(LoyaltyView {
         card_number,
         balance: state.balance,
@@ -536,7 +408,7 @@ pub async fn adjust_points(
     let customer = find_customer(app.sql.as_ref(), &body.customer).await?;
     let now = app.clock.now().timestamp();
     app.sql
-        .batch(vec![ledger(&customer, EntryKind::Adjust, body.points, None, reason, Some(&staff.id), now)])
+        .batch(vec![ledger::entry(&customer, EntryKind::Adjust, body.points, None, reason, Some(&staff.id), now)])
         .await
         .map_err(StorageError::from)?;
     Ok((
@@ -560,7 +432,7 @@ pub async fn answer_nps(
     }
     .filter(|r| !r.is_empty());
     let order = visible_order(&app, &session, &body.order_id).await?;
-    if !order.owned_by(&session) {
+    if !owned_by(&order, &session) {
         return Err(ApiError::Forbidden("only the customer who placed the order answers for it".into()));
     }
     let now = app.clock.now().timestamp();
@@ -568,46 +440,13 @@ pub async fn answer_nps(
         return Err(ApiError::Conflict { code: "not_fulfilled", message: "we ask once the order is in your hands".into() });
     }
     let mut batch = Batch::named("nps-answer");
-    batch.guard(
-        Statement::new(
-            "INSERT INTO nps_answers (order_id, customer_id, score, reason, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING",
-            vec![order.id.clone().into(), order.customer_id.clone().into(), i64::from(score).into(), reason.clone().into(), now.into()],
-        ),
-        AlreadyAnswered,
-    );
+    batch.guard(orders::answer_nps(&order.id, order.customer_id.as_deref(), score, reason.as_deref(), now), AlreadyAnswered);
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => Ok((StatusCode::CREATED, Json(NpsAnswer { order_id: order.id, score, reason, at: to_time(now) }))),
         Err(AlreadyAnswered) => {
             Err(ApiError::Conflict { code: "nps_already_answered", message: "this order was already rated; thank you".into() })
         }
     }
-}
-
-/// `GET /api/admin/nps` (marketer): the score and the latest answers.
-pub async fn nps_summary(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<NpsSummary>, ApiError> {
-    session.require_role(Role::Marketer)?;
-    let scores: Vec<u8> = app
-        .sql
-        .query("SELECT score FROM nps_answers", vec![])
-        .await?
-        .iter()
-        .map(|r| r.int(0).map(|s| u8::try_from(s).unwrap_or(0)))
-        .collect::<Result<_, _>>()?;
-    let recent = app
-        .sql
-        .query("SELECT order_id, score, reason, created_at FROM nps_answers ORDER BY created_at DESC, order_id LIMIT 50", vec![])
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(NpsAnswer {
-                order_id: r.text(0)?.to_owned(),
-                score: u8::try_from(r.int(1)?).unwrap_or(0),
-                reason: r.opt_text(2)?.map(str::to_owned),
-                at: to_time(r.int(3)?),
-            })
-        })
-        .collect::<Result<_, StorageError>>()?;
-    Ok(Json(NpsSummary { responses: u32::try_from(scores.len()).unwrap_or(u32::MAX), tally: tally(&scores), recent }))
 }
 
 #[cfg(test)]

@@ -1,0 +1,224 @@
+//! The catalog: categories, products (with the units available across the chain) and stores.
+
+use super::stock::ACTIVE_HOLDS;
+use super::{all, corrupt, exists, first, Count, FromRow, Named};
+use crate::ports::{Sql, StorageError, Value};
+use vitrina_shared::api::{CategoryInfo, ProductSummary};
+use vitrina_shared::catalog::{Attribute, Category, Page, Product, ProductQuery, PER_PAGE};
+use vitrina_shared::store::Store;
+use vitrina_shared::{CategoryId, Currency, Money, Sku, StoreId};
+
+pub(crate) fn parse_currency(code: &str) -> Result<Currency, StorageError> {
+    match code {
+        "RUB" => Ok(Currency::Rub),
+        other => Err(corrupt("currency", other)),
+    }
+}
+
+/// A product and the units available across the chain (on hand less active holds).
+struct ProductRow(Product, u32);
+
+impl FromRow for ProductRow {
+    const COLUMNS: &'static [&'static str] =
+        &["sku", "name", "brand", "category_id", "description", "price_minor", "currency", "attributes", "image", "available"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        let attributes: Vec<Attribute> = serde_json::from_str(row.text("attributes")?).map_err(|e| corrupt("attributes", e))?;
+        let product = Product {
+            sku: Sku::parse(row.text("sku")?).map_err(|e| corrupt("sku", e))?,
+            name: row.text("name")?.to_owned(),
+            brand: row.text("brand")?.to_owned(),
+            category: CategoryId::parse(row.text("category_id")?).map_err(|e| corrupt("category", e))?,
+            description: row.text("description")?.to_owned(),
+            price: Money::from_minor_units(row.int("price_minor")?, parse_currency(row.text("currency")?)?),
+            attributes,
+            image: row.text("image")?.to_owned(),
+        };
+        Ok(ProductRow(product, u32::try_from(row.int("available")?).unwrap_or(u32::MAX)))
+    }
+}
+
+/// The SELECT of products `p` narrowed by `filter`; its first parameter is `now` (for the holds).
+fn product_select(filter: &str) -> String {
+    format!(
+        "SELECT p.sku, p.name, p.brand, p.category_id, p.description, p.price_minor, p.currency, p.attributes, p.image,
+                COALESCE((SELECT SUM(MAX(0, s.on_hand - {ACTIVE_HOLDS})) FROM stock s WHERE s.sku = p.sku), 0) AS available
+         FROM products p {filter}"
+    )
+}
+
+const CATEGORIES: &str =
+    "SELECT c.id, c.name_ru, c.name_en, c.image, (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id) AS product_count
+     FROM categories c ORDER BY c.position";
+
+struct CategoryRow(CategoryInfo);
+
+impl FromRow for CategoryRow {
+    const COLUMNS: &'static [&'static str] = &["id", "name_ru", "name_en", "image", "product_count"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(CategoryRow(CategoryInfo {
+            category: Category {
+                id: CategoryId::parse(row.text("id")?).map_err(|e| corrupt("category", e))?,
+                name_ru: row.text("name_ru")?.to_owned(),
+                name_en: row.text("name_en")?.to_owned(),
+                image: row.text("image")?.to_owned(),
+            },
+            product_count: u32::try_from(row.int("product_count")?).unwrap_or(0),
+        }))
+    }
+}
+
+pub async fn categories(sql: &dyn Sql) -> Result<Vec<CategoryInfo>, StorageError> {
+    Ok(all::<CategoryRow>(sql, CATEGORIES, vec![]).await?.into_iter().map(|c| c.0).collect())
+}
+
+pub async fn category_exists(sql: &dyn Sql, id: &CategoryId) -> Result<bool, StorageError> {
+    exists(sql, "SELECT 1 FROM categories WHERE id = ?", vec![id.as_str().into()]).await
+}
+
+/// A page of products matching every word of the search text and the category.
+pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Result<Page<ProductSummary>, StorageError> {
+    let mut filter = String::from("WHERE 1 = 1");
+    let mut params: Vec<Value> = Vec::new();
+    for word in q.text.split(' ').filter(|w| !w.is_empty()).take(10) {
+        filter.push_str(" AND instr(p.search_text, ?) > 0");
+        params.push(word.into());
+    }
+    if let Some(c) = &q.category {
+        filter.push_str(" AND p.category_id = ?");
+        params.push(c.as_str().into());
+    }
+    let count_sql = format!("SELECT COUNT(*) AS n FROM products p {filter}");
+    let total = first::<Count>(sql, &count_sql, params.clone()).await?.map_or(0, |c| c.0);
+    let page_sql = format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select(&filter));
+    params.insert(0, now.into());
+    params.push(PER_PAGE.into());
+    params.push(q.offset().into());
+    let items = all::<ProductRow>(sql, &page_sql, params)
+        .await?
+        .into_iter()
+        .map(|ProductRow(p, total)| ProductSummary::from_product(&p, total))
+        .collect();
+    Ok(Page::new(items, q.page, u32::try_from(total).unwrap_or(0)))
+}
+
+/// A product and the units available across the chain at `now` (on hand less active holds).
+pub async fn product(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<(Product, u32)>, StorageError> {
+    let q = product_select("WHERE p.sku = ?");
+    Ok(first::<ProductRow>(sql, &q, vec![now.into(), sku.as_str().into()]).await?.map(|ProductRow(p, n)| (p, n)))
+}
+
+const STORES: &str = "SELECT data FROM stores ORDER BY position";
+
+struct StoreRow(Store);
+
+impl FromRow for StoreRow {
+    const COLUMNS: &'static [&'static str] = &["data"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        serde_json::from_str(row.text("data")?).map(StoreRow).map_err(|e| corrupt("store", e))
+    }
+}
+
+pub async fn stores(sql: &dyn Sql) -> Result<Vec<Store>, StorageError> {
+    Ok(all::<StoreRow>(sql, STORES, vec![]).await?.into_iter().map(|s| s.0).collect())
+}
+
+struct SkuRow(String);
+
+impl FromRow for SkuRow {
+    const COLUMNS: &'static [&'static str] = &["sku"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(SkuRow(row.text("sku")?.to_owned()))
+    }
+}
+
+fn known_skus_select(marks: &str) -> String {
+    format!("SELECT sku FROM products WHERE sku IN ({marks})")
+}
+
+/// Which of `skus` are not in the catalog.
+pub async fn unknown_skus(sql: &dyn Sql, skus: &[&Sku]) -> Result<Vec<Sku>, StorageError> {
+    let mut unknown = Vec::new();
+    for chunk in skus.chunks(200) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let found: Vec<String> = all::<SkuRow>(sql, &known_skus_select(&marks), chunk.iter().map(|s| s.as_str().into()).collect())
+            .await?
+            .into_iter()
+            .map(|s| s.0)
+            .collect();
+        unknown.extend(chunk.iter().filter(|s| !found.iter().any(|f| f == s.as_str())).map(|s| (*s).clone()));
+    }
+    Ok(unknown)
+}
+
+const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM products) AS products, (SELECT COUNT(*) FROM stores) AS stores";
+
+struct Counts(u32, u32);
+
+impl FromRow for Counts {
+    const COLUMNS: &'static [&'static str] = &["products", "stores"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(Counts(u32::try_from(row.int("products")?).unwrap_or(0), u32::try_from(row.int("stores")?).unwrap_or(0)))
+    }
+}
+
+/// How many products and stores there are.
+pub async fn counts(sql: &dyn Sql) -> Result<(u32, u32), StorageError> {
+    let counts = first::<Counts>(sql, COUNTS, vec![]).await?.ok_or_else(|| StorageError("count query returned no row".into()))?;
+    Ok((counts.0, counts.1))
+}
+
+/// Products with units available at `store` (the first parameter after `now`), in catalog order.
+fn in_stock_at_select() -> String {
+    format!(
+        "{} ORDER BY p.position LIMIT ?",
+        product_select(&format!(
+            "WHERE EXISTS (SELECT 1 FROM stock s WHERE s.sku = p.sku AND s.store_id = ? AND s.on_hand - {ACTIVE_HOLDS} > 0)"
+        ))
+    )
+}
+
+/// Products with units available at `store` at `now`, in catalog order, at most `limit` (a
+/// store's page).
+pub async fn in_stock_at(sql: &dyn Sql, store: &StoreId, now: i64, limit: u32) -> Result<Vec<ProductSummary>, StorageError> {
+    let rows = all::<ProductRow>(sql, &in_stock_at_select(), vec![now.into(), store.as_str().into(), now.into(), limit.into()]).await?;
+    Ok(rows.into_iter().map(|ProductRow(p, total)| ProductSummary::from_product(&p, total)).collect())
+}
+
+const CATALOG_CHANGES: &str =
+    "SELECT p.sku, p.category_id, (SELECT MAX(s.updated_at) FROM stock s WHERE s.sku = p.sku) AS changed_at FROM products p ORDER BY p.position";
+
+/// A product's SKU and category with the moment its stock last changed (RFC 3339), if ever.
+struct ChangeRow(Sku, CategoryId, Option<String>);
+
+impl FromRow for ChangeRow {
+    const COLUMNS: &'static [&'static str] = &["sku", "category_id", "changed_at"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(ChangeRow(
+            Sku::parse(row.text("sku")?).map_err(|e| corrupt("sku", e))?,
+            CategoryId::parse(row.text("category_id")?).map_err(|e| corrupt("category", e))?,
+            row.opt_text("changed_at")?.map(str::to_owned),
+        ))
+    }
+}
+
+/// Every product's SKU and category with the moment its stock last changed, in catalog order:
+/// the sitemap's `lastmod`.
+pub async fn catalog_changes(sql: &dyn Sql) -> Result<Vec<(Sku, CategoryId, Option<String>)>, StorageError> {
+    Ok(all::<ChangeRow>(sql, CATALOG_CHANGES, vec![]).await?.into_iter().map(|ChangeRow(s, c, at)| (s, c, at)).collect())
+}
+
+#[cfg(test)]
+pub(super) fn selects() -> Vec<super::Checked> {
+    use super::checked;
+    vec![
+        checked::<ProductRow>(product_select("WHERE p.sku = ?")),
+        checked::<ProductRow>(format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select("WHERE 1 = 1"))),
+        checked::<Count>("SELECT COUNT(*) AS n FROM products p WHERE 1 = 1"),
+        checked::<CategoryRow>(CATEGORIES),
+        checked::<StoreRow>(STORES),
+        checked::<SkuRow>(known_skus_select("?,?")),
+        checked::<Counts>(COUNTS),
+        checked::<ProductRow>(in_stock_at_select()),
+        checked::<ChangeRow>(CATALOG_CHANGES),
+    ]
+}

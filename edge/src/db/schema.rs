@@ -1,0 +1,138 @@
+//! The schema: numbered migrations (`edge/migrations/NNNN_*.sql`, each applied once, recorded in
+//! `schema_migrations`) and the demo seed.
+
+use super::{all, first, Count, FromRow, Named};
+use crate::ports::{Sql, Statement, StorageError, Value};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use vitrina_shared::catalog::{search_text, Category};
+use vitrina_shared::{demo, CategoryId};
+
+/// Numbered migrations, applied in order, each once.
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/0001_catalog.sql")),
+    (2, include_str!("../../migrations/0002_sessions_accounts_carts.sql")),
+    (3, include_str!("../../migrations/0003_orders.sql")),
+    (4, include_str!("../../migrations/0004_offers.sql")),
+    (5, include_str!("../../migrations/0005_push.sql")),
+    (6, include_str!("../../migrations/0006_checkout_claims.sql")),
+    (7, include_str!("../../migrations/0007_kiosks.sql")),
+    (8, include_str!("../../migrations/0008_push_locale.sql")),
+];
+
+/// The newest schema version.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
+/// Splits a migration script into statements: comment lines dropped first (they may contain `;`),
+/// then split on `;`. Migrations must not put `;` inside string literals.
+fn split_statements(script: &str) -> Vec<Statement> {
+    let code: String = script.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+    code.split(';').filter(|s| !s.trim().is_empty()).map(|s| Statement::new(s.trim(), vec![])).collect()
+}
+
+/// An applied migration.
+struct Applied {
+    version: i64,
+}
+
+impl FromRow for Applied {
+    const COLUMNS: &'static [&'static str] = &["version"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(Applied { version: row.int("version")? })
+    }
+}
+
+const APPLIED: &str = "SELECT version FROM schema_migrations";
+const PRODUCT_COUNT: &str = "SELECT COUNT(*) AS n FROM products";
+
+/// Creates missing tables (each migration in its own transaction, recorded in `schema_migrations`)
+/// and seeds the demo catalog into an empty database.
+pub async fn migrate_and_seed(sql: &dyn Sql, now: DateTime<Utc>) -> Result<(), StorageError> {
+    sql.batch(vec![Statement::new(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+        vec![],
+    )])
+    .await?;
+    let applied: Vec<i64> = all::<Applied>(sql, APPLIED, vec![]).await?.into_iter().map(|a| a.version).collect();
+    for (version, script) in MIGRATIONS {
+        if applied.contains(version) {
+            continue;
+        }
+        let mut statements = split_statements(script);
+        // INSERT OR IGNORE: two instances migrating at once both succeed.
+        statements.push(Statement::new(
+            "INSERT OR IGNORE INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+            vec![Value::Integer(*version), now.to_rfc3339().into()],
+        ));
+        sql.batch(statements).await?;
+    }
+    if first::<Count>(sql, PRODUCT_COUNT, vec![]).await?.map_or(0, |c| c.0) == 0 {
+        sql.batch(seed_statements(now)).await?;
+    }
+    Ok(())
+}
+
+/// The demo data as one batch of inserts.
+pub fn seed_statements(now: DateTime<Utc>) -> Vec<Statement> {
+    let categories = demo::categories();
+    let products = demo::products();
+    let stores = demo::stores();
+    let stock = demo::stock(&products, &stores);
+    let stamp = now.to_rfc3339();
+    let mut out = Vec::with_capacity(categories.len() + products.len() + stores.len() + stock.len());
+    for (i, c) in categories.iter().enumerate() {
+        out.push(Statement::new(
+            "INSERT OR IGNORE INTO categories (id, name_ru, name_en, image, position) VALUES (?, ?, ?, ?, ?)",
+            vec![
+                c.id.as_str().into(),
+                c.name_ru.clone().into(),
+                c.name_en.clone().into(),
+                c.image.clone().into(),
+                Value::Integer(i as i64),
+            ],
+        ));
+    }
+    let by_id: HashMap<&CategoryId, &Category> = categories.iter().map(|c| (&c.id, c)).collect();
+    for (i, p) in products.iter().enumerate() {
+        let attributes = serde_json::to_string(&p.attributes).unwrap_or_else(|_| "[]".into());
+        out.push(Statement::new(
+            "INSERT OR IGNORE INTO products (sku, name, brand, category_id, description, price_minor, currency, attributes, image, search_text, position)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                p.sku.as_str().into(),
+                p.name.clone().into(),
+                p.brand.clone().into(),
+                p.category.as_str().into(),
+                p.description.clone().into(),
+                Value::Integer(p.price.minor_units()),
+                p.price.currency.code().into(),
+                attributes.into(),
+                p.image.clone().into(),
+                search_text(p, by_id.get(&p.category).copied()).into(),
+                Value::Integer(i as i64),
+            ],
+        ));
+    }
+    for (i, s) in stores.iter().enumerate() {
+        let data = serde_json::to_string(s).unwrap_or_default();
+        out.push(Statement::new(
+            "INSERT OR IGNORE INTO stores (id, data, position) VALUES (?, ?, ?)",
+            vec![s.id.as_str().into(), data.into(), Value::Integer(i as i64)],
+        ));
+    }
+    for level in &stock {
+        out.push(Statement::new(
+            "INSERT OR IGNORE INTO stock (store_id, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)",
+            vec![level.store_id.as_str().into(), level.sku.as_str().into(), level.on_hand.into(), stamp.clone().into()],
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+pub(super) fn selects() -> Vec<super::Checked> {
+    use super::checked;
+    vec![checked::<Applied>(APPLIED), checked::<Count>(PRODUCT_COUNT)]
+}

@@ -1,0 +1,125 @@
+//! Stock and holds. Stock is protected by conditional statements inside one batch: a hold is
+//! inserted only if the store's units on hand less the active holds still cover it; a delivery
+//! takes units from on hand under the same condition. Expired holds stop counting at read time;
+//! later writes delete them.
+
+use super::{all, corrupt, to_time, FromRow, Named};
+use crate::ports::{Sql, Statement, StorageError, Value};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use vitrina_shared::stock::StockLine;
+use vitrina_shared::{Sku, StoreId};
+
+/// Units of `s.sku` held at `s.store_id` by holds that have not expired at the first parameter.
+pub const ACTIVE_HOLDS: &str =
+    "COALESCE((SELECT SUM(h.qty) FROM holds h WHERE h.store_id = s.store_id AND h.sku = s.sku AND h.expires_at > ?), 0)";
+
+fn stock_select() -> String {
+    format!("SELECT s.store_id, MAX(0, s.on_hand - {ACTIVE_HOLDS}) AS available FROM stock s WHERE s.sku = ?")
+}
+
+struct Available(StoreId, u32);
+
+impl FromRow for Available {
+    const COLUMNS: &'static [&'static str] = &["store_id", "available"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        let store = StoreId::parse(row.text("store_id")?).map_err(|e| corrupt("store id", e))?;
+        Ok(Available(store, u32::try_from(row.int("available")?).unwrap_or(0)))
+    }
+}
+
+/// Units available per store for one SKU at `now`: on hand less active holds.
+pub async fn stock_for(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<HashMap<StoreId, u32>, StorageError> {
+    Ok(all::<Available>(sql, &stock_select(), vec![now.into(), sku.as_str().into()]).await?.into_iter().map(|a| (a.0, a.1)).collect())
+}
+
+/// Sets on-hand quantities for one store, all lines in one transaction.
+pub async fn set_stock(sql: &dyn Sql, store: &StoreId, lines: &[StockLine], now: DateTime<Utc>) -> Result<u32, StorageError> {
+    let stamp = now.to_rfc3339();
+    let statements = lines
+        .iter()
+        .map(|l| {
+            Statement::new(
+                "INSERT INTO stock (store_id, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = excluded.on_hand, updated_at = excluded.updated_at",
+                vec![store.as_str().into(), l.sku.as_str().into(), l.on_hand.into(), stamp.clone().into()],
+            )
+        })
+        .collect();
+    let changed = sql.batch(statements).await?;
+    Ok(u32::try_from(changed.len()).unwrap_or(u32::MAX))
+}
+
+/// A stock row's `updated_at` (RFC 3339, as the rest of the stock table).
+fn stamp(now: i64) -> Value {
+    to_time(now).to_rfc3339().into()
+}
+
+/// Units of (`store`, `sku`) available at `now`: on hand less active holds. Parameters: store, sku, now, store, sku.
+const AVAILABLE: &str = "(SELECT on_hand FROM stock WHERE store_id = ? AND sku = ?) - COALESCE((SELECT SUM(qty) FROM holds WHERE store_id = ? AND sku = ? AND expires_at > ?), 0)";
+
+fn available_params(store: &StoreId, sku: &Sku, now: i64) -> Vec<Value> {
+    vec![store.as_str().into(), sku.as_str().into(), store.as_str().into(), sku.as_str().into(), now.into()]
+}
+
+/// Holds `qty` of `sku` at `store` for `order` until `expires_at`, only if that many are available.
+pub(crate) fn hold(order: &str, store: &StoreId, sku: &Sku, qty: u32, expires_at: i64, now: i64) -> Statement {
+    let mut params: Vec<Value> = vec![order.into(), store.as_str().into(), sku.as_str().into(), qty.into(), expires_at.into()];
+    params.extend(available_params(store, sku, now));
+    params.push(qty.into());
+    Statement::new(
+        format!("INSERT INTO holds (order_id, store_id, sku, qty, expires_at) SELECT ?, ?, ?, ?, ? WHERE {AVAILABLE} >= ?"),
+        params,
+    )
+    .guarded()
+}
+
+/// Takes `qty` of `sku` from `store`'s units on hand, only if that many are available (not held).
+pub(crate) fn take(store: &StoreId, sku: &Sku, qty: u32, now: i64) -> Statement {
+    let mut params: Vec<Value> = vec![qty.into(), stamp(now), store.as_str().into(), sku.as_str().into()];
+    params.extend(available_params(store, sku, now));
+    params.push(qty.into());
+    Statement::new(
+        format!("UPDATE stock SET on_hand = on_hand - ?, updated_at = ? WHERE store_id = ? AND sku = ? AND {AVAILABLE} >= ?"),
+        params,
+    )
+    .guarded()
+}
+
+/// Takes `qty` units that this order held (the hold is deleted in the same batch): only `on_hand >= qty` is required.
+pub(crate) fn take_held(store: &StoreId, sku: &Sku, qty: u32, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE stock SET on_hand = on_hand - ?, updated_at = ? WHERE store_id = ? AND sku = ? AND on_hand >= ?",
+        vec![qty.into(), stamp(now), store.as_str().into(), sku.as_str().into(), qty.into()],
+    )
+    .guarded()
+}
+
+/// Puts `qty` units back on `store`'s shelf (a cancelled delivery, a return).
+pub(crate) fn put_back(store: &StoreId, sku: &Sku, qty: u32, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO stock (store_id, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand, updated_at = excluded.updated_at",
+        vec![store.as_str().into(), sku.as_str().into(), qty.into(), stamp(now)],
+    )
+}
+
+/// Deletes holds that expired (the lazy clean-up; they stopped counting when they expired).
+pub(crate) fn prune_holds(now: i64) -> Statement {
+    Statement::new("DELETE FROM holds WHERE expires_at <= ?", vec![now.into()])
+}
+
+/// Releases every hold of an order.
+pub(crate) fn release_holds(order: &str) -> Statement {
+    Statement::new("DELETE FROM holds WHERE order_id = ?", vec![order.into()])
+}
+
+/// Keeps an order's holds until `until`.
+pub(crate) fn extend_holds(order: &str, until: i64) -> Statement {
+    Statement::new("UPDATE holds SET expires_at = ? WHERE order_id = ?", vec![until.into(), order.into()])
+}
+
+#[cfg(test)]
+pub(super) fn selects() -> Vec<super::Checked> {
+    vec![super::checked::<Available>(stock_select())]
+}

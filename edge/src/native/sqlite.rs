@@ -1,0 +1,128 @@
+//! SQLite through rusqlite, on a file or in memory: the native [`Sql`] and [`Kv`] adapter.
+
+use crate::db::kv;
+use crate::ports::{BoxFuture, Kv, Row, Sql, Statement, StorageError, TxError, Value};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{params_from_iter, Connection, ToSql};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+impl ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::Owned(rusqlite::types::Value::Null),
+            Value::Integer(n) => ToSqlOutput::Owned(rusqlite::types::Value::Integer(*n)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+        })
+    }
+}
+
+fn from_sqlite(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(n) => Value::Integer(n),
+        ValueRef::Real(r) => Value::Text(r.to_string()),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+fn storage(context: &str, e: impl std::fmt::Display) -> StorageError {
+    StorageError(format!("{context}: {e}"))
+}
+
+/// SQLite on a file (or in memory), one connection behind a mutex: SQLite serialises writers
+/// anyway, and every invariant-protecting write is one statement or one transaction.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file with WAL, foreign keys and a busy timeout.
+    pub fn open(path: &Path) -> Result<Self, StorageError> {
+        let conn = Connection::open(path).map_err(|e| storage(&format!("opening {}", path.display()), e))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )
+        .and_then(|()| conn.execute_batch(kv::TABLE))
+        .map_err(|e| storage("configuring sqlite", e))?;
+        Ok(SqliteStore { conn: Mutex::new(conn) })
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Connection>, StorageError> {
+        self.conn.lock().map_err(|_| StorageError("sqlite connection mutex poisoned".into()))
+    }
+
+    /// The names of the columns `sql` returns, from preparing it (nothing is run): how a test
+    /// holds each SELECT against the row type that reads it.
+    pub fn columns(&self, sql: &str) -> Result<Vec<String>, StorageError> {
+        let conn = self.lock()?;
+        let stmt = conn.prepare(sql).map_err(|e| storage("preparing query", e))?;
+        Ok(stmt.column_names().into_iter().map(str::to_owned).collect())
+    }
+
+    fn query_sync(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StorageError> {
+        let conn = self.lock()?;
+        let mut stmt = conn.prepare_cached(sql).map_err(|e| storage("preparing query", e))?;
+        let width = stmt.column_count();
+        let rows = stmt
+            .query_map(params_from_iter(params.iter()), |r| {
+                (0..width).map(|i| r.get_ref(i).map(from_sqlite)).collect::<rusqlite::Result<Vec<_>>>().map(Row)
+            })
+            .map_err(|e| storage("running query", e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| storage("reading rows", e))
+    }
+
+    fn batch_sync(&self, statements: &[Statement]) -> Result<Vec<u64>, TxError> {
+        let mut conn = self.lock()?;
+        let tx =
+            conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| storage("beginning transaction", e))?;
+        let mut changed = Vec::with_capacity(statements.len());
+        for (i, s) in statements.iter().enumerate() {
+            let mut stmt = tx.prepare_cached(&s.sql).map_err(|e| storage("preparing statement", e))?;
+            let n = stmt.execute(params_from_iter(s.params.iter())).map_err(|e| storage("executing statement", e))?;
+            if s.guard && n == 0 {
+                // Dropping the transaction rolls it back.
+                return Err(TxError::Guard(i));
+            }
+            changed.push(n as u64);
+        }
+        // Dropping an uncommitted transaction rolls it back, so an error above changes nothing.
+        tx.commit().map_err(|e| storage("committing", e))?;
+        Ok(changed)
+    }
+}
+
+impl Sql for SqliteStore {
+    fn query<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFuture<'a, Result<Vec<Row>, StorageError>> {
+        Box::pin(std::future::ready(self.query_sync(sql, &params)))
+    }
+    fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, TxError>> {
+        Box::pin(std::future::ready(self.batch_sync(&statements)))
+    }
+}
+
+impl Kv for SqliteStore {
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Vec<u8>>, StorageError>> {
+        let result = self.query_sync(kv::GET, &[key.into()]).map(|rows| {
+            rows.into_iter().next().and_then(|r| match r.0.into_iter().next() {
+                Some(Value::Blob(b)) => Some(b),
+                Some(Value::Text(t)) => Some(t.into_bytes()),
+                _ => None,
+            })
+        });
+        Box::pin(std::future::ready(result))
+    }
+    fn set<'a>(&'a self, key: &'a str, value: Vec<u8>) -> BoxFuture<'a, Result<(), StorageError>> {
+        let statement = kv::set(key, value);
+        Box::pin(std::future::ready(self.batch_sync(&[statement]).map(|_| ()).map_err(StorageError::from)))
+    }
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StorageError>> {
+        let statement = kv::delete(key);
+        Box::pin(std::future::ready(self.batch_sync(&[statement]).map(|_| ()).map_err(StorageError::from)))
+    }
+}
