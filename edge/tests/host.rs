@@ -70,8 +70,11 @@ fn first_start_creates_and_seeds_the_database_and_serves_the_api() {
     let password = std::fs::read_to_string(data.path().join("staff-password")).expect("a generated staff password");
     assert!(password.len() >= 16);
     assert!(data.path().join("session-key").is_file());
-    // Without a built app the API still works and app routes say how to build it.
-    let shell = http_get(&addr, "/p/PHN-0001");
+    // Without a built app the API and the server-rendered pages work, and the apps' routes say how
+    // to build them.
+    let product = http_get(&addr, "/p/PHN-0001");
+    assert!(product.starts_with("HTTP/1.1 200") && product.contains("data-testid=\"product-name\""), "{product}");
+    let shell = http_get(&addr, "/cart");
     assert!(shell.starts_with("HTTP/1.1 503") && shell.contains("cargo xtask build"), "{shell}");
     drop(host);
 }

@@ -899,6 +899,8 @@ fn api_contract(schemathesis: &str, who: Option<&Account>) -> Result<u64> {
 fn bench() -> Result<()> {
     step("criterion benchmarks (shared: availability, search normalisation, offers engine: 1,000 rules × 20 lines × 200 past orders)");
     sh("cargo", &["bench", "-p", "vitrina-shared", "--bench", "domain"])?;
+    step("criterion: the server render of a product page (vitrina-storefront)");
+    sh("cargo", &["bench", "-p", "vitrina-storefront", "--bench", "render"])?;
 
     step("load run: wrk against the native host (release), 10 s per endpoint, 2 threads, 32 connections");
     if output("wrk", &["--version"]).is_none() && !Path::new("/usr/bin/wrk").is_file() {
@@ -911,42 +913,48 @@ fn bench() -> Result<()> {
         "/api/products/PHN-0001",
         "/api/availability/PHN-0001?lat=55.75&lon=37.61",
         "/api/offers?sku=PHN-0001",
+        "/p/PHN-0001",
     ] {
         let url = format!("{}{path}", host.url);
         sh("wrk", &["-t2", "-c32", "-d10s", "--latency", &url])?;
     }
     drop(host);
 
-    step("Lighthouse (npm lighthouse with Debian's chromium) on the built app");
+    step("Lighthouse (npm lighthouse with Debian's chromium): mobile, simulated throttling, the public pages");
     npm_install("xtask/bench-tools")?;
     let host = Host::start(&target().join("release/vitrina"), &target().join("site"))?;
     let lighthouse = root().join("xtask/bench-tools/node_modules/.bin/lighthouse");
-    let url = format!("{}/", host.url);
-    let report = target().join("lighthouse.json");
-    let result = sh_env(
-        &lighthouse.to_string_lossy(),
-        &[
-            &url,
-            "--quiet",
-            "--only-categories=performance,accessibility,best-practices",
-            "--output=json",
-            &format!("--output-path={}", report.display()),
-            "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync",
-        ],
-        &[("CHROME_PATH", "/usr/bin/chromium")],
-    );
-    drop(host);
-    result?;
-    let json = String::from_utf8(read(&report)?).map_err(|e| e.to_string())?;
-    for category in ["performance", "accessibility", "best-practices"] {
-        let key = format!("\"id\": \"{category}\"");
-        let score = json
-            .find(&key)
-            .and_then(|i| json[i..].find("\"score\": ").map(|j| i + j + 9))
-            .map(|i| json[i..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect::<String>());
-        eprintln!("    lighthouse {category}: {}", score.unwrap_or_else(|| "?".into()));
+    for page in BUDGET_PAGES {
+        let url = format!("{}{page}", host.url);
+        let report = target().join("lighthouse.json");
+        host.explain(sh_env(
+            &lighthouse.to_string_lossy(),
+            &[
+                &url,
+                "--quiet",
+                "--only-categories=performance,accessibility,best-practices,seo",
+                "--output=json",
+                &format!("--output-path={}", report.display()),
+                "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync",
+            ],
+            &[("CHROME_PATH", "/usr/bin/chromium")],
+        ))?;
+        let json: serde_json::Value = serde_json::from_slice(&read(&report)?).map_err(|e| format!("{}: {e}", report.display()))?;
+        let score = |c: &str| json["categories"][c]["score"].as_f64().map_or("?".to_owned(), |s| format!("{s:.2}"));
+        let audit = |a: &str| json["audits"][a]["displayValue"].as_str().unwrap_or("?").to_owned();
+        eprintln!(
+            "    {page}: performance {} accessibility {} best-practices {} seo {} · LCP {} · TBT {} · CLS {} · transfer {}",
+            score("performance"),
+            score("accessibility"),
+            score("best-practices"),
+            score("seo"),
+            audit("largest-contentful-paint"),
+            audit("total-blocking-time"),
+            audit("cumulative-layout-shift"),
+            audit("total-byte-weight"),
+        );
     }
-    eprintln!("    full report: {}", report.display());
+    drop(host);
     Ok(())
 }
 
