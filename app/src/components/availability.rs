@@ -85,6 +85,18 @@ fn request_position(done: impl Fn(Result<GeoPoint, GeoState>) + Clone + 'static)
 
 /// localStorage key set once the shopper has shared their location on this device.
 const LOCATED_STORAGE_KEY: &str = "vitrina.located";
+/// localStorage key of the last shared location, `lat,lon` to three decimals.
+const NEAR_STORAGE_KEY: &str = "vitrina.near";
+
+/// Where the shopper is, as far as this device knows: the last shared location, else the centre of
+/// the city they picked.
+pub fn known_position() -> Option<GeoPoint> {
+    let shared = storage::get(NEAR_STORAGE_KEY).and_then(|text| {
+        let (lat, lon) = text.split_once(',')?;
+        GeoPoint::new(lat.parse().ok()?, lon.parse().ok()?).ok()
+    });
+    shared.or_else(|| storage::get(CITY_STORAGE_KEY).and_then(|slug| City::from_slug(&slug)).map(City::centre))
+}
 
 #[component]
 pub fn AvailabilityPanel(
@@ -116,8 +128,11 @@ pub fn AvailabilityPanel(
             Ok(point) => {
                 located.try_set(Some(point));
                 geo_state.try_set(GeoState::Located);
-                // The next product page (another language, another product) asks again by itself.
+                // The next product page (another language, another product) asks again by itself,
+                // and checkout lists the pickup stores nearest this point first (kept on this
+                // device only, to about 100 m).
                 storage::set(LOCATED_STORAGE_KEY, "1");
+                storage::set(NEAR_STORAGE_KEY, &format!("{:.3},{:.3}", point.lat, point.lon));
             }
             Err(state) => {
                 geo_state.try_set(state);
@@ -145,6 +160,7 @@ pub fn AvailabilityPanel(
             None => storage::remove(CITY_STORAGE_KEY),
         }
         storage::remove(LOCATED_STORAGE_KEY);
+        storage::remove(NEAR_STORAGE_KEY);
         located.set(None);
         if geo_state.get_untracked() != GeoState::Locating {
             geo_state.set(GeoState::Idle);

@@ -8,7 +8,7 @@
 
 use crate::api::{self, ApiError};
 use crate::cart::use_cart;
-use crate::components::availability::CITY_STORAGE_KEY;
+use crate::components::availability::known_position;
 use crate::components::error::LoadBoundary;
 use crate::components::form_field::FormField;
 use crate::i18n::{
@@ -16,7 +16,6 @@ use crate::i18n::{
     t, use_i18n, Key, Locale,
 };
 use crate::session::{use_session, SignedInAs};
-use crate::storage;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -589,10 +588,15 @@ fn CheckoutForm(form: Form) -> impl IntoView {
         }
     });
 
-    // Which stores have the cart, for pickup: distances from the shopper's city when one is saved.
+    // Which stores have the cart, for pickup: nearest the shopper's known position first (the last
+    // shared location, else the picked city, else the city in the account).
     let lines =
         Memo::new(move |_| cart.view().map(|v| v.lines.iter().map(|l| (l.sku.clone(), l.qty)).collect::<Vec<_>>()).unwrap_or_default());
-    let near = storage::get(CITY_STORAGE_KEY).and_then(|slug| City::from_slug(&slug)).map(City::centre);
+    let profile_city = match session.who() {
+        SignedInAs::Customer(profile) => profile.city,
+        _ => None,
+    };
+    let near = known_position().or_else(|| profile_city.map(City::centre));
     let stock = LocalResource::new(move || {
         let lines = lines.get();
         async move {
