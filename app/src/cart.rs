@@ -151,7 +151,7 @@ impl Cart {
 
     /// Asks whether the cart changed; a change this tab did not make updates the cart and shows
     /// the notice. Skipped while the page is hidden or a write of this tab is unanswered.
-    fn poll(self) {
+    pub fn poll(self) {
         if page_hidden() || self.pending.get_untracked() > 0 {
             return;
         }

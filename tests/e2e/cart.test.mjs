@@ -62,6 +62,7 @@ test('one cart follows the shopper from the phone to the desktop, live', async (
     await phone.page.getByTestId('signin-submit').click();
     // Signing in returns to the page the shopper came from.
     await phone.page.waitForURL(/\/p\/PHN-0001$/);
+    await phone.page.getByTestId('product-name').waitFor();
     await phone.page.goto('/account');
     await phone.page.getByTestId('device').first().waitFor();
     assert.equal(await phone.page.getByTestId('merge-notice').count(), 0, 'nothing had to be capped');

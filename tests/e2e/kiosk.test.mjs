@@ -120,6 +120,8 @@ test('staff enrol a showroom tablet that hands its cart to a phone, then starts 
     await phone.page.goto(`/handoff/${code}`);
     await phone.page.getByTestId('claim-button').click();
     await phone.page.getByTestId('claim-result').waitFor();
+    // The tablet hides the code as soon as it is claimed, before it starts afresh.
+    await kiosk.page.getByTestId('handoff-dialog').waitFor({ state: 'detached', timeout: 5_000 });
     assert.deepEqual(await phone.page.getByTestId('claim-line').evaluateAll((ls) => ls.map((l) => l.dataset.sku)), [product.sku]);
     await phone.page.getByTestId('claim-cart-link').click();
     await phone.page.waitForURL(/\/cart$/);

@@ -180,6 +180,21 @@ pub fn KioskBar(store: StoreInfo) -> impl IntoView {
     };
     let offers = move || cart.view().filter(|v| !v.offers.is_empty()).map(|v| view! { <AppliedOffers offers=v.offers /> });
     let creating = move || kiosk.handoff.with(|h| *h == HandoffState::Creating);
+    // A claimed code empties this cart: the code goes away at once (the cart is asked every second
+    // while a code shows), so the next shopper at the tablet cannot take the cart over again.
+    let shown = move || kiosk.handoff.with(|h| matches!(h, HandoffState::Shown(_)));
+    let fast_poll = gloo_timers::callback::Interval::new(1_000, move || {
+        if kiosk.handoff.try_with_untracked(|h| matches!(h, HandoffState::Shown(_))) == Some(true) {
+            cart.poll();
+        }
+    });
+    // Dropped (and so stopped) with the bar.
+    let _fast_poll = StoredValue::new_local(fast_poll);
+    Effect::new(move |_| {
+        if shown() && cart.view().is_some_and(|v| v.item_count == 0) {
+            kiosk.handoff.set(HandoffState::Idle);
+        }
+    });
     let start_handoff = move |_| {
         if creating() {
             return;

@@ -64,7 +64,17 @@ pub fn SignInPage() -> impl IntoView {
                         i18n.set(locale);
                     }
                     session.signed_in_as(profile, cart_adjustments);
-                    navigate(next.as_deref().unwrap_or("/account"), Default::default());
+                    match next.as_deref() {
+                        // A server-rendered page: a full load at once (not a client-side route
+                        // that would only hand it over with a second navigation).
+                        Some(path) if !vitrina_shared::app_path(path.split(['?', '#']).next().unwrap_or(path)) => {
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.location().assign(path);
+                            }
+                        }
+                        Some(path) => navigate(path, Default::default()),
+                        None => navigate("/account", Default::default()),
+                    }
                 }
                 Err(err) => {
                     error.try_set(Some(err));
