@@ -17,8 +17,6 @@ use vitrina_shared::account::Role;
 
 /// Where spin.toml mounts the built app.
 const SITE_DIR: &str = "/site";
-/// Key-value marker that this database has the newest schema and its seed.
-const SCHEMA_KEY: &str = "schema:v1:version";
 
 fn to_spin(v: Value) -> SpinValue {
     match v {
@@ -168,16 +166,15 @@ async fn bootstrap_accounts() -> Vec<BootstrapAccount> {
     out
 }
 
-/// Migrates, seeds and creates the first accounts once per database; later requests see the
-/// marker and skip it.
+/// Migrates, seeds and creates the first accounts when the database is not at this build's schema
+/// (`db::schema::ensure`: one read of the database's own `schema_migrations` otherwise). Nothing in
+/// key-value decides it: a database replaced under a kept key-value store (a restore, a move to
+/// libSQL) is migrated on its first request instead of answering 503 forever.
 async fn ensure_schema(state: &AppState) -> Result<(), StorageError> {
-    let want = crate::db::schema::schema_version().to_string();
-    if state.kv.get(SCHEMA_KEY).await?.as_deref() == Some(want.as_bytes()) {
-        return Ok(());
+    if crate::db::schema::ensure(state.sql.as_ref(), state.clock.now()).await? {
+        crate::accounts::bootstrap(state.sql.as_ref(), &state.config.bootstrap_accounts, state.clock.now().timestamp()).await?;
     }
-    crate::db::schema::migrate_and_seed(state.sql.as_ref(), state.clock.now()).await?;
-    crate::accounts::bootstrap(state.sql.as_ref(), &state.config.bootstrap_accounts, state.clock.now().timestamp()).await?;
-    state.kv.set(SCHEMA_KEY, want.into_bytes()).await
+    Ok(())
 }
 
 #[http_service]

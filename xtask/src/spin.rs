@@ -114,17 +114,23 @@ impl SpinUp {
             std::fs::remove_dir_all(&state).map_err(|e| format!("clearing {}: {e}", state.display()))?;
         }
         std::fs::create_dir_all(&state).map_err(|e| format!("creating {}: {e}", state.display()))?;
+        let manifest = manifest_for_target(&state)?;
+        SpinUp::launch(spin, port, state, &manifest)
+    }
+
+    /// `spin up` of `manifest` on `port` with `state` as its state directory (kept as it is).
+    fn launch(spin: &Path, port: u16, state: PathBuf, manifest: &Path) -> Result<SpinUp> {
         let log = state.join("spin-up.log");
-        let out = std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
+        let out =
+            std::fs::OpenOptions::new().create(true).append(true).open(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
         let err = out.try_clone().map_err(|e| format!("{}: {e}", log.display()))?;
         let listen = format!("127.0.0.1:{port}");
-        let manifest = manifest_for_target(&state)?;
         eprintln!("    $ {} up --from {} --listen {listen} --state-dir {}", spin.display(), manifest.display(), state.display());
         use std::os::unix::process::CommandExt;
         let child = Command::new(spin)
             .arg("up")
             .arg("--from")
-            .arg(&manifest)
+            .arg(manifest)
             .args(["--listen", &listen, "--state-dir"])
             .arg(&state)
             .current_dir(root())
@@ -139,6 +145,48 @@ impl SpinUp {
             .spawn()
             .map_err(|e| format!("starting {}: {e}", spin.display()))?;
         Ok(SpinUp { child, url: format!("http://{listen}"), state, log, passed: false })
+    }
+
+    /// Stops this `spin up`, replaces its SQLite database with nothing (as a restore or a move to
+    /// another database would) while its key-value store stays, and starts it again on the same
+    /// port and state: the database, not a marker in key-value, must say it needs migrating.
+    fn restart_with_a_fresh_database(mut self, spin: &Path) -> Result<SpinUp> {
+        self.stop();
+        let mut removed = Vec::new();
+        let mut kept = Vec::new();
+        for entry in std::fs::read_dir(&self.state).map_err(|e| format!("reading {}: {e}", self.state.display()))?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("sqlite_db") {
+                std::fs::remove_file(entry.path()).map_err(|e| format!("removing {name}: {e}"))?;
+                removed.push(name);
+            } else {
+                kept.push(name);
+            }
+        }
+        if removed.is_empty() || !kept.iter().any(|n| n.starts_with("sqlite_key_value")) {
+            return Err(format!("expected Spin's sqlite_db.db and sqlite_key_value.db in {}; found {kept:?}", self.state.display()));
+        }
+        let port = self.url.rsplit(':').next().and_then(|p| p.parse().ok()).ok_or("no port in the URL")?;
+        let manifest = self.state.join("spin.toml");
+        let state = self.state.clone();
+        // Stopped already, and its state goes on: nothing for `Drop` to do.
+        let _stopped = std::mem::ManuallyDrop::new(self);
+        SpinUp::launch(spin, port, state, &manifest)
+    }
+
+    /// Kills `spin up` (its whole process group) and waits for it.
+    fn stop(&mut self) {
+        // `spin up` runs the component in-process, but kill its whole group in case it forks.
+        let group = format!("-{}", self.child.id());
+        match Command::new("kill").args(["-KILL", "--", &group]).status() {
+            Ok(s) if s.success() => {}
+            _ => {
+                if let Err(e) = self.child.kill() {
+                    eprintln!("xtask: stopping spin up: {e}");
+                }
+            }
+        }
+        let _ = self.child.wait();
     }
 
     /// Polls `/api/health` until it answers 200 (the first request migrates and seeds).
@@ -169,17 +217,7 @@ impl SpinUp {
 
 impl Drop for SpinUp {
     fn drop(&mut self) {
-        // `spin up` runs the component in-process, but kill its whole group in case it forks.
-        let group = format!("-{}", self.child.id());
-        match Command::new("kill").args(["-KILL", "--", &group]).status() {
-            Ok(s) if s.success() => {}
-            _ => {
-                if let Err(e) = self.child.kill() {
-                    eprintln!("xtask: stopping spin up: {e}");
-                }
-            }
-        }
-        let _ = self.child.wait();
+        self.stop();
         if self.passed {
             let _ = std::fs::remove_dir_all(&self.state);
         } else {
@@ -528,10 +566,19 @@ fn run_scenarios(spin: &Path) -> Result<u64> {
         scenario(&client).map_err(|e| format!("edge on real Spin, scenario \"{name}\": {e}{}", up.log_tail()))?;
         eprintln!("    ok  {name} ({:.1}s)", t.elapsed().as_secs_f64());
     }
+    // The database is the truth for its schema: a fresh database under the kept key-value store
+    // is migrated and seeded on its first request (it answered 503 for ever when a marker in
+    // key-value was trusted).
+    let t = Instant::now();
+    let mut up = up.restart_with_a_fresh_database(spin)?;
+    up.wait_healthy(&client).map_err(|e| format!("edge on real Spin, a fresh database under a kept key-value store: {e}"))?;
+    health_and_catalog(&client)
+        .map_err(|e| format!("edge on real Spin, the catalog after the database was replaced: {e}{}", up.log_tail()))?;
+    eprintln!("    ok  a fresh database under a kept key-value store is migrated on its first request ({:.1}s)", t.elapsed().as_secs_f64());
     up.passed = true;
     drop(up);
     eprintln!("    edge on real Spin: all scenarios passed in {:.1}s", started.elapsed().as_secs_f64());
-    Ok(SCENARIOS.len() as u64)
+    Ok(SCENARIOS.len() as u64 + 1)
 }
 
 /// The step of `cargo xtask test` (and all of `cargo xtask spin`): needs the built component and

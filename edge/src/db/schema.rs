@@ -47,31 +47,61 @@ impl FromRow for Applied {
 const APPLIED: &str = "SELECT version FROM schema_migrations";
 const PRODUCT_COUNT: &str = "SELECT COUNT(*) AS n FROM products";
 
-/// Creates missing tables (each migration in its own transaction, recorded in `schema_migrations`)
-/// and seeds the demo catalog into an empty database.
+const CREATE_MIGRATIONS: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)";
+const CURRENT: &str = "SELECT COALESCE(MAX(version), 0) AS n FROM schema_migrations";
+
+/// The schema version the database itself records (0 for a database without the table).
+pub async fn database_version(sql: &dyn Sql) -> i64 {
+    first::<Count>(sql, CURRENT, vec![]).await.ok().flatten().map_or(0, |c| c.0)
+}
+
+/// Creates missing tables and seeds the demo catalog into an empty database. The database is the
+/// truth for its schema: each migration is one transaction that starts by recording its version in
+/// `schema_migrations` (a plain `INSERT`, so of two instances migrating the same database at once
+/// the second one's transaction fails on the key and changes nothing; it then finds the version
+/// applied and goes on). The demo seed likewise: a failed seed is fine if products are there now.
 pub async fn migrate_and_seed(sql: &dyn Sql, now: DateTime<Utc>) -> Result<(), StorageError> {
-    sql.batch(vec![Statement::new(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
-        vec![],
-    )])
-    .await?;
+    sql.batch(vec![Statement::new(CREATE_MIGRATIONS, vec![])]).await?;
     let applied: Vec<i64> = all::<Applied>(sql, APPLIED, vec![]).await?.into_iter().map(|a| a.version).collect();
     for (version, script) in MIGRATIONS {
         if applied.contains(version) {
             continue;
         }
-        let mut statements = split_statements(script);
-        // INSERT OR IGNORE: two instances migrating at once both succeed.
-        statements.push(Statement::new(
-            "INSERT OR IGNORE INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+        let mut statements = vec![Statement::new(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
             vec![Value::Integer(*version), now.to_rfc3339().into()],
-        ));
-        sql.batch(statements).await?;
+        )];
+        statements.extend(split_statements(script));
+        if let Err(e) = sql.batch(statements).await {
+            let now_applied = all::<Applied>(sql, APPLIED, vec![]).await?.iter().any(|a| a.version == *version);
+            if !now_applied {
+                return Err(e.into());
+            }
+        }
     }
-    if first::<Count>(sql, PRODUCT_COUNT, vec![]).await?.map_or(0, |c| c.0) == 0 {
-        sql.batch(seed_statements(now)).await?;
+    if product_count(sql).await? == 0 {
+        if let Err(e) = sql.batch(seed_statements(now)).await {
+            if product_count(sql).await? == 0 {
+                return Err(e.into());
+            }
+        }
     }
     Ok(())
+}
+
+async fn product_count(sql: &dyn Sql) -> Result<i64, StorageError> {
+    Ok(first::<Count>(sql, PRODUCT_COUNT, vec![]).await?.map_or(0, |c| c.0))
+}
+
+/// Brings the database to this build's schema if it is not there yet; `true` when it had to (then
+/// the caller creates the first accounts). One cheap read when it is: the database, not a marker
+/// kept elsewhere, says which schema it has, so a replaced or restored database is migrated too.
+pub async fn ensure(sql: &dyn Sql, now: DateTime<Utc>) -> Result<bool, StorageError> {
+    if database_version(sql).await == schema_version() {
+        return Ok(false);
+    }
+    migrate_and_seed(sql, now).await?;
+    Ok(true)
 }
 
 /// The demo data as one batch of inserts.
@@ -134,5 +164,5 @@ pub fn seed_statements(now: DateTime<Utc>) -> Vec<Statement> {
 #[cfg(test)]
 pub(super) fn selects() -> Vec<super::Checked> {
     use super::checked;
-    vec![checked::<Applied>(APPLIED), checked::<Count>(PRODUCT_COUNT)]
+    vec![checked::<Applied>(APPLIED), checked::<Count>(PRODUCT_COUNT), checked::<Count>(CURRENT)]
 }
