@@ -100,6 +100,12 @@ pub fn mount_islands() {
         for i in 0..found.length() {
             let Some(element) = found.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
             let Some(island) = Island::read(&element) else { continue };
+            // Keep the fallback's height while the island loads its data, so that nothing below
+            // it moves twice (layout shift); the island may still grow past it.
+            let height = element.offset_height();
+            if height > 0 {
+                element.style().set_property("min-height", &format!("{height}px")).ok();
+            }
             element.set_inner_html("");
             let path = path.clone();
             leptos::mount::mount_to(element.clone(), move || island.view(path)).forget();

@@ -2,7 +2,6 @@
 //! when an offer lowers it for this shopper (here, now, on this channel).
 
 use crate::api::{self, ApiError};
-use crate::components::error::LoadBoundary;
 use crate::i18n::{applied_text, format_money, use_i18n, Key, Locale, Names};
 use crate::use_categories;
 use leptos::prelude::*;
@@ -56,9 +55,15 @@ pub fn PersonalPrice(sku: Sku) -> impl IntoView {
         let sku = sku.clone();
         async move { api::offers_for(&sku).await }
     });
+    // Nothing shows until the answer is in, and nothing if it failed: a personal price is a bonus,
+    // and a "checking offers" line that comes and goes would move the page under the shopper.
     let body = move || {
-        offers.get().map(|result| {
-            result.map(|answer| {
+        offers.get().and_then(|result| match result {
+            Err(err) => {
+                leptos::logging::warn!("no personal price: {err}");
+                None
+            }
+            Ok(answer) => {
                 let price = answer.price.filter(|p| p.discount.amount > rust_decimal::Decimal::ZERO)?;
                 let applied = answer.applied;
                 let names = move || {
@@ -79,12 +84,8 @@ pub fn PersonalPrice(sku: Sku) -> impl IntoView {
                         <span class="personal-price-offer" data-testid="personal-price-offer">{names}</span>
                     </p>
                 })
-            })
+            }
         })
     };
-    view! {
-        <div class="personal-price-region">
-            <LoadBoundary on_retry=move |_| offers.refetch() label=Key::CheckingOffers>{body}</LoadBoundary>
-        </div>
-    }
+    view! { <div class="personal-price-region">{body}</div> }
 }
