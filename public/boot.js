@@ -12,13 +12,26 @@
  */
 
 const glue = document.getElementById('app-js').href;
-const wasm = document.getElementById('app-wasm').href;
-const compiled = 'compileStreaming' in WebAssembly
-  ? WebAssembly.compileStreaming(fetch(wasm)).catch(() => wasm)
-  : Promise.resolve(wasm);
-Promise.all([import(glue), compiled])
-  .then(([{ default: init }, module_or_path]) => setTimeout(() => init({ module_or_path }), 0))
-  .catch((err) => console.error('Vitrina could not start:', err));
+// The apps' shells preload their WebAssembly (`#app-wasm`); a server-rendered page names its
+// islands' on this script (`data-wasm`) and asks to start them once it has loaded (`data-after-load`).
+const boot = document.getElementById('boot');
+const wasmLink = document.getElementById('app-wasm');
+const wasm = wasmLink ? wasmLink.href : new URL(boot.dataset.wasm, document.baseURI).href;
+
+function start() {
+  const compiled = 'compileStreaming' in WebAssembly
+    ? WebAssembly.compileStreaming(fetch(wasm)).catch(() => wasm)
+    : Promise.resolve(wasm);
+  Promise.all([import(glue), compiled])
+    .then(([{ default: init }, module_or_path]) => setTimeout(() => init({ module_or_path }), 0))
+    .catch((err) => console.error('Vitrina could not start:', err));
+}
+
+if (boot && 'afterLoad' in boot.dataset && document.readyState !== 'complete') {
+  window.addEventListener('load', start, { once: true });
+} else {
+  start();
+}
 
 // Offline support: register the service worker once the page has loaded.
 if ('serviceWorker' in navigator) {

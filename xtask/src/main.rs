@@ -478,7 +478,8 @@ fn brotli_size(bytes: &[u8]) -> Result<u64> {
 }
 
 /// The `href`/`src` values of `html` that a first load fetches: the stylesheet, the module
-/// scripts and preloads (`boot.js`, the islands' glue and WebAssembly).
+/// scripts and preloads (`boot.js`, the islands' glue), and the WebAssembly `boot.js` fetches once
+/// the page has loaded (`data-wasm`).
 fn first_load_assets(html: &str) -> Vec<String> {
     let mut found = Vec::new();
     for tag in html.split('<').filter(|t| t.starts_with("link ") || t.starts_with("script ")) {
@@ -489,7 +490,7 @@ fn first_load_assets(html: &str) -> Vec<String> {
         if !fetched {
             continue;
         }
-        for attr in ["href=\"", "src=\""] {
+        for attr in ["href=\"", "src=\"", "data-wasm=\""] {
             if let Some(rest) = tag.split(attr).nth(1) {
                 if let Some(value) = rest.split('"').next().filter(|v| v.starts_with('/')) {
                     found.push(value.to_owned());
@@ -966,6 +967,12 @@ mod tests {
     fn the_first_load_counts_the_stylesheet_the_scripts_and_the_preloaded_bundle_but_not_icons() {
         let html = r#"<head><link rel="manifest" href="/manifest.webmanifest"><link rel="icon" href="/icons/icon.svg"><link rel="stylesheet" href="/styles.css"><link id="app-js" rel="modulepreload" href="/pkg/i-1.js"><link id="app-wasm" rel="preload" href="/pkg/i-1_bg.wasm" as="fetch"><script type="module" src="/boot.js"></script><script type="application/ld+json">{}</script></head>"#;
         assert_eq!(first_load_assets(html), ["/styles.css", "/pkg/i-1.js", "/pkg/i-1_bg.wasm", "/boot.js"]);
+        let deferred = r#"<link rel="stylesheet" href="/styles.css"><link id="app-js" rel="modulepreload" href="/pkg/i-1.js"><script type="module" src="/boot.js" id="boot" data-wasm="/pkg/i-1_bg.wasm" data-after-load></script>"#;
+        assert_eq!(
+            first_load_assets(deferred),
+            ["/styles.css", "/pkg/i-1.js", "/boot.js", "/pkg/i-1_bg.wasm"],
+            "fetched after load, still counted"
+        );
     }
 
     #[test]

@@ -386,7 +386,7 @@ fn server_rendered_pages(c: &Client) -> Result<()> {
         "\"@type\":\"Product\"",
         "\"priceCurrency\":\"RUB\"",
         "data-island=\"add-to-cart\"",
-        "id=\"app-wasm\"",
+        "data-wasm=\"/pkg/vitrina_islands-",
     ] {
         ensure(product.body.contains(needle), || format!("GET /p/{SKU} lacks {needle}: {}", &product.body[..product.body.len().min(400)]))?;
     }

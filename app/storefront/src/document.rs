@@ -117,13 +117,14 @@ fn head(origin: &str, assets: &Assets, locale: Locale, meta: &Meta) -> String {
     line(&mut h, "<link rel=\"apple-touch-icon\" href=\"/icons/apple-touch-icon.png\" sizes=\"180x180\">".into());
     line(&mut h, format!("<link rel=\"stylesheet\" href=\"{}\">", escape(&assets.css)));
     if let Some((js, wasm)) = &assets.islands {
-        // boot.js starts the bundle these two links name (the same starter as the apps' shells).
+        // boot.js starts the islands once the page has loaded: the page is readable without them,
+        // so their WebAssembly is fetched after the stylesheet and the images and the largest
+        // paint never waits for it (it still counts in the first-load budget).
         line(&mut h, format!("<link id=\"app-js\" rel=\"modulepreload\" href=\"{}\">", escape(js)));
         line(
             &mut h,
-            format!("<link id=\"app-wasm\" rel=\"preload\" href=\"{}\" as=\"fetch\" type=\"application/wasm\" crossorigin>", escape(wasm)),
+            format!("<script type=\"module\" src=\"/boot.js\" id=\"boot\" data-wasm=\"{}\" data-after-load></script>", escape(wasm)),
         );
-        line(&mut h, "<script type=\"module\" src=\"/boot.js\"></script>".into());
     }
     for value in &meta.json_ld {
         line(&mut h, format!("<script type=\"application/ld+json\">{}</script>", json_in_script(value)));
