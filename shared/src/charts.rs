@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-/// Escapes text for SVG/XML.
+/// Escapes text for SVG, XML and HTML (text and attribute values).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

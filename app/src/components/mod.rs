@@ -10,6 +10,4 @@ pub mod layout;
 pub mod offers;
 pub mod offline_notice;
 pub mod pager;
-pub mod product_card;
-pub mod product_grid;
 pub mod push;

@@ -5,6 +5,7 @@ use crate::pages::{Meta, PageData};
 use crate::paths::{encode_query, localized};
 use leptos::prelude::*;
 use vitrina_shared::api::CategoryInfo;
+use vitrina_shared::charts::escape;
 use vitrina_shared::i18n::{category_name, t, Key, Locale};
 
 /// The built files a page links to; the edge reads their content-hashed names from the site's
@@ -51,22 +52,6 @@ pub fn render(origin: &str, assets: &Assets, locale: Locale, here: &str, categor
         lang = locale.code()
     );
     Rendered { status, html }
-}
-
-/// Escapes text for an HTML attribute value or text node.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// JSON for a `<script type="application/ld+json">`: `</` cannot end the element early.

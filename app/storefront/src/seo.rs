@@ -4,6 +4,7 @@ use crate::paths::localized;
 use serde_json::{json, Value};
 use vitrina_shared::api::{ProductDetail, StoreInfo};
 use vitrina_shared::availability::Availability;
+use vitrina_shared::charts::escape;
 use vitrina_shared::i18n::{city_name, t, Key, Locale};
 
 /// Minutes after midnight as `HH:MM` (1440 is `24:00`).
@@ -111,10 +112,6 @@ pub struct SitemapEntry {
     pub lastmod: String,
 }
 
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// `/sitemap.xml`: each page in Russian and English, each with both language alternates.
 pub fn sitemap(origin: &str, entries: &[SitemapEntry]) -> String {
     let mut xml = String::from(
@@ -123,13 +120,13 @@ pub fn sitemap(origin: &str, entries: &[SitemapEntry]) -> String {
     for entry in entries {
         for locale in [Locale::Ru, Locale::En] {
             xml.push_str("  <url>\n");
-            xml.push_str(&format!("    <loc>{}</loc>\n", xml_escape(&format!("{origin}{}", localized(locale, &entry.path)))));
+            xml.push_str(&format!("    <loc>{}</loc>\n", escape(&format!("{origin}{}", localized(locale, &entry.path)))));
             xml.push_str(&format!("    <lastmod>{}</lastmod>\n", entry.lastmod));
             for alt in [Locale::Ru, Locale::En] {
                 xml.push_str(&format!(
                     "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
                     alt.code(),
-                    xml_escape(&format!("{origin}{}", localized(alt, &entry.path)))
+                    escape(&format!("{origin}{}", localized(alt, &entry.path)))
                 ));
             }
             xml.push_str("  </url>\n");
