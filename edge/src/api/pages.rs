@@ -10,11 +10,11 @@ use crate::db::{catalog, stock};
 use crate::error::ApiError;
 use crate::{site, AppState};
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use vitrina_shared::api::{ProductDetail, StoreInfo};
+use vitrina_shared::api::{CategoryInfo, ProductDetail, StoreInfo};
 use vitrina_shared::availability::availability as compute_availability;
 use vitrina_shared::catalog::ProductQuery;
 use vitrina_shared::i18n::Locale;
@@ -41,10 +41,11 @@ struct PageQuery {
 }
 
 impl PageQuery {
-    fn parse(raw: Option<&str>) -> PageQuery {
+    /// Reads the parameters from the URI's query; the decoding is serde_urlencoded's (as for the
+    /// API), into pairs so that a repeated or unknown parameter never refuses the page.
+    fn parse(uri: &Uri) -> PageQuery {
         let mut query = PageQuery::default();
-        let Some(raw) = raw else { return query };
-        let pairs = query_pairs(raw);
+        let Ok(Query(pairs)) = Query::<Vec<(String, String)>>::try_from_uri(uri) else { return query };
         for (key, value) in pairs {
             match key.as_str() {
                 "q" => query.q = Some(value),
@@ -57,33 +58,17 @@ impl PageQuery {
     }
 }
 
-/// `a=1&b=x+y` → pairs, percent- and plus-decoded; malformed escapes are kept as they are.
-fn query_pairs(raw: &str) -> Vec<(String, String)> {
-    fn decode(s: &str) -> String {
-        let bytes = s.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() => {
-                    let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-                    out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
-                    i += 2;
-                }
-                b => out.push(b),
-            }
-            i += 1;
+/// The categories, read at most once per request: the navigation and the page both show them.
+#[derive(Default)]
+struct Categories(Option<Vec<CategoryInfo>>);
+
+impl Categories {
+    async fn get(&mut self, sql: &dyn crate::ports::Sql) -> Result<&[CategoryInfo], ApiError> {
+        if self.0.is_none() {
+            self.0 = Some(catalog::categories(sql).await?);
         }
-        String::from_utf8_lossy(&out).into_owned()
+        Ok(self.0.as_deref().unwrap_or_default())
     }
-    raw.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
 }
 
 /// The site's absolute origin for canonical addresses: the configured public URL, else this
@@ -180,7 +165,7 @@ fn moved(path: &str) -> Option<String> {
 
 /// The public page at `path` (without the language prefix), or `None` for a path that is not a
 /// public page.
-async fn page_at(app: &AppState, path: &str, query: &PageQuery) -> Result<Option<PageData>, ApiError> {
+async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut Categories) -> Result<Option<PageData>, ApiError> {
     let sql = app.sql.as_ref();
     let now = app.clock.now();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
@@ -190,14 +175,14 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery) -> Result<Option
     };
     let data = match segments.as_slice() {
         [""] => {
-            let categories = catalog::categories(sql).await?;
+            let categories = categories.get(sql).await?.to_vec();
             let first = ProductQuery::parse(None, None, Some(1))?;
             let popular = catalog::search_products(sql, &first, now.timestamp()).await?.items;
             let popular = popular.into_iter().filter(|p| p.total_available > 0).take(POPULAR).collect();
             PageData::Home { categories, popular }
         }
         ["c", id] => {
-            let found = catalog::categories(sql).await?.into_iter().find(|c| c.category.id.as_str() == *id);
+            let found = categories.get(sql).await?.iter().find(|c| c.category.id.as_str() == *id).cloned();
             let (Some(category), Some(n)) = (found, page_number) else {
                 return Ok(Some(PageData::NotFound(MissingThing::Category(id.chars().take(64).collect()))));
             };
@@ -225,7 +210,7 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery) -> Result<Option
             let Some((product, total)) = catalog::product(sql, &sku, now.timestamp()).await? else {
                 return Ok(Some(PageData::NotFound(MissingThing::Product(sku.to_string()))));
             };
-            let category = catalog::categories(sql).await?.into_iter().find(|c| c.category.id == product.category).map(|c| c.category);
+            let category = categories.get(sql).await?.iter().find(|c| c.category.id == product.category).map(|c| c.category.clone());
             let city = query.city.as_deref().and_then(City::from_slug);
             let stores = catalog::stores(sql).await?;
             let stock = stock::stock_for(sql, &sku, now.timestamp()).await?;
@@ -251,9 +236,17 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery) -> Result<Option
 }
 
 /// Renders `data` in `locale` and answers with the public cache headers.
-async fn answer(app: &AppState, locale: Locale, here: &str, data: PageData, headers: &HeaderMap, head: bool) -> Result<Response, ApiError> {
-    let categories = catalog::categories(app.sql.as_ref()).await?;
-    let rendered = vitrina_storefront::render(&origin(app, headers), &assets(app), locale, here, &categories, data);
+async fn answer(
+    app: &AppState,
+    locale: Locale,
+    here: &str,
+    data: PageData,
+    categories: &mut Categories,
+    headers: &HeaderMap,
+    head: bool,
+) -> Result<Response, ApiError> {
+    let categories = categories.get(app.sql.as_ref()).await?;
+    let rendered = vitrina_storefront::render(&origin(app, headers), &assets(app), locale, here, categories, data);
     let status = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK);
     Ok(public(status, "text/html; charset=utf-8", rendered.html, headers, head))
 }
@@ -295,6 +288,7 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
     }
     let head = method == Method::HEAD;
     let full = uri.path();
+    let mut categories = Categories::default();
     let result = async {
         match full {
             "/robots.txt" => {
@@ -308,10 +302,10 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
             let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
             return Ok(Some(redirect(&format!("{}{query}", localized(locale, &to)))));
         }
-        let query = PageQuery::parse(uri.query());
+        let query = PageQuery::parse(&uri);
         let here = format!("{path}{}", uri.query().map(|q| format!("?{q}")).unwrap_or_default());
-        match page_at(&app, path, &query).await? {
-            Some(data) => answer(&app, locale, &here, data, &headers, head).await.map(Some),
+        match page_at(&app, path, &query, &mut categories).await? {
+            Some(data) => answer(&app, locale, &here, data, &mut categories, &headers, head).await.map(Some),
             None => Ok(None),
         }
     }
@@ -326,7 +320,7 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
             if app.config.site_dir.is_some() && (last.contains('.') || vitrina_shared::app_path(full)) {
                 return site::serve(State(app), method, uri, headers).await;
             }
-            match answer(&app, locale, path, PageData::NotFound(MissingThing::Page), &headers, head).await {
+            match answer(&app, locale, path, PageData::NotFound(MissingThing::Page), &mut categories, &headers, head).await {
                 Ok(response) => response,
                 Err(e) => e.into_response(),
             }
@@ -350,12 +344,13 @@ mod tests {
 
     #[test]
     fn query_parameters_are_decoded_and_unknown_ones_ignored() {
-        let q = PageQuery::parse(Some("q=%D1%82%D0%B2+lg&utm_source=x&page=2&city=moscow"));
+        let parse = |query: &str| PageQuery::parse(&format!("/search?{query}").parse::<Uri>().expect("a URI"));
+        let q = parse("q=%D1%82%D0%B2+lg&utm_source=x&page=2&city=moscow");
         assert_eq!(q.q.as_deref(), Some("тв lg"));
         assert_eq!(q.page.as_deref(), Some("2"));
         assert_eq!(q.city.as_deref(), Some("moscow"));
-        assert_eq!(PageQuery::parse(Some("q=100%")).q.as_deref(), Some("100%"));
-        assert_eq!(PageQuery::parse(Some("q=%zz")).q.as_deref(), Some("%zz"));
+        assert_eq!(parse("q=100%").q.as_deref(), Some("100%"));
+        assert_eq!(parse("q=%zz").q.as_deref(), Some("%zz"));
     }
 
     #[test]
