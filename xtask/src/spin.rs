@@ -84,6 +84,9 @@ struct SpinUp {
     child: Child,
     url: String,
     state: PathBuf,
+    /// The manifest it was started from (the repository's or the copy in `state`): a restart uses
+    /// the same one.
+    manifest: PathBuf,
     log: PathBuf,
     passed: bool,
 }
@@ -144,7 +147,7 @@ impl SpinUp {
             .process_group(0)
             .spawn()
             .map_err(|e| format!("starting {}: {e}", spin.display()))?;
-        Ok(SpinUp { child, url: format!("http://{listen}"), state, log, passed: false })
+        Ok(SpinUp { child, url: format!("http://{listen}"), state, manifest: manifest.to_path_buf(), log, passed: false })
     }
 
     /// Stops this `spin up`, replaces its SQLite database with nothing (as a restore or a move to
@@ -167,7 +170,7 @@ impl SpinUp {
             return Err(format!("expected Spin's sqlite_db.db and sqlite_key_value.db in {}; found {kept:?}", self.state.display()));
         }
         let port = self.url.rsplit(':').next().and_then(|p| p.parse().ok()).ok_or("no port in the URL")?;
-        let manifest = self.state.join("spin.toml");
+        let manifest = self.manifest.clone();
         let state = self.state.clone();
         // Stopped already, and its state goes on: nothing for `Drop` to do.
         let _stopped = std::mem::ManuallyDrop::new(self);
