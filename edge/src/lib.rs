@@ -12,6 +12,7 @@ mod limits;
 mod lookup;
 pub mod notify;
 mod ordering;
+pub mod pagecache;
 pub mod pricing;
 
 // the one transaction idiom and the session;
@@ -181,6 +182,8 @@ pub struct AppState {
     pub outbound: Arc<dyn ports::Outbound>,
     /// This instance's offer rules, reloaded when their version key changes.
     pub rules: Arc<pricing::RulesCache>,
+    /// Rendered public pages, where the storage port can tell when data changed.
+    pub pages: Arc<pagecache::PageCache>,
     pub config: Arc<Config>,
 }
 

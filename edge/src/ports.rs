@@ -130,6 +130,12 @@ pub trait Sql: Send + Sync {
     /// Runs the statements in one transaction: all or nothing. Returns rows changed per statement.
     /// A guarded statement that changes no row rolls everything back with [`TxError::Guard`].
     fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, TxError>>;
+    /// A number that grows after every committed write through this port, where the adapter is
+    /// the only writer it knows of; `None` where others may write too (then nothing derived from
+    /// the data may be kept across requests by it, see `pagecache`).
+    fn generation(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// A key-value store for sessions, caches and snapshots (never the source of truth).

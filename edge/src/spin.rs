@@ -196,6 +196,7 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
         payments: Arc::new(crate::payments::TestProvider::new(sql)),
         outbound: Arc::new(SpinOutbound),
         rules: Arc::default(),
+        pages: Arc::default(),
         config: Arc::new(Config {
             bootstrap_accounts: bootstrap_accounts().await,
             site_dir: Some(SITE_DIR.into()),

@@ -215,3 +215,19 @@ async fn robots_keeps_crawlers_out_of_private_pages_and_the_sitemap_lists_every_
     assert!(sitemap.contains("<loc>http://shop.example/stores/msk-tverskaya</loc>"));
     assert!(sitemap.contains("<lastmod>"));
 }
+
+#[tokio::test]
+async fn a_page_shows_a_stock_change_on_the_very_next_request_although_pages_are_kept_for_a_moment() {
+    let app = TestApp::new().await;
+    let uri = "/p/LAP-0003?city=moscow";
+    let (_, _, before) = page(&app, uri, None).await;
+    assert!(!before.contains("data-available=\"42\""), "no store has 42 yet");
+    let (_, _, again) = page(&app, uri, None).await;
+    assert_eq!(before, again, "the same page a moment later");
+    let staff = app.staff().await;
+    let (status, r) =
+        app.put_stock("msk-tverskaya", serde_json::json!({"items": [{"sku": "LAP-0003", "on_hand": 42}]}).to_string(), Some(&staff)).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let (_, _, after) = page(&app, uri, None).await;
+    assert!(after.contains("data-available=\"42\""), "a page kept from before the update was served");
+}

@@ -8,6 +8,7 @@
 
 use crate::db::{catalog, stock};
 use crate::error::ApiError;
+use crate::pagecache::Page;
 use crate::{site, AppState};
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -117,17 +118,23 @@ fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
         .is_some_and(|v| v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == tag || t == "*"))
 }
 
+/// A rendered public answer with its validator.
+fn page(status: StatusCode, content_type: &'static str, body: String) -> Page {
+    let etag = etag(body.as_bytes());
+    Page { status: status.as_u16(), content_type, body: body.into(), etag: etag.into() }
+}
+
 /// A public answer: cacheable, validated by its ETag, `304` when the client has it.
-fn public(status: StatusCode, content_type: &'static str, body: String, headers: &HeaderMap, head: bool) -> Response {
-    let tag = etag(body.as_bytes());
-    let fresh = status == StatusCode::OK && not_modified(headers, &tag);
-    let mut response = if fresh || head { Response::new(Body::empty()) } else { Response::new(Body::from(body)) };
+fn public(page: &Page, headers: &HeaderMap, head: bool) -> Response {
+    let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
+    let fresh = status == StatusCode::OK && not_modified(headers, &page.etag);
+    let mut response = if fresh || head { Response::new(Body::empty()) } else { Response::new(Body::from(page.body.to_string())) };
     *response.status_mut() = if fresh { StatusCode::NOT_MODIFIED } else { status };
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(page.content_type));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC_CACHE));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if let Ok(value) = HeaderValue::from_str(&tag) {
+    if let Ok(value) = HeaderValue::from_str(&page.etag) {
         h.insert(header::ETAG, value);
     }
     response
@@ -235,24 +242,23 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
     Ok(Some(data))
 }
 
-/// Renders `data` in `locale` and answers with the public cache headers.
-async fn answer(
+/// Renders `data` in `locale`.
+async fn render(
     app: &AppState,
+    origin: &str,
     locale: Locale,
     here: &str,
     data: PageData,
     categories: &mut Categories,
-    headers: &HeaderMap,
-    head: bool,
-) -> Result<Response, ApiError> {
+) -> Result<Page, ApiError> {
     let categories = categories.get(app.sql.as_ref()).await?;
-    let rendered = vitrina_storefront::render(&origin(app, headers), &assets(app), locale, here, categories, data);
+    let rendered = vitrina_storefront::render(origin, &assets(app), locale, here, categories, data);
     let status = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK);
-    Ok(public(status, "text/html; charset=utf-8", rendered.html, headers, head))
+    Ok(page(status, "text/html; charset=utf-8", rendered.html))
 }
 
 /// `/sitemap.xml`: home, stores, information pages, categories and products, in both languages.
-async fn sitemap(app: &AppState, headers: &HeaderMap, head: bool) -> Result<Response, ApiError> {
+async fn sitemap(app: &AppState, origin: &str) -> Result<Page, ApiError> {
     let sql = app.sql.as_ref();
     let changes = catalog::catalog_changes(sql).await?;
     let day = |stamp: Option<&String>| stamp.and_then(|s| s.get(..10)).map(str::to_owned);
@@ -277,41 +283,59 @@ async fn sitemap(app: &AppState, headers: &HeaderMap, head: bool) -> Result<Resp
     for (sku, _, at) in &changes {
         entries.push(SitemapEntry { path: format!("/p/{sku}"), lastmod: day(at.as_ref()).unwrap_or_else(|| fallback.clone()) });
     }
-    Ok(public(StatusCode::OK, "application/xml; charset=utf-8", seo::sitemap(&origin(app, headers), &entries), headers, head))
+    Ok(page(StatusCode::OK, "application/xml; charset=utf-8", seo::sitemap(origin, &entries)))
+}
+
+/// What a public address answers: a page (kept in the page cache) or a redirect.
+enum Answer {
+    Page(Page),
+    Moved(Response),
 }
 
 /// The fallback of every path outside `/api`: public pages, robots and sitemap, moved
 /// addresses, then the site's files and the apps' shells (`site::serve`), else "not found".
+/// Pages come from this instance's page cache while nothing was written since they were rendered.
 pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return site::serve(State(app), method, uri, headers).await;
     }
     let head = method == Method::HEAD;
     let full = uri.path();
+    let origin = origin(&app, &headers);
+    let key = format!("{origin}{}", uri.path_and_query().map(|p| p.as_str()).unwrap_or(full));
+    let now = app.clock.now();
+    if let Some(page) = app.pages.get(app.sql.as_ref(), &key, now) {
+        return public(&page, &headers, head);
+    }
+    // Read before the data, so that a write during the render leaves the entry stale, never wrong.
+    let generation = app.sql.generation();
     let mut categories = Categories::default();
     let result = async {
         match full {
-            "/robots.txt" => {
-                return Ok(Some(public(StatusCode::OK, "text/plain; charset=utf-8", seo::robots(&origin(&app, &headers)), &headers, head)))
-            }
-            "/sitemap.xml" => return sitemap(&app, &headers, head).await.map(Some),
+            "/robots.txt" => return Ok(Some(Answer::Page(page(StatusCode::OK, "text/plain; charset=utf-8", seo::robots(&origin))))),
+            "/sitemap.xml" => return sitemap(&app, &origin).await.map(|p| Some(Answer::Page(p))),
             _ => {}
         }
         let (locale, path) = split_locale(full);
         if let Some(to) = moved(path) {
             let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
-            return Ok(Some(redirect(&format!("{}{query}", localized(locale, &to)))));
+            return Ok(Some(Answer::Moved(redirect(&format!("{}{query}", localized(locale, &to))))));
         }
         let query = PageQuery::parse(&uri);
         let here = format!("{path}{}", uri.query().map(|q| format!("?{q}")).unwrap_or_default());
         match page_at(&app, path, &query, &mut categories).await? {
-            Some(data) => answer(&app, locale, &here, data, &mut categories, &headers, head).await.map(Some),
+            Some(data) => render(&app, &origin, locale, &here, data, &mut categories).await.map(|p| Some(Answer::Page(p))),
             None => Ok(None),
         }
     }
     .await;
     match result {
-        Ok(Some(response)) => response,
+        Ok(Some(Answer::Page(page))) => {
+            let response = public(&page, &headers, head);
+            app.pages.put(generation, key, now, page);
+            response
+        }
+        Ok(Some(Answer::Moved(response))) => response,
         Err(e) => e.into_response(),
         Ok(None) => {
             let (locale, path) = split_locale(full);
@@ -320,8 +344,8 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
             if app.config.site_dir.is_some() && (last.contains('.') || vitrina_shared::app_path(full)) {
                 return site::serve(State(app), method, uri, headers).await;
             }
-            match answer(&app, locale, path, PageData::NotFound(MissingThing::Page), &mut categories, &headers, head).await {
-                Ok(response) => response,
+            match render(&app, &origin, locale, path, PageData::NotFound(MissingThing::Page), &mut categories).await {
+                Ok(page) => public(&page, &headers, head),
                 Err(e) => e.into_response(),
             }
         }

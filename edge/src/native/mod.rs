@@ -26,6 +26,7 @@ pub async fn open_state(data_dir: &Path, config: Config) -> Result<AppState, Sto
         payments: Arc::new(crate::payments::TestProvider::new(store.clone())),
         outbound: Arc::new(HttpOutbound::new()),
         rules: Arc::default(),
+        pages: Arc::default(),
         config: Arc::new(config),
     })
 }

@@ -5,6 +5,7 @@ use crate::ports::{BoxFuture, Kv, Row, Sql, Statement, StorageError, TxError, Va
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params_from_iter, Connection, ToSql};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 impl ToSql for Value {
@@ -36,6 +37,8 @@ fn storage(context: &str, e: impl std::fmt::Display) -> StorageError {
 /// anyway, and every invariant-protecting write is one statement or one transaction.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// Committed writes through [`Sql`] so far (not key-value writes: no page reads key-value).
+    writes: AtomicU64,
 }
 
 impl SqliteStore {
@@ -50,7 +53,7 @@ impl SqliteStore {
         )
         .and_then(|()| conn.execute_batch(kv::TABLE))
         .map_err(|e| storage("configuring sqlite", e))?;
-        Ok(SqliteStore { conn: Mutex::new(conn) })
+        Ok(SqliteStore { conn: Mutex::new(conn), writes: AtomicU64::new(0) })
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>, StorageError> {
@@ -69,12 +72,18 @@ impl SqliteStore {
         let conn = self.lock()?;
         let mut stmt = conn.prepare_cached(sql).map_err(|e| storage("preparing query", e))?;
         let width = stmt.column_count();
+        let writes = !stmt.readonly();
         let rows = stmt
             .query_map(params_from_iter(params.iter()), |r| {
                 (0..width).map(|i| r.get_ref(i).map(from_sqlite)).collect::<rusqlite::Result<Vec<_>>>().map(Row)
             })
             .map_err(|e| storage("running query", e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| storage("reading rows", e))
+        let rows = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| storage("reading rows", e));
+        if writes {
+            // Counted after the write, so a reader that saw the old count read data no newer.
+            self.writes.fetch_add(1, Ordering::SeqCst);
+        }
+        rows
     }
 
     fn batch_sync(&self, statements: &[Statement]) -> Result<Vec<u64>, TxError> {
@@ -93,6 +102,7 @@ impl SqliteStore {
         }
         // Dropping an uncommitted transaction rolls it back, so an error above changes nothing.
         tx.commit().map_err(|e| storage("committing", e))?;
+        self.writes.fetch_add(1, Ordering::SeqCst);
         Ok(changed)
     }
 }
@@ -103,6 +113,9 @@ impl Sql for SqliteStore {
     }
     fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, TxError>> {
         Box::pin(std::future::ready(self.batch_sync(&statements)))
+    }
+    fn generation(&self) -> Option<u64> {
+        Some(self.writes.load(Ordering::SeqCst))
     }
 }
 

@@ -67,6 +67,7 @@ impl TestApp {
             payments: Arc::new(vitrina_edge::payments::TestProvider::new(store.clone())),
             outbound: Arc::new(vitrina_edge::native::HttpOutbound::new()),
             rules: Arc::default(),
+            pages: Arc::default(),
             config: Arc::new(config),
         };
         TestApp { _dir: dir, state, clock }

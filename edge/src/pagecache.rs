@@ -1,0 +1,121 @@
+//! Rendered public pages kept for a moment by this instance (a "micro-cache").
+//!
+//! A public page is the same for every shopper, so a render can answer the next requests for the
+//! same address too. An entry is served only while nothing was written through the [`Sql`] port
+//! since it was rendered (the port's write generation, [`Sql::generation`]) and for at most
+//! [`FRESH_FOR`] of the clock (stock holds expire with time). Hosts whose port cannot tell when
+//! data changed (Spin: a fresh instance per request, and other instances write the same
+//! database) answer `None` there, and nothing is cached.
+
+use crate::ports::Sql;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// How long of the clock an entry may answer without a write in between.
+pub const FRESH_FOR: chrono::Duration = chrono::Duration::seconds(1);
+/// At most this many addresses are kept; when full, the cache starts again (search pages with any
+/// text cannot make it grow without bound).
+pub const MAX_ENTRIES: usize = 2_000;
+
+/// One rendered answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Arc<str>,
+    pub etag: Arc<str>,
+}
+
+struct Entry {
+    generation: u64,
+    rendered_at: DateTime<Utc>,
+    page: Page,
+}
+
+/// The cache of one instance, keyed by origin and address (path and query).
+#[derive(Default)]
+pub struct PageCache(Mutex<HashMap<String, Entry>>);
+
+impl PageCache {
+    /// The page kept for `key`, if nothing was written since and it is fresh at `now`.
+    pub fn get(&self, sql: &dyn Sql, key: &str, now: DateTime<Utc>) -> Option<Page> {
+        let generation = sql.generation()?;
+        let entries = self.0.lock().ok()?;
+        let entry = entries.get(key)?;
+        let fresh = entry.generation == generation && now >= entry.rendered_at && now - entry.rendered_at < FRESH_FOR;
+        fresh.then(|| entry.page.clone())
+    }
+
+    /// Keeps `page` for `key`, rendered from data read at `generation` (read before the data).
+    pub fn put(&self, generation: Option<u64>, key: String, now: DateTime<Utc>, page: Page) {
+        let Some(generation) = generation else { return };
+        let Ok(mut entries) = self.0.lock() else { return };
+        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
+            entries.clear();
+        }
+        entries.insert(key, Entry { generation, rendered_at: now, page });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::{BoxFuture, Row, Statement, StorageError, TxError, Value};
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    struct Counted(AtomicU64, bool);
+
+    impl Sql for Counted {
+        fn query<'a>(&'a self, _: &'a str, _: Vec<Value>) -> BoxFuture<'a, Result<Vec<Row>, StorageError>> {
+            Box::pin(std::future::ready(Ok(vec![])))
+        }
+        fn batch(&self, _: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, TxError>> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(std::future::ready(Ok(vec![])))
+        }
+        fn generation(&self) -> Option<u64> {
+            self.1.then(|| self.0.load(Ordering::SeqCst))
+        }
+    }
+
+    fn page(body: &str) -> Page {
+        Page { status: 200, content_type: "text/html", body: body.into(), etag: "\"x\"".into() }
+    }
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + seconds, 0).expect("a time")
+    }
+
+    #[test]
+    fn a_page_is_served_again_until_a_write_or_a_second_passes() {
+        let sql = Counted(AtomicU64::new(0), true);
+        let cache = PageCache::default();
+        cache.put(sql.generation(), "/p/A".into(), at(0), page("a"));
+        assert_eq!(cache.get(&sql, "/p/A", at(0)), Some(page("a")));
+        assert_eq!(cache.get(&sql, "/p/B", at(0)), None, "another address");
+        assert_eq!(cache.get(&sql, "/p/A", at(1)), None, "a second later");
+        let _ = sql.batch(vec![]);
+        assert_eq!(cache.get(&sql, "/p/A", at(0)), None, "after a write");
+    }
+
+    #[test]
+    fn nothing_is_cached_where_the_port_cannot_tell_when_data_changed() {
+        let sql = Counted(AtomicU64::new(0), false);
+        let cache = PageCache::default();
+        cache.put(sql.generation(), "/".into(), at(0), page("home"));
+        assert_eq!(cache.get(&sql, "/", at(0)), None);
+    }
+
+    #[test]
+    fn a_full_cache_starts_again_instead_of_growing() {
+        let sql = Counted(AtomicU64::new(0), true);
+        let cache = PageCache::default();
+        for i in 0..MAX_ENTRIES {
+            cache.put(sql.generation(), format!("/search?q={i}"), at(0), page("s"));
+        }
+        cache.put(sql.generation(), "/".into(), at(0), page("home"));
+        assert_eq!(cache.get(&sql, "/search?q=0", at(0)), None);
+        assert_eq!(cache.get(&sql, "/", at(0)), Some(page("home")));
+    }
+}
