@@ -1,4 +1,4 @@
-//! `cargo xtask build|run|test|spin|bench`: the one entry point for people and CI.
+//! `cargo xtask build|run|test|contract|kube|spin|bench`: the one entry point for people and CI.
 //!
 //! Every command first installs what it needs and says so: rustup targets, the wasm-bindgen CLI
 //! pinned to the wasm-bindgen version in Cargo.lock, npm build/test tools, Debian's chromium.
@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+mod kube;
 mod spin;
 
 type Result<T> = std::result::Result<T, String>;
@@ -23,6 +24,8 @@ COMMANDS:
              the API contract runs and the edge on real Spin
     contract only the API contract runs of `test`: schemathesis against the native host (debug),
              anonymously, signed in as staff and as a marketer
+    kube     only the SpinKube step of `test`: every manifest in deploy/spinkube/ against the SpinApp CRD
+             (vendored from spin-operator) and Kubernetes' own schemas, and broken copies refused
     spin     only the Spin step of `test`: `spin up` of spin.toml (Spin from VITRINA_SPIN, PATH or
              ../shared/tools/spin.xz) and black-box API scenarios over HTTP (needs `cargo xtask build`)
     bench    run the criterion benchmarks and a load run against the native host";
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("contract") => contract(),
+        Some("kube") => kube::validate().map(drop),
         Some("spin") => spin_only(),
         Some("bench") => bench(),
         Some("-h" | "--help" | "help") | None => {
@@ -230,6 +234,17 @@ fn ensure_chromium() -> Result<()> {
     apt_install(&["chromium"])
 }
 
+/// Installs `package==version` from PyPI into python3's environment unless that exact version is
+/// there already (schemathesis, kubernetes-validate).
+fn ensure_pypi(package: &str, version: &str) -> Result<()> {
+    let probe = format!("import importlib.metadata as m; print(m.version({package:?}))");
+    if output("python3", &["-c", &probe]).as_deref() == Some(version) {
+        eprintln!("    already installed");
+        return Ok(());
+    }
+    sh("python3", &["-m", "pip", "install", "--quiet", "--disable-pip-version-check", &format!("{package}=={version}")])
+}
+
 /// Pinned so a new release cannot change what CI checks.
 const SCHEMATHESIS: &str = "4.32.5";
 
@@ -238,14 +253,8 @@ fn ensure_schemathesis() -> Result<String> {
     step(&format!("schemathesis {SCHEMATHESIS} from PyPI (OpenAPI contract fuzzing)"));
     let scripts =
         output("python3", &["-c", "import sysconfig; print(sysconfig.get_path('scripts'))"]).ok_or("python3 is needed for schemathesis")?;
-    let command = format!("{scripts}/schemathesis");
-    let have = output(&command, &["--version"]).unwrap_or_default();
-    if have.ends_with(SCHEMATHESIS) {
-        eprintln!("    already installed");
-    } else {
-        sh("python3", &["-m", "pip", "install", "--quiet", "--disable-pip-version-check", &format!("schemathesis=={SCHEMATHESIS}")])?;
-    }
-    Ok(command)
+    ensure_pypi("schemathesis", SCHEMATHESIS)?;
+    Ok(format!("{scripts}/schemathesis"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -713,11 +722,13 @@ fn test() -> Result<()> {
     }
 
     let cases = api_contracts(&schemathesis)?;
+    let manifests = kube::validate()?;
     let on_spin = spin::conformance()?;
     step(&format!("all tests passed in {:.0}s", started.elapsed().as_secs_f64()));
     println!("test summary: {unit} unit, property and API tests (cargo test) passed");
     println!("test summary: {browser} browser end-to-end tests (node --test, chromium) passed");
     println!("test summary: {cases} API contract cases (schemathesis: anonymous, staff, marketer) passed");
+    println!("test summary: {manifests} Kubernetes manifests (deploy/spinkube) valid, and broken copies refused");
     match on_spin {
         Some(n) => println!("test summary: {n} black-box scenarios on real Spin passed"),
         None => println!("test summary: the scenarios on real Spin were SKIPPED (no Spin CLI found)"),
