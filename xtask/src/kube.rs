@@ -224,6 +224,46 @@ mod tests {
         assert_eq!(verdict(output, "d/b.yaml"), None);
     }
 
+    fn manifest(file: &str) -> String {
+        std::fs::read_to_string(root().join(MANIFESTS).join(file)).expect(file)
+    }
+
+    #[test]
+    fn the_spinapp_sets_every_variable_of_spin_toml_and_no_other() {
+        let spin_toml = std::fs::read_to_string(root().join("spin.toml")).expect("spin.toml");
+        let section = spin_toml.split("\n[variables]\n").nth(1).expect("a [variables] table").split("\n[").next().unwrap_or("");
+        let mut declared: Vec<&str> = section
+            .lines()
+            .filter(|l| !l.starts_with('#') && l.contains(" = {"))
+            .filter_map(|l| l.split(" = ").next())
+            .map(str::trim)
+            .collect();
+        declared.sort();
+        let spinapp = manifest("spinapp.yaml");
+        let variables = spinapp.split("\n  variables:\n").nth(1).expect("spec.variables");
+        let mut set: Vec<&str> = variables.lines().filter_map(|l| l.strip_prefix("    - name: ")).map(str::trim).collect();
+        set.sort();
+        assert!(declared.len() >= 9, "{declared:?}");
+        assert_eq!(set, declared);
+    }
+
+    #[test]
+    fn the_cronjob_calls_the_spinapps_service_with_the_token_the_app_is_given() {
+        let spinapp = manifest("spinapp.yaml");
+        let cronjob = manifest("cronjob.yaml");
+        let token = "          name: vitrina-variables\n          key: push-dispatch-token\n";
+        let dispatch = spinapp.split("- name: push_dispatch_token\n").nth(1).expect("push_dispatch_token");
+        assert!(dispatch.contains(token), "the SpinApp's push_dispatch_token is not vitrina-variables/push-dispatch-token");
+        assert!(cronjob.contains(&token.replace("\n          ", "\n                      ")), "{cronjob}");
+        // spin-operator names the Service after the SpinApp (port 80).
+        let name = spinapp.split("metadata:\n  name: ").nth(1).and_then(|r| r.lines().next()).expect("metadata.name");
+        assert!(cronjob.contains(&format!("value: http://{name}\n")), "the CronJob does not call http://{name}");
+        assert!(cronjob.contains("\"$VITRINA_URL/api/push/dispatch\""));
+        assert!(manifest("variables-secret.yaml").contains("\n  push-dispatch-token: CHANGE-ME"));
+        assert!(spinapp.contains("loadFromSecret: vitrina-runtime-config\n"));
+        assert!(manifest("runtime-config-secret.yaml").contains("  name: vitrina-runtime-config\n"));
+    }
+
     #[test]
     fn every_custom_kind_in_the_manifests_has_a_vendored_crd() {
         let crds: String = yaml_files(CRDS).expect("CRDs").iter().map(|f| std::fs::read_to_string(root().join(f)).expect("CRD")).collect();
