@@ -9,8 +9,9 @@
 //!
 //! So that the check cannot pass by checking nothing, the step then breaks the real manifests in
 //! known ways ([`BROKEN`]) and requires the validator to refuse each with the expected error.
+//! Last, [`dispatch_command`] runs the CronJob's own shell command against a native host.
 
-use crate::{ensure_pypi, root, step, target, write, Result};
+use crate::{apt_install, ensure_pypi, output, root, step, target, write, Host, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -189,6 +190,58 @@ pub fn validate() -> Result<usize> {
     }
     eprintln!("    {valid} documents valid, {} broken ones refused, in {:.1}s", BROKEN.len(), started.elapsed().as_secs_f64());
     Ok(valid)
+}
+
+/// A test-only dispatch token for [`dispatch_command`] (not a secret).
+const TEST_TOKEN: &str = "kube-cronjob-test-token-0123456789";
+
+/// The shell command of the CronJob's container (its one `args` entry, run by `/bin/sh -c`), read
+/// with PyYAML (installed with kubernetes-validate).
+fn cronjob_script() -> Result<String> {
+    let read = "import sys, yaml\n\
+                job = yaml.safe_load(open(sys.argv[1]))['spec']['jobTemplate']['spec']['template']['spec']\n\
+                container, = job['containers']\n\
+                assert container['command'] == ['/bin/sh', '-c'], container['command']\n\
+                arg, = container['args']\n\
+                print(arg)";
+    let file = format!("{MANIFESTS}/cronjob.yaml");
+    output("python3", &["-c", read, &file]).filter(|s| !s.is_empty()).ok_or_else(|| format!("cannot read the container command of {file}"))
+}
+
+/// Runs `script` with `sh -c` as the CronJob's container would, with its environment; whether it
+/// exited 0, and what it printed.
+fn run_script(script: &str, url: &str, token: &str) -> Result<(bool, String)> {
+    let out = Command::new("sh")
+        .args(["-c", script])
+        .env("VITRINA_URL", url)
+        .env("PUSH_DISPATCH_TOKEN", token)
+        .output()
+        .map_err(|e| format!("cannot start sh: {e}"))?;
+    let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)).trim().to_owned();
+    Ok((out.status.success(), text))
+}
+
+/// The CronJob's own command, run against a native host (`binary`) that has a dispatch token: with
+/// that token it must succeed with a dispatch report; with another it must fail (401). The same
+/// handler answers on Spin; what this proves is the header, method and URL the Job sends.
+pub fn dispatch_command(binary: &Path) -> Result<()> {
+    step("kube: the CronJob's command against the native host: a dispatch report with the token, refused without it");
+    if output("curl", &["--version"]).is_none() {
+        apt_install(&["curl"])?;
+    }
+    let script = cronjob_script()?;
+    let host = Host::start_with(binary, &target().join("site"), &[("VITRINA_PUSH_DISPATCH_TOKEN", TEST_TOKEN)])?;
+    let (ok, said) = host.explain(run_script(&script, &host.url, TEST_TOKEN))?;
+    if !ok || !said.contains("\"sent\":") {
+        return host.explain(Err(format!("the CronJob's command with the right token did not get a dispatch report: {said}")));
+    }
+    eprintln!("    with the token: {said}");
+    let (ok, refused) = host.explain(run_script(&script, &host.url, "not-the-token"))?;
+    if ok || !refused.contains("401") {
+        return host.explain(Err(format!("the CronJob's command with a wrong token was not refused with 401: {refused}")));
+    }
+    eprintln!("    with another token: refused ({})", refused.lines().last().unwrap_or(""));
+    Ok(())
 }
 
 #[cfg(test)]

@@ -25,7 +25,8 @@ COMMANDS:
     contract only the API contract runs of `test`: schemathesis against the native host (debug),
              anonymously, signed in as staff and as a marketer
     kube     only the SpinKube step of `test`: every manifest in deploy/spinkube/ against the SpinApp CRD
-             (vendored from spin-operator) and Kubernetes' own schemas, and broken copies refused
+             (vendored from spin-operator) and Kubernetes' own schemas, broken copies refused, and the
+             CronJob's command against target/debug/vitrina if one was built
     spin     only the Spin step of `test`: `spin up` of spin.toml (Spin from VITRINA_SPIN, PATH or
              ../shared/tools/spin.xz) and black-box API scenarios over HTTP (needs `cargo xtask build`)
     bench    run the criterion benchmarks and a load run against the native host";
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("contract") => contract(),
-        Some("kube") => kube::validate().map(drop),
+        Some("kube") => kube_only(),
         Some("spin") => spin_only(),
         Some("bench") => bench(),
         Some("-h" | "--help" | "help") | None => {
@@ -612,6 +613,11 @@ struct Host {
 
 impl Host {
     fn start(binary: &Path, site: &Path) -> Result<Host> {
+        Host::start_with(binary, site, &[])
+    }
+
+    /// `start`, with more environment variables for the host (e.g. `VITRINA_PUSH_DISPATCH_TOKEN`).
+    fn start_with(binary: &Path, site: &Path, env: &[(&str, &str)]) -> Result<Host> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("finding a free port: {e}"))?
@@ -631,6 +637,7 @@ impl Host {
             .env("VITRINA_STAFF_PASSWORD", STAFF.password)
             .env("VITRINA_MARKETER_EMAIL", MARKETER.email)
             .env("VITRINA_MARKETER_PASSWORD", MARKETER.password)
+            .envs(env.iter().copied())
             .stdout(out)
             .stderr(err)
             .spawn()
@@ -723,6 +730,7 @@ fn test() -> Result<()> {
 
     let cases = api_contracts(&schemathesis)?;
     let manifests = kube::validate()?;
+    kube::dispatch_command(&target().join("debug/vitrina"))?;
     let on_spin = spin::conformance()?;
     step(&format!("all tests passed in {:.0}s", started.elapsed().as_secs_f64()));
     println!("test summary: {unit} unit, property and API tests (cargo test) passed");
@@ -742,6 +750,19 @@ fn contract() -> Result<()> {
     step("edge: native host `vitrina` (debug)");
     sh("cargo", &["build", "-p", "vitrina-edge", "--bin", "vitrina"])?;
     api_contracts(&schemathesis).map(drop)
+}
+
+/// `cargo xtask kube`: the SpinKube step of `test` on its own. It builds nothing: the CronJob's
+/// command is run against `target/debug/vitrina` only if a build left one there.
+fn kube_only() -> Result<()> {
+    kube::validate()?;
+    let binary = target().join("debug/vitrina");
+    if binary.is_file() {
+        kube::dispatch_command(&binary)
+    } else {
+        step("kube: the CronJob's command SKIPPED: no target/debug/vitrina (`cargo xtask test` builds it)");
+        Ok(())
+    }
 }
 
 /// `cargo xtask spin`: the Spin step of `test` on its own; rebuilds the component if its sources
