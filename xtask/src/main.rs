@@ -736,7 +736,9 @@ fn test() -> Result<()> {
     println!("test summary: {unit} unit, property and API tests (cargo test) passed");
     println!("test summary: {browser} browser end-to-end tests (node --test, chromium) passed");
     println!("test summary: {cases} API contract cases (schemathesis: anonymous, staff, marketer) passed");
-    println!("test summary: {manifests} Kubernetes manifests (deploy/spinkube) valid, and broken copies refused");
+    println!(
+        "test summary: {manifests} Kubernetes documents (deploy/spinkube) valid, broken copies refused, the push CronJob's command works"
+    );
     match on_spin {
         Some(n) => println!("test summary: {n} black-box scenarios on real Spin passed"),
         None => println!("test summary: the scenarios on real Spin were SKIPPED (no Spin CLI found)"),
