@@ -1,4 +1,4 @@
-//! `cargo xtask build|run|test|spin|bench`: the one entry point for people and CI.
+//! `cargo xtask build|run|test|contract|kube|spin|bench`: the one entry point for people and CI.
 //!
 //! Every command first installs what it needs and says so: rustup targets, the wasm-bindgen CLI
 //! pinned to the wasm-bindgen version in Cargo.lock, npm build/test tools, Debian's chromium.
@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+mod kube;
 mod spin;
 
 type Result<T> = std::result::Result<T, String>;
@@ -23,6 +24,9 @@ COMMANDS:
              the API contract runs and the edge on real Spin
     contract only the API contract runs of `test`: schemathesis against the native host (debug),
              anonymously, signed in as staff and as a marketer
+    kube     only the SpinKube step of `test`: every manifest in deploy/spinkube/ against the SpinApp CRD
+             (vendored from spin-operator) and Kubernetes' own schemas, broken copies refused, and the
+             CronJob's command against target/debug/vitrina if one was built
     spin     only the Spin step of `test`: `spin up` of spin.toml (Spin from VITRINA_SPIN, PATH or
              ../shared/tools/spin.xz) and black-box API scenarios over HTTP (needs `cargo xtask build`)
     bench    run the criterion benchmarks and a load run against the native host";
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("contract") => contract(),
+        Some("kube") => kube_only(),
         Some("spin") => spin_only(),
         Some("bench") => bench(),
         Some("-h" | "--help" | "help") | None => {
@@ -230,6 +235,17 @@ fn ensure_chromium() -> Result<()> {
     apt_install(&["chromium"])
 }
 
+/// Installs `package==version` from PyPI into python3's environment unless that exact version is
+/// there already (schemathesis, kubernetes-validate).
+fn ensure_pypi(package: &str, version: &str) -> Result<()> {
+    let probe = format!("import importlib.metadata as m; print(m.version({package:?}))");
+    if output("python3", &["-c", &probe]).as_deref() == Some(version) {
+        eprintln!("    already installed");
+        return Ok(());
+    }
+    sh("python3", &["-m", "pip", "install", "--quiet", "--disable-pip-version-check", &format!("{package}=={version}")])
+}
+
 /// Pinned so a new release cannot change what CI checks.
 const SCHEMATHESIS: &str = "4.32.5";
 
@@ -238,14 +254,8 @@ fn ensure_schemathesis() -> Result<String> {
     step(&format!("schemathesis {SCHEMATHESIS} from PyPI (OpenAPI contract fuzzing)"));
     let scripts =
         output("python3", &["-c", "import sysconfig; print(sysconfig.get_path('scripts'))"]).ok_or("python3 is needed for schemathesis")?;
-    let command = format!("{scripts}/schemathesis");
-    let have = output(&command, &["--version"]).unwrap_or_default();
-    if have.ends_with(SCHEMATHESIS) {
-        eprintln!("    already installed");
-    } else {
-        sh("python3", &["-m", "pip", "install", "--quiet", "--disable-pip-version-check", &format!("schemathesis=={SCHEMATHESIS}")])?;
-    }
-    Ok(command)
+    ensure_pypi("schemathesis", SCHEMATHESIS)?;
+    Ok(format!("{scripts}/schemathesis"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -603,6 +613,11 @@ struct Host {
 
 impl Host {
     fn start(binary: &Path, site: &Path) -> Result<Host> {
+        Host::start_with(binary, site, &[])
+    }
+
+    /// `start`, with more environment variables for the host (e.g. `VITRINA_PUSH_DISPATCH_TOKEN`).
+    fn start_with(binary: &Path, site: &Path, env: &[(&str, &str)]) -> Result<Host> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("finding a free port: {e}"))?
@@ -622,6 +637,7 @@ impl Host {
             .env("VITRINA_STAFF_PASSWORD", STAFF.password)
             .env("VITRINA_MARKETER_EMAIL", MARKETER.email)
             .env("VITRINA_MARKETER_PASSWORD", MARKETER.password)
+            .envs(env.iter().copied())
             .stdout(out)
             .stderr(err)
             .spawn()
@@ -713,11 +729,16 @@ fn test() -> Result<()> {
     }
 
     let cases = api_contracts(&schemathesis)?;
+    let manifests = kube::validate()?;
+    kube::dispatch_command(&target().join("debug/vitrina"))?;
     let on_spin = spin::conformance()?;
     step(&format!("all tests passed in {:.0}s", started.elapsed().as_secs_f64()));
     println!("test summary: {unit} unit, property and API tests (cargo test) passed");
     println!("test summary: {browser} browser end-to-end tests (node --test, chromium) passed");
     println!("test summary: {cases} API contract cases (schemathesis: anonymous, staff, marketer) passed");
+    println!(
+        "test summary: {manifests} Kubernetes documents (deploy/spinkube) valid, broken copies refused, the push CronJob's command works"
+    );
     match on_spin {
         Some(n) => println!("test summary: {n} black-box scenarios on real Spin passed"),
         None => println!("test summary: the scenarios on real Spin were SKIPPED (no Spin CLI found)"),
@@ -731,6 +752,19 @@ fn contract() -> Result<()> {
     step("edge: native host `vitrina` (debug)");
     sh("cargo", &["build", "-p", "vitrina-edge", "--bin", "vitrina"])?;
     api_contracts(&schemathesis).map(drop)
+}
+
+/// `cargo xtask kube`: the SpinKube step of `test` on its own. It builds nothing: the CronJob's
+/// command is run against `target/debug/vitrina` only if a build left one there.
+fn kube_only() -> Result<()> {
+    kube::validate()?;
+    let binary = target().join("debug/vitrina");
+    if binary.is_file() {
+        kube::dispatch_command(&binary)
+    } else {
+        step("kube: the CronJob's command SKIPPED: no target/debug/vitrina (`cargo xtask test` builds it)");
+        Ok(())
+    }
 }
 
 /// `cargo xtask spin`: the Spin step of `test` on its own; rebuilds the component if its sources
