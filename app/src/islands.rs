@@ -5,17 +5,17 @@
 //! version of a control (a link, a GET or POST form). This small bundle (`vitrina-islands`)
 //! finds those elements and mounts the app's own interactive component in each, replacing the
 //! fallback: the header's account and cart links, add to cart (with the notifications card),
-//! the availability panel, the personal price, the "updated on another device" and offline
-//! notices. One root owner holds the app-wide context (locale from `<html lang>`, session, cart,
+//! the personal price, "notify me when it is back", the "updated on another device" and offline
+//! notices. The availability panel is the server's, enhanced in place (no component replaces it). One root owner holds the app-wide context (locale from `<html lang>`, session, cart,
 //! categories), so the islands share one cart and one session as the apps' pages do.
 
 use crate::components::add_to_cart::AddToCart;
-use crate::components::availability::AvailabilityPanel;
+use crate::components::availability;
 use crate::components::cart_notice::CartUpdatedNotice;
 use crate::components::layout::HeaderLinks;
 use crate::components::offers::PersonalPrice;
 use crate::components::offline_notice::OfflineNotice;
-use crate::components::push::PushOptInCard;
+use crate::components::push::{NotifyWhenBack, PushOptInCard};
 use crate::i18n::{I18n, Locale};
 use crate::{api, cart, session, Categories};
 use leptos::prelude::*;
@@ -28,6 +28,7 @@ enum Island {
     Header,
     AddToCart { sku: Sku, available: u32 },
     Availability { sku: Sku, city: Option<City> },
+    NotifyBack { sku: Sku, city: Option<City> },
     PersonalPrice { sku: Sku },
     CartNotice,
     Offline,
@@ -42,6 +43,7 @@ impl Island {
             "header" => Island::Header,
             "add-to-cart" => Island::AddToCart { sku: sku()?, available: attr("data-available")?.parse().ok()? },
             "availability" => Island::Availability { sku: sku()?, city: attr("data-city").and_then(|c| City::from_slug(&c)) },
+            "notify-back" => Island::NotifyBack { sku: sku()?, city: attr("data-city").and_then(|c| City::from_slug(&c)) },
             "personal-price" => Island::PersonalPrice { sku: sku()? },
             "cart-notice" => Island::CartNotice,
             "offline" => Island::Offline,
@@ -70,7 +72,9 @@ impl Island {
                 }
                 .into_any()
             }
-            Island::Availability { sku, city } => view! { <AvailabilityPanel sku city /> }.into_any(),
+            // Enhanced in place by `mount_within`, never replaced.
+            Island::Availability { .. } => ().into_any(),
+            Island::NotifyBack { sku, city } => view! { <NotifyWhenBack sku city /> }.into_any(),
             Island::PersonalPrice { sku } => view! { <PersonalPrice sku /> }.into_any(),
             Island::CartNotice => view! { <CartUpdatedNotice /> }.into_any(),
             Island::Offline => view! { <OfflineNotice /> }.into_any(),
@@ -96,22 +100,45 @@ pub fn mount_islands() {
         provide_context(Categories(LocalResource::new(api::categories)));
         session::provide_session();
         cart::provide_cart();
-        let Ok(found) = document.query_selector_all("[data-island]") else { return };
-        for i in 0..found.length() {
-            let Some(element) = found.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
-            let Some(island) = Island::read(&element) else { continue };
-            // Keep the fallback's height while the island loads its data, so that nothing below
-            // it moves twice (layout shift); the island may still grow past it.
-            let height = element.offset_height();
-            if height > 0 {
-                element.style().set_property("min-height", &format!("{height}px")).ok();
-            }
-            element.set_inner_html("");
-            let path = path.clone();
-            leptos::mount::mount_to(element.clone(), move || island.view(path)).forget();
-            element.set_attribute("data-mounted", "").ok();
+        if let Some(page) = document.document_element() {
+            mount_within(&page, &path);
         }
     });
     // The islands live as long as the page.
     std::mem::forget(root);
+}
+
+/// Mounts every island inside `root` (the page, or results the availability panel swapped in)
+/// under the current owner.
+fn mount_within(root: &web_sys::Element, path: &str) {
+    let Ok(found) = root.query_selector_all("[data-island]") else { return };
+    for i in 0..found.length() {
+        let Some(element) = found.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
+        if element.has_attribute("data-mounted") {
+            continue;
+        }
+        let Some(island) = Island::read(&element) else { continue };
+        element.set_attribute("data-mounted", "").ok();
+        if let Island::Availability { sku, city } = &island {
+            let owner = Owner::current().unwrap_or_default();
+            let path = path.to_owned();
+            // Results swapped in get their islands under an owner of their own, let go with them.
+            let mount = move |results: &web_sys::Element| -> Box<dyn FnOnce()> {
+                let child = owner.child();
+                child.with(|| mount_within(results, &path));
+                Box::new(move || child.cleanup())
+            };
+            availability::enhance(&element, sku, *city, std::rc::Rc::new(mount));
+            continue;
+        }
+        // Keep the fallback's height while the island loads its data, so that nothing below
+        // it moves twice (layout shift); the island may still grow past it.
+        let height = element.offset_height();
+        if height > 0 {
+            element.style().set_property("min-height", &format!("{height}px")).ok();
+        }
+        element.set_inner_html("");
+        let path = path.to_owned();
+        leptos::mount::mount_to(element.clone(), move || island.view(path)).forget();
+    }
 }

@@ -231,3 +231,30 @@ async fn a_page_shows_a_stock_change_on_the_very_next_request_although_pages_are
     let (_, _, after) = page(&app, uri, None).await;
     assert!(after.contains("data-available=\"42\""), "a page kept from before the update was served");
 }
+
+#[tokio::test]
+async fn the_availability_panel_offers_a_city_form_and_its_results_come_alone_for_a_city_or_a_point() {
+    let app = TestApp::new().await;
+    let (_, _, html) = page(&app, "/p/PHN-0001", None).await;
+    assert!(html.contains("data-testid=\"city-select\""), "a city picker that works without JavaScript");
+    assert!(html.contains("name=\"city\""));
+    assert!(html.contains("data-testid=\"use-location\""));
+
+    let (status, headers, near) = page(&app, "/en/p/PHN-0001/availability?lat=55.764&lon=37.606", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap_or("").starts_with("text/html"));
+    assert!(!near.contains("<html"), "only the results, to swap into the panel");
+    assert!(near.contains("near you"), "{near}");
+    let first = near.split("data-testid=\"availability-store\"").nth(1).expect("a store");
+    assert!(first.contains("Тверской") && first.contains("\u{a0}m</span>"), "the nearest store first, with its distance: {first}");
+
+    let (_, _, city) = page(&app, "/p/PHN-0001/availability?city=saint_petersburg", None).await;
+    assert!(city.contains("Санкт-Петербург") && !city.contains("Москва,"), "only the city's stores: {city}");
+
+    let (status, _, _) = page(&app, "/p/PHN-0001/availability?lat=north&lon=37", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = page(&app, "/p/PHN-0001/availability?lat=55", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = page(&app, "/p/NOPE-0001/availability", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -104,6 +104,8 @@ pub enum Key {
     GeoUsingLocation,
     GeoUsingCity,
     GeoNoPosition,
+    ShowCity,
+    AvailabilityNotUpdated,
     OpenNow,
     ClosedNow,
     Pickup,
@@ -714,6 +716,11 @@ pub fn t(locale: Locale, key: Key) -> &'static str {
         Key::GeoNoPosition => (
             "Укажите местоположение или город, чтобы увидеть ближайшие магазины.",
             "Share your location or choose a city to see the nearest stores.",
+        ),
+        Key::ShowCity => ("Показать", "Show"),
+        Key::AvailabilityNotUpdated => (
+            "Не удалось обновить список магазинов — показан прежний.",
+            "Could not update the list of stores; the one shown is from before.",
         ),
         Key::OpenNow => ("Открыт сейчас", "Open now"),
         Key::ClosedNow => ("Сейчас закрыт", "Closed now"),

@@ -174,12 +174,41 @@ impl Condition {
 }
 
 /// What a rule's discount applies to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Target {
     Cart,
     Sku { sku: Sku },
     Category { category: CategoryId },
+}
+
+/// The wire form of a [`Target`] read flat (`{"kind": "sku", "sku": "PHN-0001"}`), not through
+/// serde's buffered internally-tagged enum decoder: the same JSON and the same refusals, a small
+/// part of the code in the islands' WebAssembly.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlatTarget {
+    kind: String,
+    sku: Option<Sku>,
+    category: Option<CategoryId>,
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let FlatTarget { kind, sku, category } = FlatTarget::deserialize(d)?;
+        match (kind.as_str(), sku, category) {
+            ("cart", None, None) => Ok(Target::Cart),
+            ("sku", Some(sku), None) => Ok(Target::Sku { sku }),
+            ("category", None, Some(category)) => Ok(Target::Category { category }),
+            ("cart", _, _) => Err(D::Error::custom("a cart target names no sku or category")),
+            ("sku", None, _) => Err(D::Error::missing_field("sku")),
+            ("sku", _, Some(_)) => Err(D::Error::unknown_field("category", &["kind", "sku"])),
+            ("category", _, None) => Err(D::Error::missing_field("category")),
+            ("category", Some(_), _) => Err(D::Error::unknown_field("sku", &["kind", "category"])),
+            (other, _, _) => Err(D::Error::unknown_variant(other, &["cart", "sku", "category"])),
+        }
+    }
 }
 
 /// What a rule gives.
@@ -286,18 +315,74 @@ pub struct Applied {
     pub reason: AppliedReason,
 }
 
+/// A reason as data (a map) or, from orders placed before reasons were data, an English sentence.
 fn typed_or_legacy_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<AppliedReason, D::Error> {
-    match serde_json::Value::deserialize(d)? {
-        serde_json::Value::String(text) => {
-            AppliedReason::from_legacy(&text).ok_or_else(|| serde::de::Error::custom(format!("unknown offer reason {text:?}")))
+    struct Either;
+    impl<'de> serde::de::Visitor<'de> for Either {
+        type Value = AppliedReason;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an offer reason: an object with a code, or an English sentence")
         }
-        typed => serde_json::from_value(typed).map_err(serde::de::Error::custom),
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<AppliedReason, E> {
+            AppliedReason::from_legacy(text).ok_or_else(|| E::custom(format!("unknown offer reason {text:?}")))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<AppliedReason, A::Error> {
+            AppliedReason::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_any(Either)
+}
+
+/// The wire form of an [`AppliedReason`] read flat (a code and the values it needs), not through
+/// serde's buffered internally-tagged enum decoder: the same JSON, a small part of the code.
+#[derive(Deserialize)]
+struct FlatReason {
+    code: String,
+    percent: Option<Decimal>,
+    amount: Option<Money>,
+    target: Option<Target>,
+    buy: Option<u32>,
+    get: Option<u32>,
+    factor: Option<Decimal>,
+    sku: Option<Sku>,
+    qty: Option<u32>,
+}
+
+impl<'de> Deserialize<'de> for AppliedReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let r = FlatReason::deserialize(d)?;
+        let need = |field: &'static str| D::Error::missing_field(field);
+        Ok(match r.code.as_str() {
+            "percent_off" => AppliedReason::PercentOff {
+                percent: r.percent.ok_or_else(|| need("percent"))?,
+                target: r.target.ok_or_else(|| need("target"))?,
+            },
+            "amount_off" => AppliedReason::AmountOff {
+                amount: r.amount.ok_or_else(|| need("amount"))?,
+                target: r.target.ok_or_else(|| need("target"))?,
+            },
+            "buy_x_get_y" => AppliedReason::BuyXGetY {
+                buy: r.buy.ok_or_else(|| need("buy"))?,
+                get: r.get.ok_or_else(|| need("get"))?,
+                target: r.target.ok_or_else(|| need("target"))?,
+            },
+            "free_delivery" => AppliedReason::FreeDelivery,
+            "points_multiplier" => AppliedReason::PointsMultiplier { factor: r.factor.ok_or_else(|| need("factor"))? },
+            "gift" => AppliedReason::Gift { sku: r.sku.ok_or_else(|| need("sku"))?, qty: r.qty.ok_or_else(|| need("qty"))? },
+            other => {
+                return Err(D::Error::unknown_variant(
+                    other,
+                    &["percent_off", "amount_off", "buy_x_get_y", "free_delivery", "points_multiplier", "gift"],
+                ))
+            }
+        })
     }
 }
 
 /// What an applied rule gives, as data: a code and its values, worded for the viewer by
 /// [`crate::i18n::applied_text`] (e.g. `{"code": "percent_off", "percent": "10", "target": {"kind": "category", "category": "headphones"}}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum AppliedReason {
     PercentOff { percent: Decimal, target: Target },
@@ -1502,5 +1587,59 @@ mod tests {
             prop_assert_eq!(applied, p.discount.amount);
             prop_assert_eq!(p.subtotal.amount - p.discount.amount, p.total.amount);
         }
+    }
+}
+
+#[cfg(test)]
+mod wire_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn money(amount: &str) -> Money {
+        Money::parse_rub(amount).expect("an amount in roubles")
+    }
+
+    #[test]
+    fn every_reason_and_target_reads_back_what_it_wrote() {
+        let phone = Sku::parse("PHN-0001").expect("sku");
+        let audio = CategoryId::parse("headphones").expect("category");
+        let reasons = [
+            AppliedReason::PercentOff { percent: "10".parse().expect("decimal"), target: Target::Category { category: audio } },
+            AppliedReason::AmountOff { amount: money("500.00"), target: Target::Cart },
+            AppliedReason::BuyXGetY { buy: 2, get: 1, target: Target::Sku { sku: phone.clone() } },
+            AppliedReason::FreeDelivery,
+            AppliedReason::PointsMultiplier { factor: "1.5".parse().expect("decimal") },
+            AppliedReason::Gift { sku: phone, qty: 1 },
+        ];
+        for reason in reasons {
+            let applied = Applied { rule_id: "r1".into(), name: "n".into(), discount: money("1.00"), reason };
+            let text = serde_json::to_string(&applied).expect("json");
+            assert_eq!(serde_json::from_str::<Applied>(&text).expect("reads back"), applied, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_legacy_sentence_still_reads_as_a_reason() {
+        let applied: Applied = serde_json::from_value(
+            json!({"rule_id": "r", "name": "n", "discount": {"amount": "0", "currency": "RUB"}, "reason": "free delivery"}),
+        )
+        .expect("legacy");
+        assert_eq!(applied.reason, AppliedReason::FreeDelivery);
+    }
+
+    #[test]
+    fn targets_refuse_unknown_kinds_fields_and_missing_values() {
+        for bad in [
+            json!({"kind": "shelf"}),
+            json!({"kind": "sku"}),
+            json!({"kind": "category", "sku": "PHN-0001", "category": "phones"}),
+            json!({"kind": "cart", "sku": "PHN-0001"}),
+            json!({"kind": "cart", "colour": "red"}),
+            json!({"sku": "PHN-0001"}),
+        ] {
+            assert!(serde_json::from_value::<Target>(bad.clone()).is_err(), "{bad} must be refused");
+        }
+        assert!(serde_json::from_value::<AppliedReason>(json!({"code": "percent_off", "percent": "10"})).is_err(), "no target");
+        assert!(serde_json::from_value::<AppliedReason>(json!({"code": "half_price"})).is_err(), "unknown code");
     }
 }

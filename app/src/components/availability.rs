@@ -1,15 +1,14 @@
-//! The availability panel of a product page: which stores have the product, how far they are and
-//! when it can be collected. The shopper's position comes from browser geolocation or, when that
-//! is refused or unavailable, from the centre of a city they pick (remembered on the device).
+//! The island of a product page's availability panel. The server renders the panel — which stores
+//! have the product, how far they are, when it can be collected — and its results for a city or a
+//! point (`/p/{sku}/availability`, `vitrina-storefront`). This island adds what needs the browser:
+//! "use my location" (browser geolocation, remembered on the device) and a city picked from the
+//! list without a page load, swapping the server's results in. It also remembers the shopper's
+//! position for checkout ([`known_position`]).
 
-use crate::api;
-use crate::components::error::LoadBoundary;
-use crate::components::push::NotifyWhenBack;
-use crate::i18n::{availability_headline, city_name, format_distance, format_pickup, now_unix, t, units_available, use_i18n, Key, Locale};
 use crate::storage;
-use leptos::html;
-use leptos::prelude::*;
-use vitrina_shared::availability::{Availability, StoreAvailability};
+use leptos::task::spawn_local;
+use std::cell::Cell;
+use std::rc::Rc;
 use vitrina_shared::store::City;
 use vitrina_shared::{GeoPoint, Sku};
 use wasm_bindgen::closure::Closure;
@@ -17,10 +16,6 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// localStorage key holding the shopper's city slug (`moscow`, `saint_petersburg`).
 pub const CITY_STORAGE_KEY: &str = "vitrina.city";
-
-/// Both cities the chain trades in keep Moscow time (UTC+3, no daylight saving). The availability
-/// answer does not carry store offsets, so pickup times are shown in this one.
-const STORE_UTC_OFFSET_MINUTES: i32 = 180;
 
 /// Where the browser geolocation request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,14 +30,17 @@ enum GeoState {
 }
 
 impl GeoState {
-    fn message(self) -> Option<Key> {
+    /// The panel's `data-msg-*` attribute (rendered by the server in the page's language) that
+    /// says so, if anything is to be said.
+    fn message(self) -> Option<&'static str> {
         match self {
-            GeoState::Idle | GeoState::Located => None,
-            GeoState::Locating => Some(Key::Locating),
-            GeoState::Denied => Some(Key::GeoDenied),
-            GeoState::Unavailable => Some(Key::GeoUnavailable),
-            GeoState::TimedOut => Some(Key::GeoTimeout),
-            GeoState::Unsupported => Some(Key::GeoUnsupported),
+            GeoState::Idle => None,
+            GeoState::Located => Some("data-msg-location"),
+            GeoState::Locating => Some("data-msg-locating"),
+            GeoState::Denied => Some("data-msg-denied"),
+            GeoState::Unavailable => Some("data-msg-unavailable"),
+            GeoState::TimedOut => Some("data-msg-timeout"),
+            GeoState::Unsupported => Some("data-msg-unsupported"),
         }
     }
 
@@ -98,236 +96,171 @@ pub fn known_position() -> Option<GeoPoint> {
     shared.or_else(|| storage::get(CITY_STORAGE_KEY).and_then(|slug| City::from_slug(&slug)).map(City::centre))
 }
 
-#[component]
-pub fn AvailabilityPanel(
-    sku: Sku,
-    /// The city the page was opened for (`?city=` of a server-rendered page), over the one kept on
-    /// this device.
-    #[prop(default = None)]
-    city: Option<City>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let city = RwSignal::new(city.or_else(|| storage::get(CITY_STORAGE_KEY).and_then(|slug| City::from_slug(&slug))));
-    let located = RwSignal::new(None::<GeoPoint>);
-    let geo_state = RwSignal::new(GeoState::Idle);
-    // A shared location wins over the city; picking a city drops the shared location.
-    let position = Memo::new(move |_| located.get().or_else(|| city.get().map(City::centre)));
-    let city_select: NodeRef<html::Select> = NodeRef::new();
-    // Where "Notify me when it's back" looks: the city nearest a shared location, else the picked one.
-    let watch_city = Signal::derive(move || located.get().map(nearest_city).or_else(|| city.get()));
+/// Mounts the islands inside swapped-in results (the "notify me" button) and returns how to let
+/// them go when the results are swapped again.
+pub type MountResults = Rc<dyn Fn(&web_sys::Element) -> Box<dyn FnOnce()>>;
 
-    let availability = LocalResource::new(move || {
-        let (sku, near) = (sku.clone(), position.get());
-        async move { api::availability(&sku, near).await }
-    });
+/// The server-rendered panel's parts the island works with.
+struct Panel {
+    section: web_sys::HtmlElement,
+    status: web_sys::Element,
+    results: web_sys::Element,
+    button: web_sys::HtmlButtonElement,
+    select: web_sys::HtmlSelectElement,
+    /// `/p/{sku}/availability` in the page's language.
+    base: String,
+    /// Counts the answers asked for: only the latest one is shown.
+    asked: Cell<u32>,
+    mount: MountResults,
+    unmount: Cell<Option<Box<dyn FnOnce()>>>,
+}
 
-    let locate = move || {
-        geo_state.set(GeoState::Locating);
-        // The answer may come after the shopper has left the page, hence `try_set`.
+impl Panel {
+    fn find(host: &web_sys::Element, sku: &Sku, mount: MountResults) -> Option<Panel> {
+        let part = |selector: &str| host.query_selector(selector).ok().flatten();
+        let english = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|html| html.get_attribute("lang"))
+            .is_some_and(|lang| lang == "en");
+        Some(Panel {
+            section: part(".avail-panel")?.dyn_into().ok()?,
+            status: part("[data-testid=avail-status]")?,
+            results: part(".avail-results")?,
+            button: part("[data-testid=use-location]")?.dyn_into().ok()?,
+            select: part("[data-testid=city-select]")?.dyn_into().ok()?,
+            base: format!("{}/p/{sku}/availability", if english { "/en" } else { "" }),
+            asked: Cell::new(0),
+            mount,
+            unmount: Cell::new(None),
+        })
+    }
+
+    /// Shows the message of the panel's `data-msg-*` attribute `key` (nothing for `None`).
+    fn say(&self, key: Option<&str>, warning: bool) {
+        let text = key.and_then(|k| self.section.get_attribute(k)).unwrap_or_default();
+        self.status.set_text_content(Some(&text));
+        self.status.set_class_name(if warning { "avail-status is-warning" } else { "avail-status" });
+    }
+
+    fn geo(&self, state: GeoState) {
+        self.say(state.message(), state.failed());
+        let locating = state == GeoState::Locating;
+        self.button.set_disabled(locating);
+        self.button.set_attribute("aria-busy", if locating { "true" } else { "false" }).ok();
+        self.button.set_attribute("aria-pressed", if state == GeoState::Located { "true" } else { "false" }).ok();
+    }
+
+    /// Asks the server for the results around `query` (`city=…` or `lat=…&lon=…`) and shows them.
+    fn show(self: &Rc<Self>, query: String) {
+        let ticket = self.asked.get().wrapping_add(1);
+        self.asked.set(ticket);
+        self.results.set_attribute("aria-busy", "true").ok();
+        let panel = self.clone();
+        spawn_local(async move {
+            let url = format!("{}?{query}", panel.base);
+            let answer = match gloo_net::http::Request::get(&url).send().await {
+                Ok(response) if response.ok() => response.text().await.map_err(|e| e.to_string()),
+                Ok(response) => Err(format!("HTTP {}", response.status())),
+                Err(e) => Err(e.to_string()),
+            };
+            if panel.asked.get() != ticket {
+                return;
+            }
+            panel.results.remove_attribute("aria-busy").ok();
+            match answer {
+                Ok(html) => {
+                    if let Some(unmount) = panel.unmount.take() {
+                        unmount();
+                    }
+                    panel.results.set_inner_html(&html);
+                    panel.unmount.set(Some((panel.mount)(&panel.results)));
+                }
+                Err(err) => {
+                    leptos::logging::warn!("could not update the availability panel from {url}: {err}");
+                    panel.say(Some("data-msg-failed"), true);
+                }
+            }
+        });
+    }
+
+    fn locate(self: &Rc<Self>) {
+        self.geo(GeoState::Locating);
+        let panel = self.clone();
+        // The answer may come after the shopper has left the page: then nothing is shown.
         let done = move |result: Result<GeoPoint, GeoState>| match result {
             Ok(point) => {
-                located.try_set(Some(point));
-                geo_state.try_set(GeoState::Located);
+                panel.geo(GeoState::Located);
                 // The next product page (another language, another product) asks again by itself,
                 // and checkout lists the pickup stores nearest this point first (kept on this
                 // device only, to about 100 m).
                 storage::set(LOCATED_STORAGE_KEY, "1");
                 storage::set(NEAR_STORAGE_KEY, &format!("{:.3},{:.3}", point.lat, point.lon));
+                panel.select.set_value("");
+                panel.show(format!("lat={:.5}&lon={:.5}", point.lat, point.lon));
             }
             Err(state) => {
-                geo_state.try_set(state);
-                if let Some(select) = city_select.get_untracked() {
-                    if let Err(err) = select.focus() {
-                        leptos::logging::warn!("could not focus the city picker: {err:?}");
-                    }
+                panel.geo(state);
+                if let Err(err) = panel.select.focus() {
+                    leptos::logging::warn!("could not focus the city picker: {err:?}");
                 }
             }
         };
-        if let Err(state) = request_position(done) {
+        if let Err(state) = request_position(done.clone()) {
             done(Err(state));
         }
-    };
-    let use_location = move |_| locate();
-    // Shared on this device before: ask again at once (the browser does not prompt twice).
-    if storage::get(LOCATED_STORAGE_KEY).is_some() {
-        locate();
     }
 
-    let on_city_change = move |ev| {
-        let picked = City::from_slug(&event_target_value(&ev));
-        match picked {
-            Some(c) => storage::set(CITY_STORAGE_KEY, c.slug()),
-            None => storage::remove(CITY_STORAGE_KEY),
-        }
+    fn pick(self: &Rc<Self>) {
+        let picked = City::from_slug(&self.select.value());
         storage::remove(LOCATED_STORAGE_KEY);
         storage::remove(NEAR_STORAGE_KEY);
-        located.set(None);
-        if geo_state.get_untracked() != GeoState::Locating {
-            geo_state.set(GeoState::Idle);
+        self.geo(GeoState::Idle);
+        match picked {
+            Some(city) => {
+                storage::set(CITY_STORAGE_KEY, city.slug());
+                self.say(Some("data-msg-city"), false);
+                self.show(format!("city={}", city.slug()));
+            }
+            None => storage::remove(CITY_STORAGE_KEY),
         }
-        city.set(picked);
-    };
-
-    let status = move || {
-        let key = match geo_state.get().message() {
-            Some(key) => key,
-            None if located.get().is_some() => Key::GeoUsingLocation,
-            None if city.get().is_some() => Key::GeoUsingCity,
-            None => Key::GeoNoPosition,
-        };
-        view! {
-            <p class={if geo_state.get().failed() { "avail-status is-warning" } else { "avail-status" }}>
-                {move || i18n.t(key)}
-            </p>
-        }
-    };
-
-    let city_options = move || {
-        let locale = i18n.locale();
-        City::ALL
-            .into_iter()
-            .map(|c| {
-                view! {
-                    <option value=c.slug() prop:selected=move || city.get() == Some(c)>
-                        {city_name(locale, c)}
-                    </option>
-                }
-            })
-            .collect_view()
-    };
-
-    let results = move || {
-        availability.get().map(|result| {
-            result.map(|answer| {
-                let near_you = position.get_untracked().is_some();
-                view! { <AvailabilityResult answer near_you watch_city /> }
-            })
-        })
-    };
-
-    view! {
-        <section class="avail-panel" data-testid="availability-panel" aria-labelledby="avail-title">
-            <h2 id="avail-title" class="avail-title">{move || i18n.t(Key::AvailabilityHeading)}</h2>
-            <div class="avail-controls">
-                <button
-                    type="button"
-                    class="button use-location"
-                    data-testid="use-location"
-                    disabled=move || geo_state.get() == GeoState::Locating
-                    aria-busy=move || (geo_state.get() == GeoState::Locating).to_string()
-                    aria-pressed=move || located.get().is_some().to_string()
-                    on:click=use_location
-                >
-                    {move || i18n.t(Key::UseMyLocation)}
-                </button>
-                <div class="city-picker">
-                    <label class="city-label" for="city-select">
-                        {move || i18n.t(Key::CityLabel)}
-                    </label>
-                    <select
-                        id="city-select"
-                        class="city-select"
-                        data-testid="city-select"
-                        node_ref=city_select
-                        on:change=on_city_change
-                    >
-                        <option value="" disabled=true prop:selected=move || city.get().is_none()>
-                            {move || i18n.t(Key::CityPlaceholder)}
-                        </option>
-                        {city_options}
-                    </select>
-                </div>
-            </div>
-            <div aria-live="polite">{status}</div>
-            <LoadBoundary on_retry=move |_| availability.refetch() label=Key::CheckingAvailability>
-                <div class="avail-results">{results}</div>
-            </LoadBoundary>
-        </section>
     }
 }
 
-/// The headline and the store list of one availability answer.
-#[component]
-fn AvailabilityResult(answer: Availability, near_you: bool, watch_city: Signal<Option<City>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let Availability { sku, in_stock_stores, in_stock_nearby, stores, .. } = answer;
-    // Out of stock near the shopper (or anywhere): offer to say when it is back.
-    let offer_alert = in_stock_stores == 0 || (near_you && in_stock_nearby == Some(0));
-    // "Near you" counts only stores within the nearby radius; if none is near, say where it is at all.
-    let (count, near_you) = match in_stock_nearby {
-        Some(nearby) if near_you && nearby > 0 => (nearby, true),
-        _ => (in_stock_stores, false),
+/// Adds "use my location" and a live city picker to the server-rendered availability panel in
+/// `host`; `page_city` is the city the page was opened for (`?city=`), which wins over the one kept
+/// on the device. `mount` mounts the islands inside swapped-in results. Without the panel's parts
+/// (an older page) it leaves the panel as it is.
+pub fn enhance(host: &web_sys::Element, sku: &Sku, page_city: Option<City>, mount: MountResults) {
+    let Some(panel) = Panel::find(host, sku, mount) else {
+        leptos::logging::warn!("the availability panel has no controls to enhance");
+        return;
     };
-    let now = now_unix();
-    let rows = stores.into_iter().map(|store| view! { <StoreRow store now /> }).collect_view();
-    view! {
-        <p
-            class={if count > 0 { "avail-headline" } else { "avail-headline out-of-stock" }}
-            data-testid="availability-headline"
-        >
-            {move || availability_headline(i18n.locale(), count, near_you)}
-        </p>
-        {offer_alert.then(|| view! { <NotifyWhenBack sku city=watch_city /> })}
-        <ul class="avail-list">{rows}</ul>
+    let panel = Rc::new(panel);
+    // The picker answers at once, so the no-JavaScript "show" button goes.
+    if let Ok(Some(submit)) = host.query_selector(".city-submit") {
+        submit.set_attribute("hidden", "").ok();
     }
-}
-
-/// The city whose centre is nearest `point`.
-fn nearest_city(point: GeoPoint) -> City {
-    City::ALL.into_iter().min_by_key(|c| c.centre().distance_m(&point)).unwrap_or(City::Moscow)
-}
-
-fn pickup_text(locale: Locale, store: &StoreAvailability, now: i64) -> Option<String> {
-    let at = store.pickup_at.as_ref()?.timestamp();
-    Some(format!("{} {}", t(locale, Key::Pickup), format_pickup(locale, at, now, STORE_UTC_OFFSET_MINUTES)))
-}
-
-#[component]
-fn StoreRow(store: StoreAvailability, now: i64) -> impl IntoView {
-    let i18n = use_i18n();
-    let in_stock = store.available > 0;
-    let available = store.available;
-    let city = store.city;
-    let open_now = store.open_now;
-    let distance = store.distance_m.map(|metres| {
-        view! {
-            <span class="avail-distance" data-testid="store-distance">
-                {move || format_distance(i18n.locale(), metres)}
-            </span>
-        }
-    });
-    let pickup = {
-        let store = store.clone();
-        move || pickup_text(i18n.locale(), &store, now).map(|text| view! { <p class="avail-pickup">{text}</p> })
+    let on_click = {
+        let panel = panel.clone();
+        Closure::<dyn Fn()>::new(move || panel.locate())
     };
-    view! {
-        <li
-            class={if in_stock { "avail-store" } else { "avail-store out-of-stock" }}
-            data-testid="availability-store"
-            data-available=available
-        >
-            <div class="avail-store-head">
-                <h3 class="avail-store-name">{store.store_name}</h3>
-                {distance}
-            </div>
-            <p class="avail-store-address">
-                {move || city_name(i18n.locale(), city)} ", " {store.address}
-            </p>
-            <p class="avail-store-meta">
-                <span class="avail-qty">
-                    {move || {
-                        if in_stock {
-                            units_available(i18n.locale(), available)
-                        } else {
-                            i18n.t(Key::OutOfStock).to_owned()
-                        }
-                    }}
-                </span>
-                <span class={if open_now { "avail-open is-open" } else { "avail-open is-closed" }}>
-                    {move || i18n.t(if open_now { Key::OpenNow } else { Key::ClosedNow })}
-                </span>
-            </p>
-            {pickup}
-        </li>
+    panel.button.set_onclick(Some(on_click.as_ref().unchecked_ref()));
+    on_click.forget();
+    let on_change = {
+        let panel = panel.clone();
+        Closure::<dyn Fn()>::new(move || panel.pick())
+    };
+    panel.select.set_onchange(Some(on_change.as_ref().unchecked_ref()));
+    on_change.forget();
+    // Shared on this device before: ask again at once (the browser does not prompt twice).
+    if storage::get(LOCATED_STORAGE_KEY).is_some() {
+        panel.locate();
+    } else if page_city.is_none() {
+        if let Some(city) = storage::get(CITY_STORAGE_KEY).and_then(|slug| City::from_slug(&slug)) {
+            panel.select.set_value(city.slug());
+            panel.say(Some("data-msg-city"), false);
+            panel.show(format!("city={}", city.slug()));
+        }
     }
 }

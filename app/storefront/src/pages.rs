@@ -13,6 +13,7 @@ use vitrina_shared::i18n::{
     units_available, Key, Locale,
 };
 use vitrina_shared::store::City;
+use vitrina_shared::GeoPoint;
 
 /// An information page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -456,7 +457,7 @@ fn ProductBody(
                         </div>
                     </div>
                     <div data-island="availability" data-sku=sku_text data-city=city_slug>
-                        <AvailabilityFallback locale availability city now />
+                        <AvailabilityPanel locale availability city now />
                     </div>
                 </div>
             </div>
@@ -474,29 +475,110 @@ fn ProductBody(
     }
 }
 
-/// Stock by store without JavaScript: the city is chosen by a link (`?city=`); the island adds
-/// "use my location" and live updates.
+/// Where the availability shown is measured from: nowhere in particular, a city's centre (its
+/// stores only), or the shopper's shared location (every store, nearest first).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Around {
+    Anywhere,
+    City(City),
+    Point(GeoPoint),
+}
+
+impl Around {
+    /// The point distances are measured from.
+    pub fn point(self) -> Option<GeoPoint> {
+        match self {
+            Around::Anywhere => None,
+            Around::City(city) => Some(city.centre()),
+            Around::Point(point) => Some(point),
+        }
+    }
+
+    /// The city "notify me when it is back" watches: the chosen one, or the one nearest the shopper.
+    fn watched_city(self) -> Option<City> {
+        match self {
+            Around::Anywhere => None,
+            Around::City(city) => Some(city),
+            Around::Point(point) => City::ALL.into_iter().min_by_key(|c| c.centre().distance_m(&point)),
+        }
+    }
+}
+
+/// Stock by store. Without JavaScript the city is chosen with the form (`?city=`); the island
+/// (`app/src/components/availability.rs`) adds "use my location" and, on a choice, swaps in
+/// [`AvailabilityResults`] from `/p/{sku}/availability` — rendered here, so the store list has one
+/// renderer. The status messages the island shows are in the panel's `data-msg-*` attributes.
 #[component]
-fn AvailabilityFallback(locale: Locale, availability: Availability, city: Option<City>, now: i64) -> impl IntoView {
-    let Availability { stores, .. } = availability;
-    let shown: Vec<StoreAvailability> = stores.into_iter().filter(|s| city.is_none_or(|c| s.city == c)).collect();
-    let count = shown.iter().filter(|s| s.available > 0).count() as u32;
-    let cities = City::ALL
+fn AvailabilityPanel(locale: Locale, availability: Availability, city: Option<City>, now: i64) -> impl IntoView {
+    let around = city.map_or(Around::Anywhere, Around::City);
+    let options = City::ALL
         .into_iter()
-        .map(|c| {
-            view! {
-                <a class="city-link" href=format!("?city={}", c.slug()) aria-current=(city == Some(c)).then_some("true")>
-                    {city_name(locale, c)}
-                </a>
-            }
-        })
+        .map(|c| view! { <option value=c.slug() selected=city == Some(c)>{city_name(locale, c)}</option> })
         .collect_view();
+    let status = t(locale, if city.is_some() { Key::GeoUsingCity } else { Key::GeoNoPosition });
+    view! {
+        <section
+            class="avail-panel"
+            data-testid="availability-panel"
+            aria-labelledby="avail-title"
+            data-msg-locating=t(locale, Key::Locating)
+            data-msg-denied=t(locale, Key::GeoDenied)
+            data-msg-unavailable=t(locale, Key::GeoUnavailable)
+            data-msg-timeout=t(locale, Key::GeoTimeout)
+            data-msg-unsupported=t(locale, Key::GeoUnsupported)
+            data-msg-location=t(locale, Key::GeoUsingLocation)
+            data-msg-city=t(locale, Key::GeoUsingCity)
+            data-msg-failed=t(locale, Key::AvailabilityNotUpdated)
+        >
+            <h2 id="avail-title" class="avail-title">{t(locale, Key::AvailabilityHeading)}</h2>
+            <form class="avail-controls" method="get">
+                <button type="button" class="button use-location" data-testid="use-location" aria-pressed="false">
+                    {t(locale, Key::UseMyLocation)}
+                </button>
+                <div class="city-picker">
+                    <label class="city-label" for="city-select">{t(locale, Key::CityLabel)}</label>
+                    <select id="city-select" name="city" class="city-select" data-testid="city-select">
+                        <option value="" disabled=true selected=city.is_none()>{t(locale, Key::CityPlaceholder)}</option>
+                        {options}
+                    </select>
+                    <button type="submit" class="button button-secondary city-submit">{t(locale, Key::ShowCity)}</button>
+                </div>
+            </form>
+            <p class="avail-status" aria-live="polite" data-testid="avail-status">{status}</p>
+            <div class="avail-results">
+                <AvailabilityResults locale availability around now />
+            </div>
+        </section>
+    }
+}
+
+/// The headline, "notify me when it is back" where nothing is in stock near the shopper, and the
+/// stores: the part of the panel that changes with the shopper's city or location.
+#[component]
+fn AvailabilityResults(locale: Locale, availability: Availability, around: Around, now: i64) -> impl IntoView {
+    let Availability { sku, in_stock_stores, in_stock_nearby, stores, .. } = availability;
+    let shown: Vec<StoreAvailability> = match around {
+        Around::City(c) => stores.into_iter().filter(|s| s.city == c).collect(),
+        _ => stores,
+    };
+    let (count, near_you, offer_alert) = match around {
+        Around::Point(_) => match in_stock_nearby {
+            Some(nearby) if nearby > 0 => (nearby, true, false),
+            nearby => (in_stock_stores, false, in_stock_stores == 0 || nearby == Some(0)),
+        },
+        _ => {
+            let count = shown.iter().filter(|s| s.available > 0).count() as u32;
+            (count, false, count == 0)
+        }
+    };
+    let watched = around.watched_city().map(City::slug);
     let rows = shown
         .into_iter()
         .map(|store| {
             let in_stock = store.available > 0;
             let pickup = store.pickup_at.map(|at| format!("{} {}", t(locale, Key::Pickup), format_pickup(locale, at.timestamp(), now, store.utc_offset_minutes)));
-            let distance = store.distance_m.map(|m| view! { <span class="avail-distance">{format_distance(locale, m)}</span> });
+            let distance =
+                store.distance_m.map(|m| view! { <span class="avail-distance" data-testid="store-distance">{format_distance(locale, m)}</span> });
             view! {
                 <li class={if in_stock { "avail-store" } else { "avail-store out-of-stock" }} data-testid="availability-store" data-available=store.available>
                     <div class="avail-store-head">
@@ -518,15 +600,18 @@ fn AvailabilityFallback(locale: Locale, availability: Availability, city: Option
         })
         .collect_view();
     view! {
-        <section class="avail-panel" data-testid="availability-panel" aria-labelledby="avail-title">
-            <h2 id="avail-title" class="avail-title">{t(locale, Key::AvailabilityHeading)}</h2>
-            <p class="avail-cities">{t(locale, Key::CityLabel)} " " {cities}</p>
-            <p class={if count > 0 { "avail-headline" } else { "avail-headline out-of-stock" }} data-testid="availability-headline">
-                {availability_headline(locale, count, false)}
-            </p>
-            <ul class="avail-list">{rows}</ul>
-        </section>
+        <p class={if count > 0 { "avail-headline" } else { "avail-headline out-of-stock" }} data-testid="availability-headline">
+            {availability_headline(locale, count, near_you)}
+        </p>
+        {offer_alert.then(|| view! { <div data-island="notify-back" data-sku=sku.to_string() data-city=watched></div> })}
+        <ul class="avail-list">{rows}</ul>
     }
+}
+
+/// The changing part of the availability panel on its own (`/p/{sku}/availability`), for the
+/// island to swap in when the shopper picks a city or shares their location.
+pub fn availability_results(locale: Locale, availability: Availability, around: Around, now: i64) -> String {
+    Owner::new().with(|| view! { <AvailabilityResults locale availability around now /> }.to_html())
 }
 
 /// Opening hours as lines: "Пн 10:00–22:00".

@@ -23,7 +23,7 @@ use vitrina_shared::store::City;
 use vitrina_shared::{CategoryId, Sku, StoreId};
 use vitrina_storefront::paths::{localized, split_locale};
 use vitrina_storefront::seo::{self, SitemapEntry};
-use vitrina_storefront::{Assets, InfoPage, MissingThing, PageData};
+use vitrina_storefront::{Around, Assets, InfoPage, MissingThing, PageData};
 
 /// How long a cache may serve a public page without asking, and how long after that it may serve
 /// the old one while it asks.
@@ -39,6 +39,9 @@ struct PageQuery {
     q: Option<String>,
     page: Option<String>,
     city: Option<String>,
+    /// The shopper's position (the availability panel's "use my location").
+    lat: Option<String>,
+    lon: Option<String>,
 }
 
 impl PageQuery {
@@ -52,6 +55,8 @@ impl PageQuery {
                 "q" => query.q = Some(value),
                 "page" => query.page = Some(value),
                 "city" => query.city = Some(value),
+                "lat" => query.lat = Some(value),
+                "lon" => query.lon = Some(value),
                 _ => {}
             }
         }
@@ -242,6 +247,42 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
     Ok(Some(data))
 }
 
+/// `/p/{sku}/availability`: the changing part of a product's availability panel for a city
+/// (`?city=`) or a point (`?lat=…&lon=…`), which the panel's island swaps in. `None` for any
+/// other path; an unknown product or a bad point is "not found" / refused like the API would.
+async fn availability_fragment(app: &AppState, locale: Locale, path: &str, query: &PageQuery) -> Result<Option<Page>, ApiError> {
+    let Some(raw) = path.strip_prefix("/p/").and_then(|rest| rest.strip_suffix("/availability")) else { return Ok(None) };
+    let sql = app.sql.as_ref();
+    let now = app.clock.now();
+    let sku = Sku::parse(raw).map_err(|e| ApiError::not_found("unknown_sku", e.to_string()))?;
+    let coordinate = |v: &str| v.trim().parse::<f64>().ok();
+    let near = match (query.lat.as_deref(), query.lon.as_deref()) {
+        (None, None) => None,
+        (Some(lat), Some(lon)) => match (coordinate(lat), coordinate(lon)) {
+            (Some(lat), Some(lon)) => Some(vitrina_shared::GeoPoint::new(lat, lon)?),
+            _ => return Err(bad_position("lat and lon must be numbers")),
+        },
+        _ => return Err(bad_position("send both lat and lon, or neither")),
+    };
+    let around = match (near, query.city.as_deref().and_then(City::from_slug)) {
+        (Some(point), _) => Around::Point(point),
+        (None, Some(city)) => Around::City(city),
+        (None, None) => Around::Anywhere,
+    };
+    if catalog::product(sql, &sku, now.timestamp()).await?.is_none() {
+        return Err(ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku));
+    }
+    let stores = catalog::stores(sql).await?;
+    let stock = stock::stock_for(sql, &sku, now.timestamp()).await?;
+    let availability = compute_availability(&sku, &stores, &stock, around.point(), now);
+    let html = vitrina_storefront::availability_results(locale, availability, around, now.timestamp());
+    Ok(Some(page(StatusCode::OK, "text/html; charset=utf-8", html)))
+}
+
+fn bad_position(message: &str) -> ApiError {
+    ApiError::BadRequest { status: StatusCode::BAD_REQUEST, code: "invalid_coordinates", message: message.into() }
+}
+
 /// Renders `data` in `locale`.
 async fn render(
     app: &AppState,
@@ -322,6 +363,9 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
             return Ok(Some(Answer::Moved(redirect(&format!("{}{query}", localized(locale, &to))))));
         }
         let query = PageQuery::parse(&uri);
+        if let Some(fragment) = availability_fragment(&app, locale, path, &query).await? {
+            return Ok(Some(Answer::Page(fragment)));
+        }
         let here = format!("{path}{}", uri.query().map(|q| format!("?{q}")).unwrap_or_default());
         match page_at(&app, path, &query, &mut categories).await? {
             Some(data) => render(&app, &origin, locale, &here, data, &mut categories).await.map(|p| Some(Answer::Page(p))),
