@@ -207,10 +207,30 @@ fn ensure_wasm_opt() -> Result<()> {
 
 fn apt_install(packages: &[&str]) -> Result<()> {
     eprintln!("    installing Debian packages: {}", packages.join(" "));
-    sh("apt-get", &["update", "-qq"])?;
-    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    // As root (CI's containers) apt-get itself; otherwise through sudo.
+    let root = output("id", &["-u"]).as_deref() == Some("0");
+    let (program, mut args) = if root { ("apt-get", vec![]) } else { ("sudo", vec!["DEBIAN_FRONTEND=noninteractive", "apt-get"]) };
+    let mut update = args.clone();
+    update.extend(["update", "-qq"]);
+    sh(program, &update)?;
+    args.extend(["install", "-y", "-qq", "--no-install-recommends"]);
     args.extend(packages);
-    sh_env("apt-get", &args, &[("DEBIAN_FRONTEND", "noninteractive")])
+    sh_env(program, &args, &[("DEBIAN_FRONTEND", "noninteractive")])
+}
+
+/// Debian's `package` unless `binary` is there already; installing it is said, and a failure
+/// names the package and what needed it.
+fn ensure_debian(binary: &str, package: &str, needed_for: &str) -> Result<()> {
+    if Path::new(binary).is_file() {
+        return Ok(());
+    }
+    eprintln!("    {binary} is missing: installing Debian's {package} ({needed_for})");
+    apt_install(&[package]).map_err(|e| format!("could not install Debian's {package}, needed for {needed_for}: {e}"))?;
+    if Path::new(binary).is_file() {
+        Ok(())
+    } else {
+        Err(format!("Debian's {package} was installed but there is no {binary}; needed for {needed_for}"))
+    }
 }
 
 fn ensure_brotli() -> Result<()> {
