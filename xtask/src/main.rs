@@ -739,7 +739,9 @@ fn test() -> Result<()> {
     println!("test summary: {browser} browser end-to-end tests (node --test, chromium) passed");
     println!("test summary: {cases} API contract cases (schemathesis: anonymous, staff, marketer) passed");
     match on_spin {
-        Some(n) => println!("test summary: {n} black-box scenarios on real Spin passed"),
+        Some(n) => println!(
+            "test summary: {n} black-box scenarios on real Spin passed (one instance, two over Redis, on libSQL, from an OCI registry)"
+        ),
         None => println!("test summary: the scenarios on real Spin were SKIPPED (no Spin CLI found)"),
     }
     Ok(())

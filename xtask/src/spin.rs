@@ -1,7 +1,8 @@
 //! The edge on real Spin: `spin up` of the repository's own `spin.toml` and black-box API
 //! scenarios over HTTP against it (`cargo xtask spin`, and a step of `cargo xtask test`); then the
-//! same component scaled out (two `spin up` over one Redis and one SQLite file, [`scale`]) and
-//! published to an OCI registry and run from there ([`oci`]).
+//! same component scaled out (two `spin up` over one Redis and one SQLite file, [`scale`]), on
+//! Spin's libsql backend against a Hrana stand-in ([`libsql`]), and published to an OCI registry
+//! and run from there ([`oci`]).
 //!
 //! Which scenarios, and why: the ones whose outcome depends on what differs on Spin — the adapter
 //! under the Router (`edge/src/spin.rs`): Spin's key-value (the rule book's version every priced
@@ -38,6 +39,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod libsql;
 mod oci;
 mod scale;
 
@@ -603,7 +605,7 @@ fn card_checkout(c: &Client) -> Result<()> {
 /// 100 shoppers, each with their own guest session and cart, check out the last 3 units at one
 /// store at once: exactly 3 orders, the rest refused with `insufficient_stock`, nothing oversold.
 fn last_units_under_concurrency(c: &Client) -> Result<()> {
-    race_for_the_last_units(&[c], RACERS).map(drop)
+    race_for_the_last_units(&[c], RACE_SKU, RACERS).map(drop)
 }
 
 /// Runs `f(i)` for `0..n` on `n` threads at once; the results in order.
@@ -615,17 +617,17 @@ fn all_at_once<T: Send>(n: usize, f: impl Fn(usize) -> Result<T> + Sync) -> Resu
     })
 }
 
-/// `racers` shoppers make a cart each and check out the last units of [`RACE_SKU`] at once, the
+/// `racers` shoppers make a cart each and check out the last units of `sku` at once, the
 /// i-th through `instances[i % n]`: exactly [`LAST_UNITS`] orders, the rest refused with
 /// `insufficient_stock`, none available afterwards on any instance. The winners' cookies.
-fn race_for_the_last_units(instances: &[&Client], racers: usize) -> Result<Vec<String>> {
+fn race_for_the_last_units(instances: &[&Client], sku: &str, racers: usize) -> Result<Vec<String>> {
     let staff = instances[0].sign_in_staff()?;
-    instances[0].set_stock(&staff, STORE, RACE_SKU, LAST_UNITS)?;
+    instances[0].set_stock(&staff, STORE, sku, LAST_UNITS)?;
     for c in instances {
-        ensure(c.available(RACE_SKU, STORE)? == LAST_UNITS, || format!("{RACE_SKU} at {STORE} is not down to {LAST_UNITS} on {}", c.base))?;
+        ensure(c.available(sku, STORE)? == LAST_UNITS, || format!("{sku} at {STORE} is not down to {LAST_UNITS} on {}", c.base))?;
     }
     let on = |i: usize| instances[i % instances.len()];
-    let cookies = all_at_once(racers, |i| on(i).put_in_cart(None, RACE_SKU, 1))?;
+    let cookies = all_at_once(racers, |i| on(i).put_in_cart(None, sku, 1))?;
     let body = pickup(STORE);
     let results = all_at_once(racers, |i| {
         let a = on(i).checkout(&cookies[i], &format!("spin-race-{i}"), &body)?;
@@ -638,7 +640,7 @@ fn race_for_the_last_units(instances: &[&Client], racers: usize) -> Result<Vec<S
         format!("{created} orders and {refused} insufficient_stock refusals for {LAST_UNITS} units; statuses {statuses:?}")
     })?;
     for c in instances {
-        let left = c.available(RACE_SKU, STORE)?;
+        let left = c.available(sku, STORE)?;
         ensure(left == 0, || format!("after the race {left} units show as available on {}", c.base))?;
     }
     Ok(statuses.iter().zip(cookies).filter(|(s, _)| **s == 201).map(|(_, c)| c).collect())

@@ -5,7 +5,8 @@
 //! target directory. Across both: a cart made on one is seen and changed on the other, 60
 //! checkouts split between them sell exactly the last 3 units, a rule created on one prices the
 //! other's next cart. Then Redis is killed and started again, empty: carts, stock, orders and
-//! rules are intact and both instances still answer (what Redis held was only cache).
+//! rules are intact and both instances still answer (what Redis held was only cache). Last, the
+//! database they left is served over libSQL's protocol to a third instance ([`super::libsql`]).
 
 use super::{
     ensure, fresh_dir, lines_of, pairs, poll, race_for_the_last_units, rule_change_reaches_the_shopper, Client, Daemon, SpinUp,
@@ -228,7 +229,7 @@ pub(super) fn run(spin: &Path) -> Result<u64> {
     let mut winners = Vec::new();
     run(
         "60 checkouts split between A and B for the last 3 units make exactly 3 orders",
-        &mut || race_for_the_last_units(&[&a, &b], SPLIT_RACERS).map(|w| winners = w),
+        &mut || race_for_the_last_units(&[&a, &b], RACE_SKU, SPLIT_RACERS).map(|w| winners = w),
         &up_a,
         &up_b,
         &redis,
@@ -263,11 +264,18 @@ pub(super) fn run(spin: &Path) -> Result<u64> {
         &redis,
     )?;
     eprintln!("    Redis holds {} key(s) again (the cache rebuilt)", redis.keys()?);
+    // The kept rule goes, so the libSQL run below prices without it.
+    let marketer = a.sign_in(MARKETER.email, MARKETER_PASSWORD)?;
+    a.call("DELETE", "/api/admin/rules/spin-scale-kept", Some(&marketer), &[], None)?.expect("deleting the kept rule", 204)?;
     up_a.passed = true;
     up_b.passed = true;
-    drop((up_a, up_b, redis));
-    let _ = std::fs::remove_dir_all(&dir);
+    drop((up_a, up_b));
     eprintln!("    scaled out: all scenarios passed in {:.1}s", started.elapsed().as_secs_f64());
+    // The same journeys over libSQL (a stand-in serving a copy of the database A and B left) and
+    // this Redis, with the checked-in redis-libsql.toml.
+    passed += super::libsql::run(spin, &format!("redis://127.0.0.1:{redis_port}"), &dir.join("shared.db"))?;
+    drop(redis);
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(passed)
 }
 
