@@ -249,11 +249,15 @@ pub(super) fn run(spin: &Path) -> Result<u64> {
         &up_b,
         &redis,
     )?;
-    let cached = redis.keys()?;
-    ensure(cached > 0, || "the instances put nothing in Redis: is the runtime-config in use?".to_owned())?;
-    redis.restart_empty()?;
-    let empty = redis.keys()?;
-    ensure(empty == 0, || format!("Redis restarted with {empty} keys, not empty"))?;
+    let restarted = (|| {
+        let cached = redis.keys()?;
+        ensure(cached > 0, || "the instances put nothing in Redis: is the runtime-config in use?".to_owned())?;
+        redis.restart_empty()?;
+        let empty = redis.keys()?;
+        ensure(empty == 0, || format!("Redis restarted with {empty} keys, not empty"))?;
+        Ok(cached)
+    })();
+    let cached = restarted.map_err(|e: String| format!("edge on Spin, scaled out, restarting Redis: {e}{}", redis.daemon.log_tail()))?;
     eprintln!("    Redis held {cached} key(s); killed and started again, empty");
     let before = Before { cart: cart.ok_or("no cart")?, winners, rule_shopper };
     run(
