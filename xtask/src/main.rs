@@ -218,18 +218,20 @@ fn apt_install(packages: &[&str]) -> Result<()> {
     sh_env(program, &args, &[("DEBIAN_FRONTEND", "noninteractive")])
 }
 
-/// Debian's `package` unless `binary` is there already; installing it is said, and a failure
-/// names the package and what needed it.
-fn ensure_debian(binary: &str, package: &str, needed_for: &str) -> Result<()> {
-    if Path::new(binary).is_file() {
+/// Debian's packages of these `(binary, package)` pairs whose binary is not there yet, in one
+/// `apt-get` run; installing is said, and a failure names the packages and what needed them.
+fn ensure_debian(needed: &[(&str, &str)], needed_for: &str) -> Result<()> {
+    let missing: Vec<&(&str, &str)> = needed.iter().filter(|(binary, _)| !Path::new(binary).is_file()).collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    eprintln!("    {binary} is missing: installing Debian's {package} ({needed_for})");
-    apt_install(&[package]).map_err(|e| format!("could not install Debian's {package}, needed for {needed_for}: {e}"))?;
-    if Path::new(binary).is_file() {
-        Ok(())
-    } else {
-        Err(format!("Debian's {package} was installed but there is no {binary}; needed for {needed_for}"))
+    let packages: Vec<&str> = missing.iter().map(|(_, package)| *package).collect();
+    let binaries: Vec<&str> = missing.iter().map(|(binary, _)| *binary).collect();
+    eprintln!("    missing {}: installing Debian's {} ({needed_for})", binaries.join(", "), packages.join(" "));
+    apt_install(&packages).map_err(|e| format!("could not install Debian's {}, needed for {needed_for}: {e}", packages.join(" ")))?;
+    match missing.iter().find(|(binary, _)| !Path::new(binary).is_file()) {
+        None => Ok(()),
+        Some((binary, package)) => Err(format!("Debian's {package} was installed but there is no {binary}; needed for {needed_for}")),
     }
 }
 

@@ -885,6 +885,11 @@ pub fn conformance() -> Result<Option<u64>> {
             return Err(format!("{} is missing: run `cargo xtask build` first", needed.display()));
         }
     }
+    // What the later parts run, in one apt-get run on a fresh machine (each part checks again).
+    crate::ensure_debian(
+        &[(scale::REDIS_SERVER, "redis-server"), (oci::DOCKER_REGISTRY, "docker-registry"), (libsql::PYTHON, "python3")],
+        "the scaled-out, libSQL and OCI parts of the Spin step",
+    )?;
     let started = Instant::now();
     let single = run_scenarios(&spin)?;
     let scaled = scale::run(&spin)?;

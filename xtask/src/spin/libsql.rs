@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 /// The product this step's race sells out (the earlier steps' orders still hold units of theirs).
 const LIBSQL_RACE_SKU: &str = "PHN-0003";
-const PYTHON: &str = "/usr/bin/python3";
+pub(super) const PYTHON: &str = "/usr/bin/python3";
 const STANDIN: &str = include_str!("hrana_standin.py");
 /// The checked-in runtime-config this step runs, and the placeholders it replaces.
 const TEMPLATE: &str = "deploy/runtime-config/redis-libsql.toml";
@@ -58,7 +58,7 @@ fn runtime_config(redis_url: &str, libsql_url: &str) -> Result<String> {
 /// Runs the journeys on `spin up` over libSQL (the stand-in serving a copy of `seeded`) and the
 /// Redis at `redis_url`; the number of scenarios passed.
 pub(super) fn run(spin: &Path, redis_url: &str, seeded: &Path) -> Result<u64> {
-    crate::ensure_debian(PYTHON, "python3", "the libSQL stand-in of the Spin scenarios")?;
+    crate::ensure_debian(&[(PYTHON, "python3")], "the libSQL stand-in of the Spin scenarios")?;
     let started = Instant::now();
     let (port, dir) = fresh_dir("libsql")?;
     let database = dir.join("libsql.db");

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const DOCKER_REGISTRY: &str = "/usr/bin/docker-registry";
+pub(super) const DOCKER_REGISTRY: &str = "/usr/bin/docker-registry";
 
 /// A registry (distribution 2.x) listening on `port`, storing under `dir`.
 fn registry_config(port: u16, dir: &Path) -> String {
@@ -66,7 +66,7 @@ fn published_app_serves_the_shop(c: &Client) -> Result<()> {
 /// Pushes the app to a registry on loopback and runs it from there; the number of scenarios passed.
 pub(super) fn run(spin: &Path) -> Result<u64> {
     step("edge on real Spin, published: spin registry push to a registry on loopback, then spin up --from the reference");
-    crate::ensure_debian(DOCKER_REGISTRY, "docker-registry", "the OCI round trip of the Spin app")?;
+    crate::ensure_debian(&[(DOCKER_REGISTRY, "docker-registry")], "the OCI round trip of the Spin app")?;
     let started = Instant::now();
     let (port, dir) = fresh_dir("oci")?;
     let config = dir.join("registry.yml");

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const REDIS_SERVER: &str = "/usr/bin/redis-server";
+pub(super) const REDIS_SERVER: &str = "/usr/bin/redis-server";
 /// The checked-in runtime-config this step runs, and the placeholders it replaces.
 const TEMPLATE: &str = "deploy/runtime-config/redis-sqlite.toml";
 const TEMPLATE_URL: &str = "url = \"redis://127.0.0.1:6379\"";
@@ -184,7 +184,7 @@ fn nothing_that_matters_was_in_redis(a: &Client, b: &Client, before: &Before) ->
 /// the number of scenarios passed.
 pub(super) fn run(spin: &Path) -> Result<u64> {
     crate::step("edge on real Spin, scaled out: two spin up over one Redis (key-value) and one SQLite file");
-    crate::ensure_debian(REDIS_SERVER, "redis-server", "the two-instance Spin scenarios")?;
+    crate::ensure_debian(&[(REDIS_SERVER, "redis-server")], "the two-instance Spin scenarios")?;
     let started = Instant::now();
     let (redis_port, dir) = fresh_dir("scale")?;
     let mut redis = Redis::start(redis_port, &dir)?;
