@@ -50,11 +50,25 @@ async fn run(conn: &Connection, statement: &str, params: Vec<Value>) -> Result<V
     Ok(rows.into_iter().map(|r| Row(r.values.into_iter().map(from_spin).collect())).collect())
 }
 
+/// The rows the statement just run on `conn` changed, asked of the database itself with
+/// `SELECT changes()` on the same connection, not through Spin's `changes()` host call: on Spin's
+/// libsql backend that call answers the libSQL client's own count, which the cursor requests
+/// Spin's `execute` sends never update, so it stays 0 and every guard would fail there
+/// (ARCHITECTURE.md, "The database behind Spin"). Inside the batch's transaction both backends
+/// run this on the connection that ran the statement, so it is that statement's count.
+async fn changes(conn: &Connection) -> Result<u64, StorageError> {
+    let rows = run(conn, "SELECT changes()", vec![]).await?;
+    match rows.first().and_then(|r| r.0.first()) {
+        Some(Value::Integer(n)) => u64::try_from(*n).map_err(|e| storage("SELECT changes()", e)),
+        other => Err(storage("SELECT changes() answered", other)),
+    }
+}
+
 async fn run_batch(conn: &Connection, statements: Vec<Statement>) -> Result<Vec<u64>, TxError> {
     let mut changed = Vec::with_capacity(statements.len());
     for (i, s) in statements.into_iter().enumerate() {
         run(conn, &s.sql, s.params).await?;
-        let n = conn.changes().await;
+        let n = changes(conn).await?;
         if s.guard && n == 0 {
             return Err(TxError::Guard(i));
         }

@@ -212,10 +212,32 @@ fn ensure_wasm_opt() -> Result<()> {
 
 fn apt_install(packages: &[&str]) -> Result<()> {
     eprintln!("    installing Debian packages: {}", packages.join(" "));
-    sh("apt-get", &["update", "-qq"])?;
-    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    // As root (CI's containers) apt-get itself; otherwise through sudo.
+    let root = output("id", &["-u"]).as_deref() == Some("0");
+    let (program, mut args) = if root { ("apt-get", vec![]) } else { ("sudo", vec!["DEBIAN_FRONTEND=noninteractive", "apt-get"]) };
+    let mut update = args.clone();
+    update.extend(["update", "-qq"]);
+    sh(program, &update)?;
+    args.extend(["install", "-y", "-qq", "--no-install-recommends"]);
     args.extend(packages);
-    sh_env("apt-get", &args, &[("DEBIAN_FRONTEND", "noninteractive")])
+    sh_env(program, &args, &[("DEBIAN_FRONTEND", "noninteractive")])
+}
+
+/// Debian's packages of these `(binary, package)` pairs whose binary is not there yet, in one
+/// `apt-get` run; installing is said, and a failure names the packages and what needed them.
+fn ensure_debian(needed: &[(&str, &str)], needed_for: &str) -> Result<()> {
+    let missing: Vec<&(&str, &str)> = needed.iter().filter(|(binary, _)| !Path::new(binary).is_file()).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let packages: Vec<&str> = missing.iter().map(|(_, package)| *package).collect();
+    let binaries: Vec<&str> = missing.iter().map(|(binary, _)| *binary).collect();
+    eprintln!("    missing {}: installing Debian's {} ({needed_for})", binaries.join(", "), packages.join(" "));
+    apt_install(&packages).map_err(|e| format!("could not install Debian's {}, needed for {needed_for}: {e}", packages.join(" ")))?;
+    match missing.iter().find(|(binary, _)| !Path::new(binary).is_file()) {
+        None => Ok(()),
+        Some((binary, package)) => Err(format!("Debian's {package} was installed but there is no {binary}; needed for {needed_for}")),
+    }
 }
 
 fn ensure_brotli() -> Result<()> {
@@ -740,7 +762,9 @@ fn test() -> Result<()> {
         "test summary: {manifests} Kubernetes documents (deploy/spinkube) valid, broken copies refused, the push CronJob's command works"
     );
     match on_spin {
-        Some(n) => println!("test summary: {n} black-box scenarios on real Spin passed"),
+        Some(n) => println!(
+            "test summary: {n} black-box scenarios on real Spin passed (one instance, two over Redis, on libSQL, from an OCI registry)"
+        ),
         None => println!("test summary: the scenarios on real Spin were SKIPPED (no Spin CLI found)"),
     }
     Ok(())
