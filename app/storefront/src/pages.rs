@@ -545,9 +545,8 @@ fn AvailabilityPanel(locale: Locale, availability: Availability, city: Option<Ci
                 </div>
             </form>
             <p class="avail-status" aria-live="polite" data-testid="avail-status">{status}</p>
-            <div class="avail-results">
-                <AvailabilityResults locale availability around now />
-            </div>
+            // The same string `/p/{sku}/availability` answers: one rendering of the results.
+            <div class="avail-results" inner_html=availability_results(locale, availability, around, now)></div>
         </section>
     }
 }
