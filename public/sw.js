@@ -7,19 +7,37 @@
  * and writes the result to target/site/sw.js. Before that substitution it is not valid JS.
  *
  * Strategies
- *   install     precache the app shell into `vitrina-shell-<version>`, then activate at once.
+ *   install     precache the app shell into `vitrina-shell-<version>`; the first worker of a
+ *               browser activates at once, a new version waits: open pages keep the files they
+ *               started with, and are told (boot.js shows "a new version — update") until the
+ *               shopper chooses to update (message `vitrina:update`) or closes every tab.
  *   activate    delete caches of older versions, take control of open pages.
  *   fetch       (same-origin GET requests only; everything else goes straight to the network)
- *     navigations          network first, public pages kept in `vitrina-pages-<version>`;
- *                          offline → this page as last seen or precached → for an app page the
+ *     navigations          network first, public pages kept in `vitrina-pages-<version>`
+ *                          (at most PAGES_CACHE_MAX_ENTRIES, the oldest dropped first); after the
+ *                          home page on a good connection, its first WARM_CATEGORIES categories
+ *                          too; offline → this page as last seen, with a note of when it was
+ *                          saved (stock and prices may have changed since) → for an app page the
  *                          cached /index.html (the app shows its own offline banner) →
- *                          cached /offline.html.
+ *                          cached /offline.html (which lists the pages kept on the device).
  *     precached assets     cache first (file names carry content hashes, so they never go stale).
  *     /api/ requests       network first; successful answers are kept in `vitrina-api-<version>`
  *                          so catalog pages seen before still work offline.
  *     anything else        not handled: the browser's normal behaviour.
  *
  * Non-GET requests (e.g. stock updates) are never cached or intercepted.
+ *
+ * The cart offline
+ *   The page sends each change the shopper makes without a connection (`vitrina:cart-change`
+ *   {sku, delta}: units added, or taken off); they wait in IndexedDB (`vitrina` / `cart-changes`)
+ *   and are replayed in order when the connection returns — on Background Sync (tag
+ *   `vitrina-cart`) where the browser has it, else when a page says it is online or starts
+ *   (`vitrina:cart-replay`). Replaying adds the changes to the cart as the server has it now (so a
+ *   change made on another device meanwhile is kept: quantities are summed, as when a guest cart
+ *   merges into an account's on sign-in), capped by the line maximum and the stock, with the
+ *   cart's version as `If-Match` (a write in between is retried on the new version). Pages are
+ *   told what is waiting (`vitrina:cart-pending`) and, once sent, what came of it
+ *   (`vitrina:cart-synced` {adjustments}).
  *
  * Push notifications
  *   push                shows the message's notification: its payload is JSON
@@ -47,8 +65,11 @@ const SHELL_URL = '/index.html';
 const OFFLINE_URL = '/offline.html';
 /** Upper bound on stored API answers; the oldest are dropped first. */
 const API_CACHE_MAX_ENTRIES = 300;
-/** Upper bound on stored public pages; the oldest are dropped first. */
+/** Upper bound on stored public pages; the oldest are dropped first (a page is 15–30 KB, so
+ * about 2–3 MB in all). */
 const PAGES_CACHE_MAX_ENTRIES = 100;
+/** How many of the home page's categories are fetched ahead for reading offline. */
+const WARM_CATEGORIES = 6;
 
 /**
  * Same-origin path + query of a URL, used to compare request URLs with the precache list.
@@ -77,9 +98,15 @@ self.addEventListener('install', (event) => {
       // addAll is all-or-nothing: if any URL fails, installation fails and the previous
       // worker (if any) stays in charge.
       await cache.addAll([...PRECACHE_KEYS].map((url) => new Request(url, { cache: 'reload' })));
-      await self.skipWaiting();
+      // An update waits for the shopper (see the message below), so that no open page mixes this
+      // version's files with the previous one's.
+      if (!self.registration.active) await self.skipWaiting();
     })(),
   );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'vitrina:update') event.waitUntil(self.skipWaiting());
 });
 
 self.addEventListener('activate', (event) => {
@@ -124,6 +151,151 @@ self.addEventListener('fetch', (event) => {
   }
   // Otherwise fall through to the network as if there were no service worker.
 });
+
+// ---------------------------------------------------------------------------------------
+// The cart offline
+// ---------------------------------------------------------------------------------------
+
+/** vitrina_shared::cart::MAX_LINE_QTY: the most units of one product a cart line holds. */
+const MAX_LINE_QTY = 10;
+const CART_SYNC_TAG = 'vitrina-cart';
+/** How often a write is retried when another device changed the cart in between. */
+const CART_RETRIES = 3;
+
+self.addEventListener('message', (event) => {
+  const data = event.data ?? {};
+  if (data.type === 'vitrina:cart-change' && typeof data.sku === 'string' && Number.isInteger(data.delta)) {
+    event.waitUntil(queueCartChange(data.sku, data.delta).then(() => tellPending(event.source)));
+  } else if (data.type === 'vitrina:cart-pending') {
+    event.waitUntil(tellPending(event.source));
+  } else if (data.type === 'vitrina:cart-replay') {
+    event.waitUntil(replayCartChanges());
+  }
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === CART_SYNC_TAG) event.waitUntil(replayCartChanges());
+});
+
+/** The queue's database, created on first use. */
+function openQueue() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('vitrina', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('cart-changes', { keyPath: 'id', autoIncrement: true });
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
+/** Runs `work(store)` in a transaction on the queue and resolves with its request's result. */
+async function inQueue(mode, work) {
+  const db = await openQueue();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction('cart-changes', mode);
+      const request = work(tx.objectStore('cart-changes'));
+      tx.oncomplete = () => resolve(request?.result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+async function queueCartChange(sku, delta) {
+  await inQueue('readwrite', (store) => store.add({ sku, delta, at: Date.now() }));
+  // Background Sync replays it when the connection returns, even with every tab closed.
+  await self.registration.sync?.register(CART_SYNC_TAG).catch(() => {});
+}
+
+/** The waiting changes summed per product, in the order first changed: [{sku, delta, ids}]. */
+async function pendingChanges() {
+  const changes = (await inQueue('readonly', (store) => store.getAll())) ?? [];
+  const summed = new Map();
+  for (const { id, sku, delta } of changes) {
+    const line = summed.get(sku) ?? { sku, delta: 0, ids: [] };
+    line.delta += delta;
+    line.ids.push(id);
+    summed.set(sku, line);
+  }
+  return [...summed.values()];
+}
+
+/** Tells `client` (or every window) what waits to be sent. */
+async function tellPending(client) {
+  const lines = await pendingChanges();
+  const message = { type: 'vitrina:cart-pending', changes: lines.map(({ sku, delta }) => ({ sku, delta })) };
+  const targets = client ? [client] : await self.clients.matchAll({ type: 'window' });
+  for (const target of targets) target.postMessage(message);
+}
+
+let replaying = null;
+
+/** Sends the waiting changes (one replay at a time); they stay queued while offline. */
+function replayCartChanges() {
+  replaying ??= sendCartChanges().finally(() => {
+    replaying = null;
+  });
+  return replaying;
+}
+
+async function sendCartChanges() {
+  const lines = await pendingChanges();
+  if (lines.length === 0) return;
+  const cartResponse = await fetch('/api/cart', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (!cartResponse.ok) throw new Error(`GET /api/cart answered ${cartResponse.status}`);
+  let cart = await cartResponse.json();
+  const adjustments = [];
+  for (const { sku, delta, ids } of lines) {
+    // The most this line may hold: the line maximum, lowered to the stock left if refused for it.
+    let cap = MAX_LINE_QTY;
+    let reason = 'line_maximum';
+    for (let attempt = 0; attempt <= CART_RETRIES; attempt += 1) {
+      const now = cart.lines.find((l) => l.sku === sku)?.qty ?? 0;
+      const requested = Math.max(0, now + delta);
+      const qty = Math.min(requested, Math.max(cap, Math.min(now, requested)));
+      if (qty === now) {
+        if (qty < requested) adjustments.push({ sku, requested, kept: qty, reason });
+        break;
+      }
+      const answer = await fetch(`/api/cart/items/${encodeURIComponent(sku)}`, {
+        method: 'PUT',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'If-Match': `"${cart.version}"` },
+        body: JSON.stringify({ qty }),
+      });
+      const body = await answer.json().catch(() => ({}));
+      if (answer.ok) {
+        cart = body;
+        if (qty < requested) adjustments.push({ sku, requested, kept: qty, reason });
+        break;
+      }
+      if (answer.status === 409 && body.cart) {
+        // Changed on another device in between: add the change to the cart as it is now.
+        cart = body.cart;
+        continue;
+      }
+      const left = body.error?.params?.left;
+      if (body.error?.code === 'insufficient_stock' && Number.isInteger(left) && left < cap) {
+        cap = left;
+        reason = 'availability';
+        continue;
+      }
+      // Refused for good (an unknown product, a full cart): reported, not retried.
+      adjustments.push({ sku, requested, kept: now, reason: body.error?.code ?? `http_${answer.status}` });
+      break;
+    }
+    // Sent (or refused for good): off the queue, so a replay cut short never sends it twice.
+    await inQueue('readwrite', (store) => {
+      for (const id of ids) store.delete(id);
+      return null;
+    });
+  }
+  for (const client of await self.clients.matchAll({ type: 'window' })) {
+    client.postMessage({ type: 'vitrina:cart-synced', adjustments });
+  }
+}
 
 // ---------------------------------------------------------------------------------------
 // Push notifications
@@ -253,17 +425,27 @@ async function handleNavigation(event) {
     const response = preloaded ?? (await fetch(event.request));
     // A public page (server-rendered, the same for everyone) is kept for reading offline.
     if (!isAppPath(url.pathname) && isStorable(response)) {
+      const kept = response.clone();
       event.waitUntil(
-        caches.open(PAGES_CACHE).then((cache) =>
-          cache.put(event.request, response.clone()).then(() => trimCache(cache, PAGES_CACHE_MAX_ENTRIES))),
+        caches.open(PAGES_CACHE).then(async (cache) => {
+          await cache.put(event.request, kept.clone());
+          if (isHome(url.pathname) && goodConnection()) await warmCategories(cache, await kept.text());
+          await trimCache(cache, PAGES_CACHE_MAX_ENTRIES);
+        }),
       );
     }
     return response;
   } catch (err) {
-    // Offline: this page as last seen (or precached), else the apps' shell for an app page
-    // (it shows its own offline banner), else the offline page.
+    // Offline: this page as last seen (saying when), else the precached copy, else the apps'
+    // shell for an app page (it shows its own offline banner), else the offline page.
+    const pages = await caches.open(PAGES_CACHE);
+    const saved = await pages.match(event.request, { ignoreVary: true });
+    if (saved) return withSavedNote(saved);
     const seen = await caches.match(event.request, { ignoreVary: true });
     if (seen) return withoutRedirect(seen);
+    // The home page with a query (the installed app starts at /?source=pwa) is the home page.
+    const home = isHome(url.pathname) ? await caches.match(url.pathname, { ignoreSearch: true, ignoreVary: true }) : undefined;
+    if (home) return withoutRedirect(home);
     const cache = await caches.open(SHELL_CACHE);
     const fallback = (isAppPath(url.pathname) ? await cache.match(SHELL_URL) : undefined) ?? (await cache.match(OFFLINE_URL));
     if (fallback) return withoutRedirect(fallback);
@@ -273,6 +455,64 @@ async function handleNavigation(event) {
       headers: { 'Content-Type': 'text/plain; charset=utf-8' },
     });
   }
+}
+
+/** Whether a path is the home page, in either language. */
+function isHome(pathname) {
+  return pathname === '/' || pathname === '/en' || pathname === '/en/';
+}
+
+/**
+ * Whether the connection is good enough to fetch pages ahead: known to be fast and not saving
+ * data (where the browser does not say, nothing is fetched ahead).
+ */
+function goodConnection() {
+  const connection = self.navigator.connection;
+  return Boolean(connection) && !connection.saveData && connection.effectiveType === '4g';
+}
+
+/**
+ * Keeps the first pages of the home page's first WARM_CATEGORIES categories for reading offline
+ * (those not kept already); a failure only means fewer pages offline.
+ * @param {Cache} cache the pages cache
+ * @param {string} home the home page's HTML
+ */
+async function warmCategories(cache, home) {
+  const links = [...home.matchAll(/href="((?:\/en)?\/c\/[a-z0-9_-]+)"/g)].map((m) => m[1]);
+  const wanted = [...new Set(links)].slice(0, WARM_CATEGORIES);
+  await Promise.all(
+    wanted.map(async (path) => {
+      const request = new Request(path, { credentials: 'same-origin' });
+      if (await cache.match(request)) return;
+      try {
+        const response = await fetch(request);
+        if (isStorable(response)) await cache.put(request, response);
+      } catch (err) {
+        // Offline again, or the server is busy: the shopper still has what they saw.
+      }
+    }),
+  );
+}
+
+/**
+ * A page kept for reading offline, with a note at the top of when it was saved: its stock and
+ * prices are as they were then. The note is in the page's language.
+ * @param {Response} saved
+ */
+async function withSavedNote(saved) {
+  const html = await saved.text();
+  const english = /<html[^>]*\slang="en"/.test(html);
+  const date = new Date(saved.headers.get('Date') ?? Date.now());
+  const when = date.toLocaleString(english ? 'en-GB' : 'ru-RU', { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+  const text = english
+    ? `You are offline. This page was saved on ${when}: stock and prices may have changed since.`
+    : `Нет сети. Страница сохранена ${when}: наличие и цены с тех пор могли измениться.`;
+  const note = `<p class="offline-saved" role="status" data-testid="offline-saved">${text}</p>`;
+  const body = html.replace(/<body[^>]*>/, (tag) => `${tag}\n${note}`);
+  const headers = new Headers(saved.headers);
+  headers.delete('Content-Length');
+  headers.delete('ETag');
+  return new Response(body, { status: saved.status, statusText: saved.statusText, headers });
 }
 
 /**

@@ -1,6 +1,7 @@
 //! Every call the app makes to the edge API. Responses are decoded into the wire types of
 //! `vitrina_shared::api`; failures become an [`ApiError`] carrying a code and its parameters.
 
+use crate::storage;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
 use serde::de::DeserializeOwned;
@@ -248,6 +249,9 @@ pub enum CartWrite {
     /// The cart had changed elsewhere since the version this write was based on; nothing was
     /// changed and this is the cart as it stands.
     Conflict(CartView),
+    /// Offline: the change waits in the service worker's queue, to be sent when the connection
+    /// returns (see `cart`).
+    Queued,
 }
 
 /// The `ETag` of cart `version`.
@@ -256,18 +260,38 @@ fn cart_etag(version: i64) -> String {
 }
 
 /// `GET /api/cart` — `None` when the cart is still at version `known` (`304`).
+///
+/// Offline (no answer at all), the device's copy of the cart as last seen stands in for it, if
+/// there is one and it is not the version `known` already: the badge and the cart page show it.
 pub async fn cart(known: Option<i64>) -> Result<Option<CartView>, ApiError> {
     let path = "/api/cart";
     let mut request = Request::get(path);
     if let Some(version) = known {
         request = request.header("If-None-Match", &cart_etag(version));
     }
-    let (response, body) = send(path, request, NO_BODY).await?;
+    let (response, body) = match send(path, request, NO_BODY).await {
+        Ok(answer) => answer,
+        Err(err) if err.kind == ApiErrorKind::Network => {
+            let copy = storage::get(CART_COPY_KEY).and_then(|text| serde_json::from_str::<CartView>(&text).ok());
+            return match copy {
+                Some(view) if Some(view.version) != known => Ok(Some(view)),
+                Some(_) => Ok(None),
+                None => Err(err),
+            };
+        }
+        Err(err) => return Err(err),
+    };
     if response.status() == 304 {
         return Ok(None);
     }
-    decode(&response, &body).map(Some)
+    let view = decode(&response, &body)?;
+    storage::set(CART_COPY_KEY, &body);
+    Ok(Some(view))
 }
+
+/// localStorage key of the device's copy of the cart: the last answer of `GET /api/cart` or of
+/// a cart write, as the server sent it.
+const CART_COPY_KEY: &str = "vitrina.cart";
 
 /// The answer to a cart write: the cart, or on a version conflict the cart as it stands.
 fn cart_write(response: &Response, body: &str) -> Result<CartWrite, ApiError> {
@@ -276,7 +300,9 @@ fn cart_write(response: &Response, body: &str) -> Result<CartWrite, ApiError> {
             return Ok(CartWrite::Conflict(conflict.cart));
         }
     }
-    decode(response, body).map(CartWrite::Saved)
+    let view = decode(response, body)?;
+    storage::set(CART_COPY_KEY, body);
+    Ok(CartWrite::Saved(view))
 }
 
 /// `PUT /api/cart/items/{sku}` — sets the line to `qty` (0 removes it), if the cart is still at

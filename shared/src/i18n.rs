@@ -150,6 +150,12 @@ pub enum Key {
     CartLineTooLarge,
     CartFull,
     CartWriteFailed,
+    CartOffline,
+    OfflineTitle,
+    OfflineText,
+    CartQueuedOffline,
+    CartSyncedOffline,
+    CartSyncedAdjusted,
     SignIn,
     AccountLink,
     SignInTitle,
@@ -778,6 +784,24 @@ pub fn t(locale: Locale, key: Key) -> &'static str {
         }
         Key::CartFull => ("В корзине слишком много разных товаров.", "The cart holds too many different products."),
         Key::CartWriteFailed => ("Не удалось изменить корзину. Попробуйте ещё раз.", "The cart could not be changed. Please try again."),
+        Key::CartQueuedOffline => (
+            "Нет сети: изменение сохранено на этом устройстве и уйдёт в корзину, когда связь появится.",
+            "You are offline: the change is kept on this device and reaches your cart once you are back online.",
+        ),
+        Key::CartSyncedOffline => ("Изменения, сделанные без сети, добавлены в корзину.", "The changes made offline are in your cart now."),
+        Key::CartSyncedAdjusted => (
+            "Изменения, сделанные без сети, отправлены, но не все поместились: столько нет в наличии или больше нельзя.",
+            "The changes made offline were sent, but not all fit: there is not that much in stock, or no more is allowed.",
+        ),
+        Key::OfflineTitle => ("Нет сети", "You are offline"),
+        Key::OfflineText => (
+            "Это откроется само, как только связь появится. Страницы, которые вы уже видели, доступны и без сети.",
+            "This opens by itself once you are back online. Pages you have seen before work offline too.",
+        ),
+        Key::CartOffline => (
+            "Нет сети: корзина не изменилась. Повторите, когда связь появится.",
+            "You are offline: the cart did not change. Try again once you are back online.",
+        ),
         Key::SignIn => ("Войти", "Sign in"),
         Key::AccountLink => ("Личный кабинет", "My account"),
         Key::SignInTitle => ("Вход", "Sign in"),

@@ -40,3 +40,15 @@ export async function newPage(options = {}) {
   page.on('pageerror', (e) => errors.push(String(e)));
   return { context, page, errors };
 }
+
+/** Waits until the service worker controls `page` (reloading once if it took over late). */
+export async function controlledByWorker(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) {
+    await page.reload();
+    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller));
+  }
+}
+

@@ -3,7 +3,9 @@
 // page to show what it should; nothing sleeps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, newPage, useBrowser } from './browser.mjs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BASE, controlledByWorker, newPage, useBrowser } from './browser.mjs';
 
 
 
@@ -104,6 +106,112 @@ test('after one visit the app shell loads offline with an offline notice', async
     await page.reload();
     await page.getByTestId('offline-banner').waitFor();
     assert.ok(await page.locator('header').count() > 0, 'the shell renders offline');
+  } finally {
+    await context.close();
+  }
+});
+
+test('offline, a page seen before says when it was saved, and one never seen lists the saved pages', async () => {
+  const { context, page, errors } = await newPage();
+  try {
+    await page.goto('/');
+    await page.getByTestId('product-card').first().waitFor();
+    await controlledByWorker(page);
+    // On a good connection the home page's first categories are kept ahead.
+    await page.goto('/');
+    const category = await page.evaluate(() => document.querySelector('a[href^="/c/"]')?.getAttribute('href'));
+    assert.ok(category, 'the home page links a category');
+    await page.waitForFunction(async (path) => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith('vitrina-pages-') && (await (await caches.open(name)).match(path))) return true;
+      }
+      return false;
+    }, category);
+    await page.goto('/p/PHN-0001');
+    await page.getByTestId('product-name').waitFor();
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByTestId('offline-saved').waitFor();
+    assert.match(await page.getByTestId('offline-saved').innerText(), /Страница сохранена .*наличие и цены/);
+    assert.match(await page.getByTestId('product-name').innerText(), /Nova X5/i);
+
+    await page.goto('/p/PHN-0002');
+    await page.getByRole('heading', { name: 'Нет соединения с интернетом' }).waitFor();
+    const saved = page.getByTestId('offline-saved-pages');
+    await saved.locator('a[href="/p/PHN-0001"]').waitFor();
+
+    await page.goto(category);
+    await page.getByTestId('offline-saved').waitFor();
+    assert.ok(await page.getByTestId('product-card').count() > 0, 'a category never opened reads offline');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a new version of the app is announced with "Обновить" and taken only when the shopper asks', async () => {
+  const site = process.env.VITRINA_SITE;
+  assert.ok(site, 'VITRINA_SITE names the site directory the host serves');
+  const sw = join(site, 'sw.js');
+  const original = readFileSync(sw, 'utf8');
+  // The host prefers precompressed siblings: set them aside while the new version is served.
+  const siblings = ['sw.js.br', 'sw.js.gz'].map((name) => join(site, name)).filter((path) => existsSync(path));
+  const { context, page, errors } = await newPage();
+  try {
+    await page.goto('/p/PHN-0001');
+    await page.getByTestId('product-name').waitFor();
+    await controlledByWorker(page);
+    const version = original.match(/const CACHE_VERSION = '([^']+)'/)[1];
+
+    // A deploy while the tab is open: a new service worker with a new version.
+    for (const path of siblings) renameSync(path, `${path}.e2e`);
+    writeFileSync(sw, original.replace(`const CACHE_VERSION = '${version}'`, `const CACHE_VERSION = '${version}-next'`));
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    await page.getByTestId('update-banner').waitFor();
+    assert.match(await page.getByTestId('update-banner').innerText(), /новая версия/);
+    const waiting = () => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration()).waiting));
+    assert.equal(await waiting(), true, 'the new version waits for the shopper');
+
+    await page.getByTestId('update-reload').click();
+    await page.waitForFunction(async (next) => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      return !registration.waiting && (await caches.keys()).some((name) => name.endsWith(next));
+    }, `${version}-next`);
+    await page.getByTestId('product-name').waitFor();
+    assert.equal(await page.getByTestId('update-banner').count(), 0, 'the page reloaded into the new version');
+    assert.ok(!(await page.evaluate(() => caches.keys())).some((name) => name.endsWith(`-${version}`)), 'the old version is gone');
+    assert.deepEqual(errors, []);
+  } finally {
+    writeFileSync(sw, original);
+    for (const path of siblings) if (existsSync(`${path}.e2e`)) renameSync(`${path}.e2e`, path);
+    await context.close();
+  }
+});
+
+test('the shop is installable: a manifest with its icons, and a worker that answers the start URL offline', async () => {
+  const { context, page, errors } = await newPage();
+  try {
+    await page.goto('/');
+    await page.getByTestId('product-card').first().waitFor();
+    const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+    const manifest = await (await page.request.get(href)).json();
+    assert.ok(manifest.name && manifest.short_name, 'names');
+    assert.ok(['standalone', 'fullscreen', 'minimal-ui'].includes(manifest.display), `display ${manifest.display}`);
+    for (const size of ['192x192', '512x512']) {
+      const icon = manifest.icons.find((i) => i.sizes === size && i.type === 'image/png');
+      assert.ok(icon, `a ${size} PNG icon`);
+      const answer = await page.request.get(icon.src);
+      assert.equal(answer.status(), 200);
+      assert.equal(answer.headers()['content-type'], 'image/png');
+    }
+    assert.equal(await page.locator('link[rel="apple-touch-icon"]').count(), 1, 'an icon for iOS home screens');
+
+    await controlledByWorker(page);
+    await context.setOffline(true);
+    await page.goto(manifest.start_url);
+    await page.getByTestId('product-card').first().waitFor();
+    assert.deepEqual(errors, []);
   } finally {
     await context.close();
   }

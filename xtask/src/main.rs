@@ -743,7 +743,10 @@ fn test() -> Result<()> {
     let mut args = vec!["--test", "--test-concurrency=1"];
     args.extend(specs.iter().map(String::as_str));
     host.explain(check_budgets(&host.url))?;
-    let browser = host.explain(sh_tally("node", &args, &[("VITRINA_URL", &host.url), ("CHROMIUM", "/usr/bin/chromium")], node_passed));
+    // The site directory lets a browser test deploy a new service worker while a tab is open.
+    let site = target().join("site").to_string_lossy().into_owned();
+    let env = [("VITRINA_URL", host.url.as_str()), ("CHROMIUM", "/usr/bin/chromium"), ("VITRINA_SITE", site.as_str())];
+    let browser = host.explain(sh_tally("node", &args, &env, node_passed));
     drop(host);
     let browser = browser?;
     if browser == 0 {

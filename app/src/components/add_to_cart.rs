@@ -1,6 +1,6 @@
 //! The "Add to cart" control of a product page.
 
-use crate::api::{ApiError, CartWrite};
+use crate::api::{ApiError, ApiErrorKind, CartWrite};
 use crate::cart::{use_cart, write_error_key};
 use crate::i18n::{use_i18n, Key};
 use leptos::prelude::*;
@@ -13,6 +13,8 @@ use vitrina_shared::Sku;
 enum Outcome {
     None,
     Added,
+    /// Offline: added on this device, sent when the connection returns.
+    Queued,
     /// Refused or failed: what to say, and the error behind it.
     Failed(Key, Option<ApiError>),
 }
@@ -42,7 +44,10 @@ pub fn AddToCart(sku: Sku, available: u32, #[prop(optional)] without_cart_link: 
             spawn_local(async move {
                 let next = match cart.set_qty(sku, qty).await {
                     Ok(CartWrite::Saved(_)) => Outcome::Added,
+                    Ok(CartWrite::Queued) => Outcome::Queued,
                     Ok(CartWrite::Conflict(_)) => Outcome::Failed(Key::CartConflict, None),
+                    // Offline needs no technical detail: the message says what to do.
+                    Err(err) if err.kind == ApiErrorKind::Network => Outcome::Failed(write_error_key(&err), None),
                     Err(err) => Outcome::Failed(write_error_key(&err), Some(err)),
                 };
                 outcome.try_set(next);
@@ -56,6 +61,12 @@ pub fn AddToCart(sku: Sku, available: u32, #[prop(optional)] without_cart_link: 
                 <p class="add-to-cart-error" role="alert">
                     {move || i18n.t(key)}
                     {detail.map(|d| view! { <span class="error-detail">" (" {move || d.text(i18n.locale())} ")"</span> })}
+                </p>
+            }
+            .into_any(),
+            Outcome::Queued => view! {
+                <p class="add-to-cart-status" role="status" data-testid="add-to-cart-queued">
+                    {move || i18n.t(Key::CartQueuedOffline)}
                 </p>
             }
             .into_any(),

@@ -34,7 +34,8 @@ fn title_key(err: Option<&ApiError>) -> Key {
 }
 
 /// The error view of an `ErrorBoundary`: a headline, the detail (what the error code says, in the
-/// shopper's language), and a Retry button that refetches.
+/// shopper's language), and a Retry button that refetches. Offline (no answer at all) it is a calm
+/// note instead, and it refetches by itself when the connection returns.
 #[component]
 pub fn ErrorView(
     /// The boundary's errors.
@@ -77,6 +78,25 @@ pub fn ErrorView(
         })
     };
     let hint = move || transient().then(|| view! { <p class="error-hint">{move || i18n.t(Key::ErrHint)}</p> });
+    // Being offline is no error: a calm note, and the view loads by itself once back online.
+    let offline = {
+        let api_error = api_error.clone();
+        move || api_error().is_some_and(|e| e.kind == ApiErrorKind::Network)
+    };
+    let again = window_event_listener_untyped("online", move |_| on_retry.run(()));
+    on_cleanup(move || again.remove());
+    if untrack(offline) {
+        return view! {
+            <section class="offline-view" role="status" data-testid="offline-view">
+                <h2 class="offline-view-title">{move || i18n.t(Key::OfflineTitle)}</h2>
+                <p>{move || i18n.t(Key::OfflineText)}</p>
+                <a class="button button-secondary" href="/">
+                    {move || i18n.t(Key::ToHome)}
+                </a>
+            </section>
+        }
+        .into_any();
+    }
 
     view! {
         <section class="error-view" role="alert" data-testid="error-view">
@@ -98,6 +118,7 @@ pub fn ErrorView(
             </div>
         </section>
     }
+    .into_any()
 }
 
 /// A `Transition` showing [`Loading`] until `children` have loaded, inside an `ErrorBoundary`

@@ -16,6 +16,8 @@ use vitrina_shared::Sku;
 enum Notice {
     /// The cart had changed elsewhere: the server's cart is shown; try again.
     Conflict,
+    /// Offline: the change waits on this device until the connection returns.
+    Queued,
     /// Refused or failed: what to say and the error behind it.
     Failed(Key, ApiError),
 }
@@ -27,6 +29,7 @@ fn change(notice: RwSignal<Option<Notice>>, write: impl std::future::Future<Outp
         let next = match write.await {
             Ok(CartWrite::Saved(_)) => None,
             Ok(CartWrite::Conflict(_)) => Some(Notice::Conflict),
+            Ok(CartWrite::Queued) => Some(Notice::Queued),
             Err(err) => Some(Notice::Failed(write_error_key(&err), err)),
         };
         notice.try_set(next);
@@ -62,6 +65,12 @@ fn CartContents() -> impl IntoView {
             Notice::Conflict => view! {
                 <p class="cart-alert" data-testid="cart-conflict">
                     {move || i18n.t(Key::CartConflict)}
+                </p>
+            }
+            .into_any(),
+            Notice::Queued => view! {
+                <p class="cart-note" role="status" data-testid="cart-queued">
+                    {move || i18n.t(Key::CartQueuedOffline)}
                 </p>
             }
             .into_any(),
