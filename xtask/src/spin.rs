@@ -493,7 +493,7 @@ fn health_and_catalog(c: &Client) -> Result<()> {
 
 /// The component renders the same public pages as the native host: a product's name, price,
 /// availability and JSON-LD in the first response, cacheable; English under /en/; 404 for an
-/// unknown product; robots.txt and sitemap.xml; the islands bundle linked from the page.
+/// unknown product; robots.txt, sitemap.xml and the YML feed; the islands bundle linked from the page.
 fn server_rendered_pages(c: &Client) -> Result<()> {
     let product = c.get(&format!("/p/{SKU}"), None)?.expect("a product page", 200)?;
     for needle in [
@@ -516,7 +516,11 @@ fn server_rendered_pages(c: &Client) -> Result<()> {
     let robots = c.get("/robots.txt", None)?.expect("robots.txt", 200)?;
     ensure(robots.body.contains("Disallow: /api/"), || format!("robots.txt: {}", robots.body))?;
     let sitemap = c.get("/sitemap.xml", None)?.expect("sitemap.xml", 200)?;
-    ensure(sitemap.body.contains(&format!("/p/{SKU}</loc>")), || "sitemap.xml lacks the product".to_owned())
+    ensure(sitemap.body.contains(&format!("/p/{SKU}</loc>")), || "sitemap.xml lacks the product".to_owned())?;
+    let feed = c.get("/feeds/yandex.yml", None)?.expect("the YML feed", 200)?;
+    ensure(feed.body.contains("<yml_catalog") && feed.body.contains(&format!("<offer id=\"{SKU}\"")), || {
+        "the YML feed lacks the product".to_owned()
+    })
 }
 
 /// Every answer carries the hardening headers (one middleware on Spin as natively).
@@ -821,7 +825,7 @@ type Scenario = fn(&Client) -> Result<()>;
 /// scenario deletes its rule, so no other scenario's price depends on it.
 const SCENARIOS: [(&str, Scenario); 14] = [
     ("health and catalog", health_and_catalog),
-    ("server-rendered pages, robots and sitemap", server_rendered_pages),
+    ("server-rendered pages, robots, sitemap and feeds", server_rendered_pages),
     ("security headers", security_headers),
     ("availability", availability),
     ("cart and session continuity", cart_session_continuity),

@@ -1,7 +1,8 @@
 //! The public pages, rendered on the server by `vitrina-storefront` (the same Leptos components
 //! natively and on Spin): home, category, search, product, stores, a store, information pages,
-//! "not found", and `/robots.txt` and `/sitemap.xml`. Thin: read through the storage ports, hand
-//! the data to the render as props, answer with cache headers.
+//! "not found", `/robots.txt` and `/sitemap.xml`, and the product feeds `/feeds/yandex.yml` (YML)
+//! and `/feeds/google.xml` (Google Merchant). Thin: read through the storage ports, hand the data to
+//! the render as props, answer with cache headers.
 //!
 //! The HTML is the same for every shopper (the personal parts are islands that ask the API), so
 //! it is `public` with a short `max-age`, `stale-while-revalidate` and an `ETag`.
@@ -18,9 +19,10 @@ use sha2::{Digest, Sha256};
 use vitrina_shared::api::{CategoryInfo, ProductDetail, StoreInfo};
 use vitrina_shared::availability::availability as compute_availability;
 use vitrina_shared::catalog::ProductQuery;
-use vitrina_shared::i18n::Locale;
+use vitrina_shared::i18n::{t, Key, Locale};
 use vitrina_shared::store::City;
 use vitrina_shared::{CategoryId, Sku, StoreId};
+use vitrina_storefront::feeds::{self, FeedProduct, Shop};
 use vitrina_storefront::paths::{localized, split_locale};
 use vitrina_storefront::seo::{self, SitemapEntry};
 use vitrina_storefront::{Around, Assets, InfoPage, MissingThing, PageData};
@@ -327,13 +329,37 @@ async fn sitemap(app: &AppState, origin: &str) -> Result<Page, ApiError> {
     Ok(page(StatusCode::OK, "application/xml; charset=utf-8", seo::sitemap(origin, &entries)))
 }
 
+/// The product feeds, by address: Yandex's YML and Google Merchant's RSS.
+const FEEDS: [&str; 2] = ["/feeds/yandex.yml", "/feeds/google.xml"];
+
+/// A product feed (one of [`FEEDS`]): every product with its price and whether any store has it
+/// now. Kept in the page cache like a page, so the next write to the catalog or the stock renders
+/// it again.
+async fn feed(app: &AppState, origin: &str, path: &str) -> Result<Page, ApiError> {
+    let sql = app.sql.as_ref();
+    let now = app.clock.now();
+    let categories: Vec<_> = catalog::categories(sql).await?.into_iter().map(|c| c.category).collect();
+    let products: Vec<FeedProduct> = catalog::all_products(sql, now.timestamp())
+        .await?
+        .into_iter()
+        .map(|(product, available)| FeedProduct { product, available })
+        .collect();
+    let name = t(Locale::Ru, Key::SiteName);
+    let shop = Shop { name, company: name, origin };
+    Ok(if path == FEEDS[0] {
+        page(StatusCode::OK, "application/xml; charset=utf-8", feeds::yandex_yml(&shop, now, &categories, &products))
+    } else {
+        page(StatusCode::OK, "application/rss+xml; charset=utf-8", feeds::google_merchant(&shop, &categories, &products))
+    })
+}
+
 /// What a public address answers: a page (kept in the page cache) or a redirect.
 enum Answer {
     Page(Page),
     Moved(Response),
 }
 
-/// The fallback of every path outside `/api`: public pages, robots and sitemap, moved
+/// The fallback of every path outside `/api`: public pages, robots, sitemap and feeds, moved
 /// addresses, then the site's files and the apps' shells (`site::serve`), else "not found".
 /// Pages come from this instance's page cache while nothing was written since they were rendered.
 pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
@@ -355,6 +381,7 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
         match full {
             "/robots.txt" => return Ok(Some(Answer::Page(page(StatusCode::OK, "text/plain; charset=utf-8", seo::robots(&origin))))),
             "/sitemap.xml" => return sitemap(&app, &origin).await.map(|p| Some(Answer::Page(p))),
+            path if FEEDS.contains(&path) => return feed(&app, &origin, path).await.map(|p| Some(Answer::Page(p))),
             _ => {}
         }
         let (locale, path) = split_locale(full);

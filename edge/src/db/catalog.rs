@@ -107,6 +107,17 @@ pub async fn product(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<(Produ
     Ok(first::<ProductRow>(sql, &q, vec![now.into(), sku.as_str().into()]).await?.map(|ProductRow(p, n)| (p, n)))
 }
 
+/// Every product in catalog order: the product feeds.
+fn all_products_select() -> String {
+    format!("{} ORDER BY p.position", product_select(""))
+}
+
+/// Every product with the units available across the chain at `now`, in catalog order (the
+/// product feeds).
+pub async fn all_products(sql: &dyn Sql, now: i64) -> Result<Vec<(Product, u32)>, StorageError> {
+    Ok(all::<ProductRow>(sql, &all_products_select(), vec![now.into()]).await?.into_iter().map(|ProductRow(p, n)| (p, n)).collect())
+}
+
 const STORES: &str = "SELECT data FROM stores ORDER BY position";
 
 struct StoreRow(Store);
@@ -212,6 +223,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
     use super::checked;
     vec![
         checked::<ProductRow>(product_select("WHERE p.sku = ?")),
+        checked::<ProductRow>(all_products_select()),
         checked::<ProductRow>(format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select("WHERE 1 = 1"))),
         checked::<Count>("SELECT COUNT(*) AS n FROM products p WHERE 1 = 1"),
         checked::<CategoryRow>(CATEGORIES),
