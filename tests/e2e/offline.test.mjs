@@ -30,9 +30,11 @@ async function openProduct(page, sku) {
 test('changes made offline wait on the device and the server cart equals the device\'s once back online', async () => {
   const { context, page, errors } = await newPage();
   try {
+    // The worker first, so that it keeps the product pages for reading offline.
+    await page.goto('/');
+    await controlledByWorker(page);
     await openProduct(page, 'LAP-0001');
     await openProduct(page, 'PHN-0001');
-    await controlledByWorker(page);
     await page.getByTestId('add-to-cart').click();
     await cartCountIs(page, 1);
 
@@ -71,8 +73,10 @@ test('a change made offline is added to what another device did meanwhile, as a 
   const phone = await newPage();
   const desktop = await newPage();
   try {
-    await openProduct(phone.page, 'PHN-0001');
+    // The worker first, so that it keeps the product page for reading offline.
+    await phone.page.goto('/');
     await controlledByWorker(phone.page);
+    await openProduct(phone.page, 'PHN-0001');
     await phone.page.getByTestId('add-to-cart').click();
     await cartCountIs(phone.page, 1);
     // The same shopper on a desktop: the same session, so the same cart.

@@ -253,8 +253,13 @@ pub fn enhance(host: &web_sys::Element, sku: &Sku, page_city: Option<City>, moun
     };
     panel.select.set_onchange(Some(on_change.as_ref().unchecked_ref()));
     on_change.forget();
-    // Shared on this device before: ask again at once (the browser does not prompt twice).
-    if storage::get(LOCATED_STORAGE_KEY).is_some() {
+    panel.button.set_disabled(false);
+    let picked_meanwhile = City::from_slug(&panel.select.value()).filter(|c| Some(*c) != page_city);
+    if picked_meanwhile.is_some() {
+        // A city picked before the island started.
+        panel.pick();
+    } else if storage::get(LOCATED_STORAGE_KEY).is_some() {
+        // Shared on this device before: ask again at once (the browser does not prompt twice).
         panel.locate();
     } else if page_city.is_none() {
         if let Some(city) = storage::get(CITY_STORAGE_KEY).and_then(|slug| City::from_slug(&slug)) {

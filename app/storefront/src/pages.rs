@@ -532,7 +532,8 @@ fn AvailabilityPanel(locale: Locale, availability: Availability, city: Option<Ci
         >
             <h2 id="avail-title" class="avail-title">{t(locale, Key::AvailabilityHeading)}</h2>
             <form class="avail-controls" method="get">
-                <button type="button" class="button use-location" data-testid="use-location" aria-pressed="false">
+                // Needs the browser's geolocation: enabled by the island.
+                <button type="button" class="button use-location" data-testid="use-location" aria-pressed="false" disabled=true>
                     {t(locale, Key::UseMyLocation)}
                 </button>
                 <div class="city-picker">
