@@ -152,6 +152,7 @@ pub enum Key {
     CartWriteFailed,
     CartOffline,
     OfflineTitle,
+    ActionNeedsNetwork,
     OfflineText,
     CartQueuedOffline,
     CartSyncedOffline,
@@ -794,6 +795,7 @@ pub fn t(locale: Locale, key: Key) -> &'static str {
             "The changes made offline were sent, but not all fit: there is not that much in stock, or no more is allowed.",
         ),
         Key::OfflineTitle => ("Нет сети", "You are offline"),
+        Key::ActionNeedsNetwork => ("нет сети: это можно сделать, когда связь появится", "you are offline: this can be done once you are back online"),
         Key::OfflineText => (
             "Это откроется само, как только связь появится. Страницы, которые вы уже видели, доступны и без сети.",
             "This opens by itself once you are back online. Pages you have seen before work offline too.",

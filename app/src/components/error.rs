@@ -140,7 +140,8 @@ pub fn LoadBoundary(
     }
 }
 
-/// The failure of an action (a button) under it: `message`, and what the error code says in brackets.
+/// The failure of an action (a button) under it: `message`, and what the error code says in brackets
+/// (offline: that it needs the network).
 /// Empty while `error` is `None`; an ARIA alert so screen readers announce it.
 #[component]
 pub fn ActionError(error: RwSignal<Option<ApiError>>, message: Key, test_id: &'static str) -> impl IntoView {
@@ -152,10 +153,14 @@ pub fn ActionError(error: RwSignal<Option<ApiError>>, message: Key, test_id: &'s
                     .get()
                     .map(|err| {
                         let code = err.code.clone();
+                        // Offline is said plainly, without a technical detail.
+                        let offline = err.kind == ApiErrorKind::Network;
                         view! {
                             <p class="form-error" data-testid=test_id data-code=code>
                                 {move || i18n.t(message)}
-                                <span class="error-detail">" (" {move || err.text(i18n.locale())} ")"</span>
+                                <span class="error-detail">
+                                    " (" {move || if offline { i18n.t(Key::ActionNeedsNetwork).to_owned() } else { err.text(i18n.locale()) }} ")"
+                                </span>
                             </p>
                         }
                     })
