@@ -41,8 +41,25 @@ fn storage(context: &str, e: impl std::fmt::Debug) -> StorageError {
     StorageError(format!("{context}: {e:?}"))
 }
 
-/// Spin's SQLite (`sqlite_databases = ["default"]`).
-struct SpinSql;
+/// Spin's SQLite (`sqlite_databases = ["default"]`): one connection per request (an instance
+/// serves one request), opened on the first statement and kept for the rest — opening is a host
+/// call that cost about as much as the query it served.
+struct SpinSql(SendWrapper<std::cell::RefCell<Option<std::rc::Rc<Connection>>>>);
+
+impl SpinSql {
+    fn new() -> Self {
+        SpinSql(SendWrapper::new(std::cell::RefCell::new(None)))
+    }
+
+    async fn connection(&self) -> Result<std::rc::Rc<Connection>, StorageError> {
+        if let Some(conn) = self.0.borrow().as_ref() {
+            return Ok(conn.clone());
+        }
+        let conn = std::rc::Rc::new(Connection::open_default().await.map_err(|e| storage("opening sqlite", e))?);
+        *self.0.borrow_mut() = Some(conn.clone());
+        Ok(conn)
+    }
+}
 
 async fn run(conn: &Connection, statement: &str, params: Vec<Value>) -> Result<Vec<Row>, StorageError> {
     let result = conn.execute(statement, params.into_iter().map(to_spin)).await.map_err(|e| storage("executing", e))?;
@@ -81,14 +98,14 @@ impl Sql for SpinSql {
     fn query<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFuture<'a, Result<Vec<Row>, StorageError>> {
         // wasm32 is single-threaded: the wrapper only satisfies axum's `Send` bound.
         Box::pin(SendWrapper::new(async move {
-            let conn = Connection::open_default().await.map_err(|e| storage("opening sqlite", e))?;
+            let conn = self.connection().await?;
             run(&conn, sql, params).await
         }))
     }
 
     fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, TxError>> {
         Box::pin(SendWrapper::new(async move {
-            let conn = Connection::open_default().await.map_err(|e| storage("opening sqlite", e))?;
+            let conn = self.connection().await?;
             run(&conn, "BEGIN IMMEDIATE", vec![]).await?;
             match run_batch(&conn, statements).await {
                 Ok(changed) => {
@@ -202,7 +219,7 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
             return Ok(ApiError::Storage(StorageError("session_key is not configured".into())).into_response());
         }
     };
-    let sql: Arc<dyn crate::ports::Sql> = Arc::new(SpinSql);
+    let sql: Arc<dyn crate::ports::Sql> = Arc::new(SpinSql::new());
     let state = AppState {
         sql: sql.clone(),
         kv: Arc::new(SpinKv),

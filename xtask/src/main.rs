@@ -29,7 +29,8 @@ COMMANDS:
              CronJob's command against target/debug/vitrina if one was built
     spin     only the Spin step of `test`: `spin up` of spin.toml (Spin from VITRINA_SPIN, PATH or
              ../shared/tools/spin.xz) and black-box API scenarios over HTTP (needs `cargo xtask build`)
-    bench    run the criterion benchmarks and a load run against the native host";
+    bench    run the criterion benchmarks, load runs against the native host and on Spin, Lighthouse
+             (`cargo xtask bench spin`: only the Spin load run against the minimal component)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Some("contract") => contract(),
         Some("kube") => kube_only(),
         Some("spin") => spin_only(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("spin") => spin::bench_against_baseline(),
         Some("bench") => bench(),
         Some("-h" | "--help" | "help") | None => {
             println!("{HELP}");
@@ -981,6 +983,7 @@ fn bench() -> Result<()> {
         sh("wrk", &["-t2", "-c32", "-d10s", "--latency", &url])?;
     }
     drop(host);
+    spin::bench_against_baseline()?;
 
     step("Lighthouse (npm lighthouse with Debian's chromium): mobile, simulated throttling, the public pages");
     npm_install("xtask/bench-tools")?;

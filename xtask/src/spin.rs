@@ -902,6 +902,60 @@ pub fn conformance() -> Result<Option<u64>> {
     Ok(Some(single + scaled + published))
 }
 
+/// `cargo xtask bench`'s Spin step: Vitrina's product detail and product page against the minimal
+/// spin-sdk 6 + axum component (`xtask/spin-baseline`, a constant JSON) under the same `spin`, in the
+/// same run — the only fair measure with this Spin build (see ../shared/tools/README.md). Prints
+/// wrk's report for each and Vitrina's cost per request as a multiple of the baseline's.
+pub fn bench_against_baseline() -> Result<()> {
+    crate::step("load run on Spin: Vitrina against a minimal spin-sdk 6 + axum component, same spin, same run");
+    let spin = match find_spin()? {
+        Found::Spin(path, _) => path,
+        Found::Missing(why) => {
+            eprintln!("    SKIPPED: no Spin CLI ({why})");
+            return Ok(());
+        }
+    };
+    crate::sh("cargo", &["build", "-p", "vitrina-spin-baseline", "--lib", "--target", "wasm32-wasip2", "--profile", "wasm-release"])?;
+    let baseline_wasm = target().join("wasm32-wasip2/wasm-release/vitrina_spin_baseline.wasm");
+    let (port, state) = fresh_dir("baseline")?;
+    let manifest = state.join("spin.toml");
+    let text = format!(
+        "spin_manifest_version = 2\n[application]\nname = \"vitrina-spin-baseline\"\nversion = \"0.1.0\"\n\
+         [[trigger.http]]\nroute = \"/...\"\ncomponent = \"baseline\"\n[component.baseline]\nsource = {:?}\n",
+        baseline_wasm.to_string_lossy()
+    );
+    std::fs::write(&manifest, text).map_err(|e| format!("writing {}: {e}", manifest.display()))?;
+    let mut baseline = SpinUp::launch(&spin, port, state, manifest.into_os_string(), Vec::new())?;
+    let mut vitrina = SpinUp::start(&spin, "bench", &[])?;
+    let client = Client::new(&vitrina.url);
+    vitrina.wait_healthy(&client)?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Client::new(&baseline.url).get("/api/products/PHN-0001", None).map(|a| a.status) != Ok(200) {
+        if Instant::now() > deadline {
+            return Err(format!("the baseline component did not answer{}", baseline.log_tail()));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let rate = |url: &str| -> Result<f64> {
+        let out = Command::new("wrk").args(["-t2", "-c16", "-d10s", "--latency", url]).output().map_err(|e| format!("running wrk: {e}"))?;
+        let report = String::from_utf8_lossy(&out.stdout).into_owned();
+        eprintln!("    wrk {url}\n{report}");
+        report
+            .lines()
+            .find_map(|l| l.strip_prefix("Requests/sec:").and_then(|v| v.trim().parse().ok()))
+            .ok_or_else(|| format!("no Requests/sec in wrk's report for {url}"))
+    };
+    let base = rate(&format!("{}/api/products/PHN-0001", baseline.url))?;
+    let detail = rate(&format!("{}/api/products/PHN-0001", vitrina.url))?;
+    let page = rate(&format!("{}/p/PHN-0001", vitrina.url))?;
+    eprintln!("    baseline (constant JSON): {base:.0} req/s");
+    eprintln!("    product detail: {detail:.0} req/s = {:.1}× the baseline's cost per request (goal ≤ 2×)", base / detail);
+    eprintln!("    product page:   {page:.0} req/s = {:.1}× the baseline's cost per request", base / page);
+    baseline.passed = true;
+    vitrina.passed = true;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
