@@ -1,0 +1,179 @@
+//! Search that finds what people type (issue 13, item 5): word forms, synonyms, ё = е, one typo,
+//! prefixes while typing, ranking, a helpful empty page, and merchandisers' synonyms.
+//! In-process against the Router, as the other API tests.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::{error_code, TestApp};
+use serde_json::{json, Value};
+
+/// The SKUs of the first page `GET /api/products?q=` answers, and the total.
+async fn found(app: &TestApp, q: &str) -> (Vec<String>, u64) {
+    let (status, page) = app.get(&format!("/api/products?q={}", urlencode(q))).await;
+    assert_eq!(status, StatusCode::OK, "{q}: {page}");
+    let skus = page["items"].as_array().into_iter().flatten().map(|p| p["sku"].as_str().unwrap_or("").to_owned()).collect();
+    (skus, page["total"].as_u64().unwrap_or(0))
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'-' { char::from(b).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+fn all_phones(skus: &[String]) -> bool {
+    !skus.is_empty() && skus.iter().all(|s| s.starts_with("PHN-"))
+}
+
+#[tokio::test]
+async fn phone_shoppers_words_all_find_phones() {
+    let app = TestApp::new().await;
+    let (_, phones) = found(&app, "смартфон").await;
+    assert!(phones >= 20, "every smartphone: {phones}");
+    for q in ["телефон", "телефоны", "Телефонов", "iphone", "айфон", "samsung", "самсунг", "смартфоны", "мобильник"]
+    {
+        let (skus, total) = found(&app, q).await;
+        assert!(all_phones(&skus), "{q} finds phones: {skus:?}");
+        assert_eq!(total, phones, "{q} finds every phone");
+    }
+}
+
+#[tokio::test]
+async fn a_query_with_yo_finds_products_written_with_ye_and_back() {
+    let app = TestApp::new().await;
+    let (with_yo, n) = found(&app, "чёрный смартфон").await;
+    let (with_ye, m) = found(&app, "черный смартфон").await;
+    assert!(all_phones(&with_yo) && n > 0, "{with_yo:?}");
+    assert_eq!((with_yo, n), (with_ye, m));
+    let (linen, n) = found(&app, "лен").await;
+    assert!(!linen.is_empty(), "linen (лён) is found as лен");
+    assert_eq!(found(&app, "лён").await, (linen, n));
+}
+
+#[tokio::test]
+async fn one_typo_is_forgiven_and_two_are_not() {
+    let app = TestApp::new().await;
+    let (_, phones) = found(&app, "смартфон").await;
+    for q in ["смартфн", "смартфоон", "смратфон", "телфон"] {
+        let (skus, total) = found(&app, q).await;
+        assert!(all_phones(&skus) && total == phones, "{q} is read as a phone: {skus:?} {total}");
+    }
+    let (skus, total) = found(&app, "смртфн").await;
+    assert_eq!((skus.len(), total), (0, 0), "two edits away is too far");
+}
+
+#[tokio::test]
+async fn the_exact_name_comes_first_and_in_stock_before_out_of_stock() {
+    let app = TestApp::new().await;
+    let (skus, _) = found(&app, "Смартфон Nova X5, 64 ГБ").await;
+    assert_eq!(skus.first().map(String::as_str), Some("PHN-0001"), "the exact name first: {skus:?}");
+
+    // PHN-0001 sold out everywhere: plain "смартфон" lists it after every phone in stock.
+    let staff = app.staff().await;
+    let (_, stores) = app.get("/api/stores").await;
+    for store in stores.as_array().into_iter().flatten() {
+        let id = store["id"].as_str().expect("store id");
+        let body = json!({"items": [{"sku": "PHN-0001", "on_hand": 0}]}).to_string();
+        let (status, r) = app.put_stock(id, body, Some(&staff)).await;
+        assert_eq!(status, StatusCode::OK, "{r}");
+    }
+    let (status, page) = app.get("/api/products?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82%D1%84%D0%BE%D0%BD").await;
+    assert_eq!(status, StatusCode::OK);
+    let items = page["items"].as_array().cloned().unwrap_or_default();
+    let available: Vec<u64> = items.iter().map(|p| p["total_available"].as_u64().unwrap_or(0)).collect();
+    assert!(available.first().is_some_and(|n| *n > 0), "in stock first: {available:?}");
+    let first_out = available.iter().position(|n| *n == 0).unwrap_or(available.len());
+    assert!(available[first_out..].iter().all(|n| *n == 0), "nothing in stock after something out of stock: {available:?}");
+    assert_ne!(items[0]["sku"], "PHN-0001");
+    // Still first when asked for by its exact name.
+    let (skus, _) = found(&app, "смартфон nova x5, 64 гб").await;
+    assert_eq!(skus.first().map(String::as_str), Some("PHN-0001"));
+}
+
+#[tokio::test]
+async fn the_word_being_typed_is_a_prefix_and_suggestions_name_the_category_first() {
+    let app = TestApp::new().await;
+    let (status, body) = app.get("/api/search/suggest?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82").await; // "смарт"
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["query"], "смарт");
+    let suggestions = body["suggestions"].as_array().cloned().unwrap_or_default();
+    assert!((2..=8).contains(&suggestions.len()), "{body}");
+    assert_eq!(suggestions[0], json!({"kind": "category", "id": "smartphones", "name_ru": "Смартфоны", "name_en": "Smartphones"}));
+    assert!(suggestions[1..].iter().all(|s| s["kind"] == "product" && s["sku"].as_str().is_some_and(|k| k.starts_with("PHN-"))), "{body}");
+    let (skus, _) = found(&app, "смарт").await;
+    assert!(all_phones(&skus), "a prefix search finds phones");
+    let (status, body) = app.get("/api/search/suggest?q=").await;
+    assert_eq!((status, body["suggestions"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
+    let (status, body) = app.get(&format!("/api/search/suggest?q={}", "a".repeat(101))).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::BAD_REQUEST, "query_too_long"));
+}
+
+async fn page(app: &TestApp, uri: &str) -> (StatusCode, String) {
+    let request = Request::get(uri).header(header::HOST, "shop.example").body(Body::empty()).expect("request");
+    let (status, _, body) = app.send(request).await;
+    (status, String::from_utf8(body).expect("utf-8 page"))
+}
+
+#[tokio::test]
+async fn an_empty_search_page_suggests_what_the_query_starts_like_and_popular_categories() {
+    let app = TestApp::new().await;
+    let (status, html) = page(&app, "/search?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82%D1%84%D1%8B%D1%8B%D1%8B%D1%8B").await; // "смартфыыыы"
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Ничего не нашлось"), "the empty result says so");
+    assert!(html.contains("data-testid=\"search-did-you-mean\""), "did you mean");
+    assert!(html.contains("<a href=\"/c/smartphones\">Смартфоны</a>"), "the category the query starts like");
+    assert!(html.contains("data-testid=\"search-popular-categories\""), "popular categories");
+    assert!(html.contains("<a href=\"/c/laptops\">Ноутбуки</a>"));
+    // Gibberish: nothing to suggest, but the categories are there.
+    let (_, html) = page(&app, "/en/search?q=qqqqzzzz").await;
+    assert!(!html.contains("search-did-you-mean") && html.contains("<a href=\"/en/c/laptops\">Laptops</a>"));
+    // A found result shows products, not suggestions.
+    let (_, html) = page(&app, "/search?q=%D1%82%D0%B5%D0%BB%D0%B5%D1%84%D0%BE%D0%BD").await; // "телефон"
+    assert!(html.contains("/p/PHN-0001") && !html.contains("search-popular-categories"));
+}
+
+#[tokio::test]
+async fn synonyms_are_edited_by_staff_validated_and_used_by_the_next_search() {
+    let app = TestApp::new().await;
+    let guest = app.device();
+    let (status, body) = guest.get("/api/admin/search/synonyms").await;
+    assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "sign_in_required"));
+    let shopper = app.device();
+    let (status, _) = shopper.post("/api/auth/register", json!({"email": "anna@example.ru", "password": "correct horse battery"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = put(&shopper, json!({"synonyms": []})).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "forbidden"), "a customer edits no synonyms");
+
+    let staff = app.staff().await;
+    let (status, list) = staff.get("/api/admin/search/synonyms").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list["synonyms"].as_array().into_iter().flatten().any(|p| *p == json!({"term": "телефон", "expands_to": "смартфон"})));
+
+    for (bad, index) in [
+        (json!([{"term": "два слова", "expands_to": "смартфон"}]), 0),
+        (json!([{"term": "мобила", "expands_to": "смартфон"}, {"term": "мобила", "expands_to": "смартфон"}]), 1),
+        (json!([{"term": "телефоны", "expands_to": "телефон"}]), 0),
+        (json!([{"term": "x", "expands_to": "a*"}]), 0),
+    ] {
+        let (status, body) = put(&staff, json!({ "synonyms": bad })).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_synonyms"), "{body}");
+        assert_eq!(body["error"]["params"]["index"], index, "{body}");
+    }
+    let (status, body) = put(&staff, json!({"synonyms": [{"term": "x"}]})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a pair without expands_to: {body}");
+    let (before, _) = found(&app, "телефон").await;
+    assert!(!before.is_empty(), "the default synonyms work before the edit");
+
+    let (status, body) = put(&staff, json!({"synonyms": [{"term": "Мобила", "expands_to": "Смартфон"}]})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({"synonyms": [{"term": "мобила", "expands_to": "смартфон"}]}), "stored normalised, the list replaced");
+    let (skus, _) = found(&app, "мобила").await;
+    assert!(all_phones(&skus), "the new synonym works at once: {skus:?}");
+    let (skus, total) = found(&app, "телефон").await;
+    assert_eq!((skus.len(), total), (0, 0), "the removed one no longer does");
+}
+
+async fn put(device: &common::Device<'_>, body: Value) -> (StatusCode, Value) {
+    let (status, _, body) = device.call(Method::PUT, "/api/admin/search/synonyms", Some(body), &[]).await;
+    (status, body)
+}
