@@ -14,14 +14,15 @@ pub const MAX_SUGGESTIONS: usize = 8;
 /// A page of products for a query: by text when it has any (ranked: exact name, then in stock,
 /// then relevance), else the category's or the catalog's listing.
 pub async fn products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Result<Page<ProductSummary>, StorageError> {
-    let mut query = query_terms(&q.text, true);
-    if query.is_empty() {
+    if q.text.is_empty() {
         return catalog::search_products(sql, q, now).await;
     }
+    let mut query = query_terms(&q.text, true);
     expand(sql, &mut query).await?;
-    let Some(expression) = match_expression(&query) else { return catalog::search_products(sql, q, now).await };
+    // Text without a letter or a digit ("!!!") finds nothing.
+    let Some(expression) = match_expression(&query) else { return Ok(Page::new(Vec::new(), q.page, 0)) };
     let page = catalog::search_matching(sql, &expression, &q.text, q.category.as_ref(), q.page, now).await?;
-    if page.total > 0 || q.page > 1 {
+    if page.total > 0 {
         return Ok(page);
     }
     // Nothing found: forgive one typo per word, if a known term is one edit away.

@@ -45,6 +45,7 @@ async fn a_query_with_yo_finds_products_written_with_ye_and_back() {
     let (with_ye, m) = found(&app, "черный смартфон").await;
     assert!(all_phones(&with_yo) && n > 0, "{with_yo:?}");
     assert_eq!((with_yo, n), (with_ye, m));
+    assert_eq!(found(&app, "!!! ...").await, (vec![], 0), "no letters, nothing found (not the whole catalog)");
     let (linen, n) = found(&app, "лен").await;
     assert!(!linen.is_empty(), "linen (лён) is found as лен");
     assert_eq!(found(&app, "лён").await, (linen, n));
@@ -60,6 +61,10 @@ async fn one_typo_is_forgiven_and_two_are_not() {
     }
     let (skus, total) = found(&app, "смртфн").await;
     assert_eq!((skus.len(), total), (0, 0), "two edits away is too far");
+    // Regression: the second page of a corrected query was empty (correction ran on page 1 only).
+    let (status, second) = app.get("/api/products?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82%D1%84%D0%BD&page=2").await; // "смартфн"
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(second["items"].as_array().map(Vec::len), Some(usize::try_from(phones).unwrap_or(0) - 24), "{second}");
 }
 
 #[tokio::test]
@@ -176,4 +181,35 @@ async fn synonyms_are_edited_by_staff_validated_and_used_by_the_next_search() {
 async fn put(device: &common::Device<'_>, body: Value) -> (StatusCode, Value) {
     let (status, _, body) = device.call(Method::PUT, "/api/admin/search/synonyms", Some(body), &[]).await;
     (status, body)
+}
+
+#[tokio::test]
+async fn a_catalog_from_before_search_is_indexed_when_the_database_is_migrated() {
+    use vitrina_edge::db::schema;
+    use vitrina_edge::ports::{Sql, Statement};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = vitrina_edge::native::SqliteStore::open(&dir.path().join("old.db")).expect("open");
+    let now = chrono::Utc::now();
+    // The schema of version 8 with the demo catalog in it, as a shop had it before search.
+    store
+        .batch(vec![Statement::new("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)", vec![])])
+        .await
+        .expect("migrations table");
+    for (version, script) in schema::MIGRATIONS.iter().filter(|(v, _)| *v <= 8) {
+        let mut statements = vec![Statement::new(format!("INSERT INTO schema_migrations VALUES ({version}, 'then')"), vec![])];
+        let code: String = script.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+        statements.extend(code.split(';').filter(|s| !s.trim().is_empty()).map(|s| Statement::new(s.trim(), vec![])));
+        store.batch(statements).await.expect("an old migration");
+    }
+    let old_seed = schema::seed_statements(now)
+        .into_iter()
+        .filter(|s| !s.sql.contains("search_documents") && !s.sql.contains("product_search"))
+        .collect();
+    store.batch(old_seed).await.expect("the old seed");
+    assert_eq!(schema::database_version(&store).await, 8);
+
+    assert!(schema::ensure(&store, now).await.expect("migrate"), "version 9 is applied");
+    let query = vitrina_shared::catalog::ProductQuery::parse(Some("телефоны"), None, None).expect("a query");
+    let page = vitrina_edge::search::products(&store, &query, now.timestamp()).await.expect("search");
+    assert!(page.total >= 20 && page.items.iter().all(|p| p.sku.as_str().starts_with("PHN-")), "{page:?}");
 }

@@ -135,27 +135,29 @@ pub fn match_expression(query: &[QueryTerm]) -> Option<String> {
 /// Whether `a` becomes `b` by at most one edit: a letter inserted, removed, replaced, or two
 /// neighbours swapped (the typos a keyboard makes). Compared by characters, so Cyrillic counts right.
 pub fn within_one_edit(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
-    if long.len() - short.len() > 1 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let (short, long, n) = if la <= lb { (a, b, la) } else { (b, a, lb) };
+    if la.abs_diff(lb) > 1 {
         return false;
     }
-    let head = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
-    if short.len() == long.len() {
-        if head == short.len() {
-            return true;
-        }
-        // One replaced, or two neighbours swapped.
-        let replaced = short[head + 1..] == long[head + 1..];
-        let swapped = head + 1 < short.len()
-            && short[head] == long[head + 1]
-            && short[head + 1] == long[head]
-            && short[head + 2..] == long[head + 2..];
-        return replaced || swapped;
+    // Equal leading and trailing characters; what is left between them is the edit.
+    let head = short.chars().zip(long.chars()).take_while(|(x, y)| x == y).count();
+    let tail = short.chars().rev().zip(long.chars().rev()).take_while(|(x, y)| x == y).count().min(n - head);
+    if la != lb {
+        // One inserted into the shorter.
+        return head + tail == n;
     }
-    // One inserted into the shorter.
-    short[head..] == long[head + 1..]
+    if head + tail + 1 >= n {
+        // Equal, or one replaced.
+        return true;
+    }
+    // Two neighbours swapped.
+    head + tail + 2 == n && {
+        let mut s = short.chars().skip(head);
+        let mut l = long.chars().skip(head);
+        let (s0, s1, l0, l1) = (s.next(), s.next(), l.next(), l.next());
+        s0 == l1 && s1 == l0
+    }
 }
 
 /// A synonym pair as a merchandiser typed it, refused with the reason when it cannot work.
@@ -293,6 +295,37 @@ mod tests {
         assert!(!within_one_edit("смртфн", "смартфон"));
         assert!(!within_one_edit("смартфано", "смартфон"));
         assert!(!within_one_edit("ab", "ba "));
+        assert!(within_one_edit("ab", "ba") && within_one_edit("", "a") && within_one_edit("aaa", "aa"));
+        assert!(!within_one_edit("abc", "cba") && !within_one_edit("ab", "cd") && !within_one_edit("", "ab"));
+    }
+
+    /// Optimal string alignment distance (Levenshtein plus swapping neighbours), by the table.
+    fn distance(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_edit_agrees_with_the_edit_distance_table(a in "[абв]{0,6}", b in "[абв]{0,6}") {
+            proptest::prop_assert_eq!(within_one_edit(&a, &b), distance(&a, &b) <= 1, "{} {}", a, b);
+        }
     }
 
     #[test]
