@@ -72,6 +72,11 @@ async fn the_exact_name_comes_first_and_in_stock_before_out_of_stock() {
     let app = TestApp::new().await;
     let (skus, _) = found(&app, "Смартфон Nova X5, 64 ГБ").await;
     assert_eq!(skus.first().map(String::as_str), Some("PHN-0001"), "the exact name first: {skus:?}");
+    assert_eq!(found(&app, "phn-0001").await.0, vec!["PHN-0001".to_owned()], "by SKU");
+    let (skus, _) = found(&app, "Nova").await;
+    assert!(skus.iter().any(|s| s.starts_with("PHN-")), "by brand: {skus:?}");
+    let (status, page) = app.get("/api/products?q=%D1%82%D0%B5%D0%BB%D0%B5%D1%84%D0%BE%D0%BD&category=laptops").await; // "телефон"
+    assert_eq!((status, page["total"].as_u64()), (StatusCode::OK, Some(0)), "the category narrows a search");
 
     // PHN-0001 sold out everywhere: plain "смартфон" lists it after every phone in stock.
     let staff = app.staff().await;

@@ -109,13 +109,24 @@ fn matched(and: &str) -> String {
     )
 }
 
-/// Found first: the exact name (each `?` the normalised query), then a name that starts with it, then
-/// products in stock, then FTS5's bm25 relevance (name and brand weigh five times the rest).
-const RANKING: &str = "ORDER BY CASE WHEN d.name = ? THEN 0 WHEN substr(d.name, 1, length(?)) = ? THEN 1 ELSE 2 END,
-     available > 0 DESC, bm25(product_search, 5.0, 1.0), p.position";
-
-fn matched_select(and: &str) -> String {
-    format!("{} {} LIMIT ? OFFSET ?", product_select(&matched(and)), RANKING)
+/// A page of the products `product_search MATCH ?` finds (in category `?` when `in_category`),
+/// ranked: the exact name first (each of the first three `?` the normalised query), then a name that
+/// starts with it, then products in stock, then FTS5's bm25 relevance (name and brand weigh five
+/// times the rest), then catalog order. The page is chosen first, so the units available (a sum
+/// over every store) are counted for its rows only; whether a product is in stock at all stops
+/// at the first store that has it.
+fn matched_select(in_category: bool) -> String {
+    let and = if in_category { "AND c.category_id = ?" } else { "" };
+    product_select(&format!(
+        "JOIN (SELECT d.sku,
+                CASE WHEN d.name = ? THEN 0 WHEN substr(d.name, 1, length(?)) = ? THEN 1 ELSE 2 END AS name_rank,
+                EXISTS (SELECT 1 FROM stock s WHERE s.sku = d.sku AND s.on_hand - {ACTIVE_HOLDS} > 0) AS in_stock,
+                bm25(product_search, 5.0, 1.0) AS relevance, c.position
+              FROM product_search JOIN search_documents d ON d.id = product_search.rowid JOIN products c ON c.sku = d.sku
+              WHERE product_search MATCH ? {and}
+              ORDER BY name_rank, in_stock DESC, relevance, c.position LIMIT ? OFFSET ?) m ON m.sku = p.sku
+         ORDER BY m.name_rank, m.in_stock DESC, m.relevance, m.position"
+    ))
 }
 
 fn matched_count(and: &str) -> String {
@@ -123,7 +134,7 @@ fn matched_count(and: &str) -> String {
 }
 
 /// A page of the products an FTS5 `expression` matches (see `vitrina_shared::search`), in the
-/// category if one is given, ranked (see [`RANKING`]); `name` is the normalised query text.
+/// category if one is given, ranked (see `matched_select`); `name` is the normalised query text.
 pub async fn search_matching(
     sql: &dyn Sql,
     expression: &str,
@@ -132,19 +143,21 @@ pub async fn search_matching(
     page: u32,
     now: i64,
 ) -> Result<Page<ProductSummary>, StorageError> {
-    let and = if category.is_some() { "AND p.category_id = ?" } else { "" };
-    let mut params: Vec<Value> = vec![expression.into()];
+    let mut filter: Vec<Value> = vec![expression.into()];
     if let Some(c) = category {
-        params.push(c.as_str().into());
+        filter.push(c.as_str().into());
     }
-    let total = first::<Count>(sql, &matched_count(and), params.clone()).await?.map_or(0, |c| c.0);
+    let and = if category.is_some() { "AND p.category_id = ?" } else { "" };
+    let total = first::<Count>(sql, &matched_count(and), filter.clone()).await?.map_or(0, |c| c.0);
     if total == 0 {
         return Ok(Page::new(Vec::new(), page, 0));
     }
-    params.insert(0, now.into());
-    // The ranking names the query text three times (once per `?`).
-    params.extend([name.into(), name.into(), name.into(), PER_PAGE.into(), ((page - 1) * PER_PAGE).into()]);
-    let items = all::<ProductRow>(sql, &matched_select(and), params)
+    // In the order of the statement's `?`: the sum's `now`, the name three times, the in-stock
+    // check's `now`, the match (and category), the page.
+    let mut params: Vec<Value> = vec![now.into(), name.into(), name.into(), name.into(), now.into()];
+    params.extend(filter);
+    params.extend([PER_PAGE.into(), ((page - 1) * PER_PAGE).into()]);
+    let items = all::<ProductRow>(sql, &matched_select(category.is_some()), params)
         .await?
         .into_iter()
         .map(|ProductRow(p, total)| ProductSummary::from_product(&p, total))
@@ -173,7 +186,8 @@ pub async fn matching_names(sql: &dyn Sql, expression: &str, limit: u32) -> Resu
 /// product (create or update; the demo seed does), after the product's own row. They give the
 /// product a search document (its FTS rowid and normalised name) and replace its FTS terms,
 /// computed in Rust by `vitrina_shared::search::index_text` from its name, brand, category
-/// names, attribute values and SKU. Archiving or deleting a product: [`unindex_product_statements`].
+/// names, attribute values and SKU. Archiving or deleting a product: [`unindex_product_statements`];
+/// renaming a category: these statements for each of its products.
 pub(crate) fn reindex_product_statements(product: &Product, category: Option<&Category>) -> Vec<Statement> {
     let text = index_text(product, category);
     let sku = product.sku.as_str();
@@ -343,8 +357,8 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<Counts>(COUNTS),
         checked::<ProductRow>(in_stock_at_select()),
         checked::<ChangeRow>(CATALOG_CHANGES),
-        checked::<ProductRow>(matched_select("")),
-        checked::<ProductRow>(matched_select("AND p.category_id = ?")),
+        checked::<ProductRow>(matched_select(false)),
+        checked::<ProductRow>(matched_select(true)),
         checked::<Count>(matched_count("AND p.category_id = ?")),
         checked::<NameRow>(SUGGESTED_NAMES),
         checked::<Count>(UNINDEXED),
