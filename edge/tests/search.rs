@@ -218,3 +218,33 @@ async fn a_catalog_from_before_search_is_indexed_when_the_database_is_migrated()
     let page = vitrina_edge::search::products(&store, &query, now.timestamp()).await.expect("search");
     assert!(page.total >= 20 && page.items.iter().all(|p| p.sku.as_str().starts_with("PHN-")), "{page:?}");
 }
+
+#[tokio::test]
+async fn odd_letters_and_marks_in_a_query_are_answered_never_a_server_error() {
+    let app = TestApp::new().await;
+    for q in [
+        "\u{345}",
+        "\u{345}\u{345} \u{345}",
+        "İ",
+        "ǅ",
+        "ⅷ",
+        "𝟘",
+        "a\u{301}",
+        "\u{301}",
+        "\"",
+        "*",
+        "NEAR(a b)",
+        "a OR b",
+        "-a",
+        "^a",
+        "ß",
+        "ﬁ",
+    ] {
+        let (status, body) = app.get(&format!("/api/products?q={}", urlencode(q))).await;
+        assert_eq!(status, StatusCode::OK, "{q:?}: {body}");
+        let (status, body) = app.get(&format!("/api/search/suggest?q={}", urlencode(q))).await;
+        assert_eq!(status, StatusCode::OK, "{q:?}: {body}");
+        let (status, _) = page(&app, &format!("/search?q={}", urlencode(q))).await;
+        assert_eq!(status, StatusCode::OK, "{q:?}");
+    }
+}
