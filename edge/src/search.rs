@@ -14,22 +14,57 @@ pub const MAX_SUGGESTIONS: usize = 8;
 /// A page of products for a query: by text when it has any (ranked: exact name, then in stock,
 /// then relevance), else the category's or the catalog's listing.
 pub async fn products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Result<Page<ProductSummary>, StorageError> {
+    Ok(find(sql, q, now).await?.page)
+}
+
+/// What a search found, and the query it was read as when a typo was corrected.
+pub struct Found {
+    pub page: Page<ProductSummary>,
+    /// The query with its corrected words, e.g. "смартфон" for "смартфн"; `None` when read as typed.
+    pub corrected: Option<String>,
+}
+
+/// [`products`], saying whether the query was corrected.
+pub async fn find(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Result<Found, StorageError> {
+    let as_typed = |page| Ok(Found { page, corrected: None });
     if q.text.is_empty() {
-        return catalog::search_products(sql, q, now).await;
+        return as_typed(catalog::search_products(sql, q, now).await?);
     }
     let mut query = query_terms(&q.text, true);
     expand(sql, &mut query).await?;
     // Text without a letter or a digit ("!!!") finds nothing.
-    let Some(expression) = match_expression(&query) else { return Ok(Page::new(Vec::new(), q.page, 0)) };
+    let Some(expression) = match_expression(&query) else { return as_typed(Page::new(Vec::new(), q.page, 0)) };
     let page = catalog::search_matching(sql, &expression, &q.text, q.category.as_ref(), q.page, now).await?;
     if page.total > 0 {
-        return Ok(page);
+        return as_typed(page);
     }
     // Nothing found: forgive one typo per word, if a known term is one edit away.
-    let Some(mut corrected) = correct(sql, &query).await? else { return Ok(page) };
+    let Some(mut corrected) = correct(sql, &query).await? else { return as_typed(page) };
     expand(sql, &mut corrected).await?;
-    let Some(expression) = match_expression(&corrected) else { return Ok(page) };
-    catalog::search_matching(sql, &expression, &q.text, q.category.as_ref(), q.page, now).await
+    let Some(expression) = match_expression(&corrected) else { return as_typed(page) };
+    let page = catalog::search_matching(sql, &expression, &q.text, q.category.as_ref(), q.page, now).await?;
+    if page.total == 0 {
+        return as_typed(page);
+    }
+    let text = readable(&q.text, &query, &corrected, &page.items);
+    Ok(Found { page, corrected: Some(text) })
+}
+
+/// The query as typed with each corrected word replaced by a word of the results' names that has
+/// the corrected stem (the stem itself if none has).
+fn readable(typed: &str, query: &[QueryTerm], corrected: &[QueryTerm], found: &[ProductSummary]) -> String {
+    let named: Vec<String> = found.iter().flat_map(|p| words(&p.name)).collect();
+    words(typed)
+        .into_iter()
+        .enumerate()
+        .map(|(i, word)| match (query.get(i), corrected.get(i)) {
+            (Some(was), Some(now)) if was.term != now.term => {
+                named.iter().find(|w| vitrina_shared::search::stem(w) == now.term).cloned().unwrap_or_else(|| now.term.clone())
+            }
+            _ => word,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Adds each term's synonyms (looked up by stem) as alternatives.

@@ -137,9 +137,12 @@ async fn an_empty_search_page_suggests_what_the_query_starts_like_and_popular_ca
     // Gibberish: nothing to suggest, but the categories are there.
     let (_, html) = page(&app, "/en/search?q=qqqqzzzz").await;
     assert!(!html.contains("search-did-you-mean") && html.contains("<a href=\"/en/c/laptops\">Laptops</a>"));
+    // A corrected typo says what the results are for.
+    let (_, html) = page(&app, "/search?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82%D1%84%D0%BD+nova").await; // "смартфн nova"
+    assert!(html.contains("Показаны результаты по запросу «смартфон nova»") && html.contains("/p/PHN-0001"), "the corrected query");
     // A found result shows products, not suggestions.
     let (_, html) = page(&app, "/search?q=%D1%82%D0%B5%D0%BB%D0%B5%D1%84%D0%BE%D0%BD").await; // "телефон"
-    assert!(html.contains("/p/PHN-0001") && !html.contains("search-popular-categories"));
+    assert!(html.contains("/p/PHN-0001") && !html.contains("search-popular-categories") && !html.contains("search-corrected"));
 }
 
 #[tokio::test]

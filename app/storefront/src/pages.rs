@@ -72,9 +72,11 @@ pub enum PageData {
         page: Page<ProductSummary>,
     },
     /// `suggestions` ("did you mean") and `categories` are shown when `results` are empty.
+    /// `corrected`: the query the results are for when a typo was corrected.
     Search {
         query: String,
         results: Option<Page<ProductSummary>>,
+        corrected: Option<String>,
         suggestions: Vec<Suggestion>,
         categories: Vec<CategoryInfo>,
     },
@@ -240,8 +242,8 @@ impl PageData {
         match self {
             PageData::Home { categories, popular } => view! { <HomeBody locale categories popular /> }.into_any(),
             PageData::Category { category, page } => view! { <CategoryBody locale category page /> }.into_any(),
-            PageData::Search { query, results, suggestions, categories } => {
-                view! { <SearchBody locale query results suggestions categories /> }.into_any()
+            PageData::Search { query, results, corrected, suggestions, categories } => {
+                view! { <SearchBody locale query results corrected suggestions categories /> }.into_any()
             }
             PageData::Product { product, category, availability, city, now } => {
                 view! { <ProductBody locale product category availability city now /> }.into_any()
@@ -390,6 +392,7 @@ fn SearchBody(
     locale: Locale,
     query: String,
     results: Option<Page<ProductSummary>>,
+    corrected: Option<String>,
     suggestions: Vec<Suggestion>,
     categories: Vec<CategoryInfo>,
 ) -> impl IntoView {
@@ -416,8 +419,12 @@ fn SearchBody(
             .into_any()
         }
     };
+    let corrected = corrected.map(|text| {
+        view! { <p class="search-corrected" data-testid="search-corrected">{format!("{} «{text}»", t(locale, Key::SearchCorrected))}</p> }
+    });
     view! {
         <h1 class="page-title">{heading}</h1>
+        {corrected}
         {listing}
     }
 }

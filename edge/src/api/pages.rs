@@ -211,9 +211,12 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
         }
         ["search"] => {
             let text = query.q.clone().unwrap_or_default().trim().to_owned();
-            let results = match ProductQuery::parse(Some(&text), None, page_number) {
-                Ok(q) if !q.text.is_empty() => Some(search::products(sql, &q, now.timestamp()).await?),
-                _ => None,
+            let (results, corrected) = match ProductQuery::parse(Some(&text), None, page_number) {
+                Ok(q) if !q.text.is_empty() => {
+                    let found = search::find(sql, &q, now.timestamp()).await?;
+                    (Some(found.page), found.corrected)
+                }
+                _ => (None, None),
             };
             // An empty result suggests instead: what the start of the query finds, and categories.
             let (suggestions, popular) = match &results {
@@ -224,7 +227,7 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
                 _ => (Vec::new(), Vec::new()),
             };
             let query = text.chars().take(vitrina_shared::catalog::MAX_QUERY_CHARS).collect();
-            PageData::Search { query, results, suggestions, categories: popular }
+            PageData::Search { query, results, corrected, suggestions, categories: popular }
         }
         ["p", raw] => {
             let Ok(sku) = Sku::parse(raw) else {
