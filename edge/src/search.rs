@@ -94,7 +94,7 @@ async fn correct(sql: &dyn Sql, query: &[QueryTerm]) -> Result<Option<Vec<QueryT
         if term.term.chars().count() < MIN_CORRECTED_CHARS || known.contains(&term.term) {
             continue;
         }
-        if term.prefix && known.iter().any(|k| k.starts_with(&term.term)) {
+        if term.prefix && db::has_term_starting(sql, &term.term).await? {
             continue;
         }
         if let Some(fix) = known.iter().find(|k| within_one_edit(k, &term.term)) {

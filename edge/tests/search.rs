@@ -59,6 +59,10 @@ async fn one_typo_is_forgiven_and_two_are_not() {
         let (skus, total) = found(&app, q).await;
         assert!(all_phones(&skus) && total == phones, "{q} is read as a phone: {skus:?} {total}");
     }
+    // The word being typed is a prefix, not a typo: "смарт" is the start of "смартфон", so "смартфн смарт"
+    // corrects the first word only.
+    let (skus, total) = found(&app, "смартфн смарт").await;
+    assert!(all_phones(&skus) && total == phones, "{skus:?} {total}");
     let (skus, total) = found(&app, "смртфн").await;
     assert_eq!((skus.len(), total), (0, 0), "two edits away is too far");
     // Regression: the second page of a corrected query was empty (correction ran on page 1 only).

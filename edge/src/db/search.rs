@@ -78,8 +78,20 @@ pub async fn terms_of_length(sql: &dyn Sql, min: usize, max: usize) -> Result<Ve
     Ok(all::<TermRow>(sql, TERMS_OF_LENGTH, vec![min.into(), max.into()]).await?.into_iter().map(|t| t.0).collect())
 }
 
+const TERM_WITH_PREFIX: &str = "SELECT term FROM product_search_vocab WHERE term >= ?1 AND term < ?1 || char(1114111) LIMIT 1";
+
+/// Whether some term of the index starts with `prefix` (the word being typed is not a typo).
+pub async fn has_term_starting(sql: &dyn Sql, prefix: &str) -> Result<bool, StorageError> {
+    Ok(!all::<TermRow>(sql, TERM_WITH_PREFIX, vec![prefix.into()]).await?.is_empty())
+}
+
 #[cfg(test)]
 pub(super) fn selects() -> Vec<super::Checked> {
     use super::checked;
-    vec![checked::<SynonymRow>(SYNONYMS), checked::<SynonymRow>(synonyms_for_select("?,?")), checked::<TermRow>(TERMS_OF_LENGTH)]
+    vec![
+        checked::<SynonymRow>(SYNONYMS),
+        checked::<SynonymRow>(synonyms_for_select("?,?")),
+        checked::<TermRow>(TERMS_OF_LENGTH),
+        checked::<TermRow>(TERM_WITH_PREFIX),
+    ]
 }
