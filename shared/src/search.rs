@@ -204,8 +204,13 @@ pub fn validate_synonyms(pairs: &[(String, String)]) -> Result<Vec<Synonym>, Syn
     let mut out: Vec<Synonym> = Vec::with_capacity(pairs.len());
     for (index, (term, expands_to)) in pairs.iter().enumerate() {
         let term_words = words(term);
-        let is_clean =
-            |raw: &str, ws: &[String]| raw.chars().count() <= MAX_SYNONYM_CHARS && ws.join(" ") == crate::catalog::normalize_search(raw);
+        // At most so many characters as typed and as stored (lower case may be longer: "İ" → "i̇").
+        let is_clean = |raw: &str, ws: &[String]| {
+            let stored = ws.join(" ");
+            raw.chars().count() <= MAX_SYNONYM_CHARS
+                && stored.chars().count() <= MAX_SYNONYM_CHARS
+                && stored == crate::catalog::normalize_search(raw)
+        };
         if term_words.len() != 1 || !is_clean(term, &term_words) {
             return Err(SynonymError::BadTerm { index });
         }
@@ -338,6 +343,7 @@ mod tests {
         assert_eq!(err(&[("два слова", "x")]), SynonymError::BadTerm { index: 0 });
         assert_eq!(err(&[("a", "b"), ("", "b")]), SynonymError::BadTerm { index: 1 });
         assert_eq!(err(&[("a", "b*")]), SynonymError::BadExpansion { index: 0 });
+        assert_eq!(err(&[(&"İ".repeat(40), "b")]), SynonymError::BadTerm { index: 0 }, "40 characters typed, 80 stored");
         assert_eq!(err(&[("телефоны", "телефон")]), SynonymError::ExpandsToItself { index: 0 });
         assert_eq!(err(&[("a", "b"), ("A", "B")]), SynonymError::Duplicate { index: 1 });
         assert!(validate_synonyms(&DEFAULT_SYNONYMS.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect::<Vec<_>>()).is_ok());
