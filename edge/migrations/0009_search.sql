@@ -20,3 +20,10 @@ CREATE TABLE IF NOT EXISTS search_synonyms (
     PRIMARY KEY (term, expands_to)
 );
 CREATE INDEX IF NOT EXISTS search_synonyms_by_key ON search_synonyms(term_key);
+-- One version for the whole list: GET sends it as the ETag; a PUT with If-Match replaces the list
+-- only from that version (guarded in the same batch).
+CREATE TABLE IF NOT EXISTS search_synonyms_version (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    version  INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO search_synonyms_version (id, version) VALUES (1, 1);

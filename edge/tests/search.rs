@@ -190,6 +190,25 @@ async fn synonyms_are_edited_by_staff_validated_and_used_by_the_next_search() {
     assert_eq!((skus.len(), total), (0, 0), "the removed one no longer does");
 }
 
+#[tokio::test]
+async fn a_synonym_list_replaced_from_a_version_someone_else_changed_is_refused() {
+    let app = TestApp::new().await;
+    let (alice, bob) = (app.staff().await, app.staff().await);
+    let (status, headers, _) = alice.call(Method::GET, "/api/admin/search/synonyms", None, &[]).await;
+    assert_eq!((status, headers.get("etag").and_then(|v| v.to_str().ok())), (StatusCode::OK, Some("\"1\"")));
+    let list = |term: &str| json!({"synonyms": [{"term": term, "expands_to": "смартфон"}]});
+    let (status, headers, _) = bob.call(Method::PUT, "/api/admin/search/synonyms", Some(list("мобила")), &[("if-match", "\"1\"")]).await;
+    assert_eq!((status, headers.get("etag").and_then(|v| v.to_str().ok())), (StatusCode::OK, Some("\"2\"")));
+    let (status, _, body) = alice.call(Method::PUT, "/api/admin/search/synonyms", Some(list("труба")), &[("if-match", "\"1\"")]).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "synonyms_changed"), "Alice edited version 1: {body}");
+    let (_, body) = alice.get("/api/admin/search/synonyms").await;
+    assert_eq!(body["synonyms"][0]["term"], "мобила", "Bob's list stays");
+    let (status, _, body) = alice.call(Method::PUT, "/api/admin/search/synonyms", Some(list("труба")), &[("if-match", "*")]).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::BAD_REQUEST, "invalid_if_match"));
+    let (status, headers, _) = alice.call(Method::PUT, "/api/admin/search/synonyms", Some(list("труба")), &[]).await;
+    assert_eq!((status, headers.get("etag").and_then(|v| v.to_str().ok())), (StatusCode::OK, Some("\"3\"")), "without If-Match: replaced");
+}
+
 async fn put(device: &common::Device<'_>, body: Value) -> (StatusCode, Value) {
     let (status, _, body) = device.call(Method::PUT, "/api/admin/search/synonyms", Some(body), &[]).await;
     (status, body)

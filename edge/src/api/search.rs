@@ -4,11 +4,13 @@
 use crate::db::{catalog, search as db};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::ports::StorageError;
 use crate::session::Account;
 use crate::session::Session;
+use crate::tx::Batch;
 use crate::{search, AppState};
 use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use vitrina_shared::account::Role;
@@ -46,25 +48,46 @@ fn require_merchandising(session: &Session) -> Result<&Account, ApiError> {
     }
 }
 
-async fn list(app: &AppState) -> Result<SynonymList, StorageError> {
+/// The list with its version as `ETag` (the version read first: a change in between makes a later
+/// `If-Match` fail, never pass).
+async fn list(app: &AppState) -> Result<Response, ApiError> {
+    let version = db::synonyms_version(app.sql.as_ref()).await?;
     let synonyms = db::synonyms(app.sql.as_ref()).await?;
-    Ok(SynonymList { synonyms: synonyms.into_iter().map(|s| SynonymPair { term: s.term, expands_to: s.expands_to }).collect() })
+    let body = SynonymList { synonyms: synonyms.into_iter().map(|s| SynonymPair { term: s.term, expands_to: s.expands_to }).collect() };
+    let mut response = Json(body).into_response();
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    Ok(response)
 }
 
-/// `GET /api/admin/search/synonyms` (staff, marketer): every synonym pair.
-pub async fn synonyms(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<SynonymList>, ApiError> {
+/// `GET /api/admin/search/synonyms` (staff, marketer): every synonym pair, the list's version as `ETag`.
+pub async fn synonyms(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Response, ApiError> {
     require_merchandising(&session)?;
-    Ok(Json(list(&app).await?))
+    list(&app).await
 }
+
+/// Why a list replacement changed nothing: the list is no longer at the version `If-Match` named.
+struct SynonymsChanged;
 
 /// `PUT /api/admin/search/synonyms` (staff, marketer): replaces the whole list, validated first
-/// (a refused list changes nothing); the next search uses it.
+/// (a refused list changes nothing); the next search uses it. With `If-Match: "<version>"` only
+/// from that version (409 `synonyms_changed` otherwise).
 pub async fn put_synonyms(
     State(app): State<AppState>,
     Extension(session): Extension<Session>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SynonymList>,
-) -> Result<Json<SynonymList>, ApiError> {
+) -> Result<Response, ApiError> {
     require_merchandising(&session)?;
+    let expected = match headers.get(header::IF_MATCH) {
+        Some(v) => Some(v.to_str().ok().and_then(crate::extract::etag_version).ok_or(ApiError::BadRequest {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_if_match",
+            message: "If-Match must be the list's version, e.g. \"3\"".into(),
+        })?),
+        None => None,
+    };
     let pairs: Vec<(String, String)> = body.synonyms.into_iter().map(|p| (p.term, p.expands_to)).collect();
     let valid = validate_synonyms(&pairs).map_err(|e| {
         let index = e.index();
@@ -74,6 +97,14 @@ pub async fn put_synonyms(
             None => error,
         }
     })?;
-    app.sql.batch(db::replace_synonyms_statements(&valid)).await.map_err(StorageError::from)?;
-    Ok(Json(list(&app).await?))
+    let mut batch = Batch::named("synonyms-replace");
+    batch.guard(db::bump_synonyms_version(expected), SynonymsChanged);
+    batch.extend(db::replace_synonyms_statements(&valid));
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => list(&app).await,
+        Err(SynonymsChanged) => Err(ApiError::Conflict {
+            code: "synonyms_changed",
+            message: "the synonyms were changed by someone else meanwhile; reload them".into(),
+        }),
+    }
 }

@@ -1,7 +1,7 @@
 //! Search beside the product index (which `catalog` keeps): the merchandisers' synonyms and the
 //! index's vocabulary, for typo tolerance.
 
-use super::{all, FromRow, Named};
+use super::{all, first, Count, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
 use vitrina_shared::search::{stem, Synonym};
 
@@ -56,6 +56,21 @@ pub(crate) fn default_synonym_statements() -> Vec<Statement> {
         .collect()
 }
 
+const VERSION: &str = "SELECT version AS n FROM search_synonyms_version WHERE id = 1";
+
+/// The synonym list's version (its `ETag`).
+pub async fn synonyms_version(sql: &dyn Sql) -> Result<i64, StorageError> {
+    Ok(first::<Count>(sql, VERSION, vec![]).await?.map_or(0, |c| c.0))
+}
+
+/// The guard of a list replacement: the version goes up, from `expected` when one is given.
+pub(crate) fn bump_synonyms_version(expected: Option<i64>) -> Statement {
+    Statement::new(
+        "UPDATE search_synonyms_version SET version = version + 1 WHERE id = 1 AND (?1 IS NULL OR version = ?1)",
+        vec![expected.map_or(Value::Null, Value::Integer)],
+    )
+}
+
 struct TermRow(String);
 
 impl FromRow for TermRow {
@@ -93,5 +108,6 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<SynonymRow>(synonyms_for_select("?,?")),
         checked::<TermRow>(TERMS_OF_LENGTH),
         checked::<TermRow>(TERM_WITH_PREFIX),
+        checked::<Count>(VERSION),
     ]
 }

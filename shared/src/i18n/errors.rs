@@ -326,6 +326,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
         "Эта подписка на уведомления принадлежит другому браузеру.",
         "This push subscription belongs to another browser.",
     ),
+    e("synonyms_changed", "Синонимы уже изменил кто-то другой — загрузите их заново.", "Someone else changed the synonyms meanwhile — reload them."),
     e("timeout", "Сервер не ответил вовремя.", "The server took too long to answer."),
     e(
         "too_many_requests",
