@@ -5,8 +5,8 @@
 // the handlers, one file per area of the HTTP API;
 pub mod api;
 
-// below them: pricing, notifications, the order workflow, what a request names, rate limits,
-// passwords and the first accounts;
+// below them: pricing, notifications, the order workflow, search, what a request names, rate
+// limits, passwords and the first accounts;
 pub mod accounts;
 mod limits;
 mod lookup;
@@ -14,6 +14,7 @@ pub mod notify;
 mod ordering;
 pub mod pagecache;
 pub mod pricing;
+pub mod search;
 
 // the one transaction idiom and the session;
 pub mod session;
@@ -195,6 +196,8 @@ pub fn router(state: AppState) -> Router {
         .route("/categories", get(api::catalog::categories))
         .route("/products", get(api::catalog::products))
         .route("/products/{sku}", get(api::catalog::product))
+        .route("/search/suggest", get(api::search::suggest))
+        .route("/admin/search/synonyms", get(api::search::synonyms).put(api::search::put_synonyms))
         .route("/stores", get(api::catalog::stores))
         .route("/stores/{store}/stock", put(api::catalog::put_stock))
         .route("/availability/{sku}", get(api::catalog::availability))

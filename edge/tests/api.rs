@@ -320,6 +320,8 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/categories",
         "/api/products",
         "/api/products/{sku}",
+        "/api/search/suggest",
+        "/api/admin/search/synonyms",
         "/api/stores",
         "/api/stores/{store}/stock",
         "/api/availability/{sku}",

@@ -25,6 +25,18 @@ fn bench_availability(c: &mut Criterion) {
 
 fn bench_search(c: &mut Criterion) {
     c.bench_function("normalize_search: shopper query", |b| b.iter(|| normalize_search(black_box("  Смартфон  Nova X5 ЁЖИК 128 ГБ "))));
+    c.bench_function("search terms: shopper query stemmed", |b| {
+        b.iter(|| vitrina_shared::search::query_terms(black_box("  Телефоны  Nova X5 ЧЁРНЫЙ 128 ГБ "), true))
+    });
+    let products = vitrina_shared::demo::products();
+    let categories = vitrina_shared::demo::categories();
+    c.bench_function("search terms: one product indexed", |b| {
+        b.iter(|| vitrina_shared::search::index_text(black_box(&products[0]), categories.first()))
+    });
+    c.bench_function("search: one edit, 2,000 candidate terms", |b| {
+        let vocabulary: Vec<String> = (0..2_000).map(|i| format!("термин{i}")).collect();
+        b.iter(|| vocabulary.iter().find(|t| vitrina_shared::search::within_one_edit(t, black_box("смартфн"))).cloned())
+    });
 }
 
 /// 1,000 rules of every kind (most rejected by a condition, as in a real rule book), a 20-line cart,

@@ -888,3 +888,33 @@ pub struct CampaignView {
     pub clicked: u32,
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// A suggestion while typing a search (`GET /api/search/suggest?q=`), or instead of an empty result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Suggestion {
+    Category { id: CategoryId, name_ru: String, name_en: String },
+    Product { sku: Sku, name: String },
+}
+
+/// `GET /api/search/suggest`: at most eight suggestions, categories first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestions {
+    pub query: String,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// One synonym pair: a query word `term` also finds what `expands_to` finds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynonymPair {
+    pub term: String,
+    pub expands_to: String,
+}
+
+/// `GET`/`PUT /api/admin/search/synonyms`: the whole list (a `PUT` replaces it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynonymList {
+    pub synonyms: Vec<SynonymPair>,
+}

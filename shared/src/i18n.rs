@@ -636,12 +636,18 @@ pub enum Key {
     LegalText,
     SearchResultsFor,
     AddToCartNoScript,
+    SearchDidYouMean,
+    SearchPopularCategories,
+    SearchCorrected,
 }
 
 /// The string for `key` in `locale`.
 pub fn t(locale: Locale, key: Key) -> &'static str {
     let (ru, en) = match key {
         Key::PopularHeading => ("Популярное в наличии", "Popular and in stock"),
+        Key::SearchDidYouMean => ("Возможно, вы искали", "Did you mean"),
+        Key::SearchCorrected => ("Показаны результаты по запросу", "Showing results for"),
+        Key::SearchPopularCategories => ("Популярные категории", "Popular categories"),
         Key::StoresTitle => ("Магазины", "Stores"),
         Key::StoresIntro => ("Заберите заказ в удобном магазине: адреса, часы работы и наличие товаров.", "Collect your order at a store that suits you: addresses, opening hours and what is in stock."),
         Key::StoreHours => ("Часы работы", "Opening hours"),

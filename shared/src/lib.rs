@@ -25,6 +25,8 @@ pub mod orders;
 pub mod pricing;
 pub mod push;
 pub mod rule_draft;
+#[cfg(feature = "search")]
+pub mod search;
 pub mod stock;
 pub mod store;
 

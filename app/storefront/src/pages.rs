@@ -4,7 +4,7 @@
 use crate::paths::{encode_query, localized};
 use crate::seo;
 use leptos::prelude::*;
-use vitrina_shared::api::{CategoryInfo, ProductDetail, ProductSummary, StoreInfo};
+use vitrina_shared::api::{CategoryInfo, ProductDetail, ProductSummary, StoreInfo, Suggestion};
 use vitrina_shared::api::{ErrorParams, ParamValue};
 use vitrina_shared::availability::{Availability, StoreAvailability};
 use vitrina_shared::catalog::{Category, Page};
@@ -63,12 +63,37 @@ pub enum MissingThing {
 /// A public page with everything it shows.
 #[derive(Debug, Clone)]
 pub enum PageData {
-    Home { categories: Vec<CategoryInfo>, popular: Vec<ProductSummary> },
-    Category { category: CategoryInfo, page: Page<ProductSummary> },
-    Search { query: String, results: Option<Page<ProductSummary>> },
-    Product { product: ProductDetail, category: Option<Category>, availability: Availability, city: Option<City>, now: i64 },
-    Stores { stores: Vec<StoreInfo> },
-    Store { store: StoreInfo, in_stock: Vec<ProductSummary> },
+    Home {
+        categories: Vec<CategoryInfo>,
+        popular: Vec<ProductSummary>,
+    },
+    Category {
+        category: CategoryInfo,
+        page: Page<ProductSummary>,
+    },
+    /// `suggestions` ("did you mean") and `categories` are shown when `results` are empty.
+    /// `corrected`: the query the results are for when a typo was corrected.
+    Search {
+        query: String,
+        results: Option<Page<ProductSummary>>,
+        corrected: Option<String>,
+        suggestions: Vec<Suggestion>,
+        categories: Vec<CategoryInfo>,
+    },
+    Product {
+        product: ProductDetail,
+        category: Option<Category>,
+        availability: Availability,
+        city: Option<City>,
+        now: i64,
+    },
+    Stores {
+        stores: Vec<StoreInfo>,
+    },
+    Store {
+        store: StoreInfo,
+        in_stock: Vec<ProductSummary>,
+    },
     Info(InfoPage),
     NotFound(MissingThing),
 }
@@ -217,7 +242,9 @@ impl PageData {
         match self {
             PageData::Home { categories, popular } => view! { <HomeBody locale categories popular /> }.into_any(),
             PageData::Category { category, page } => view! { <CategoryBody locale category page /> }.into_any(),
-            PageData::Search { query, results } => view! { <SearchBody locale query results /> }.into_any(),
+            PageData::Search { query, results, corrected, suggestions, categories } => {
+                view! { <SearchBody locale query results corrected suggestions categories /> }.into_any()
+            }
             PageData::Product { product, category, availability, city, now } => {
                 view! { <ProductBody locale product category availability city now /> }.into_any()
             }
@@ -361,7 +388,14 @@ fn CategoryBody(locale: Locale, category: CategoryInfo, page: Page<ProductSummar
 }
 
 #[component]
-fn SearchBody(locale: Locale, query: String, results: Option<Page<ProductSummary>>) -> impl IntoView {
+fn SearchBody(
+    locale: Locale,
+    query: String,
+    results: Option<Page<ProductSummary>>,
+    corrected: Option<String>,
+    suggestions: Vec<Suggestion>,
+    categories: Vec<CategoryInfo>,
+) -> impl IntoView {
     let base = format!("{}?q={}", localized(locale, "/search"), encode_query(&query));
     let heading = if query.is_empty() {
         t(locale, Key::SearchHeading).to_owned()
@@ -370,7 +404,11 @@ fn SearchBody(locale: Locale, query: String, results: Option<Page<ProductSummary
     };
     let listing = match results {
         None => view! { <p class="empty-state">{t(locale, Key::SearchPrompt)}</p> }.into_any(),
-        Some(page) if page.items.is_empty() => view! { <p class="empty-state">{t(locale, Key::NoResults)}</p> }.into_any(),
+        Some(page) if page.items.is_empty() => view! {
+            <p class="empty-state">{t(locale, Key::NoResults)}</p>
+            {nothing_found(locale, suggestions, categories)}
+        }
+        .into_any(),
         Some(page) => {
             let (current, total_pages, total) = (page.page, page.total_pages, page.total);
             view! {
@@ -381,9 +419,65 @@ fn SearchBody(locale: Locale, query: String, results: Option<Page<ProductSummary
             .into_any()
         }
     };
+    let corrected = corrected.map(|text| {
+        view! { <p class="search-corrected" data-testid="search-corrected">{format!("{} «{text}»", t(locale, Key::SearchCorrected))}</p> }
+    });
     view! {
         <h1 class="page-title">{heading}</h1>
+        {corrected}
         {listing}
+    }
+}
+
+/// What an empty search result offers instead: "did you mean" links and popular categories.
+fn nothing_found(locale: Locale, suggestions: Vec<Suggestion>, categories: Vec<CategoryInfo>) -> impl IntoView {
+    let (no_suggestions, no_categories) = (suggestions.is_empty(), categories.is_empty());
+    let links = suggestions
+        .into_iter()
+        .map(|s| {
+            let (href, text) = match s {
+                Suggestion::Category { id, name_ru, name_en } => {
+                    (localized(locale, &format!("/c/{id}")), if locale == Locale::En { name_en } else { name_ru })
+                }
+                Suggestion::Product { sku, name } => (localized(locale, &format!("/p/{sku}")), name),
+            };
+            view! {
+                <li>
+                    <a href=href>{text}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    let tiles = categories
+        .into_iter()
+        .map(|info| {
+            let href = localized(locale, &format!("/c/{}", info.category.id));
+            view! {
+                <li>
+                    <a href=href>{category_name(locale, &info.category).to_owned()}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    let did_you_mean = (!no_suggestions).then(|| {
+        view! {
+            <section class="search-suggestions" aria-labelledby="search-did-you-mean" data-testid="search-did-you-mean">
+                <h2 id="search-did-you-mean" class="section-title">{t(locale, Key::SearchDidYouMean)}</h2>
+                <ul class="link-list">{links}</ul>
+            </section>
+        }
+    });
+    let popular = (!no_categories).then(|| {
+        view! {
+            <section class="search-suggestions" aria-labelledby="search-popular-categories" data-testid="search-popular-categories">
+                <h2 id="search-popular-categories" class="section-title">{t(locale, Key::SearchPopularCategories)}</h2>
+                <ul class="link-list">{tiles}</ul>
+            </section>
+        }
+    });
+    view! {
+        {did_you_mean}
+        {popular}
     }
 }
 

@@ -42,7 +42,7 @@ pub async fn products(
             return Err(ApiError::not_found("unknown_category", format!("there is no category {category}")).with("category", category));
         }
     }
-    Ok(Json(catalog::search_products(app.sql.as_ref(), &query, app.clock.now().timestamp()).await?))
+    Ok(Json(crate::search::products(app.sql.as_ref(), &query, app.clock.now().timestamp()).await?))
 }
 
 fn parse_sku(raw: &str) -> Result<Sku, ApiError> {

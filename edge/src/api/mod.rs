@@ -14,3 +14,4 @@ pub mod offers;
 pub mod orders;
 pub mod pages;
 pub mod push;
+pub mod search;

@@ -10,7 +10,7 @@
 use crate::db::{catalog, stock};
 use crate::error::ApiError;
 use crate::pagecache::Page;
-use crate::{site, AppState};
+use crate::{search, site, AppState};
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -32,6 +32,8 @@ use vitrina_storefront::{Around, Assets, InfoPage, MissingThing, PageData};
 pub const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=600";
 /// How many products the home page shows.
 const POPULAR: usize = 8;
+/// Categories an empty search result offers.
+const POPULAR_CATEGORIES: usize = 6;
 /// How many in-stock products a store's page lists.
 const STORE_SHELF: u32 = 24;
 
@@ -211,11 +213,23 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
         }
         ["search"] => {
             let text = query.q.clone().unwrap_or_default().trim().to_owned();
-            let results = match ProductQuery::parse(Some(&text), None, page_number) {
-                Ok(q) if !q.text.is_empty() => Some(catalog::search_products(sql, &q, now.timestamp()).await?),
-                _ => None,
+            let (results, corrected) = match ProductQuery::parse(Some(&text), None, page_number) {
+                Ok(q) if !q.text.is_empty() => {
+                    let found = search::find(sql, &q, now.timestamp()).await?;
+                    (Some(found.page), found.corrected)
+                }
+                _ => (None, None),
             };
-            PageData::Search { query: text.chars().take(vitrina_shared::catalog::MAX_QUERY_CHARS).collect(), results }
+            // An empty result suggests instead: what the start of the query finds, and categories.
+            let (suggestions, popular) = match &results {
+                Some(page) if page.items.is_empty() => {
+                    let all = categories.get(sql).await?.to_vec();
+                    (search::did_you_mean(sql, &text, &all).await?, all.into_iter().take(POPULAR_CATEGORIES).collect())
+                }
+                _ => (Vec::new(), Vec::new()),
+            };
+            let query = text.chars().take(vitrina_shared::catalog::MAX_QUERY_CHARS).collect();
+            PageData::Search { query, results, corrected, suggestions, categories: popular }
         }
         ["p", raw] => {
             let Ok(sku) = Sku::parse(raw) else {

@@ -2,9 +2,10 @@
 
 use super::stock::ACTIVE_HOLDS;
 use super::{all, corrupt, exists, first, Count, FromRow, Named};
-use crate::ports::{Sql, StorageError, Value};
+use crate::ports::{Sql, Statement, StorageError, Value};
 use vitrina_shared::api::{CategoryInfo, ProductSummary};
 use vitrina_shared::catalog::{Attribute, Category, Page, Product, ProductQuery, PER_PAGE};
+use vitrina_shared::search::index_text;
 use vitrina_shared::store::Store;
 use vitrina_shared::{CategoryId, Currency, Money, Sku, StoreId};
 
@@ -99,6 +100,142 @@ pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Resul
         .map(|ProductRow(p, total)| ProductSummary::from_product(&p, total))
         .collect();
     Ok(Page::new(items, q.page, u32::try_from(total).unwrap_or(0)))
+}
+
+/// The products `product_search MATCH ?` finds (`d` their search documents), narrowed by `and`.
+fn matched(and: &str) -> String {
+    format!(
+        "JOIN search_documents d ON d.sku = p.sku JOIN product_search ON product_search.rowid = d.id WHERE product_search MATCH ? {and}"
+    )
+}
+
+/// A page of the products `product_search MATCH ?` finds (in category `?` when `in_category`),
+/// ranked: the exact name first (each of the first three `?` the normalised query), then a name that
+/// starts with it, then products in stock, then FTS5's bm25 relevance (name and brand weigh five
+/// times the rest), then catalog order. The page is chosen first, so the units available (a sum
+/// over every store) are counted for its rows only; whether a product is in stock at all stops
+/// at the first store that has it.
+fn matched_select(in_category: bool) -> String {
+    let and = if in_category { "AND c.category_id = ?" } else { "" };
+    product_select(&format!(
+        "JOIN (SELECT d.sku,
+                CASE WHEN d.name = ? THEN 0 WHEN substr(d.name, 1, length(?)) = ? THEN 1 ELSE 2 END AS name_rank,
+                EXISTS (SELECT 1 FROM stock s WHERE s.sku = d.sku AND s.on_hand - {ACTIVE_HOLDS} > 0) AS in_stock,
+                bm25(product_search, 5.0, 1.0) AS relevance, c.position
+              FROM product_search JOIN search_documents d ON d.id = product_search.rowid JOIN products c ON c.sku = d.sku
+              WHERE product_search MATCH ? {and}
+              ORDER BY name_rank, in_stock DESC, relevance, c.position LIMIT ? OFFSET ?) m ON m.sku = p.sku
+         ORDER BY m.name_rank, m.in_stock DESC, m.relevance, m.position"
+    ))
+}
+
+fn matched_count(and: &str) -> String {
+    format!("SELECT COUNT(*) AS n FROM products p {}", matched(and))
+}
+
+/// A page of the products an FTS5 `expression` matches (see `vitrina_shared::search`), in the
+/// category if one is given, ranked (see `matched_select`); `name` is the normalised query text.
+pub async fn search_matching(
+    sql: &dyn Sql,
+    expression: &str,
+    name: &str,
+    category: Option<&CategoryId>,
+    page: u32,
+    now: i64,
+) -> Result<Page<ProductSummary>, StorageError> {
+    let mut filter: Vec<Value> = vec![expression.into()];
+    if let Some(c) = category {
+        filter.push(c.as_str().into());
+    }
+    let and = if category.is_some() { "AND p.category_id = ?" } else { "" };
+    let total = first::<Count>(sql, &matched_count(and), filter.clone()).await?.map_or(0, |c| c.0);
+    if total == 0 {
+        return Ok(Page::new(Vec::new(), page, 0));
+    }
+    // In the order of the statement's `?`: the sum's `now`, the name three times, the in-stock
+    // check's `now`, the match (and category), the page.
+    let mut params: Vec<Value> = vec![now.into(), name.into(), name.into(), name.into(), now.into()];
+    params.extend(filter);
+    params.extend([PER_PAGE.into(), ((page - 1) * PER_PAGE).into()]);
+    let items = all::<ProductRow>(sql, &matched_select(category.is_some()), params)
+        .await?
+        .into_iter()
+        .map(|ProductRow(p, total)| ProductSummary::from_product(&p, total))
+        .collect();
+    Ok(Page::new(items, page, u32::try_from(total).unwrap_or(0)))
+}
+
+const SUGGESTED_NAMES: &str = "SELECT p.sku, p.name FROM products p JOIN search_documents d ON d.sku = p.sku
+     JOIN product_search ON product_search.rowid = d.id WHERE product_search MATCH ? ORDER BY bm25(product_search, 5.0, 1.0), p.position LIMIT ?";
+
+struct NameRow(Sku, String);
+
+impl FromRow for NameRow {
+    const COLUMNS: &'static [&'static str] = &["sku", "name"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(NameRow(Sku::parse(row.text("sku")?).map_err(|e| corrupt("sku", e))?, row.text("name")?.to_owned()))
+    }
+}
+
+/// The SKUs and names of at most `limit` products an FTS5 `expression` matches, most relevant first.
+pub async fn matching_names(sql: &dyn Sql, expression: &str, limit: u32) -> Result<Vec<(Sku, String)>, StorageError> {
+    Ok(all::<NameRow>(sql, SUGGESTED_NAMES, vec![expression.into(), limit.into()]).await?.into_iter().map(|NameRow(s, n)| (s, n)).collect())
+}
+
+/// The statements that (re)index one product for search: add them to the batch that writes the
+/// product (create or update; the demo seed does), after the product's own row. They give the
+/// product a search document (its FTS rowid and normalised name) and replace its FTS terms,
+/// computed in Rust by `vitrina_shared::search::index_text` from its name, brand, category
+/// names, attribute values and SKU. Archiving or deleting a product: [`unindex_product_statements`];
+/// renaming a category: these statements for each of its products.
+pub(crate) fn reindex_product_statements(product: &Product, category: Option<&Category>) -> Vec<Statement> {
+    let text = index_text(product, category);
+    let sku = product.sku.as_str();
+    vec![
+        Statement::new(
+            "INSERT INTO search_documents (sku, name) VALUES (?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name",
+            vec![sku.into(), text.name.into()],
+        ),
+        Statement::new("DELETE FROM product_search WHERE rowid = (SELECT id FROM search_documents WHERE sku = ?)", vec![sku.into()]),
+        Statement::new(
+            "INSERT INTO product_search (rowid, title, body) SELECT id, ?, ? FROM search_documents WHERE sku = ?",
+            vec![text.title.into(), text.body.into(), sku.into()],
+        ),
+    ]
+}
+
+/// The statements that take a product out of search (for the batch that archives or deletes it).
+#[allow(dead_code, reason = "for the catalog management API's archive (issue 13, item 1), which is built in parallel")]
+pub(crate) fn unindex_product_statements(sku: &Sku) -> Vec<Statement> {
+    vec![
+        Statement::new(
+            "DELETE FROM product_search WHERE rowid = (SELECT id FROM search_documents WHERE sku = ?)",
+            vec![sku.as_str().into()],
+        ),
+        Statement::new("DELETE FROM search_documents WHERE sku = ?", vec![sku.as_str().into()]),
+    ]
+}
+
+const UNINDEXED: &str = "SELECT COUNT(*) AS n FROM products p WHERE NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.sku = p.sku)";
+
+/// Indexes every product that has no search document yet (a database from before search, or a
+/// product written without [`reindex_product_statements`]), in one batch; how many it indexed.
+pub async fn index_missing(sql: &dyn Sql, now: i64) -> Result<usize, StorageError> {
+    if first::<Count>(sql, UNINDEXED, vec![]).await?.map_or(0, |c| c.0) == 0 {
+        return Ok(0);
+    }
+    let categories = categories(sql).await?;
+    let products = all::<ProductRow>(sql, &unindexed_select(), vec![now.into()]).await?;
+    let statements: Vec<Statement> = products
+        .iter()
+        .flat_map(|ProductRow(p, _)| reindex_product_statements(p, categories.iter().map(|c| &c.category).find(|c| c.id == p.category)))
+        .collect();
+    sql.batch(statements).await?;
+    Ok(products.len())
+}
+
+fn unindexed_select() -> String {
+    product_select("WHERE NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.sku = p.sku) ORDER BY p.position")
 }
 
 /// A product and the units available across the chain at `now` (on hand less active holds).
@@ -232,5 +369,11 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<Counts>(COUNTS),
         checked::<ProductRow>(in_stock_at_select()),
         checked::<ChangeRow>(CATALOG_CHANGES),
+        checked::<ProductRow>(matched_select(false)),
+        checked::<ProductRow>(matched_select(true)),
+        checked::<Count>(matched_count("AND p.category_id = ?")),
+        checked::<NameRow>(SUGGESTED_NAMES),
+        checked::<Count>(UNINDEXED),
+        checked::<ProductRow>(unindexed_select()),
     ]
 }

@@ -21,6 +21,7 @@ pub(crate) mod push;
 pub mod schema;
 #[cfg(test)]
 pub(crate) mod scratch;
+pub(crate) mod search;
 pub(crate) mod sessions;
 pub(crate) mod stock;
 
@@ -157,6 +158,7 @@ mod tests {
             payments::selects(),
             push::selects(),
             schema::selects(),
+            search::selects(),
             sessions::selects(),
             stock::selects(),
         ]

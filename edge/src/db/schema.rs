@@ -18,7 +18,17 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../../migrations/0006_checkout_claims.sql")),
     (7, include_str!("../../migrations/0007_kiosks.sql")),
     (8, include_str!("../../migrations/0008_push_locale.sql")),
+    (9, include_str!("../../migrations/0009_search.sql")),
 ];
+
+/// What a migration's transaction does besides its script: rows computed in Rust.
+fn computed_rows(version: i64) -> Vec<Statement> {
+    match version {
+        // The default synonyms, with their stems.
+        9 => super::search::default_synonym_statements(),
+        _ => Vec::new(),
+    }
+}
 
 /// The newest schema version.
 pub fn schema_version() -> i64 {
@@ -72,6 +82,7 @@ pub async fn migrate_and_seed(sql: &dyn Sql, now: DateTime<Utc>) -> Result<(), S
             vec![Value::Integer(*version), now.to_rfc3339().into()],
         )];
         statements.extend(split_statements(script));
+        statements.extend(computed_rows(*version));
         if let Err(e) = sql.batch(statements).await {
             let now_applied = all::<Applied>(sql, APPLIED, vec![]).await?.iter().any(|a| a.version == *version);
             if !now_applied {
@@ -86,6 +97,8 @@ pub async fn migrate_and_seed(sql: &dyn Sql, now: DateTime<Utc>) -> Result<(), S
             }
         }
     }
+    // Products written before search existed (or without their index statements) are indexed now.
+    super::catalog::index_missing(sql, now.timestamp()).await?;
     Ok(())
 }
 
@@ -125,6 +138,7 @@ pub fn seed_statements(now: DateTime<Utc>) -> Vec<Statement> {
         ));
     }
     let by_id: HashMap<&CategoryId, &Category> = categories.iter().map(|c| (&c.id, c)).collect();
+    let mut index = Vec::with_capacity(products.len() * 3);
     for (i, p) in products.iter().enumerate() {
         let attributes = serde_json::to_string(&p.attributes).unwrap_or_else(|_| "[]".into());
         out.push(Statement::new(
@@ -144,7 +158,9 @@ pub fn seed_statements(now: DateTime<Utc>) -> Vec<Statement> {
                 Value::Integer(i as i64),
             ],
         ));
+        index.extend(super::catalog::reindex_product_statements(p, by_id.get(&p.category).copied()));
     }
+    out.extend(index);
     for (i, s) in stores.iter().enumerate() {
         let data = serde_json::to_string(s).unwrap_or_default();
         out.push(Statement::new(

@@ -184,6 +184,11 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
     e("invalid_score", "Оценка — целое число от 0 до 10.", "The score is a whole number from 0 to 10."),
     e("invalid_sku", "Такого товара нет[: {sku}].", "There is no such product[: {sku}]."),
     e("invalid_store_id", "Такого магазина нет[: «{store}»].", "There is no such store[: “{store}”]."),
+    e(
+        "invalid_synonyms",
+        "Синонимы не сохранены: слово — одно, из букв и цифр; замена — одно–три таких слова, не то же слово и без повторов.",
+        "The synonyms were not saved: a term is one word of letters and digits; it expands to one to three such words, not itself, no pair twice.",
+    ),
     e("invalid_time", "Момент — не дальше десяти лет от сегодняшнего дня.", "A moment within ten years of now."),
     e("invalid_title", "Заголовок — от 1 до 80 символов.", "The title has 1 to 80 characters."),
     e("invalid_topic", "На это подписаться нельзя[: товара {sku} нет].", "Cannot subscribe to this[: there is no product {sku}]."),
@@ -321,6 +326,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
         "Эта подписка на уведомления принадлежит другому браузеру.",
         "This push subscription belongs to another browser.",
     ),
+    e("synonyms_changed", "Синонимы уже изменил кто-то другой — загрузите их заново.", "Someone else changed the synonyms meanwhile — reload them."),
     e("timeout", "Сервер не ответил вовремя.", "The server took too long to answer."),
     e(
         "too_many_requests",
