@@ -119,26 +119,33 @@ fn mount_within(root: &web_sys::Element, path: &str) {
         }
         let Some(island) = Island::read(&element) else { continue };
         element.set_attribute("data-mounted", "").ok();
-        if let Island::Availability { sku, city } = &island {
-            let owner = Owner::current().unwrap_or_default();
-            let path = path.to_owned();
-            // Results swapped in get their islands under an owner of their own, let go with them.
-            let mount = move |results: &web_sys::Element| -> Box<dyn FnOnce()> {
-                let child = owner.child();
-                child.with(|| mount_within(results, &path));
-                Box::new(move || child.cleanup())
-            };
-            availability::enhance(&element, sku, *city, std::rc::Rc::new(mount));
-            continue;
-        }
-        // Keep the fallback's height while the island loads its data, so that nothing below
-        // it moves twice (layout shift); the island may still grow past it.
-        let height = element.offset_height();
-        if height > 0 {
-            element.style().set_property("min-height", &format!("{height}px")).ok();
-        }
-        element.set_inner_html("");
+        // One island per task, so that starting them never holds the page for long (total
+        // blocking time), under the owner that holds the page's contexts.
+        let owner = Owner::current().unwrap_or_default();
         let path = path.to_owned();
-        leptos::mount::mount_to(element.clone(), move || island.view(path)).forget();
+        gloo_timers::callback::Timeout::new(0, move || owner.with(|| mount_one(element, island, path))).forget();
     }
+}
+
+/// Mounts `island` in `element`, or enhances it in place (the availability panel).
+fn mount_one(element: web_sys::HtmlElement, island: Island, path: String) {
+    if let Island::Availability { sku, city } = &island {
+        let owner = Owner::current().unwrap_or_default();
+        // Results swapped in get their islands under an owner of their own, let go with them.
+        let mount = move |results: &web_sys::Element| -> Box<dyn FnOnce()> {
+            let child = owner.child();
+            child.with(|| mount_within(results, &path));
+            Box::new(move || child.cleanup())
+        };
+        availability::enhance(&element, sku, *city, std::rc::Rc::new(mount));
+        return;
+    }
+    // Keep the fallback's height while the island loads its data, so that nothing below it moves
+    // twice (layout shift); the island may still grow past it.
+    let height = element.offset_height();
+    if height > 0 {
+        element.style().set_property("min-height", &format!("{height}px")).ok();
+    }
+    element.set_inner_html("");
+    leptos::mount::mount_to(element.clone(), move || island.view(path)).forget();
 }
