@@ -133,6 +133,10 @@ pub struct Config {
     pub loyalty: vitrina_shared::loyalty::LoyaltyPolicy,
     /// Web Push: keys, trusted push services, reminders.
     pub push: notify::PushConfig,
+    /// Staff accounts may manage the catalog too (the `merchandiser` role's API): natively
+    /// `VITRINA_STAFF_MERCHANDISE`, on Spin the `staff_merchandise` variable; both default to
+    /// `true` (`Config::default()` leaves it off).
+    pub staff_merchandise: bool,
     /// Test-only: abort the process at this point of a checkout (`VITRINA_TEST_CRASH_AT`), to
     /// prove that a checkout interrupted by a crash ends cleanly after a restart.
     pub crash_at: Option<CrashPoint>,
@@ -230,6 +234,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/rules/preview", post(api::offers::admin_preview))
         .route("/admin/rules/{id}", put(api::offers::admin_update).delete(api::offers::admin_delete))
         .route("/admin/rules/{id}/versions", get(api::offers::admin_versions))
+        .route("/admin/products", post(api::merchandising::create))
+        .route("/admin/products/{sku}", get(api::merchandising::get).patch(api::merchandising::update))
+        .route("/admin/products/{sku}/archive", post(api::merchandising::archive))
+        .route("/admin/products/{sku}/price", put(api::merchandising::set_price))
+        .route("/admin/products/{sku}/prices", get(api::merchandising::prices))
         .route("/admin/segments", get(api::insights::admin_segments))
         .route("/admin/kpis", get(api::insights::admin_kpis))
         .route("/admin/campaigns", get(api::push::list_campaigns).post(api::push::create_campaign))

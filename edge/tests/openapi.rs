@@ -129,7 +129,9 @@ fn every_operation_that_needs_a_sign_in_says_so_and_names_its_role() {
     assert_eq!(security("/api/push/dispatch", "post"), json!([{"session": ["staff"]}, {"dispatchToken": []}]));
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("operations") {
-            if path.starts_with("/api/admin/") {
+            if path.starts_with("/api/admin/products") {
+                assert_eq!(operation["security"], json!([{"session": ["merchandiser"]}, {"session": ["staff"]}]), "{method} {path}");
+            } else if path.starts_with("/api/admin/") {
                 assert_eq!(operation["security"], json!([{"session": ["marketer"]}]), "{method} {path}");
             }
             if let Some(requirements) = operation["security"].as_array() {
@@ -137,7 +139,7 @@ fn every_operation_that_needs_a_sign_in_says_so_and_names_its_role() {
                     for (scheme, roles) in requirement.as_object().expect("requirement") {
                         for role in roles.as_array().expect("roles") {
                             assert!(
-                                scheme == "session" && ["staff", "marketer"].contains(&role.as_str().unwrap_or("")),
+                                scheme == "session" && ["staff", "marketer", "merchandiser"].contains(&role.as_str().unwrap_or("")),
                                 "{method} {path}: {role}"
                             );
                         }

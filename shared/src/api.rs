@@ -329,6 +329,21 @@ pub struct CartView {
     /// Delivery is free under an offer.
     #[serde(default)]
     pub free_delivery: bool,
+    /// Lines whose list price changed since the cart was last changed: the notice the shopper
+    /// sees (the lines are already at the new price).
+    #[serde(default)]
+    pub repriced: Vec<RepricedLine>,
+}
+
+/// A cart line re-priced by a price change made after it was put in the cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepricedLine {
+    pub sku: Sku,
+    pub name: String,
+    /// The unit price when the cart was last changed.
+    pub was: Money,
+    /// The unit price now.
+    pub now: Money,
 }
 
 /// The 409 answer to a cart write made against an old version: the error and the cart as it is.
@@ -887,4 +902,80 @@ pub struct CampaignView {
     pub pending: u32,
     pub clicked: u32,
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+// ---- catalog management (role merchandiser) -----------------------------------------------------
+
+/// `POST /api/admin/products`: a new product and its first list price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewProduct {
+    pub sku: String,
+    pub name: String,
+    pub brand: String,
+    pub category: String,
+    #[serde(default)]
+    pub description: String,
+    pub price: Money,
+    #[serde(default)]
+    pub attributes: Vec<Attribute>,
+    /// A path on this site; the category's illustration when left out.
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// `PATCH /api/admin/products/{sku}`: the fields to change; those left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub brand: Option<String>,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub attributes: Option<Vec<Attribute>>,
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// A product as a merchandiser sees it: with its version (also the `ETag`) and whether it is
+/// archived. `product.price` is the list price in force now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminProduct {
+    pub product: Product,
+    pub version: i64,
+    pub archived: bool,
+}
+
+/// `PUT /api/admin/products/{sku}/price`: a new list price, now or from `effective_at`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceChange {
+    pub price: Money,
+    #[serde(default)]
+    pub effective_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// One recorded list price of a product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceEntry {
+    pub price: Money,
+    pub effective_at: chrono::DateTime<chrono::Utc>,
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+    /// The account that recorded it.
+    pub recorded_by: String,
+}
+
+/// `GET /api/admin/products/{sku}/prices`: the price in force and every recorded price, the
+/// latest `effective_at` first (scheduled ones included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriceHistory {
+    pub sku: Sku,
+    pub current: Money,
+    pub version: i64,
+    pub entries: Vec<PriceEntry>,
 }

@@ -2,7 +2,7 @@
 
 use super::stock::ACTIVE_HOLDS;
 use super::{all, corrupt, exists, first, Count, FromRow, Named};
-use crate::ports::{Sql, StorageError, Value};
+use crate::ports::{Sql, Statement, StorageError, Value};
 use vitrina_shared::api::{CategoryInfo, ProductSummary};
 use vitrina_shared::catalog::{Attribute, Category, Page, Product, ProductQuery, PER_PAGE};
 use vitrina_shared::store::Store;
@@ -37,17 +37,30 @@ impl FromRow for ProductRow {
     }
 }
 
-/// The SELECT of products `p` narrowed by `filter`; its first parameter is `now` (for the holds).
-fn product_select(filter: &str) -> String {
+/// The list price of product `p` in force at the time given as this fragment's one parameter:
+/// the latest recorded price whose `effective_at` is not after it, else the product's own
+/// (seeded) price. The one price every channel reads: pages, the API, the kiosk, carts, offers.
+pub(crate) const PRICE_AT: &str = "COALESCE((SELECT pp.price_minor FROM product_prices pp
+      WHERE pp.sku = p.sku AND pp.effective_at <= ? ORDER BY pp.effective_at DESC, pp.id DESC LIMIT 1), p.price_minor)";
+
+/// The SELECT of products `p` that are not archived and meet `condition`; its first two
+/// parameters are `now` (for the price, then for the holds).
+fn product_select(condition: &str) -> String {
+    product_select_with("", &format!("WHERE p.archived_at IS NULL AND ({condition})"))
+}
+
+/// The SELECT of products `p` with `extra` columns, narrowed by `filter`; its first two
+/// parameters are `now` (for the price, then for the holds).
+fn product_select_with(extra: &str, filter: &str) -> String {
     format!(
-        "SELECT p.sku, p.name, p.brand, p.category_id, p.description, p.price_minor, p.currency, p.attributes, p.image,
-                COALESCE((SELECT SUM(MAX(0, s.on_hand - {ACTIVE_HOLDS})) FROM stock s WHERE s.sku = p.sku), 0) AS available
+        "SELECT p.sku, p.name, p.brand, p.category_id, p.description, {PRICE_AT} AS price_minor, p.currency, p.attributes, p.image,
+                COALESCE((SELECT SUM(MAX(0, s.on_hand - {ACTIVE_HOLDS})) FROM stock s WHERE s.sku = p.sku), 0) AS available{extra}
          FROM products p {filter}"
     )
 }
 
 const CATEGORIES: &str =
-    "SELECT c.id, c.name_ru, c.name_en, c.image, (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id) AS product_count
+    "SELECT c.id, c.name_ru, c.name_en, c.image, (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.archived_at IS NULL) AS product_count
      FROM categories c ORDER BY c.position";
 
 struct CategoryRow(CategoryInfo);
@@ -75,9 +88,13 @@ pub async fn category_exists(sql: &dyn Sql, id: &CategoryId) -> Result<bool, Sto
     exists(sql, "SELECT 1 FROM categories WHERE id = ?", vec![id.as_str().into()]).await
 }
 
+fn count_select(condition: &str) -> String {
+    format!("SELECT COUNT(*) AS n FROM products p WHERE p.archived_at IS NULL AND ({condition})")
+}
+
 /// A page of products matching every word of the search text and the category.
 pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Result<Page<ProductSummary>, StorageError> {
-    let mut filter = String::from("WHERE 1 = 1");
+    let mut filter = String::from("1 = 1");
     let mut params: Vec<Value> = Vec::new();
     for word in q.text.split(' ').filter(|w| !w.is_empty()).take(10) {
         filter.push_str(" AND instr(p.search_text, ?) > 0");
@@ -87,10 +104,10 @@ pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Resul
         filter.push_str(" AND p.category_id = ?");
         params.push(c.as_str().into());
     }
-    let count_sql = format!("SELECT COUNT(*) AS n FROM products p {filter}");
+    let count_sql = count_select(&filter);
     let total = first::<Count>(sql, &count_sql, params.clone()).await?.map_or(0, |c| c.0);
     let page_sql = format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select(&filter));
-    params.insert(0, now.into());
+    params.splice(0..0, [now.into(), now.into()]);
     params.push(PER_PAGE.into());
     params.push(q.offset().into());
     let items = all::<ProductRow>(sql, &page_sql, params)
@@ -103,8 +120,8 @@ pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Resul
 
 /// A product and the units available across the chain at `now` (on hand less active holds).
 pub async fn product(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<(Product, u32)>, StorageError> {
-    let q = product_select("WHERE p.sku = ?");
-    Ok(first::<ProductRow>(sql, &q, vec![now.into(), sku.as_str().into()]).await?.map(|ProductRow(p, n)| (p, n)))
+    let q = product_select("p.sku = ?");
+    Ok(first::<ProductRow>(sql, &q, vec![now.into(), now.into(), sku.as_str().into()]).await?.map(|ProductRow(p, n)| (p, n)))
 }
 
 const STORES: &str = "SELECT data FROM stores ORDER BY position";
@@ -150,7 +167,8 @@ pub async fn unknown_skus(sql: &dyn Sql, skus: &[&Sku]) -> Result<Vec<Sku>, Stor
     Ok(unknown)
 }
 
-const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM products) AS products, (SELECT COUNT(*) FROM stores) AS stores";
+const COUNTS: &str =
+    "SELECT (SELECT COUNT(*) FROM products WHERE archived_at IS NULL) AS products, (SELECT COUNT(*) FROM stores) AS stores";
 
 struct Counts(u32, u32);
 
@@ -172,7 +190,7 @@ fn in_stock_at_select() -> String {
     format!(
         "{} ORDER BY p.position LIMIT ?",
         product_select(&format!(
-            "WHERE EXISTS (SELECT 1 FROM stock s WHERE s.sku = p.sku AND s.store_id = ? AND s.on_hand - {ACTIVE_HOLDS} > 0)"
+            "EXISTS (SELECT 1 FROM stock s WHERE s.sku = p.sku AND s.store_id = ? AND s.on_hand - {ACTIVE_HOLDS} > 0)"
         ))
     )
 }
@@ -180,12 +198,13 @@ fn in_stock_at_select() -> String {
 /// Products with units available at `store` at `now`, in catalog order, at most `limit` (a
 /// store's page).
 pub async fn in_stock_at(sql: &dyn Sql, store: &StoreId, now: i64, limit: u32) -> Result<Vec<ProductSummary>, StorageError> {
-    let rows = all::<ProductRow>(sql, &in_stock_at_select(), vec![now.into(), store.as_str().into(), now.into(), limit.into()]).await?;
+    let rows = all::<ProductRow>(sql, &in_stock_at_select(), vec![now.into(), now.into(), store.as_str().into(), now.into(), limit.into()])
+        .await?;
     Ok(rows.into_iter().map(|ProductRow(p, total)| ProductSummary::from_product(&p, total)).collect())
 }
 
 const CATALOG_CHANGES: &str =
-    "SELECT p.sku, p.category_id, (SELECT MAX(s.updated_at) FROM stock s WHERE s.sku = p.sku) AS changed_at FROM products p ORDER BY p.position";
+    "SELECT p.sku, p.category_id, (SELECT MAX(s.updated_at) FROM stock s WHERE s.sku = p.sku) AS changed_at FROM products p WHERE p.archived_at IS NULL ORDER BY p.position";
 
 /// A product's SKU and category with the moment its stock last changed (RFC 3339), if ever.
 struct ChangeRow(Sku, CategoryId, Option<String>);
@@ -207,13 +226,156 @@ pub async fn catalog_changes(sql: &dyn Sql) -> Result<Vec<(Sku, CategoryId, Opti
     Ok(all::<ChangeRow>(sql, CATALOG_CHANGES, vec![]).await?.into_iter().map(|ChangeRow(s, c, at)| (s, c, at)).collect())
 }
 
+// ---- catalog management -------------------------------------------------------------------------
+
+/// A product as a merchandiser sees it, archived or not, with its version.
+struct AdminRow(Product, i64, bool);
+
+impl FromRow for AdminRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "sku",
+        "name",
+        "brand",
+        "category_id",
+        "description",
+        "price_minor",
+        "currency",
+        "attributes",
+        "image",
+        "available",
+        "version",
+        "archived_at",
+    ];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        let ProductRow(product, _) = ProductRow::from_row(row)?;
+        Ok(AdminRow(product, row.int("version")?, !row.is_null("archived_at")?))
+    }
+}
+
+fn admin_select() -> String {
+    product_select_with(", p.version, p.archived_at", "WHERE p.sku = ?")
+}
+
+/// A product whether archived or not, at the price in force at `now`, with its version and
+/// whether it is archived.
+pub async fn admin_product(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<(Product, i64, bool)>, StorageError> {
+    Ok(first::<AdminRow>(sql, &admin_select(), vec![now.into(), now.into(), sku.as_str().into()]).await?.map(|AdminRow(p, v, a)| (p, v, a)))
+}
+
+/// A recorded list price.
+pub struct PriceRow {
+    pub price_minor: i64,
+    pub effective_at: i64,
+    pub recorded_at: i64,
+    pub recorded_by: String,
+}
+
+impl FromRow for PriceRow {
+    const COLUMNS: &'static [&'static str] = &["price_minor", "effective_at", "recorded_at", "recorded_by"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(PriceRow {
+            price_minor: row.int("price_minor")?,
+            effective_at: row.int("effective_at")?,
+            recorded_at: row.int("recorded_at")?,
+            recorded_by: row.text("recorded_by")?.to_owned(),
+        })
+    }
+}
+
+const PRICES: &str = "SELECT price_minor, effective_at, recorded_at, recorded_by FROM product_prices WHERE sku = ?
+     ORDER BY effective_at DESC, id DESC LIMIT 500";
+
+/// The product's recorded list prices, the latest `effective_at` first (at most 500).
+pub async fn prices(sql: &dyn Sql, sku: &Sku) -> Result<Vec<PriceRow>, StorageError> {
+    all(sql, PRICES, vec![sku.as_str().into()]).await
+}
+
+/// Inserts a new product, last in catalog order, unless its SKU exists (archived or not): guard it.
+pub(crate) fn insert_product(p: &Product, search_text: &str) -> Statement {
+    let attributes = serde_json::to_string(&p.attributes).unwrap_or_else(|_| "[]".into());
+    Statement::new(
+        "INSERT INTO products (sku, name, brand, category_id, description, price_minor, currency, attributes, image, search_text, position, version)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM products), 1
+         WHERE NOT EXISTS (SELECT 1 FROM products WHERE sku = ?)",
+        vec![
+            p.sku.as_str().into(),
+            p.name.clone().into(),
+            p.brand.clone().into(),
+            p.category.as_str().into(),
+            p.description.clone().into(),
+            p.price.minor_units().into(),
+            p.price.currency.code().into(),
+            attributes.into(),
+            p.image.clone().into(),
+            search_text.into(),
+            p.sku.as_str().into(),
+        ],
+    )
+}
+
+/// Replaces a product's descriptive fields (not its price) if it is at `version` and not
+/// archived, and moves its version on: guard it.
+pub(crate) fn update_product(p: &Product, search_text: &str, version: i64) -> Statement {
+    let attributes = serde_json::to_string(&p.attributes).unwrap_or_else(|_| "[]".into());
+    Statement::new(
+        "UPDATE products SET name = ?, brand = ?, category_id = ?, description = ?, attributes = ?, image = ?, search_text = ?,
+                version = version + 1
+         WHERE sku = ? AND version = ? AND archived_at IS NULL",
+        vec![
+            p.name.clone().into(),
+            p.brand.clone().into(),
+            p.category.as_str().into(),
+            p.description.clone().into(),
+            attributes.into(),
+            p.image.clone().into(),
+            search_text.into(),
+            p.sku.as_str().into(),
+            version.into(),
+        ],
+    )
+}
+
+/// Moves a product's version on if it is at `version` and not archived: guard it (a price change).
+pub(crate) fn bump_version(sku: &Sku, version: i64) -> Statement {
+    Statement::new(
+        "UPDATE products SET version = version + 1 WHERE sku = ? AND version = ? AND archived_at IS NULL",
+        vec![sku.as_str().into(), version.into()],
+    )
+}
+
+/// Archives a product at `version` (not archived yet): guard it.
+pub(crate) fn archive(sku: &Sku, version: i64, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE products SET archived_at = ?, version = version + 1 WHERE sku = ? AND version = ? AND archived_at IS NULL",
+        vec![now.into(), sku.as_str().into(), version.into()],
+    )
+}
+
+/// Records a list price of `sku` in force from `effective_at`.
+pub(crate) fn record_price(sku: &Sku, price_minor: i64, effective_at: i64, now: i64, by: &str) -> Statement {
+    Statement::new(
+        "INSERT INTO product_prices (sku, price_minor, effective_at, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?)",
+        vec![sku.as_str().into(), price_minor.into(), effective_at.into(), now.into(), by.into()],
+    )
+}
+
+/// The statements that bring the search index up to date with `sku`'s row, for the product
+/// write's batch.
+// TODO(search branch, issue 13 item 5): return `reindex_product_statements(sku)` once the FTS index is merged;
+// this is the one place catalog writes call it.
+pub(crate) fn search_index_statements(_sku: &Sku) -> Vec<Statement> {
+    Vec::new()
+}
+
 #[cfg(test)]
 pub(super) fn selects() -> Vec<super::Checked> {
     use super::checked;
     vec![
-        checked::<ProductRow>(product_select("WHERE p.sku = ?")),
-        checked::<ProductRow>(format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select("WHERE 1 = 1"))),
-        checked::<Count>("SELECT COUNT(*) AS n FROM products p WHERE 1 = 1"),
+        checked::<ProductRow>(product_select("p.sku = ?")),
+        checked::<ProductRow>(format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select("1 = 1"))),
+        checked::<Count>(count_select("1 = 1")),
+        checked::<AdminRow>(admin_select()),
+        checked::<PriceRow>(PRICES),
         checked::<CategoryRow>(CATEGORIES),
         checked::<StoreRow>(STORES),
         checked::<SkuRow>(known_skus_select("?,?")),

@@ -18,6 +18,8 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../../migrations/0006_checkout_claims.sql")),
     (7, include_str!("../../migrations/0007_kiosks.sql")),
     (8, include_str!("../../migrations/0008_push_locale.sql")),
+    // 0009 is the search branch's (FTS); keep the numbers in order when merging.
+    (10, include_str!("../../migrations/0010_merchandising.sql")),
 ];
 
 /// The newest schema version.

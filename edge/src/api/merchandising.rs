@@ -1,0 +1,311 @@
+//! Catalog management (role `merchandiser`, or `staff` where the configuration grants it):
+//! products created, edited and archived under `If-Match`, and list prices with their history
+//! and schedule. A price is read at request time as the latest one in force (`db::catalog::PRICE_AT`),
+//! so a change, or a scheduled one once its time comes, reaches the pages, the API, the kiosk,
+//! carts (with a notice) and offers at once.
+
+use crate::db::{catalog, to_time};
+use crate::error::ApiError;
+use crate::extract::{etag_version, whole_numbers, ApiJson, ApiPath, Strict};
+use crate::session::Session;
+use crate::tx::Batch;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use vitrina_shared::api::{AdminProduct, NewProduct, PriceChange, PriceEntry, PriceHistory, ProductPatch};
+use vitrina_shared::catalog::{
+    check_attributes, check_image, check_price, check_text, search_text, Category, FieldError, Product, MAX_BRAND_CHARS,
+    MAX_DESCRIPTION_CHARS, MAX_PRODUCT_NAME_CHARS,
+};
+use vitrina_shared::{CategoryId, Money, Sku};
+
+/// How far back an `effective_at` may lie and still mean "now" (clocks differ a little).
+const PAST_TOLERANCE_SECONDS: i64 = 300;
+/// How far ahead a price may be scheduled.
+const MAX_SCHEDULE_SECONDS: i64 = 366 * 86_400;
+
+/// Why a product write changed nothing.
+enum ProductWrite {
+    /// A product with this SKU exists (archived or not).
+    Exists,
+    /// Its version is no longer the one read, or it was archived meanwhile.
+    Changed,
+}
+
+/// A field that does not fit, at its JSON pointer: 422 `invalid_product` with `field` and `reason`.
+fn invalid(e: FieldError) -> ApiError {
+    let (field, reason) = (e.field.clone(), e.reason);
+    ApiError::Unprocessable { code: "invalid_product", message: e.to_string() }.with("field", field).with("reason", reason)
+}
+
+/// Reads a body, pointing at the field that does not fit (`/price/amount: invalid type …`).
+fn parse_body<T: DeserializeOwned>(body: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize::<_, T>(Strict(whole_numbers(body))).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { "/".to_owned() } else { format!("/{}", path.replace(['.', '['], "/").replace(']', "")) };
+        invalid(FieldError::new(field, "malformed", e.into_inner().to_string()))
+    })
+}
+
+fn parse_sku(raw: &str) -> Result<Sku, ApiError> {
+    // A malformed code can name no product: answer as for an unknown one, with the reason.
+    Sku::parse(raw).map_err(|e| ApiError::not_found("unknown_sku", e.to_string()).with("sku", raw.chars().take(64).collect::<String>()))
+}
+
+/// The version named by `If-Match`, if any. `*`, a list or a malformed value is a 400.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(raw) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    raw.to_str().ok().and_then(etag_version).map(Some).ok_or(ApiError::BadRequest {
+        status: StatusCode::BAD_REQUEST,
+        code: "invalid_if_match",
+        message: "If-Match must be the product's ETag, e.g. \"3\"".into(),
+    })
+}
+
+fn changed(sku: &Sku, version: i64) -> ApiError {
+    ApiError::Conflict {
+        code: "product_changed",
+        message: format!("product {sku} was changed by someone else (now version {version}); reload it"),
+    }
+    .with("sku", sku)
+    .with("version", version)
+}
+
+fn archived(sku: &Sku) -> ApiError {
+    ApiError::Conflict { code: "product_archived", message: format!("product {sku} is archived") }.with("sku", sku)
+}
+
+/// `body` with the product's version as `ETag`.
+fn with_etag(status: StatusCode, version: i64, body: impl Serialize) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}
+
+/// The product (archived or not), its version and whether it is archived, or 404.
+async fn load(app: &AppState, sku: &Sku) -> Result<(Product, i64, bool), ApiError> {
+    catalog::admin_product(app.sql.as_ref(), sku, app.clock.now().timestamp())
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", sku))
+}
+
+async fn answer(app: &AppState, sku: &Sku, status: StatusCode) -> Result<Response, ApiError> {
+    let (product, version, archived) = load(app, sku).await?;
+    Ok(with_etag(status, version, AdminProduct { product, version, archived }))
+}
+
+/// The category a body names, at `field`: malformed or unknown is a 422 there.
+async fn category(app: &AppState, field: &str, raw: &str) -> Result<Category, ApiError> {
+    let id = CategoryId::parse(raw).map_err(|e| invalid(FieldError::new(field, "invalid_category", e.to_string())))?;
+    catalog::categories(app.sql.as_ref())
+        .await?
+        .into_iter()
+        .map(|c| c.category)
+        .find(|c| c.id == id)
+        .ok_or_else(|| invalid(FieldError::new(field, "unknown_category", format!("there is no category {id}"))))
+}
+
+/// `GET /api/admin/products/{sku}`: the product, archived or not, with its version as `ETag`.
+pub async fn get(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    session.require_merchandiser(app.config.staff_merchandise)?;
+    let sku = parse_sku(&raw)?;
+    answer(&app, &sku, StatusCode::OK).await
+}
+
+/// `POST /api/admin/products`: a new product with its first list price (recorded in its history).
+pub async fn create(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    let who = session.require_merchandiser(app.config.staff_merchandise)?;
+    let input: NewProduct = parse_body(body)?;
+    let sku = Sku::parse(input.sku.trim()).map_err(|e| invalid(FieldError::new("/sku", "invalid_sku", e.to_string())))?;
+    let name = check_text("/name", &input.name, MAX_PRODUCT_NAME_CHARS, false, false).map_err(invalid)?;
+    let brand = check_text("/brand", &input.brand, MAX_BRAND_CHARS, false, false).map_err(invalid)?;
+    let category = category(&app, "/category", &input.category).await?;
+    let description = check_text("/description", &input.description, MAX_DESCRIPTION_CHARS, true, true).map_err(invalid)?;
+    let price = check_price("/price", &input.price).map_err(invalid)?;
+    let attributes = check_attributes("/attributes", &input.attributes).map_err(invalid)?;
+    let image = match &input.image {
+        Some(raw) => check_image("/image", raw).map_err(invalid)?,
+        None => category.image.clone(),
+    };
+    let product = Product { sku: sku.clone(), name, brand, category: category.id.clone(), description, price, attributes, image };
+    let now = app.clock.now().timestamp();
+    let mut batch = Batch::named("product-create");
+    batch.guard(catalog::insert_product(&product, &search_text(&product, Some(&category))), ProductWrite::Exists);
+    batch.push(catalog::record_price(&sku, price.minor_units(), now, now, &who.id));
+    batch.extend(catalog::search_index_statements(&sku));
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => answer(&app, &sku, StatusCode::CREATED).await,
+        Err(ProductWrite::Exists | ProductWrite::Changed) => Err(ApiError::Conflict {
+            code: "product_exists",
+            message: format!("a product {sku} exists (perhaps archived); edit it with PATCH"),
+        }
+        .with("sku", &sku)),
+    }
+}
+
+/// `PATCH /api/admin/products/{sku}`: changes the fields the body names (not the price: see
+/// [`set_price`]); `If-Match: "<version>"` makes it conditional on that version.
+pub async fn update(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    session.require_merchandiser(app.config.staff_merchandise)?;
+    let sku = parse_sku(&raw)?;
+    let expected = if_match(&headers)?;
+    let patch: ProductPatch = parse_body(body)?;
+    let (current, version, is_archived) = load(&app, &sku).await?;
+    if is_archived {
+        return Err(archived(&sku));
+    }
+    // An edit of a version that is no longer the product's is refused whatever it says (the
+    // guarded update below still settles a race).
+    if expected.is_some_and(|e| e != version) {
+        return Err(changed(&sku, version));
+    }
+    if patch == ProductPatch::default() {
+        return Ok(with_etag(StatusCode::OK, version, AdminProduct { product: current, version, archived: false }));
+    }
+    let mut product = current;
+    if let Some(raw) = &patch.name {
+        product.name = check_text("/name", raw, MAX_PRODUCT_NAME_CHARS, false, false).map_err(invalid)?;
+    }
+    if let Some(raw) = &patch.brand {
+        product.brand = check_text("/brand", raw, MAX_BRAND_CHARS, false, false).map_err(invalid)?;
+    }
+    let category = match &patch.category {
+        Some(raw) => category(&app, "/category", raw).await?,
+        None => category(&app, "/category", product.category.as_str()).await?,
+    };
+    product.category = category.id.clone();
+    if let Some(raw) = &patch.description {
+        product.description = check_text("/description", raw, MAX_DESCRIPTION_CHARS, true, true).map_err(invalid)?;
+    }
+    if let Some(raw) = &patch.attributes {
+        product.attributes = check_attributes("/attributes", raw).map_err(invalid)?;
+    }
+    if let Some(raw) = &patch.image {
+        product.image = check_image("/image", raw).map_err(invalid)?;
+    }
+    let mut batch = Batch::named("product-update");
+    batch.guard(catalog::update_product(&product, &search_text(&product, Some(&category)), version), ProductWrite::Changed);
+    batch.extend(catalog::search_index_statements(&sku));
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => answer(&app, &sku, StatusCode::OK).await,
+        Err(_) => Err(changed(&sku, load(&app, &sku).await?.1)),
+    }
+}
+
+/// `POST /api/admin/products/{sku}/archive`: the product leaves listings, search, pages and
+/// carts; orders keep their own copy of it. Archiving an archived product answers it as it is.
+pub async fn archive(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    session.require_merchandiser(app.config.staff_merchandise)?;
+    let sku = parse_sku(&raw)?;
+    let expected = if_match(&headers)?;
+    let (product, version, is_archived) = load(&app, &sku).await?;
+    if is_archived {
+        return Ok(with_etag(StatusCode::OK, version, AdminProduct { product, version, archived: true }));
+    }
+    if expected.is_some_and(|e| e != version) {
+        return Err(changed(&sku, version));
+    }
+    let mut batch = Batch::named("product-archive");
+    batch.guard(catalog::archive(&sku, version, app.clock.now().timestamp()), ProductWrite::Changed);
+    batch.extend(catalog::search_index_statements(&sku));
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => answer(&app, &sku, StatusCode::OK).await,
+        Err(_) => Err(changed(&sku, load(&app, &sku).await?.1)),
+    }
+}
+
+async fn history(app: &AppState, sku: &Sku) -> Result<(PriceHistory, i64), ApiError> {
+    let (product, version, _) = load(app, sku).await?;
+    let entries = catalog::prices(app.sql.as_ref(), sku)
+        .await?
+        .into_iter()
+        .map(|r| PriceEntry {
+            price: Money::from_minor_units(r.price_minor, product.price.currency),
+            effective_at: to_time(r.effective_at),
+            recorded_at: to_time(r.recorded_at),
+            recorded_by: r.recorded_by,
+        })
+        .collect();
+    Ok((PriceHistory { sku: sku.clone(), current: product.price, version, entries }, version))
+}
+
+/// `GET /api/admin/products/{sku}/prices`: the price in force and every recorded one.
+pub async fn prices(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    session.require_merchandiser(app.config.staff_merchandise)?;
+    let sku = parse_sku(&raw)?;
+    let (history, version) = history(&app, &sku).await?;
+    Ok(with_etag(StatusCode::OK, version, history))
+}
+
+/// `PUT /api/admin/products/{sku}/price`: a new list price, now or from `effective_at` (at most a
+/// year ahead). It is recorded in the history and read wherever the product's price is read.
+pub async fn set_price(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    let who = session.require_merchandiser(app.config.staff_merchandise)?;
+    let sku = parse_sku(&raw)?;
+    let expected = if_match(&headers)?;
+    let change: PriceChange = parse_body(body)?;
+    let price = check_price("/price", &change.price).map_err(invalid)?;
+    let now = app.clock.now().timestamp();
+    let effective_at = match change.effective_at.map(|t| t.timestamp()) {
+        None => now,
+        Some(t) if t < now - PAST_TOLERANCE_SECONDS => {
+            return Err(invalid(FieldError::new("/effective_at", "in_the_past", "a price cannot start in the past; leave it out for now")))
+        }
+        Some(t) if t > now + MAX_SCHEDULE_SECONDS => {
+            return Err(invalid(FieldError::new("/effective_at", "too_far_ahead", "a price can be scheduled at most 366 days ahead")))
+        }
+        Some(t) => t.max(now),
+    };
+    let (_, version, is_archived) = load(&app, &sku).await?;
+    if is_archived {
+        return Err(archived(&sku));
+    }
+    if expected.is_some_and(|e| e != version) {
+        return Err(changed(&sku, version));
+    }
+    let mut batch = Batch::named("product-price");
+    batch.guard(catalog::bump_version(&sku, version), ProductWrite::Changed);
+    batch.push(catalog::record_price(&sku, price.minor_units(), effective_at, now, &who.id));
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {
+            let (history, version) = history(&app, &sku).await?;
+            Ok(with_etag(StatusCode::OK, version, history))
+        }
+        Err(_) => Err(changed(&sku, load(&app, &sku).await?.1)),
+    }
+}
