@@ -17,6 +17,9 @@ CREATE INDEX IF NOT EXISTS product_prices_by_sku ON product_prices(sku, effectiv
 -- The unit price a cart line had when the cart was last written, so a read can tell the shopper
 -- which lines a price change re-priced since (NULL for lines written before this migration).
 ALTER TABLE cart_lines ADD COLUMN priced_minor INTEGER;
+-- Categories form a tree (parent_id NULL at the top) and carry a version for If-Match.
+ALTER TABLE categories ADD COLUMN parent_id TEXT REFERENCES categories(id);
+ALTER TABLE categories ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 -- The role merchandiser: SQLite cannot change a CHECK constraint, so the accounts table is
 -- rebuilt under its own name. Foreign keys cannot be switched off inside the migration's
 -- transaction, so they are deferred to its commit: dropping `customers` counts the rows that

@@ -234,6 +234,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/rules/preview", post(api::offers::admin_preview))
         .route("/admin/rules/{id}", put(api::offers::admin_update).delete(api::offers::admin_delete))
         .route("/admin/rules/{id}/versions", get(api::offers::admin_versions))
+        .route("/admin/categories", post(api::merchandising::create_category))
+        .route("/admin/categories/{id}", get(api::merchandising::get_category).patch(api::merchandising::update_category))
         .route("/admin/products", post(api::merchandising::create))
         .route("/admin/products/{sku}", get(api::merchandising::get).patch(api::merchandising::update))
         .route("/admin/products/{sku}/archive", post(api::merchandising::archive))

@@ -294,3 +294,51 @@ async fn an_archived_product_leaves_listings_and_its_page_but_old_orders_still_s
     assert_eq!(seen["lines"][0]["name"], "Смартфон Тест Про, 128 ГБ", "the order keeps its copy");
     assert_eq!(amount(&seen["lines"][0]["unit_price"]), "19990.00");
 }
+
+#[tokio::test]
+async fn categories_form_a_tree_that_refuses_loops_and_stale_edits() {
+    let app = TestApp::new().await;
+    let staff = app.staff().await;
+    let phones = json!({"id": "phones", "name_ru": "Телефоны", "name_en": "Phones", "image": "/img/cat/smartphones.svg"});
+    let (status, body) = staff.post("/api/admin/categories", phones.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!((body["version"].as_i64(), body.get("parent")), (Some(1), None), "at the top");
+    let (status, body) = staff.post("/api/admin/categories", phones).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "category_exists"));
+    let (status, body) = staff
+        .call(Method::PATCH, "/api/admin/categories/smartphones", Some(json!({"parent": "phones"})), &[("if-match", "\"1\"")])
+        .await
+        .into_parts();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["parent"], "phones");
+    let (_, listed) = app.get("/api/categories").await;
+    let smartphones = listed.as_array().expect("list").iter().find(|c| c["id"] == "smartphones").cloned().expect("smartphones");
+    assert_eq!(smartphones["parent"], "phones", "the public list shows the tree");
+
+    let (status, body) =
+        staff.call(Method::PATCH, "/api/admin/categories/phones", Some(json!({"parent": "smartphones"})), &[]).await.into_parts();
+    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_category_data"));
+    assert_eq!((body["error"]["params"]["field"].as_str(), body["error"]["params"]["reason"].as_str()), (Some("/parent"), Some("loop")));
+    let (status, body) = staff
+        .call(Method::PATCH, "/api/admin/categories/smartphones", Some(json!({"name_en": "Smartphones!"})), &[("if-match", "\"1\"")])
+        .await
+        .into_parts();
+    assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "category_changed"), "a stale If-Match");
+    let (status, body) =
+        staff.call(Method::PATCH, "/api/admin/categories/smartphones", Some(json!({"parent": null})), &[]).await.into_parts();
+    assert_eq!((status, body.get("parent")), (StatusCode::OK, None), "null moves it to the top: {body}");
+    let (status, body) = staff.post("/api/admin/categories", json!({"id": "x", "name_ru": "X", "name_en": "X", "image": "/a.svg"})).await;
+    assert_eq!((status, body["error"]["params"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("/id")));
+    let (status, _) = app.device().post("/api/admin/categories", json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+trait IntoParts {
+    fn into_parts(self) -> (StatusCode, Value);
+}
+
+impl IntoParts for (StatusCode, axum::http::HeaderMap, Value) {
+    fn into_parts(self) -> (StatusCode, Value) {
+        (self.0, self.2)
+    }
+}

@@ -116,6 +116,9 @@ pub struct Health {
 pub struct CategoryInfo {
     #[serde(flatten)]
     pub category: Category,
+    /// The category it sits in (the catalog is a tree); absent at the top.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<CategoryId>,
     pub product_count: u32,
 }
 
@@ -978,4 +981,47 @@ pub struct PriceHistory {
     pub current: Money,
     pub version: i64,
     pub entries: Vec<PriceEntry>,
+}
+
+/// `POST /api/admin/categories`: a new category, last in order, at the top or under `parent`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCategory {
+    pub id: String,
+    pub name_ru: String,
+    pub name_en: String,
+    /// A path on this site.
+    pub image: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+/// `PATCH /api/admin/categories/{id}`: the fields to change; `"parent": null` moves the category
+/// to the top, a left-out `parent` leaves it where it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryPatch {
+    #[serde(default)]
+    pub name_ru: Option<String>,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub parent: Option<Option<String>>,
+}
+
+/// A field that is present (even as `null`) is `Some`.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// A category as a merchandiser sees it, with its place in the tree and its version (also the
+/// `ETag`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminCategory {
+    pub category: Category,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<CategoryId>,
+    pub version: i64,
 }

@@ -190,6 +190,21 @@ pub fn check_price(field: &str, price: &Money) -> Result<Money, FieldError> {
     Ok(money)
 }
 
+/// Whether making `parent` the parent of `id` would close a loop in the tree (`parent_of` gives
+/// each category's current parent).
+pub fn closes_a_loop(id: &CategoryId, parent: &CategoryId, parent_of: &dyn Fn(&CategoryId) -> Option<CategoryId>) -> bool {
+    let mut at = Some(parent.clone());
+    // A tree of n categories has paths of at most n steps; the bound also stops on a stored loop.
+    for _ in 0..10_000 {
+        match at {
+            Some(c) if &c == id => return true,
+            Some(c) => at = parent_of(&c),
+            None => return false,
+        }
+    }
+    true
+}
+
 /// A page of results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
@@ -249,6 +264,21 @@ mod tests {
         assert_eq!(check_price("/price", &rub("1.005")).unwrap_err().reason, "fraction_of_kopeck");
         assert_eq!(check_price("/price", &rub("1.50")).unwrap().minor_units(), 150);
         assert_eq!(check_price("/price", &rub("100000000.01")).unwrap_err().reason, "too_large");
+    }
+
+    #[test]
+    fn a_category_cannot_become_its_own_ancestor() {
+        let id = |s: &str| CategoryId::parse(s).unwrap();
+        // phones ⊂ electronics ⊂ catalog
+        let parent_of = |c: &CategoryId| match c.as_str() {
+            "phones" => Some(id("electronics")),
+            "electronics" => Some(id("catalog")),
+            _ => None,
+        };
+        assert!(closes_a_loop(&id("catalog"), &id("phones"), &parent_of));
+        assert!(closes_a_loop(&id("phones"), &id("phones"), &parent_of));
+        assert!(!closes_a_loop(&id("phones"), &id("catalog"), &parent_of));
+        assert!(!closes_a_loop(&id("tv"), &id("electronics"), &parent_of));
     }
 
     #[test]

@@ -16,9 +16,11 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use vitrina_shared::api::{AdminProduct, NewProduct, PriceChange, PriceEntry, PriceHistory, ProductPatch};
+use vitrina_shared::api::{
+    AdminCategory, AdminProduct, CategoryPatch, NewCategory, NewProduct, PriceChange, PriceEntry, PriceHistory, ProductPatch,
+};
 use vitrina_shared::catalog::{
-    check_attributes, check_image, check_price, check_text, search_text, Category, FieldError, Product, MAX_BRAND_CHARS,
+    check_attributes, check_image, check_price, check_text, closes_a_loop, search_text, Category, FieldError, Product, MAX_BRAND_CHARS,
     MAX_DESCRIPTION_CHARS, MAX_PRODUCT_NAME_CHARS,
 };
 use vitrina_shared::{CategoryId, Money, Sku};
@@ -28,11 +30,11 @@ const PAST_TOLERANCE_SECONDS: i64 = 300;
 /// How far ahead a price may be scheduled.
 const MAX_SCHEDULE_SECONDS: i64 = 366 * 86_400;
 
-/// Why a product write changed nothing.
-enum ProductWrite {
-    /// A product with this SKU exists (archived or not).
+/// Why a catalog write changed nothing.
+enum CatalogWrite {
+    /// A product with this SKU (archived or not), or a category with this id, exists.
     Exists,
-    /// Its version is no longer the one read, or it was archived meanwhile.
+    /// A version is no longer the one read (or the product was archived meanwhile).
     Changed,
 }
 
@@ -42,8 +44,9 @@ fn invalid(e: FieldError) -> ApiError {
     ApiError::Unprocessable { code: "invalid_product", message: e.to_string() }.with("field", field).with("reason", reason)
 }
 
-/// Reads a body, pointing at the field that does not fit (`/price/amount: invalid type …`).
-fn parse_body<T: DeserializeOwned>(body: serde_json::Value) -> Result<T, ApiError> {
+/// Reads a body, pointing at the field that does not fit (`/price/amount: invalid type …`), as
+/// `invalid` words it.
+fn parse_body<T: DeserializeOwned>(body: serde_json::Value, invalid: fn(FieldError) -> ApiError) -> Result<T, ApiError> {
     serde_path_to_error::deserialize::<_, T>(Strict(whole_numbers(body))).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { "/".to_owned() } else { format!("/{}", path.replace(['.', '['], "/").replace(']', "")) };
@@ -129,7 +132,7 @@ pub async fn create(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
     let who = session.require_merchandiser(app.config.staff_merchandise)?;
-    let input: NewProduct = parse_body(body)?;
+    let input: NewProduct = parse_body(body, invalid)?;
     let sku = Sku::parse(input.sku.trim()).map_err(|e| invalid(FieldError::new("/sku", "invalid_sku", e.to_string())))?;
     let name = check_text("/name", &input.name, MAX_PRODUCT_NAME_CHARS, false, false).map_err(invalid)?;
     let brand = check_text("/brand", &input.brand, MAX_BRAND_CHARS, false, false).map_err(invalid)?;
@@ -144,12 +147,12 @@ pub async fn create(
     let product = Product { sku: sku.clone(), name, brand, category: category.id.clone(), description, price, attributes, image };
     let now = app.clock.now().timestamp();
     let mut batch = Batch::named("product-create");
-    batch.guard(catalog::insert_product(&product, &search_text(&product, Some(&category))), ProductWrite::Exists);
+    batch.guard(catalog::insert_product(&product, &search_text(&product, Some(&category))), CatalogWrite::Exists);
     batch.push(catalog::record_price(&sku, price.minor_units(), now, now, &who.id));
     batch.extend(catalog::search_index_statements(&sku));
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => answer(&app, &sku, StatusCode::CREATED).await,
-        Err(ProductWrite::Exists | ProductWrite::Changed) => Err(ApiError::Conflict {
+        Err(CatalogWrite::Exists | CatalogWrite::Changed) => Err(ApiError::Conflict {
             code: "product_exists",
             message: format!("a product {sku} exists (perhaps archived); edit it with PATCH"),
         }
@@ -169,7 +172,7 @@ pub async fn update(
     session.require_merchandiser(app.config.staff_merchandise)?;
     let sku = parse_sku(&raw)?;
     let expected = if_match(&headers)?;
-    let patch: ProductPatch = parse_body(body)?;
+    let patch: ProductPatch = parse_body(body, invalid)?;
     let (current, version, is_archived) = load(&app, &sku).await?;
     if is_archived {
         return Err(archived(&sku));
@@ -204,7 +207,7 @@ pub async fn update(
         product.image = check_image("/image", raw).map_err(invalid)?;
     }
     let mut batch = Batch::named("product-update");
-    batch.guard(catalog::update_product(&product, &search_text(&product, Some(&category)), version), ProductWrite::Changed);
+    batch.guard(catalog::update_product(&product, &search_text(&product, Some(&category)), version), CatalogWrite::Changed);
     batch.extend(catalog::search_index_statements(&sku));
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => answer(&app, &sku, StatusCode::OK).await,
@@ -231,7 +234,7 @@ pub async fn archive(
         return Err(changed(&sku, version));
     }
     let mut batch = Batch::named("product-archive");
-    batch.guard(catalog::archive(&sku, version, app.clock.now().timestamp()), ProductWrite::Changed);
+    batch.guard(catalog::archive(&sku, version, app.clock.now().timestamp()), CatalogWrite::Changed);
     batch.extend(catalog::search_index_statements(&sku));
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => answer(&app, &sku, StatusCode::OK).await,
@@ -278,7 +281,7 @@ pub async fn set_price(
     let who = session.require_merchandiser(app.config.staff_merchandise)?;
     let sku = parse_sku(&raw)?;
     let expected = if_match(&headers)?;
-    let change: PriceChange = parse_body(body)?;
+    let change: PriceChange = parse_body(body, invalid)?;
     let price = check_price("/price", &change.price).map_err(invalid)?;
     let now = app.clock.now().timestamp();
     let effective_at = match change.effective_at.map(|t| t.timestamp()) {
@@ -299,7 +302,7 @@ pub async fn set_price(
         return Err(changed(&sku, version));
     }
     let mut batch = Batch::named("product-price");
-    batch.guard(catalog::bump_version(&sku, version), ProductWrite::Changed);
+    batch.guard(catalog::bump_version(&sku, version), CatalogWrite::Changed);
     batch.push(catalog::record_price(&sku, price.minor_units(), effective_at, now, &who.id));
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {
@@ -307,5 +310,164 @@ pub async fn set_price(
             Ok(with_etag(StatusCode::OK, version, history))
         }
         Err(_) => Err(changed(&sku, load(&app, &sku).await?.1)),
+    }
+}
+
+// ---- categories ---------------------------------------------------------------------------------
+
+/// Longest category name, in characters.
+const MAX_CATEGORY_NAME_CHARS: usize = 60;
+
+/// A category's problem at a field, as a 422 `invalid_category_data` with `field` and `reason`.
+fn invalid_category(e: FieldError) -> ApiError {
+    let (field, reason) = (e.field.clone(), e.reason);
+    ApiError::Unprocessable { code: "invalid_category_data", message: e.to_string() }.with("field", field).with("reason", reason)
+}
+
+fn parse_category_id(raw: &str) -> Result<CategoryId, ApiError> {
+    CategoryId::parse(raw)
+        .map_err(|e| ApiError::not_found("unknown_category", e.to_string()).with("category", raw.chars().take(64).collect::<String>()))
+}
+
+async fn load_category(app: &AppState, id: &CategoryId) -> Result<(Category, Option<CategoryId>, i64), ApiError> {
+    catalog::admin_category(app.sql.as_ref(), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_category", format!("there is no category {id}")).with("category", id))
+}
+
+async fn category_answer(app: &AppState, id: &CategoryId, status: StatusCode) -> Result<Response, ApiError> {
+    let (category, parent, version) = load_category(app, id).await?;
+    Ok(with_etag(status, version, AdminCategory { category, parent, version }))
+}
+
+/// The parent a body names for category `id`: it exists and is not `id` or below it. Returns it
+/// with the guards that keep the path checked unchanged until the write commits.
+async fn checked_parent(app: &AppState, id: &CategoryId, raw: &str) -> Result<(CategoryId, Vec<(CategoryId, i64)>), ApiError> {
+    let parent = CategoryId::parse(raw).map_err(|e| invalid_category(FieldError::new("/parent", "invalid_category", e.to_string())))?;
+    let mut tree = std::collections::HashMap::new();
+    for info in catalog::categories(app.sql.as_ref()).await? {
+        tree.insert(info.category.id.clone(), info.parent.clone());
+    }
+    if !tree.contains_key(&parent) {
+        return Err(invalid_category(FieldError::new("/parent", "unknown_category", format!("there is no category {parent}"))));
+    }
+    if closes_a_loop(id, &parent, &|c: &CategoryId| tree.get(c).cloned().flatten()) {
+        return Err(invalid_category(FieldError::new("/parent", "loop", format!("{parent} is {id} or sits under it"))));
+    }
+    let mut path = Vec::new();
+    let mut at = Some(parent.clone());
+    while let Some(c) = at {
+        let (_, above, version) = load_category(app, &c).await?;
+        at = above;
+        path.push((c, version));
+        if path.len() > tree.len() {
+            break;
+        }
+    }
+    Ok((parent, path))
+}
+
+/// `GET /api/admin/categories/{id}`: a category with its version as `ETag`.
+pub async fn get_category(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    session.require_merchandiser(app.config.staff_merchandise)?;
+    category_answer(&app, &parse_category_id(&raw)?, StatusCode::OK).await
+}
+
+/// `POST /api/admin/categories`: a new category, last in order, at the top or under `parent`.
+pub async fn create_category(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    session.require_merchandiser(app.config.staff_merchandise)?;
+    let input: NewCategory = parse_body(body, invalid_category)?;
+    let id =
+        CategoryId::parse(input.id.trim()).map_err(|e| invalid_category(FieldError::new("/id", "invalid_category_id", e.to_string())))?;
+    let name_ru = check_text("/name_ru", &input.name_ru, MAX_CATEGORY_NAME_CHARS, false, false).map_err(invalid_category)?;
+    let name_en = check_text("/name_en", &input.name_en, MAX_CATEGORY_NAME_CHARS, false, false).map_err(invalid_category)?;
+    let image = check_image("/image", &input.image).map_err(invalid_category)?;
+    let (parent, path) = match &input.parent {
+        Some(raw) => {
+            let (parent, path) = checked_parent(&app, &id, raw).await?;
+            (Some(parent), path)
+        }
+        None => (None, Vec::new()),
+    };
+    let category = Category { id: id.clone(), name_ru, name_en, image };
+    let mut batch = Batch::named("category-create");
+    batch.guard(catalog::insert_category(&category, parent.as_ref()), CatalogWrite::Exists);
+    for (ancestor, version) in &path {
+        batch.guard(catalog::tree_unchanged(ancestor, *version), CatalogWrite::Changed);
+    }
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => category_answer(&app, &id, StatusCode::CREATED).await,
+        Err(CatalogWrite::Exists) => {
+            Err(ApiError::Conflict { code: "category_exists", message: format!("a category {id} exists; edit it with PATCH") }
+                .with("category", &id))
+        }
+        Err(CatalogWrite::Changed) => Err(ApiError::Conflict {
+            code: "category_changed",
+            message: "the categories above the new one changed meanwhile; try again".into(),
+        }
+        .with("category", &id)),
+    }
+}
+
+/// `PATCH /api/admin/categories/{id}`: changes its names, image or place in the tree (`"parent":
+/// null` moves it to the top); `If-Match: "<version>"` makes it conditional on that version.
+pub async fn update_category(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    session.require_merchandiser(app.config.staff_merchandise)?;
+    let id = parse_category_id(&raw)?;
+    let expected = if_match(&headers)?;
+    let patch: CategoryPatch = parse_body(body, invalid_category)?;
+    let (mut category, mut parent, version) = load_category(&app, &id).await?;
+    let changed = |now: i64| {
+        ApiError::Conflict {
+            code: "category_changed",
+            message: format!("category {id} was changed by someone else (now version {now}); reload it"),
+        }
+        .with("category", &id)
+        .with("version", now)
+    };
+    if expected.is_some_and(|e| e != version) {
+        return Err(changed(version));
+    }
+    if let Some(raw) = &patch.name_ru {
+        category.name_ru = check_text("/name_ru", raw, MAX_CATEGORY_NAME_CHARS, false, false).map_err(invalid_category)?;
+    }
+    if let Some(raw) = &patch.name_en {
+        category.name_en = check_text("/name_en", raw, MAX_CATEGORY_NAME_CHARS, false, false).map_err(invalid_category)?;
+    }
+    if let Some(raw) = &patch.image {
+        category.image = check_image("/image", raw).map_err(invalid_category)?;
+    }
+    let mut path = Vec::new();
+    match &patch.parent {
+        None => {}
+        Some(None) => parent = None,
+        Some(Some(raw)) => {
+            let (above, checked) = checked_parent(&app, &id, raw).await?;
+            parent = Some(above);
+            path = checked;
+        }
+    }
+    let mut batch = Batch::named("category-update");
+    batch.guard(catalog::update_category(&category, parent.as_ref(), version), ());
+    for (ancestor, version) in &path {
+        batch.guard(catalog::tree_unchanged(ancestor, *version), ());
+    }
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => category_answer(&app, &id, StatusCode::OK).await,
+        Err(()) => Err(changed(load_category(&app, &id).await?.2)),
     }
 }

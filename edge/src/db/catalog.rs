@@ -60,13 +60,13 @@ fn product_select_with(extra: &str, filter: &str) -> String {
 }
 
 const CATEGORIES: &str =
-    "SELECT c.id, c.name_ru, c.name_en, c.image, (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.archived_at IS NULL) AS product_count
+    "SELECT c.id, c.name_ru, c.name_en, c.image, c.parent_id, (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.archived_at IS NULL) AS product_count
      FROM categories c ORDER BY c.position";
 
 struct CategoryRow(CategoryInfo);
 
 impl FromRow for CategoryRow {
-    const COLUMNS: &'static [&'static str] = &["id", "name_ru", "name_en", "image", "product_count"];
+    const COLUMNS: &'static [&'static str] = &["id", "name_ru", "name_en", "image", "parent_id", "product_count"];
     fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
         Ok(CategoryRow(CategoryInfo {
             category: Category {
@@ -75,9 +75,76 @@ impl FromRow for CategoryRow {
                 name_en: row.text("name_en")?.to_owned(),
                 image: row.text("image")?.to_owned(),
             },
+            parent: parent_of(row)?,
             product_count: u32::try_from(row.int("product_count")?).unwrap_or(0),
         }))
     }
+}
+
+fn parent_of(row: &Named<'_>) -> Result<Option<CategoryId>, StorageError> {
+    row.opt_text("parent_id")?.map(|p| CategoryId::parse(p).map_err(|e| corrupt("category", e))).transpose()
+}
+
+const ADMIN_CATEGORY: &str = "SELECT id, name_ru, name_en, image, parent_id, version FROM categories WHERE id = ?";
+
+/// A category with its parent and version.
+struct AdminCategoryRow(Category, Option<CategoryId>, i64);
+
+impl FromRow for AdminCategoryRow {
+    const COLUMNS: &'static [&'static str] = &["id", "name_ru", "name_en", "image", "parent_id", "version"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        let category = Category {
+            id: CategoryId::parse(row.text("id")?).map_err(|e| corrupt("category", e))?,
+            name_ru: row.text("name_ru")?.to_owned(),
+            name_en: row.text("name_en")?.to_owned(),
+            image: row.text("image")?.to_owned(),
+        };
+        Ok(AdminCategoryRow(category, parent_of(row)?, row.int("version")?))
+    }
+}
+
+/// A category, its parent and its version.
+pub async fn admin_category(sql: &dyn Sql, id: &CategoryId) -> Result<Option<(Category, Option<CategoryId>, i64)>, StorageError> {
+    Ok(first::<AdminCategoryRow>(sql, ADMIN_CATEGORY, vec![id.as_str().into()]).await?.map(|AdminCategoryRow(c, p, v)| (c, p, v)))
+}
+
+/// Inserts a category under `parent`, last in order, unless its id exists: guard it.
+pub(crate) fn insert_category(c: &Category, parent: Option<&CategoryId>) -> Statement {
+    Statement::new(
+        "INSERT INTO categories (id, name_ru, name_en, image, parent_id, position, version)
+         SELECT ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM categories), 1
+         WHERE NOT EXISTS (SELECT 1 FROM categories WHERE id = ?)",
+        vec![
+            c.id.as_str().into(),
+            c.name_ru.clone().into(),
+            c.name_en.clone().into(),
+            c.image.clone().into(),
+            parent.map(CategoryId::as_str).into(),
+            c.id.as_str().into(),
+        ],
+    )
+}
+
+/// Replaces a category's names, image and parent if it is at `version`, moving its version on:
+/// guard it.
+pub(crate) fn update_category(c: &Category, parent: Option<&CategoryId>, version: i64) -> Statement {
+    Statement::new(
+        "UPDATE categories SET name_ru = ?, name_en = ?, image = ?, parent_id = ?, version = version + 1 WHERE id = ? AND version = ?",
+        vec![
+            c.name_ru.clone().into(),
+            c.name_en.clone().into(),
+            c.image.clone().into(),
+            parent.map(CategoryId::as_str).into(),
+            c.id.as_str().into(),
+            version.into(),
+        ],
+    )
+}
+
+/// Matches category `id` only while it is still at `version`, changing nothing: guard it for each
+/// ancestor a move was checked against, so that two moves racing cannot close a loop unseen.
+pub(crate) fn tree_unchanged(id: &CategoryId, version: i64) -> Statement {
+    Statement::new("UPDATE categories SET version = version WHERE id = ? AND version = ?", vec![id.as_str().into(), version.into()])
 }
 
 pub async fn categories(sql: &dyn Sql) -> Result<Vec<CategoryInfo>, StorageError> {
@@ -377,6 +444,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<AdminRow>(admin_select()),
         checked::<PriceRow>(PRICES),
         checked::<CategoryRow>(CATEGORIES),
+        checked::<AdminCategoryRow>(ADMIN_CATEGORY),
         checked::<StoreRow>(STORES),
         checked::<SkuRow>(known_skus_select("?,?")),
         checked::<Counts>(COUNTS),

@@ -37,6 +37,12 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
     e("cart_empty", "Корзина пуста — сначала добавьте товар.", "The cart is empty — add something first."),
     e("cart_full", "В корзине уже максимум разных товаров[ ({max})].", "The cart already holds the most different products[ ({max})]."),
     e(
+        "category_changed",
+        "Категорию[ {category}] изменил кто-то другой — загрузите её заново.",
+        "Category[ {category}] was changed by someone else — reload it.",
+    ),
+    e("category_exists", "Категория[ {category}] уже есть.", "Category[ {category}] already exists."),
+    e(
         "checkout_in_progress",
         "Эту корзину уже оплачивают на другом устройстве или в другой вкладке. Дождитесь окончания оплаты.",
         "This cart is already being paid for on another device or in another tab. Wait for that payment to finish.",
@@ -81,6 +87,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
     e("invalid_card", "Проверьте номер карты.", "Check the card number."),
     e("invalid_card_number", "Номер карты лояльности — 13 цифр.", "A loyalty card number has 13 digits."),
     e("invalid_category", "Категория[ «{category}»] не найдена.", "Category[ “{category}”] not found."),
+    e("invalid_category_data", "Проверьте поле категории[ {field}].", "Check the category field[ {field}]."),
     e("invalid_contact", "Проверьте контактные данные.", "Check the contact details."),
     e(
         "invalid_coordinates",
