@@ -210,6 +210,23 @@ async fn a_price_change_shows_at_once_on_the_page_the_api_and_in_a_cart_holding_
 }
 
 #[tokio::test]
+async fn a_price_change_reaches_the_showroom_kiosk_and_the_offers_price_at_once() {
+    let app = TestApp::new().await;
+    let tablet = app.kiosk("msk-tverskaya").await;
+    let (_, cart) = tablet.set_qty("PHN-0001", json!(1), None).await;
+    assert_eq!(amount(&cart["lines"][0]["unit_price"]), "8690.00");
+    let staff = app.staff().await;
+    let (status, _) = set_price(&staff, "PHN-0001", json!({"price": {"amount": "8190.00", "currency": "RUB"}})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, product) = tablet.get("/api/products/PHN-0001").await;
+    assert_eq!(amount(&product["price"]), "8190.00");
+    let (_, offers) = tablet.get("/api/offers?sku=PHN-0001").await;
+    assert_eq!(amount(&offers["price"]["unit_price"]), "8190.00", "the price the offers engine starts from: {offers}");
+    let (_, cart) = tablet.get("/api/cart").await;
+    assert_eq!((amount(&cart["total"]), amount(&cart["repriced"][0]["now"])), ("8190.00", "8190.00"));
+}
+
+#[tokio::test]
 async fn a_scheduled_price_shows_only_from_its_time_and_the_history_lists_both() {
     let app = TestApp::new().await;
     let staff = app.staff().await;
