@@ -236,7 +236,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/rules/{id}/versions", get(api::offers::admin_versions))
         .route("/admin/categories", post(api::merchandising::create_category))
         .route("/admin/categories/{id}", get(api::merchandising::get_category).patch(api::merchandising::update_category))
-        .route("/admin/products", post(api::merchandising::create))
+        .route("/admin/products", get(api::merchandising::list).post(api::merchandising::create))
         .route("/admin/products/{sku}", get(api::merchandising::get).patch(api::merchandising::update))
         .route("/admin/products/{sku}/archive", post(api::merchandising::archive))
         .route("/admin/products/{sku}/price", put(api::merchandising::set_price))

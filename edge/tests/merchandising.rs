@@ -302,6 +302,14 @@ async fn an_archived_product_leaves_listings_and_its_page_but_old_orders_still_s
     assert!(!sitemap.contains(NEW_SKU), "not in the sitemap");
     let (_, body) = staff.get(&format!("/api/admin/products/{NEW_SKU}")).await;
     assert_eq!(body["archived"], true, "the merchandiser still sees it");
+    let (_, archive) = staff.get("/api/admin/products?archived=true").await;
+    assert_eq!((archive["total"].as_u64(), archive["items"][0]["product"]["sku"].as_str()), (Some(1), Some(NEW_SKU)), "{archive}");
+    let (_, current) = staff.get("/api/admin/products?category=smartphones").await;
+    assert_eq!(current["total"].as_u64(), Some(total_before - 1), "archived ones are left out by default");
+    let (_, everything) = staff.get("/api/admin/products?category=smartphones&archived=all&q=тест").await;
+    assert_eq!(everything["total"].as_u64(), Some(1));
+    let (status, body) = staff.get("/api/admin/products?archived=maybe").await;
+    assert_eq!((status, error_code(&body)), (StatusCode::BAD_REQUEST, "invalid_query"));
     let (status, _, body) = staff.call(Method::PATCH, &format!("/api/admin/products/{NEW_SKU}"), Some(json!({"name": "x"})), &[]).await;
     assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "product_archived"));
 

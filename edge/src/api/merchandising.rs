@@ -6,7 +6,7 @@
 
 use crate::db::{catalog, to_time};
 use crate::error::ApiError;
-use crate::extract::{etag_version, whole_numbers, ApiJson, ApiPath, Strict};
+use crate::extract::{etag_version, whole_numbers, ApiJson, ApiPath, ApiQuery, Strict};
 use crate::session::Session;
 use crate::tx::Batch;
 use crate::AppState;
@@ -20,8 +20,8 @@ use vitrina_shared::api::{
     AdminCategory, AdminProduct, CategoryPatch, NewCategory, NewProduct, PriceChange, PriceEntry, PriceHistory, ProductPatch,
 };
 use vitrina_shared::catalog::{
-    check_attributes, check_image, check_price, check_text, closes_a_loop, search_text, Category, FieldError, Product, MAX_BRAND_CHARS,
-    MAX_DESCRIPTION_CHARS, MAX_PRODUCT_NAME_CHARS,
+    check_attributes, check_image, check_price, check_text, closes_a_loop, search_text, Category, FieldError, Page, Product, ProductQuery,
+    MAX_BRAND_CHARS, MAX_DESCRIPTION_CHARS, MAX_PRODUCT_NAME_CHARS,
 };
 use vitrina_shared::{CategoryId, Money, Sku};
 
@@ -112,6 +112,47 @@ async fn category(app: &AppState, field: &str, raw: &str) -> Result<Category, Ap
         .map(|c| c.category)
         .find(|c| c.id == id)
         .ok_or_else(|| invalid(FieldError::new(field, "unknown_category", format!("there is no category {id}"))))
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    q: Option<String>,
+    category: Option<String>,
+    /// `true`: only archived products; `false` (the default): only the others; `all`: both.
+    archived: Option<String>,
+    page: Option<u32>,
+}
+
+/// `GET /api/admin/products?q=&category=&archived=&page=`: products as a merchandiser sees them,
+/// archived ones too on request, 24 per page.
+pub async fn list(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<Page<AdminProduct>>, ApiError> {
+    session.require_merchandiser(app.config.staff_merchandise)?;
+    let query = ProductQuery::parse(params.q.as_deref(), params.category.as_deref(), params.page)?;
+    let archived = match params.archived.as_deref() {
+        None | Some("false") => catalog::Archived::Excluded,
+        Some("true") => catalog::Archived::Only,
+        Some("all") => catalog::Archived::Included,
+        Some(_) => {
+            return Err(ApiError::BadRequest {
+                status: StatusCode::BAD_REQUEST,
+                code: "invalid_query",
+                message: "archived is true, false or all".into(),
+            })
+        }
+    };
+    if let Some(category) = &query.category {
+        if !catalog::category_exists(app.sql.as_ref(), category).await? {
+            return Err(ApiError::not_found("unknown_category", format!("there is no category {category}")).with("category", category));
+        }
+    }
+    let page = catalog::admin_products(app.sql.as_ref(), &query, archived, app.clock.now().timestamp()).await?;
+    let items = page.items.into_iter().map(|(product, version, archived)| AdminProduct { product, version, archived }).collect();
+    Ok(Json(Page { items, ..Page::new(Vec::new(), page.page, page.total) }))
 }
 
 /// `GET /api/admin/products/{sku}`: the product, archived or not, with its version as `ETag`.

@@ -323,6 +323,53 @@ fn admin_select() -> String {
     product_select_with(", p.version, p.archived_at", "WHERE p.sku = ?")
 }
 
+/// Which products a merchandiser lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archived {
+    Excluded,
+    Only,
+    Included,
+}
+
+fn admin_page_select(condition: &str) -> String {
+    format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select_with(", p.version, p.archived_at", &format!("WHERE {condition}")))
+}
+
+fn admin_count_select(condition: &str) -> String {
+    format!("SELECT COUNT(*) AS n FROM products p WHERE {condition}")
+}
+
+/// A page of products, archived ones as `archived` says, matching every word of the search text
+/// and the category, each with its version and whether it is archived.
+pub async fn admin_products(
+    sql: &dyn Sql,
+    q: &ProductQuery,
+    archived: Archived,
+    now: i64,
+) -> Result<Page<(Product, i64, bool)>, StorageError> {
+    let mut condition = String::from(match archived {
+        Archived::Excluded => "p.archived_at IS NULL",
+        Archived::Only => "p.archived_at IS NOT NULL",
+        Archived::Included => "1 = 1",
+    });
+    let mut params: Vec<Value> = Vec::new();
+    for word in q.text.split(' ').filter(|w| !w.is_empty()).take(10) {
+        condition.push_str(" AND instr(p.search_text, ?) > 0");
+        params.push(word.into());
+    }
+    if let Some(c) = &q.category {
+        condition.push_str(" AND p.category_id = ?");
+        params.push(c.as_str().into());
+    }
+    let total = first::<Count>(sql, &admin_count_select(&condition), params.clone()).await?.map_or(0, |c| c.0);
+    params.splice(0..0, [now.into(), now.into()]);
+    params.push(PER_PAGE.into());
+    params.push(q.offset().into());
+    let items =
+        all::<AdminRow>(sql, &admin_page_select(&condition), params).await?.into_iter().map(|AdminRow(p, v, a)| (p, v, a)).collect();
+    Ok(Page::new(items, q.page, u32::try_from(total).unwrap_or(0)))
+}
+
 /// A product whether archived or not, at the price in force at `now`, with its version and
 /// whether it is archived.
 pub async fn admin_product(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<(Product, i64, bool)>, StorageError> {
@@ -442,6 +489,8 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<ProductRow>(format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select("1 = 1"))),
         checked::<Count>(count_select("1 = 1")),
         checked::<AdminRow>(admin_select()),
+        checked::<AdminRow>(admin_page_select("1 = 1")),
+        checked::<Count>(admin_count_select("1 = 1")),
         checked::<PriceRow>(PRICES),
         checked::<CategoryRow>(CATEGORIES),
         checked::<AdminCategoryRow>(ADMIN_CATEGORY),
