@@ -5,6 +5,9 @@
 -- read at request time, so a scheduled price needs no timer on either host.
 ALTER TABLE products ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE products ADD COLUMN archived_at INTEGER;
+-- Variants: products of one family are the same model in another size, colour or memory.
+ALTER TABLE products ADD COLUMN family TEXT;
+CREATE INDEX IF NOT EXISTS products_by_family ON products(family, position);
 CREATE TABLE IF NOT EXISTS product_prices (
     id            INTEGER PRIMARY KEY,
     sku           TEXT NOT NULL REFERENCES products(sku),

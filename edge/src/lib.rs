@@ -199,6 +199,7 @@ pub fn router(state: AppState) -> Router {
         .route("/categories", get(api::catalog::categories))
         .route("/products", get(api::catalog::products))
         .route("/products/{sku}", get(api::catalog::product))
+        .route("/products/{sku}/variants", get(api::catalog::variants))
         .route("/stores", get(api::catalog::stores))
         .route("/stores/{store}/stock", put(api::catalog::put_stock))
         .route("/availability/{sku}", get(api::catalog::availability))

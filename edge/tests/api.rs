@@ -320,6 +320,7 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/categories",
         "/api/products",
         "/api/products/{sku}",
+        "/api/products/{sku}/variants",
         "/api/stores",
         "/api/stores/{store}/stock",
         "/api/availability/{sku}",

@@ -367,3 +367,35 @@ impl IntoParts for (StatusCode, axum::http::HeaderMap, Value) {
         (self.0, self.2)
     }
 }
+
+#[tokio::test]
+async fn variants_of_one_family_list_each_other_and_leave_when_archived_or_taken_out() {
+    let app = TestApp::new().await;
+    let staff = app.staff().await;
+    let mut blue = new_product();
+    blue["family"] = json!("test-pro");
+    let (status, body) = staff.post("/api/admin/products", blue).await;
+    assert_eq!((status, body["family"].as_str()), (StatusCode::CREATED, Some("test-pro")), "{body}");
+    let mut big = new_product();
+    big["sku"] = json!("PHN-TEST-2");
+    big["name"] = json!("Смартфон Тест Про, 256 ГБ");
+    big["attributes"] = json!([{"name": "Память", "value": "256 ГБ"}, {"name": "Цвет", "value": "синий"}]);
+    big["family"] = json!("test-pro");
+    assert_eq!(staff.post("/api/admin/products", big).await.0, StatusCode::CREATED);
+    let (status, variants) = app.get(&format!("/api/products/{NEW_SKU}/variants")).await;
+    assert_eq!(status, StatusCode::OK);
+    let skus: Vec<&str> = variants.as_array().expect("list").iter().filter_map(|v| v["sku"].as_str()).collect();
+    assert_eq!(skus, [NEW_SKU, "PHN-TEST-2"]);
+    assert_eq!(variants[1]["attributes"][0]["value"], "256 ГБ", "what tells them apart");
+    let (_, alone) = app.get("/api/products/PHN-0001/variants").await;
+    assert_eq!(alone.as_array().map(Vec::len), Some(1), "a product without a family is its only variant");
+
+    let (status, _, body) = staff.call(Method::PATCH, "/api/admin/products/PHN-TEST-2", Some(json!({"family": null})), &[]).await;
+    assert_eq!((status, body.get("family")), (StatusCode::OK, None), "{body}");
+    let (_, variants) = app.get(&format!("/api/products/{NEW_SKU}/variants")).await;
+    assert_eq!(variants.as_array().map(Vec::len), Some(1));
+    let (status, _, body) = staff.call(Method::PATCH, "/api/admin/products/PHN-TEST-2", Some(json!({"family": "Test Pro"})), &[]).await;
+    assert_eq!((status, body["error"]["params"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("/family")));
+    let (status, _) = app.get("/api/products/TV-9999/variants").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

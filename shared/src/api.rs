@@ -925,6 +925,9 @@ pub struct NewProduct {
     /// A path on this site; the category's illustration when left out.
     #[serde(default)]
     pub image: Option<String>,
+    /// The family of variants it belongs to (the same model in another size, colour or memory).
+    #[serde(default)]
+    pub family: Option<String>,
 }
 
 /// `PATCH /api/admin/products/{sku}`: the fields to change; those left out stay as they are.
@@ -943,6 +946,9 @@ pub struct ProductPatch {
     pub attributes: Option<Vec<Attribute>>,
     #[serde(default)]
     pub image: Option<String>,
+    /// `null` takes the product out of its family.
+    #[serde(default, deserialize_with = "present")]
+    pub family: Option<Option<String>>,
 }
 
 /// A product as a merchandiser sees it: with its version (also the `ETag`) and whether it is
@@ -950,6 +956,9 @@ pub struct ProductPatch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminProduct {
     pub product: Product,
+    /// The family of variants it belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
     pub version: i64,
     pub archived: bool,
 }

@@ -190,6 +190,21 @@ pub fn check_price(field: &str, price: &Money) -> Result<Money, FieldError> {
     Ok(money)
 }
 
+/// A product family (the model its variants share, e.g. `nova-x5`): 2–40 characters a–z, 0–9
+/// and `-`, not at either end.
+pub fn check_family(field: &str, raw: &str) -> Result<String, FieldError> {
+    let family = raw.trim();
+    let ok = (2..=40).contains(&family.len())
+        && family.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !family.starts_with('-')
+        && !family.ends_with('-');
+    if ok {
+        Ok(family.to_owned())
+    } else {
+        Err(FieldError::new(field, "invalid_family", "2–40 characters a–z, 0–9 and '-', such as nova-x5"))
+    }
+}
+
 /// Whether making `parent` the parent of `id` would close a loop in the tree (`parent_of` gives
 /// each category's current parent).
 pub fn closes_a_loop(id: &CategoryId, parent: &CategoryId, parent_of: &dyn Fn(&CategoryId) -> Option<CategoryId>) -> bool {
@@ -264,6 +279,14 @@ mod tests {
         assert_eq!(check_price("/price", &rub("1.005")).unwrap_err().reason, "fraction_of_kopeck");
         assert_eq!(check_price("/price", &rub("1.50")).unwrap().minor_units(), 150);
         assert_eq!(check_price("/price", &rub("100000000.01")).unwrap_err().reason, "too_large");
+    }
+
+    #[test]
+    fn a_family_is_a_lowercase_slug() {
+        assert_eq!(check_family("/family", " nova-x5 "), Ok("nova-x5".into()));
+        for bad in ["Nova", "x", "-nova", "nova-", "нова", &"a".repeat(41)] {
+            assert_eq!(check_family("/family", bad).unwrap_err().reason, "invalid_family", "{bad:?}");
+        }
     }
 
     #[test]

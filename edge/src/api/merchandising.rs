@@ -20,8 +20,8 @@ use vitrina_shared::api::{
     AdminCategory, AdminProduct, CategoryPatch, NewCategory, NewProduct, PriceChange, PriceEntry, PriceHistory, ProductPatch,
 };
 use vitrina_shared::catalog::{
-    check_attributes, check_image, check_price, check_text, closes_a_loop, search_text, Category, FieldError, Page, Product, ProductQuery,
-    MAX_BRAND_CHARS, MAX_DESCRIPTION_CHARS, MAX_PRODUCT_NAME_CHARS,
+    check_attributes, check_family, check_image, check_price, check_text, closes_a_loop, search_text, Category, FieldError, Page, Product,
+    ProductQuery, MAX_BRAND_CHARS, MAX_DESCRIPTION_CHARS, MAX_PRODUCT_NAME_CHARS,
 };
 use vitrina_shared::{CategoryId, Money, Sku};
 
@@ -91,16 +91,16 @@ fn with_etag(status: StatusCode, version: i64, body: impl Serialize) -> Response
     response
 }
 
-/// The product (archived or not), its version and whether it is archived, or 404.
-async fn load(app: &AppState, sku: &Sku) -> Result<(Product, i64, bool), ApiError> {
+/// The product (archived or not) with its family, version and whether it is archived, or 404.
+async fn load(app: &AppState, sku: &Sku) -> Result<AdminProduct, ApiError> {
     catalog::admin_product(app.sql.as_ref(), sku, app.clock.now().timestamp())
         .await?
         .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", sku))
 }
 
 async fn answer(app: &AppState, sku: &Sku, status: StatusCode) -> Result<Response, ApiError> {
-    let (product, version, archived) = load(app, sku).await?;
-    Ok(with_etag(status, version, AdminProduct { product, version, archived }))
+    let found = load(app, sku).await?;
+    Ok(with_etag(status, found.version, found))
 }
 
 /// The category a body names, at `field`: malformed or unknown is a 422 there.
@@ -151,8 +151,7 @@ pub async fn list(
         }
     }
     let page = catalog::admin_products(app.sql.as_ref(), &query, archived, app.clock.now().timestamp()).await?;
-    let items = page.items.into_iter().map(|(product, version, archived)| AdminProduct { product, version, archived }).collect();
-    Ok(Json(Page { items, ..Page::new(Vec::new(), page.page, page.total) }))
+    Ok(Json(page))
 }
 
 /// `GET /api/admin/products/{sku}`: the product, archived or not, with its version as `ETag`.
@@ -185,10 +184,11 @@ pub async fn create(
         Some(raw) => check_image("/image", raw).map_err(invalid)?,
         None => category.image.clone(),
     };
+    let family = input.family.as_deref().map(|raw| check_family("/family", raw)).transpose().map_err(invalid)?;
     let product = Product { sku: sku.clone(), name, brand, category: category.id.clone(), description, price, attributes, image };
     let now = app.clock.now().timestamp();
     let mut batch = Batch::named("product-create");
-    batch.guard(catalog::insert_product(&product, &search_text(&product, Some(&category))), CatalogWrite::Exists);
+    batch.guard(catalog::insert_product(&product, family.as_deref(), &search_text(&product, Some(&category))), CatalogWrite::Exists);
     batch.push(catalog::record_price(&sku, price.minor_units(), now, now, &who.id));
     batch.extend(catalog::search_index_statements(&sku));
     match batch.run(app.sql.as_ref()).await? {
@@ -214,7 +214,7 @@ pub async fn update(
     let sku = parse_sku(&raw)?;
     let expected = if_match(&headers)?;
     let patch: ProductPatch = parse_body(body, invalid)?;
-    let (current, version, is_archived) = load(&app, &sku).await?;
+    let AdminProduct { product: current, mut family, version, archived: is_archived } = load(&app, &sku).await?;
     if is_archived {
         return Err(archived(&sku));
     }
@@ -224,7 +224,7 @@ pub async fn update(
         return Err(changed(&sku, version));
     }
     if patch == ProductPatch::default() {
-        return Ok(with_etag(StatusCode::OK, version, AdminProduct { product: current, version, archived: false }));
+        return Ok(with_etag(StatusCode::OK, version, AdminProduct { product: current, family, version, archived: false }));
     }
     let mut product = current;
     if let Some(raw) = &patch.name {
@@ -247,12 +247,20 @@ pub async fn update(
     if let Some(raw) = &patch.image {
         product.image = check_image("/image", raw).map_err(invalid)?;
     }
+    match &patch.family {
+        None => {}
+        Some(None) => family = None,
+        Some(Some(raw)) => family = Some(check_family("/family", raw).map_err(invalid)?),
+    }
     let mut batch = Batch::named("product-update");
-    batch.guard(catalog::update_product(&product, &search_text(&product, Some(&category)), version), CatalogWrite::Changed);
+    batch.guard(
+        catalog::update_product(&product, family.as_deref(), &search_text(&product, Some(&category)), version),
+        CatalogWrite::Changed,
+    );
     batch.extend(catalog::search_index_statements(&sku));
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => answer(&app, &sku, StatusCode::OK).await,
-        Err(_) => Err(changed(&sku, load(&app, &sku).await?.1)),
+        Err(_) => Err(changed(&sku, load(&app, &sku).await?.version)),
     }
 }
 
@@ -267,9 +275,10 @@ pub async fn archive(
     session.require_merchandiser(app.config.staff_merchandise)?;
     let sku = parse_sku(&raw)?;
     let expected = if_match(&headers)?;
-    let (product, version, is_archived) = load(&app, &sku).await?;
-    if is_archived {
-        return Ok(with_etag(StatusCode::OK, version, AdminProduct { product, version, archived: true }));
+    let found = load(&app, &sku).await?;
+    let version = found.version;
+    if found.archived {
+        return Ok(with_etag(StatusCode::OK, version, found));
     }
     if expected.is_some_and(|e| e != version) {
         return Err(changed(&sku, version));
@@ -279,12 +288,12 @@ pub async fn archive(
     batch.extend(catalog::search_index_statements(&sku));
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => answer(&app, &sku, StatusCode::OK).await,
-        Err(_) => Err(changed(&sku, load(&app, &sku).await?.1)),
+        Err(_) => Err(changed(&sku, load(&app, &sku).await?.version)),
     }
 }
 
 async fn history(app: &AppState, sku: &Sku) -> Result<(PriceHistory, i64), ApiError> {
-    let (product, version, _) = load(app, sku).await?;
+    let AdminProduct { product, version, .. } = load(app, sku).await?;
     let entries = catalog::prices(app.sql.as_ref(), sku)
         .await?
         .into_iter()
@@ -335,7 +344,7 @@ pub async fn set_price(
         }
         Some(t) => t.max(now),
     };
-    let (_, version, is_archived) = load(&app, &sku).await?;
+    let AdminProduct { version, archived: is_archived, .. } = load(&app, &sku).await?;
     if is_archived {
         return Err(archived(&sku));
     }
@@ -350,7 +359,7 @@ pub async fn set_price(
             let (history, version) = history(&app, &sku).await?;
             Ok(with_etag(StatusCode::OK, version, history))
         }
-        Err(_) => Err(changed(&sku, load(&app, &sku).await?.1)),
+        Err(_) => Err(changed(&sku, load(&app, &sku).await?.version)),
     }
 }
 

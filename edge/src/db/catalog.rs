@@ -3,7 +3,7 @@
 use super::stock::ACTIVE_HOLDS;
 use super::{all, corrupt, exists, first, Count, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
-use vitrina_shared::api::{CategoryInfo, ProductSummary};
+use vitrina_shared::api::{AdminProduct, CategoryInfo, ProductSummary};
 use vitrina_shared::catalog::{Attribute, Category, Page, Product, ProductQuery, PER_PAGE};
 use vitrina_shared::store::Store;
 use vitrina_shared::{CategoryId, Currency, Money, Sku, StoreId};
@@ -295,8 +295,8 @@ pub async fn catalog_changes(sql: &dyn Sql) -> Result<Vec<(Sku, CategoryId, Opti
 
 // ---- catalog management -------------------------------------------------------------------------
 
-/// A product as a merchandiser sees it, archived or not, with its version.
-struct AdminRow(Product, i64, bool);
+/// A product as a merchandiser sees it, archived or not, with its family and version.
+struct AdminRow(AdminProduct);
 
 impl FromRow for AdminRow {
     const COLUMNS: &'static [&'static str] = &[
@@ -312,15 +312,23 @@ impl FromRow for AdminRow {
         "available",
         "version",
         "archived_at",
+        "family",
     ];
     fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
         let ProductRow(product, _) = ProductRow::from_row(row)?;
-        Ok(AdminRow(product, row.int("version")?, !row.is_null("archived_at")?))
+        Ok(AdminRow(AdminProduct {
+            product,
+            family: row.opt_text("family")?.map(str::to_owned),
+            version: row.int("version")?,
+            archived: !row.is_null("archived_at")?,
+        }))
     }
 }
 
+const ADMIN_COLUMNS: &str = ", p.version, p.archived_at, p.family";
+
 fn admin_select() -> String {
-    product_select_with(", p.version, p.archived_at", "WHERE p.sku = ?")
+    product_select_with(ADMIN_COLUMNS, "WHERE p.sku = ?")
 }
 
 /// Which products a merchandiser lists.
@@ -332,7 +340,7 @@ pub enum Archived {
 }
 
 fn admin_page_select(condition: &str) -> String {
-    format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select_with(", p.version, p.archived_at", &format!("WHERE {condition}")))
+    format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select_with(ADMIN_COLUMNS, &format!("WHERE {condition}")))
 }
 
 fn admin_count_select(condition: &str) -> String {
@@ -341,12 +349,7 @@ fn admin_count_select(condition: &str) -> String {
 
 /// A page of products, archived ones as `archived` says, matching every word of the search text
 /// and the category, each with its version and whether it is archived.
-pub async fn admin_products(
-    sql: &dyn Sql,
-    q: &ProductQuery,
-    archived: Archived,
-    now: i64,
-) -> Result<Page<(Product, i64, bool)>, StorageError> {
+pub async fn admin_products(sql: &dyn Sql, q: &ProductQuery, archived: Archived, now: i64) -> Result<Page<AdminProduct>, StorageError> {
     let mut condition = String::from(match archived {
         Archived::Excluded => "p.archived_at IS NULL",
         Archived::Only => "p.archived_at IS NOT NULL",
@@ -365,15 +368,29 @@ pub async fn admin_products(
     params.splice(0..0, [now.into(), now.into()]);
     params.push(PER_PAGE.into());
     params.push(q.offset().into());
-    let items =
-        all::<AdminRow>(sql, &admin_page_select(&condition), params).await?.into_iter().map(|AdminRow(p, v, a)| (p, v, a)).collect();
+    let items = all::<AdminRow>(sql, &admin_page_select(&condition), params).await?.into_iter().map(|a| a.0).collect();
     Ok(Page::new(items, q.page, u32::try_from(total).unwrap_or(0)))
 }
 
-/// A product whether archived or not, at the price in force at `now`, with its version and
-/// whether it is archived.
-pub async fn admin_product(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<(Product, i64, bool)>, StorageError> {
-    Ok(first::<AdminRow>(sql, &admin_select(), vec![now.into(), now.into(), sku.as_str().into()]).await?.map(|AdminRow(p, v, a)| (p, v, a)))
+/// A product whether archived or not, at the price in force at `now`, with its family, version
+/// and whether it is archived.
+pub async fn admin_product(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<AdminProduct>, StorageError> {
+    Ok(first::<AdminRow>(sql, &admin_select(), vec![now.into(), now.into(), sku.as_str().into()]).await?.map(|a| a.0))
+}
+
+/// The products of `sku`'s family that are on sale, in catalog order (at most 50).
+fn variants_select() -> String {
+    format!("{} ORDER BY p.position LIMIT 50", product_select("p.family = (SELECT f.family FROM products f WHERE f.sku = ?)"))
+}
+
+/// The variants of `sku` on sale at `now` (itself included), with the units available of each;
+/// empty when it has no family.
+pub async fn variants(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Vec<(Product, u32)>, StorageError> {
+    Ok(all::<ProductRow>(sql, &variants_select(), vec![now.into(), now.into(), sku.as_str().into()])
+        .await?
+        .into_iter()
+        .map(|ProductRow(p, n)| (p, n))
+        .collect())
 }
 
 /// A recorded list price.
@@ -404,12 +421,13 @@ pub async fn prices(sql: &dyn Sql, sku: &Sku) -> Result<Vec<PriceRow>, StorageEr
     all(sql, PRICES, vec![sku.as_str().into()]).await
 }
 
-/// Inserts a new product, last in catalog order, unless its SKU exists (archived or not): guard it.
-pub(crate) fn insert_product(p: &Product, search_text: &str) -> Statement {
+/// Inserts a new product in `family`, last in catalog order, unless its SKU exists (archived or
+/// not): guard it.
+pub(crate) fn insert_product(p: &Product, family: Option<&str>, search_text: &str) -> Statement {
     let attributes = serde_json::to_string(&p.attributes).unwrap_or_else(|_| "[]".into());
     Statement::new(
-        "INSERT INTO products (sku, name, brand, category_id, description, price_minor, currency, attributes, image, search_text, position, version)
-         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM products), 1
+        "INSERT INTO products (sku, name, brand, category_id, description, price_minor, currency, attributes, image, search_text, family, position, version)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM products), 1
          WHERE NOT EXISTS (SELECT 1 FROM products WHERE sku = ?)",
         vec![
             p.sku.as_str().into(),
@@ -422,18 +440,19 @@ pub(crate) fn insert_product(p: &Product, search_text: &str) -> Statement {
             attributes.into(),
             p.image.clone().into(),
             search_text.into(),
+            family.into(),
             p.sku.as_str().into(),
         ],
     )
 }
 
-/// Replaces a product's descriptive fields (not its price) if it is at `version` and not
-/// archived, and moves its version on: guard it.
-pub(crate) fn update_product(p: &Product, search_text: &str, version: i64) -> Statement {
+/// Replaces a product's descriptive fields and family (not its price) if it is at `version` and
+/// not archived, and moves its version on: guard it.
+pub(crate) fn update_product(p: &Product, family: Option<&str>, search_text: &str, version: i64) -> Statement {
     let attributes = serde_json::to_string(&p.attributes).unwrap_or_else(|_| "[]".into());
     Statement::new(
         "UPDATE products SET name = ?, brand = ?, category_id = ?, description = ?, attributes = ?, image = ?, search_text = ?,
-                version = version + 1
+                family = ?, version = version + 1
          WHERE sku = ? AND version = ? AND archived_at IS NULL",
         vec![
             p.name.clone().into(),
@@ -443,6 +462,7 @@ pub(crate) fn update_product(p: &Product, search_text: &str, version: i64) -> St
             attributes.into(),
             p.image.clone().into(),
             search_text.into(),
+            family.into(),
             p.sku.as_str().into(),
             version.into(),
         ],
@@ -491,6 +511,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<AdminRow>(admin_select()),
         checked::<AdminRow>(admin_page_select("1 = 1")),
         checked::<Count>(admin_count_select("1 = 1")),
+        checked::<ProductRow>(variants_select()),
         checked::<PriceRow>(PRICES),
         checked::<CategoryRow>(CATEGORIES),
         checked::<AdminCategoryRow>(ADMIN_CATEGORY),
