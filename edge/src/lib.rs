@@ -240,6 +240,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/products", get(api::merchandising::list).post(api::merchandising::create))
         .route("/admin/products/{sku}", get(api::merchandising::get).patch(api::merchandising::update))
         .route("/admin/products/{sku}/archive", post(api::merchandising::archive))
+        .route("/admin/products/{sku}/restore", post(api::merchandising::restore))
         .route("/admin/products/{sku}/price", put(api::merchandising::set_price))
         .route("/admin/products/{sku}/prices", get(api::merchandising::prices))
         .route("/admin/segments", get(api::insights::admin_segments))

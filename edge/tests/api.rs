@@ -361,6 +361,7 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/admin/products",
         "/api/admin/products/{sku}",
         "/api/admin/products/{sku}/archive",
+        "/api/admin/products/{sku}/restore",
         "/api/admin/products/{sku}/price",
         "/api/admin/products/{sku}/prices",
         "/api/admin/segments",

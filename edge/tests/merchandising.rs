@@ -313,6 +313,11 @@ async fn an_archived_product_leaves_listings_and_its_page_but_old_orders_still_s
     let (status, _, body) = staff.call(Method::PATCH, &format!("/api/admin/products/{NEW_SKU}"), Some(json!({"name": "x"})), &[]).await;
     assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "product_archived"));
 
+    let (status, _, restored) = staff.call(Method::POST, &format!("/api/admin/products/{NEW_SKU}/restore"), None, &[]).await;
+    assert_eq!((status, restored["archived"].as_bool()), (StatusCode::OK, Some(false)), "{restored}");
+    let (status, _) = page(&app, &format!("/p/{NEW_SKU}")).await;
+    assert_eq!(status, StatusCode::OK, "back on sale, its page too");
+
     let id = order["id"].as_str().expect("order id");
     let (status, seen) = shopper.get(&format!("/api/orders/{id}")).await;
     assert_eq!(status, StatusCode::OK, "{seen}");

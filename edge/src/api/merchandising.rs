@@ -292,6 +292,34 @@ pub async fn archive(
     }
 }
 
+/// `POST /api/admin/products/{sku}/restore`: an archived product goes back on sale (listings,
+/// search, its page). Restoring a product on sale answers it as it is.
+pub async fn restore(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    session.require_merchandiser(app.config.staff_merchandise)?;
+    let sku = parse_sku(&raw)?;
+    let expected = if_match(&headers)?;
+    let found = load(&app, &sku).await?;
+    let version = found.version;
+    if !found.archived {
+        return Ok(with_etag(StatusCode::OK, version, found));
+    }
+    if expected.is_some_and(|e| e != version) {
+        return Err(changed(&sku, version));
+    }
+    let mut batch = Batch::named("product-restore");
+    batch.guard(catalog::restore(&sku, version), CatalogWrite::Changed);
+    batch.extend(catalog::search_index_statements(&sku));
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => answer(&app, &sku, StatusCode::OK).await,
+        Err(_) => Err(changed(&sku, load(&app, &sku).await?.version)),
+    }
+}
+
 async fn history(app: &AppState, sku: &Sku) -> Result<(PriceHistory, i64), ApiError> {
     let AdminProduct { product, version, .. } = load(app, sku).await?;
     let entries = catalog::prices(app.sql.as_ref(), sku)

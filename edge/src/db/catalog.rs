@@ -485,6 +485,14 @@ pub(crate) fn archive(sku: &Sku, version: i64, now: i64) -> Statement {
     )
 }
 
+/// Brings an archived product at `version` back on sale: guard it.
+pub(crate) fn restore(sku: &Sku, version: i64) -> Statement {
+    Statement::new(
+        "UPDATE products SET archived_at = NULL, version = version + 1 WHERE sku = ? AND version = ? AND archived_at IS NOT NULL",
+        vec![sku.as_str().into(), version.into()],
+    )
+}
+
 /// Records a list price of `sku` in force from `effective_at`.
 pub(crate) fn record_price(sku: &Sku, price_minor: i64, effective_at: i64, now: i64, by: &str) -> Statement {
     Statement::new(
