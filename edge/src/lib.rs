@@ -243,6 +243,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/products/{sku}/restore", post(api::merchandising::restore))
         .route("/admin/products/{sku}/price", put(api::merchandising::set_price))
         .route("/admin/products/{sku}/prices", get(api::merchandising::prices))
+        .route("/admin/products/{sku}/prices/{id}", delete(api::merchandising::cancel_price))
         .route("/admin/segments", get(api::insights::admin_segments))
         .route("/admin/kpis", get(api::insights::admin_kpis))
         .route("/admin/campaigns", get(api::push::list_campaigns).post(api::push::create_campaign))

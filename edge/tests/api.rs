@@ -364,6 +364,7 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/admin/products/{sku}/restore",
         "/api/admin/products/{sku}/price",
         "/api/admin/products/{sku}/prices",
+        "/api/admin/products/{sku}/prices/{id}",
         "/api/admin/segments",
         "/api/admin/kpis",
         "/api/admin/campaigns",

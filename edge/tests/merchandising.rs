@@ -261,6 +261,27 @@ async fn a_scheduled_price_shows_only_from_its_time_and_the_history_lists_both()
     assert_eq!(amount(&cart["repriced"][0]["was"]), "19990.00");
     let (_, history) = staff.get(&format!("/api/admin/products/{NEW_SKU}/prices")).await;
     assert_eq!(amount(&history["current"]), "17990.00");
+    let in_force = history["entries"][0]["id"].as_i64().expect("id");
+    let (status, _, body) = staff.call(Method::DELETE, &format!("/api/admin/products/{NEW_SKU}/prices/{in_force}"), None, &[]).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "unknown_price"), "a price in force is not cancelled");
+}
+
+#[tokio::test]
+async fn a_scheduled_price_can_be_cancelled_before_its_time() {
+    let app = TestApp::new().await;
+    let staff = app.staff().await;
+    let change = json!({"price": {"amount": "1.00", "currency": "RUB"}, "effective_at": "2026-12-01T00:00:00Z"});
+    let (_, history) = set_price(&staff, "PHN-0001", change).await;
+    let id = history["entries"][0]["id"].as_i64().expect("id");
+    let uri = format!("/api/admin/products/PHN-0001/prices/{id}");
+    let (status, _, history) = staff.call(Method::DELETE, &uri, None, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    assert_eq!(history["entries"], json!([]));
+    app.advance(10 * 86_400);
+    let (_, product) = app.get("/api/products/PHN-0001").await;
+    assert_eq!(amount(&product["price"]), "8690.00", "the cancelled price never took effect");
+    let (status, _, body) = staff.call(Method::DELETE, &uri, None, &[]).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "unknown_price"));
 }
 
 #[tokio::test]

@@ -975,6 +975,8 @@ pub struct PriceChange {
 /// One recorded list price of a product.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceEntry {
+    /// Names the entry, e.g. to cancel a scheduled price.
+    pub id: i64,
     pub price: Money,
     pub effective_at: chrono::DateTime<chrono::Utc>,
     pub recorded_at: chrono::DateTime<chrono::Utc>,

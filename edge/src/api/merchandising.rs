@@ -326,6 +326,7 @@ async fn history(app: &AppState, sku: &Sku) -> Result<(PriceHistory, i64), ApiEr
         .await?
         .into_iter()
         .map(|r| PriceEntry {
+            id: r.id,
             price: Money::from_minor_units(r.price_minor, product.price.currency),
             effective_at: to_time(r.effective_at),
             recorded_at: to_time(r.recorded_at),
@@ -345,6 +346,43 @@ pub async fn prices(
     let sku = parse_sku(&raw)?;
     let (history, version) = history(&app, &sku).await?;
     Ok(with_etag(StatusCode::OK, version, history))
+}
+
+/// `DELETE /api/admin/products/{sku}/prices/{id}`: cancels a scheduled price that has not taken
+/// effect yet (one in force stays in the history: set another price instead).
+pub async fn cancel_price(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath((raw, id)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    session.require_merchandiser(app.config.staff_merchandise)?;
+    let sku = parse_sku(&raw)?;
+    let expected = if_match(&headers)?;
+    let not_scheduled = || {
+        ApiError::not_found("unknown_price", format!("product {sku} has no scheduled price {}", id.chars().take(20).collect::<String>()))
+            .with("sku", &sku)
+    };
+    let id: i64 = id.parse().map_err(|_| not_scheduled())?;
+    let AdminProduct { version, archived: is_archived, .. } = load(&app, &sku).await?;
+    if is_archived {
+        return Err(archived(&sku));
+    }
+    if expected.is_some_and(|e| e != version) {
+        return Err(changed(&sku, version));
+    }
+    let now = app.clock.now().timestamp();
+    let mut batch = Batch::named("product-price-cancel");
+    batch.guard(catalog::cancel_price(&sku, id, now), CatalogWrite::Exists);
+    batch.guard(catalog::bump_version(&sku, version), CatalogWrite::Changed);
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => {
+            let (history, version) = history(&app, &sku).await?;
+            Ok(with_etag(StatusCode::OK, version, history))
+        }
+        Err(CatalogWrite::Exists) => Err(not_scheduled()),
+        Err(CatalogWrite::Changed) => Err(changed(&sku, load(&app, &sku).await?.version)),
+    }
 }
 
 /// `PUT /api/admin/products/{sku}/price`: a new list price, now or from `effective_at` (at most a

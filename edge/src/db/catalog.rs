@@ -395,6 +395,7 @@ pub async fn variants(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Vec<(Product
 
 /// A recorded list price.
 pub struct PriceRow {
+    pub id: i64,
     pub price_minor: i64,
     pub effective_at: i64,
     pub recorded_at: i64,
@@ -402,9 +403,10 @@ pub struct PriceRow {
 }
 
 impl FromRow for PriceRow {
-    const COLUMNS: &'static [&'static str] = &["price_minor", "effective_at", "recorded_at", "recorded_by"];
+    const COLUMNS: &'static [&'static str] = &["id", "price_minor", "effective_at", "recorded_at", "recorded_by"];
     fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
         Ok(PriceRow {
+            id: row.int("id")?,
             price_minor: row.int("price_minor")?,
             effective_at: row.int("effective_at")?,
             recorded_at: row.int("recorded_at")?,
@@ -413,7 +415,7 @@ impl FromRow for PriceRow {
     }
 }
 
-const PRICES: &str = "SELECT price_minor, effective_at, recorded_at, recorded_by FROM product_prices WHERE sku = ?
+const PRICES: &str = "SELECT id, price_minor, effective_at, recorded_at, recorded_by FROM product_prices WHERE sku = ?
      ORDER BY effective_at DESC, id DESC LIMIT 500";
 
 /// The product's recorded list prices, the latest `effective_at` first (at most 500).
@@ -490,6 +492,14 @@ pub(crate) fn restore(sku: &Sku, version: i64) -> Statement {
     Statement::new(
         "UPDATE products SET archived_at = NULL, version = version + 1 WHERE sku = ? AND version = ? AND archived_at IS NOT NULL",
         vec![sku.as_str().into(), version.into()],
+    )
+}
+
+/// Cancels the scheduled price `id` of `sku` if it has not taken effect at `now`: guard it.
+pub(crate) fn cancel_price(sku: &Sku, id: i64, now: i64) -> Statement {
+    Statement::new(
+        "DELETE FROM product_prices WHERE id = ? AND sku = ? AND effective_at > ?",
+        vec![id.into(), sku.as_str().into(), now.into()],
     )
 }
 

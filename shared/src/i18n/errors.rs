@@ -358,6 +358,11 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
     e("unknown_kiosk", "Киоск не найден.", "No such kiosk."),
     e("unknown_order", "Заказ[ {order}] не найден.", "Order[ {order}] not found."),
     e("unknown_pickup_point", "Такого пункта выдачи нет.", "There is no such pickup point."),
+    e(
+        "unknown_price",
+        "Такой запланированной цены[ у товара {sku}] нет — возможно, она уже действует.",
+        "There is no such scheduled price[ for {sku}]; it may be in force already.",
+    ),
     e("unknown_return", "Возврат[ {return}] не найден.", "Return[ {return}] not found."),
     e("unknown_rule", "Правило[ «{rule}»] не найдено.", "Rule[ “{rule}”] not found."),
     e("unknown_segment", "Сегмент[ «{segment}»] не найден.", "Segment[ “{segment}”] not found."),
