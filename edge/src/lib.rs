@@ -235,6 +235,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/rules/preview", post(api::offers::admin_preview))
         .route("/admin/rules/{id}", put(api::offers::admin_update).delete(api::offers::admin_delete))
         .route("/admin/rules/{id}/versions", get(api::offers::admin_versions))
+        .route("/admin/brands", get(api::merchandising::brands))
         .route("/admin/categories", post(api::merchandising::create_category))
         .route("/admin/categories/{id}", get(api::merchandising::get_category).patch(api::merchandising::update_category))
         .route("/admin/products", get(api::merchandising::list).post(api::merchandising::create))

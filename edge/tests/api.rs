@@ -356,6 +356,7 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/admin/rules/preview",
         "/api/admin/rules/{id}",
         "/api/admin/rules/{id}/versions",
+        "/api/admin/brands",
         "/api/admin/categories",
         "/api/admin/categories/{id}",
         "/api/admin/products",

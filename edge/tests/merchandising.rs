@@ -63,6 +63,9 @@ async fn a_created_product_is_in_the_api_in_its_category_and_has_its_own_page() 
     assert!(html.contains(">Смартфон Тест Про, 128 ГБ</h1>"));
     let (status, body) = staff.post("/api/admin/products", new_product()).await;
     assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "product_exists"));
+    let (_, brands) = staff.get("/api/admin/brands").await;
+    let brand = brands.as_array().expect("brands").iter().find(|b| b["name"] == "Тест").cloned();
+    assert_eq!(brand.map(|b| b["product_count"].clone()), Some(json!(1)), "its brand is in use now");
 }
 
 #[tokio::test]

@@ -963,6 +963,13 @@ pub struct AdminProduct {
     pub archived: bool,
 }
 
+/// A brand and how many products on sale carry it (`GET /api/admin/brands`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandInfo {
+    pub name: String,
+    pub product_count: u32,
+}
+
 /// `PUT /api/admin/products/{sku}/price`: a new list price, now or from `effective_at`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -17,7 +17,7 @@ use axum::{Extension, Json};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use vitrina_shared::api::{
-    AdminCategory, AdminProduct, CategoryPatch, NewCategory, NewProduct, PriceChange, PriceEntry, PriceHistory, ProductPatch,
+    AdminCategory, AdminProduct, BrandInfo, CategoryPatch, NewCategory, NewProduct, PriceChange, PriceEntry, PriceHistory, ProductPatch,
 };
 use vitrina_shared::catalog::{
     check_attributes, check_family, check_image, check_price, check_text, closes_a_loop, search_text, Category, FieldError, Page, Product,
@@ -152,6 +152,13 @@ pub async fn list(
     }
     let page = catalog::admin_products(app.sql.as_ref(), &query, archived, app.clock.now().timestamp()).await?;
     Ok(Json(page))
+}
+
+/// `GET /api/admin/brands`: the brands in use, for choosing an existing one (brands are written on
+/// products; a new name makes a new brand).
+pub async fn brands(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Json<Vec<BrandInfo>>, ApiError> {
+    session.require_merchandiser(app.config.staff_merchandise)?;
+    Ok(Json(catalog::brands(app.sql.as_ref()).await?))
 }
 
 /// `GET /api/admin/products/{sku}`: the product, archived or not, with its version as `ETag`.

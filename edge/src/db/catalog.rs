@@ -3,7 +3,7 @@
 use super::stock::ACTIVE_HOLDS;
 use super::{all, corrupt, exists, first, Count, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
-use vitrina_shared::api::{AdminProduct, CategoryInfo, ProductSummary};
+use vitrina_shared::api::{AdminProduct, BrandInfo, CategoryInfo, ProductSummary};
 use vitrina_shared::catalog::{Attribute, Category, Page, Product, ProductQuery, PER_PAGE};
 use vitrina_shared::store::Store;
 use vitrina_shared::{CategoryId, Currency, Money, Sku, StoreId};
@@ -393,6 +393,26 @@ pub async fn variants(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Vec<(Product
         .collect())
 }
 
+const BRANDS: &str =
+    "SELECT brand, COUNT(*) AS product_count FROM products WHERE archived_at IS NULL GROUP BY brand ORDER BY brand LIMIT 1000";
+
+struct BrandRow(BrandInfo);
+
+impl FromRow for BrandRow {
+    const COLUMNS: &'static [&'static str] = &["brand", "product_count"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(BrandRow(BrandInfo {
+            name: row.text("brand")?.to_owned(),
+            product_count: u32::try_from(row.int("product_count")?).unwrap_or(u32::MAX),
+        }))
+    }
+}
+
+/// The brands of the products on sale, by name, with how many products carry each (at most 1000).
+pub async fn brands(sql: &dyn Sql) -> Result<Vec<BrandInfo>, StorageError> {
+    Ok(all::<BrandRow>(sql, BRANDS, vec![]).await?.into_iter().map(|b| b.0).collect())
+}
+
 /// A recorded list price.
 pub struct PriceRow {
     pub id: i64,
@@ -530,6 +550,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<AdminRow>(admin_page_select("1 = 1")),
         checked::<Count>(admin_count_select("1 = 1")),
         checked::<ProductRow>(variants_select()),
+        checked::<BrandRow>(BRANDS),
         checked::<PriceRow>(PRICES),
         checked::<CategoryRow>(CATEGORIES),
         checked::<AdminCategoryRow>(ADMIN_CATEGORY),
