@@ -138,7 +138,7 @@ async fn invalid_fields_are_refused_with_their_json_pointer_and_nothing_is_store
 }
 
 #[tokio::test]
-async fn anonymous_callers_shoppers_and_marketers_may_not_manage_the_catalog() {
+async fn anonymous_callers_and_shoppers_may_not_manage_the_catalog() {
     let app = TestApp::new().await;
     let anonymous = app.device();
     let (status, body) = anonymous.post("/api/admin/products", new_product()).await;
@@ -398,7 +398,7 @@ impl IntoParts for (StatusCode, axum::http::HeaderMap, Value) {
 }
 
 #[tokio::test]
-async fn variants_of_one_family_list_each_other_and_leave_when_archived_or_taken_out() {
+async fn variants_of_one_family_list_each_other_and_one_taken_out_of_it_leaves() {
     let app = TestApp::new().await;
     let staff = app.staff().await;
     let mut blue = new_product();
