@@ -134,6 +134,10 @@ pub struct Config {
     pub loyalty: vitrina_shared::loyalty::LoyaltyPolicy,
     /// Web Push: keys, trusted push services, reminders.
     pub push: notify::PushConfig,
+    /// Staff accounts may manage the catalog too (the `merchandiser` role's API): natively
+    /// `VITRINA_STAFF_MERCHANDISE`, on Spin the `staff_merchandise` variable; both default to
+    /// `true` (`Config::default()` leaves it off).
+    pub staff_merchandise: bool,
     /// Test-only: abort the process at this point of a checkout (`VITRINA_TEST_CRASH_AT`), to
     /// prove that a checkout interrupted by a crash ends cleanly after a restart.
     pub crash_at: Option<CrashPoint>,
@@ -198,6 +202,7 @@ pub fn router(state: AppState) -> Router {
         .route("/products/{sku}", get(api::catalog::product))
         .route("/search/suggest", get(api::search::suggest))
         .route("/admin/search/synonyms", get(api::search::synonyms).put(api::search::put_synonyms))
+        .route("/products/{sku}/variants", get(api::catalog::variants))
         .route("/stores", get(api::catalog::stores))
         .route("/stores/{store}/stock", put(api::catalog::put_stock))
         .route("/availability/{sku}", get(api::catalog::availability))
@@ -233,6 +238,16 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/rules/preview", post(api::offers::admin_preview))
         .route("/admin/rules/{id}", put(api::offers::admin_update).delete(api::offers::admin_delete))
         .route("/admin/rules/{id}/versions", get(api::offers::admin_versions))
+        .route("/admin/brands", get(api::merchandising::brands))
+        .route("/admin/categories", post(api::merchandising::create_category))
+        .route("/admin/categories/{id}", get(api::merchandising::get_category).patch(api::merchandising::update_category))
+        .route("/admin/products", get(api::merchandising::list).post(api::merchandising::create))
+        .route("/admin/products/{sku}", get(api::merchandising::get).patch(api::merchandising::update))
+        .route("/admin/products/{sku}/archive", post(api::merchandising::archive))
+        .route("/admin/products/{sku}/restore", post(api::merchandising::restore))
+        .route("/admin/products/{sku}/price", put(api::merchandising::set_price))
+        .route("/admin/products/{sku}/prices", get(api::merchandising::prices))
+        .route("/admin/products/{sku}/prices/{id}", delete(api::merchandising::cancel_price))
         .route("/admin/segments", get(api::insights::admin_segments))
         .route("/admin/kpis", get(api::insights::admin_kpis))
         .route("/admin/campaigns", get(api::push::list_campaigns).post(api::push::create_campaign))

@@ -49,6 +49,12 @@ ENVIRONMENT:
     VITRINA_MARKETER_EMAIL, VITRINA_MARKETER_PASSWORD
                           the first marketer account [default: marketer@vitrina.local, password
                           generated into <data>/marketer-password]
+    VITRINA_MERCHANDISER_EMAIL, VITRINA_MERCHANDISER_PASSWORD
+                          the first merchandiser account (catalog and prices) [default:
+                          merchandiser@vitrina.local, password generated into
+                          <data>/merchandiser-password]
+    VITRINA_STAFF_MERCHANDISE
+                          whether staff accounts may manage the catalog too (true or false) [true]
     VITRINA_SESSION_KEY   key signing session cookies; if unset, generated into <data>/session-key
     VITRINA_HOLD_MINUTES, VITRINA_PAYMENT_HOLD_MINUTES, VITRINA_READY_HOLD_MINUTES
                           how long stock is held for a pay-on-pickup reservation [120], during an
@@ -173,7 +179,7 @@ ENVIRONMENT:
     async fn run(args: Args) -> Result<(), String> {
         let session_key = secret(&args.data, "VITRINA_SESSION_KEY", "session-key", 32)?;
         let mut bootstrap_accounts = Vec::new();
-        for (role, name) in [(Role::Staff, "staff"), (Role::Marketer, "marketer")] {
+        for (role, name) in [(Role::Staff, "staff"), (Role::Marketer, "marketer"), (Role::Merchandiser, "merchandiser")] {
             let upper = name.to_uppercase();
             let email = std::env::var(format!("VITRINA_{upper}_EMAIL")).unwrap_or_else(|_| format!("{name}@vitrina.local"));
             let password = secret(&args.data, &format!("VITRINA_{upper}_PASSWORD"), &format!("{name}-password"), 12)?;
@@ -218,8 +224,14 @@ ENVIRONMENT:
             ),
             None => None,
         };
+        let staff_merchandise = match env("VITRINA_STAFF_MERCHANDISE").as_deref() {
+            None | Some("true" | "1") => true,
+            Some("false" | "0") => false,
+            Some(raw) => return Err(format!("VITRINA_STAFF_MERCHANDISE must be true or false, not {raw:?}")),
+        };
         let config = Config {
             bootstrap_accounts,
+            staff_merchandise,
             site_dir: Some(args.site.clone()),
             public_url: env("VITRINA_PUBLIC_URL"),
             session_key: session_key.into_bytes(),

@@ -8,7 +8,7 @@ use crate::session::{random_hex, Session};
 use crate::AppState;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use vitrina_shared::api::{CartLineView, CartView};
+use vitrina_shared::api::{CartLineView, CartView, RepricedLine};
 use vitrina_shared::catalog::Product;
 use vitrina_shared::offers::{self as engine, evaluate, Condition, Item, Priced, RuleBook, Shopper, Usage};
 use vitrina_shared::pricing::cart_totals;
@@ -128,8 +128,19 @@ async fn view_and_items(sql: &dyn Sql, owner: &str, now: i64) -> Result<(CartVie
     let version = carts::version(sql, owner).await?;
     let mut views = Vec::new();
     let mut items = Vec::new();
-    for line in carts::lines(sql, owner).await? {
+    let mut repriced = Vec::new();
+    for (line, priced_minor) in carts::lines_with_prices(sql, owner).await? {
         if let Some((product, available)) = catalog::product(sql, &line.sku, now).await? {
+            // A list price changed (now or on schedule) since the cart was last written: the line
+            // is at the new price, and the shopper is told.
+            if let Some(was) = priced_minor.filter(|was| *was != product.price.minor_units()) {
+                repriced.push(RepricedLine {
+                    sku: product.sku.clone(),
+                    name: product.name.clone(),
+                    was: Money::from_minor_units(was, product.price.currency),
+                    now: product.price,
+                });
+            }
             items.push(item(&product, line.qty));
             views.push(CartLineView {
                 sku: product.sku,
@@ -155,6 +166,7 @@ async fn view_and_items(sql: &dyn Sql, owner: &str, now: i64) -> Result<(CartVie
         total,
         offers: Vec::new(),
         free_delivery: false,
+        repriced,
     };
     Ok((view, items))
 }

@@ -114,6 +114,17 @@ impl Session {
         Ok(())
     }
 
+    /// The signed-in account that may manage the catalog: role `merchandiser`, or `staff` where
+    /// the configuration grants staff the catalog too ([`crate::Config::staff_merchandise`]).
+    pub fn require_merchandiser(&self, staff_too: bool) -> Result<&Account, ApiError> {
+        let account = self.require_account()?;
+        match account.role {
+            Role::Merchandiser => Ok(account),
+            Role::Staff if staff_too => Ok(account),
+            _ => Err(ApiError::Forbidden("this action needs the merchandiser role".into())),
+        }
+    }
+
     pub fn require_role(&self, role: Role) -> Result<&Account, ApiError> {
         let account = self.require_account()?;
         if account.role == role {

@@ -236,6 +236,8 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
             // Spin's `spin-client-addr` is the peer Spin saw; no proxy header is trusted.
             trusted_proxies: Vec::new(),
             push: push_config().await,
+            // The `staff_merchandise` variable; anything but "false" grants staff the catalog.
+            staff_merchandise: spin_sdk::variables::get("staff_merchandise").await.map_or(true, |v| v.trim() != "false"),
             ..Config::default()
         }),
     };

@@ -53,3 +53,42 @@ async fn two_instances_starting_together_on_one_empty_database_both_come_up() {
     let versions = first.query("SELECT COUNT(*) FROM schema_migrations", vec![]).await.expect("versions");
     assert_eq!(versions[0].int(0).expect("n"), i64::try_from(schema::MIGRATIONS.len()).expect("small"), "each migration recorded once");
 }
+
+// Migration 0010 rebuilds the accounts table (a CHECK constraint cannot be altered) inside one
+// transaction with foreign keys on: what references the accounts must survive it, still checked.
+#[tokio::test]
+async fn a_database_with_accounts_sessions_and_points_keeps_them_through_the_merchandiser_migration() {
+    use vitrina_edge::ports::Statement;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("old.db")).expect("open");
+    let mut batch = vec![Statement::new(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+        vec![],
+    )];
+    for (version, script) in schema::MIGRATIONS.iter().filter(|(v, _)| *v <= 8) {
+        let code: String = script.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+        batch.extend(code.split(';').filter(|s| !s.trim().is_empty()).map(|s| Statement::new(s.trim(), vec![])));
+        batch.push(Statement::new("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", vec![(*version).into()]));
+    }
+    batch.extend([
+        Statement::new(
+            "INSERT INTO customers (id, email, password_hash, role, created_at, loyalty_card) VALUES ('c1', 'a@b.ru', 'x', 'staff', 1, '2000000000001')",
+            vec![],
+        ),
+        Statement::new("INSERT INTO sessions (id, customer_id, created_at, last_seen_at, expires_at) VALUES ('s1', 'c1', 1, 1, 9)", vec![]),
+        Statement::new("INSERT INTO loyalty_ledger (customer_id, kind, points, created_at) VALUES ('c1', 'earn', 50, 1)", vec![]),
+    ]);
+    store.batch(batch).await.expect("a database at version 8 with an account");
+    assert!(schema::ensure(&store, Utc::now()).await.expect("migrate"), "migrated to the newest version");
+    let kept = store
+        .query("SELECT c.role, s.id, l.points FROM customers c JOIN sessions s ON s.customer_id = c.id JOIN loyalty_ledger l ON l.customer_id = c.id", vec![])
+        .await
+        .expect("read");
+    assert_eq!((kept[0].text(0).expect("role"), kept[0].text(1).expect("session"), kept[0].int(2).expect("points")), ("staff", "s1", 50));
+    let merchandiser = "INSERT INTO customers (id, email, password_hash, role, created_at) VALUES ('c2', 'm@b.ru', 'x', 'merchandiser', 1)";
+    store.batch(vec![Statement::new(merchandiser, vec![])]).await.expect("the new role is accepted");
+    let orphan = "INSERT INTO sessions (id, customer_id, created_at, last_seen_at, expires_at) VALUES ('s2', 'nobody', 1, 1, 9)";
+    assert!(store.batch(vec![Statement::new(orphan, vec![])]).await.is_err(), "references are still checked");
+    let card = "INSERT INTO customers (id, email, password_hash, role, created_at, loyalty_card) VALUES ('c3', 'c@b.ru', 'x', 'customer', 1, '2000000000001')";
+    assert!(store.batch(vec![Statement::new(card, vec![])]).await.is_err(), "the loyalty card index is back");
+}

@@ -210,6 +210,8 @@ pub enum Role {
     Customer,
     Staff,
     Marketer,
+    /// Manages the catalog: products, their prices and archiving (staff may be granted it too).
+    Merchandiser,
 }
 
 impl Role {
@@ -218,10 +220,11 @@ impl Role {
             Role::Customer => "customer",
             Role::Staff => "staff",
             Role::Marketer => "marketer",
+            Role::Merchandiser => "merchandiser",
         }
     }
     pub fn parse(raw: &str) -> Option<Role> {
-        [Role::Customer, Role::Staff, Role::Marketer].into_iter().find(|r| r.as_str() == raw)
+        [Role::Customer, Role::Staff, Role::Marketer, Role::Merchandiser].into_iter().find(|r| r.as_str() == raw)
     }
 }
 
@@ -424,7 +427,7 @@ mod tests {
 
     #[test]
     fn roles_and_channels_round_trip_through_their_names() {
-        for r in [Role::Customer, Role::Staff, Role::Marketer] {
+        for r in [Role::Customer, Role::Staff, Role::Marketer, Role::Merchandiser] {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         for c in [Channel::Web, Channel::Pwa, Channel::Kiosk, Channel::Pos] {

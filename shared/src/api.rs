@@ -116,6 +116,9 @@ pub struct Health {
 pub struct CategoryInfo {
     #[serde(flatten)]
     pub category: Category,
+    /// The category it sits in (the catalog is a tree); absent at the top.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<CategoryId>,
     pub product_count: u32,
 }
 
@@ -329,6 +332,21 @@ pub struct CartView {
     /// Delivery is free under an offer.
     #[serde(default)]
     pub free_delivery: bool,
+    /// Lines whose list price changed since the cart was last changed: the notice the shopper
+    /// sees (the lines are already at the new price).
+    #[serde(default)]
+    pub repriced: Vec<RepricedLine>,
+}
+
+/// A cart line re-priced by a price change made after it was put in the cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepricedLine {
+    pub sku: Sku,
+    pub name: String,
+    /// The unit price when the cart was last changed.
+    pub was: Money,
+    /// The unit price now.
+    pub now: Money,
 }
 
 /// The 409 answer to a cart write made against an old version: the error and the cart as it is.
@@ -917,4 +935,141 @@ pub struct SynonymPair {
 #[serde(deny_unknown_fields)]
 pub struct SynonymList {
     pub synonyms: Vec<SynonymPair>,
+}
+
+// ---- catalog management (role merchandiser) -----------------------------------------------------
+
+/// `POST /api/admin/products`: a new product and its first list price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewProduct {
+    pub sku: String,
+    pub name: String,
+    pub brand: String,
+    pub category: String,
+    #[serde(default)]
+    pub description: String,
+    pub price: Money,
+    #[serde(default)]
+    pub attributes: Vec<Attribute>,
+    /// A path on this site; the category's illustration when left out.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// The family of variants it belongs to (the same model in another size, colour or memory).
+    #[serde(default)]
+    pub family: Option<String>,
+}
+
+/// `PATCH /api/admin/products/{sku}`: the fields to change; those left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub brand: Option<String>,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub attributes: Option<Vec<Attribute>>,
+    #[serde(default)]
+    pub image: Option<String>,
+    /// `null` takes the product out of its family.
+    #[serde(default, deserialize_with = "present")]
+    pub family: Option<Option<String>>,
+}
+
+/// A product as a merchandiser sees it: with its version (also the `ETag`) and whether it is
+/// archived. `product.price` is the list price in force now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminProduct {
+    pub product: Product,
+    /// The family of variants it belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    pub version: i64,
+    pub archived: bool,
+}
+
+/// A brand and how many products on sale carry it (`GET /api/admin/brands`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandInfo {
+    pub name: String,
+    pub product_count: u32,
+}
+
+/// `PUT /api/admin/products/{sku}/price`: a new list price, now or from `effective_at`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceChange {
+    pub price: Money,
+    #[serde(default)]
+    pub effective_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// One recorded list price of a product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceEntry {
+    /// Names the entry, e.g. to cancel a scheduled price.
+    pub id: i64,
+    pub price: Money,
+    pub effective_at: chrono::DateTime<chrono::Utc>,
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+    /// The account that recorded it.
+    pub recorded_by: String,
+}
+
+/// `GET /api/admin/products/{sku}/prices`: the price in force and every recorded price, the
+/// latest `effective_at` first (scheduled ones included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriceHistory {
+    pub sku: Sku,
+    pub current: Money,
+    pub version: i64,
+    pub entries: Vec<PriceEntry>,
+}
+
+/// `POST /api/admin/categories`: a new category, last in order, at the top or under `parent`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCategory {
+    pub id: String,
+    pub name_ru: String,
+    pub name_en: String,
+    /// A path on this site.
+    pub image: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+/// `PATCH /api/admin/categories/{id}`: the fields to change; `"parent": null` moves the category
+/// to the top, a left-out `parent` leaves it where it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryPatch {
+    #[serde(default)]
+    pub name_ru: Option<String>,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub parent: Option<Option<String>>,
+}
+
+/// A field that is present (even as `null`) is `Some`.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// A category as a merchandiser sees it, with its place in the tree and its version (also the
+/// `ETag`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminCategory {
+    pub category: Category,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<CategoryId>,
+    pub version: i64,
 }

@@ -89,6 +89,137 @@ pub fn search_text(product: &Product, category: Option<&Category>) -> String {
     normalize_search(&parts.join(" "))
 }
 
+/// Longest product name, in characters.
+pub const MAX_PRODUCT_NAME_CHARS: usize = 200;
+/// Longest brand name, in characters.
+pub const MAX_BRAND_CHARS: usize = 100;
+/// Longest product description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 5_000;
+/// Most attributes on one product.
+pub const MAX_ATTRIBUTES: usize = 50;
+/// Longest attribute name and value, in characters.
+pub const MAX_ATTRIBUTE_NAME_CHARS: usize = 60;
+pub const MAX_ATTRIBUTE_VALUE_CHARS: usize = 200;
+/// Longest image path, in characters.
+pub const MAX_IMAGE_CHARS: usize = 300;
+/// Highest list price, in kopecks (100 million roubles).
+pub const MAX_PRICE_MINOR: i64 = 10_000_000_000;
+
+/// A field of a catalog write that does not fit: where it is (a JSON pointer into the body), a
+/// stable reason code and a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    pub field: String,
+    pub reason: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, reason: &'static str, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), reason, message: message.into() }
+    }
+}
+
+/// A text field trimmed, between 1 (or 0 when it may be empty) and `max` characters, without
+/// control characters (a line break is allowed where `multiline`).
+pub fn check_text(field: &str, raw: &str, max: usize, may_be_empty: bool, multiline: bool) -> Result<String, FieldError> {
+    let text = raw.trim();
+    if text.is_empty() && !may_be_empty {
+        return Err(FieldError::new(field, "required", "must not be empty"));
+    }
+    if text.chars().count() > max {
+        return Err(FieldError::new(field, "too_long", format!("at most {max} characters")));
+    }
+    if text.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t'))) {
+        return Err(FieldError::new(field, "control_character", "must not contain control characters"));
+    }
+    Ok(text.to_owned())
+}
+
+/// Attributes, each name and value checked, names unique (case-insensitively).
+pub fn check_attributes(field: &str, raw: &[Attribute]) -> Result<Vec<Attribute>, FieldError> {
+    if raw.len() > MAX_ATTRIBUTES {
+        return Err(FieldError::new(field, "too_many", format!("at most {MAX_ATTRIBUTES} attributes")));
+    }
+    let mut out: Vec<Attribute> = Vec::with_capacity(raw.len());
+    for (i, a) in raw.iter().enumerate() {
+        let name = check_text(&format!("{field}/{i}/name"), &a.name, MAX_ATTRIBUTE_NAME_CHARS, false, false)?;
+        let value = check_text(&format!("{field}/{i}/value"), &a.value, MAX_ATTRIBUTE_VALUE_CHARS, false, false)?;
+        if out.iter().any(|o| o.name.to_lowercase() == name.to_lowercase()) {
+            return Err(FieldError::new(format!("{field}/{i}/name"), "duplicate", format!("the attribute {name:?} is named twice")));
+        }
+        out.push(Attribute { name, value });
+    }
+    Ok(out)
+}
+
+/// An image path on this site (`/img/…`): no scheme or host, no `..`, no spaces or controls.
+pub fn check_image(field: &str, raw: &str) -> Result<String, FieldError> {
+    let ok = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && raw.chars().count() <= MAX_IMAGE_CHARS
+        && !raw.split('/').any(|part| part == "..")
+        && raw.chars().all(|c| c.is_ascii_graphic() && c != '\\' && c != '"' && c != '<' && c != '>');
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(FieldError::new(
+            field,
+            "invalid_image",
+            format!("must be a path on this site such as /img/p/1.webp, at most {MAX_IMAGE_CHARS} characters"),
+        ))
+    }
+}
+
+/// A list price: roubles, not negative, whole kopecks, at most [`MAX_PRICE_MINOR`].
+pub fn check_price(field: &str, price: &Money) -> Result<Money, FieldError> {
+    if price.currency != crate::Currency::Rub {
+        return Err(FieldError::new(format!("{field}/currency"), "unsupported_currency", "prices are in RUB"));
+    }
+    if price.amount.is_sign_negative() && !price.amount.is_zero() {
+        return Err(FieldError::new(format!("{field}/amount"), "negative", "a price cannot be negative"));
+    }
+    if price.amount.normalize().scale() > price.currency.minor_digits() {
+        return Err(FieldError::new(format!("{field}/amount"), "fraction_of_kopeck", "a price is in whole kopecks (two decimals at most)"));
+    }
+    let money = Money::new(price.amount, price.currency);
+    if money.minor_units() > MAX_PRICE_MINOR {
+        return Err(FieldError::new(format!("{field}/amount"), "too_large", "at most 100000000.00"));
+    }
+    Ok(money)
+}
+
+/// A product family (the model its variants share, e.g. `nova-x5`): 2–40 characters a–z, 0–9
+/// and `-`, not at either end.
+pub fn check_family(field: &str, raw: &str) -> Result<String, FieldError> {
+    let family = raw.trim();
+    let ok = (2..=40).contains(&family.len())
+        && family.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !family.starts_with('-')
+        && !family.ends_with('-');
+    if ok {
+        Ok(family.to_owned())
+    } else {
+        Err(FieldError::new(field, "invalid_family", "2–40 characters a–z, 0–9 and '-', such as nova-x5"))
+    }
+}
+
+/// Whether making `parent` the parent of `id` would close a loop in the tree (`parent_of` gives
+/// each category's current parent).
+pub fn closes_a_loop(id: &CategoryId, parent: &CategoryId, parent_of: &dyn Fn(&CategoryId) -> Option<CategoryId>) -> bool {
+    let mut at = Some(parent.clone());
+    // A tree of n categories has paths of at most n steps; the bound also stops on a stored loop.
+    for _ in 0..10_000 {
+        match at {
+            Some(c) if &c == id => return true,
+            Some(c) => at = parent_of(&c),
+            None => return false,
+        }
+    }
+    true
+}
+
 /// A page of results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
@@ -121,6 +252,56 @@ mod tests {
         assert_eq!(ProductQuery::parse(None, Some("Bad Cat"), None).unwrap_err().code(), "invalid_category");
         let ok = ProductQuery::parse(Some("Наушники"), Some("audio"), Some(2)).unwrap();
         assert_eq!((ok.text.as_str(), ok.offset()), ("наушники", PER_PAGE));
+    }
+
+    #[test]
+    fn catalog_fields_are_refused_at_their_pointer_with_a_reason() {
+        assert_eq!(check_text("/name", "  Телефон ", 10, false, false), Ok("Телефон".into()));
+        assert_eq!(check_text("/name", "   ", 10, false, false).unwrap_err().reason, "required");
+        assert_eq!(check_text("/name", "a\u{0}b", 10, false, false).unwrap_err().reason, "control_character");
+        assert!(check_text("/description", "line\nline", 100, true, true).is_ok());
+        let twice = [Attribute { name: "Цвет".into(), value: "a".into() }, Attribute { name: "цвет".into(), value: "b".into() }];
+        assert_eq!(check_attributes("/attributes", &twice).unwrap_err().field, "/attributes/1/name");
+        assert!(check_image("/image", "/img/p/1.webp").is_ok());
+        for bad in ["https://x.ru/a.png", "//x.ru/a.png", "/img/../secret", "/a b.png", ""] {
+            assert!(check_image("/image", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_price_is_whole_kopecks_of_roubles_not_negative_and_bounded() {
+        use rust_decimal::Decimal;
+        use std::str::FromStr;
+        let rub = |s: &str| Money { amount: Decimal::from_str(s).unwrap(), currency: crate::Currency::Rub };
+        assert_eq!(check_price("/price", &rub("1990")).unwrap().minor_units(), 199_000);
+        assert_eq!(check_price("/price", &rub("0")).unwrap().minor_units(), 0);
+        assert_eq!(check_price("/price", &rub("-1")).unwrap_err().field, "/price/amount");
+        assert_eq!(check_price("/price", &rub("1.005")).unwrap_err().reason, "fraction_of_kopeck");
+        assert_eq!(check_price("/price", &rub("1.50")).unwrap().minor_units(), 150);
+        assert_eq!(check_price("/price", &rub("100000000.01")).unwrap_err().reason, "too_large");
+    }
+
+    #[test]
+    fn a_family_is_a_lowercase_slug() {
+        assert_eq!(check_family("/family", " nova-x5 "), Ok("nova-x5".into()));
+        for bad in ["Nova", "x", "-nova", "nova-", "нова", &"a".repeat(41)] {
+            assert_eq!(check_family("/family", bad).unwrap_err().reason, "invalid_family", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_category_cannot_become_its_own_ancestor() {
+        let id = |s: &str| CategoryId::parse(s).unwrap();
+        // phones ⊂ electronics ⊂ catalog
+        let parent_of = |c: &CategoryId| match c.as_str() {
+            "phones" => Some(id("electronics")),
+            "electronics" => Some(id("catalog")),
+            _ => None,
+        };
+        assert!(closes_a_loop(&id("catalog"), &id("phones"), &parent_of));
+        assert!(closes_a_loop(&id("phones"), &id("phones"), &parent_of));
+        assert!(!closes_a_loop(&id("phones"), &id("catalog"), &parent_of));
+        assert!(!closes_a_loop(&id("tv"), &id("electronics"), &parent_of));
     }
 
     #[test]

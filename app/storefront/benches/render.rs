@@ -15,7 +15,7 @@ fn product_page(c: &mut Criterion) {
     let stores = demo::stores();
     let stock = demo::stock(&products, &stores);
     let categories: Vec<CategoryInfo> =
-        demo::categories().into_iter().map(|category| CategoryInfo { category, product_count: 26 }).collect();
+        demo::categories().into_iter().map(|category| CategoryInfo { category, parent: None, product_count: 26 }).collect();
     let product = products[0].clone();
     let available: HashMap<_, _> = stock.iter().filter(|s| s.sku == product.sku).map(|s| (s.store_id.clone(), s.on_hand)).collect();
     let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).expect("a time");

@@ -58,6 +58,19 @@ pub async fn product(State(app): State<AppState>, ApiPath(raw): ApiPath<String>)
     Ok(Json(ProductDetail::from_product(product, total)))
 }
 
+/// `GET /api/products/{sku}/variants`: the products of its family on sale (itself included), in
+/// catalog order; just itself when it has no family.
+pub async fn variants(State(app): State<AppState>, ApiPath(raw): ApiPath<String>) -> Result<Json<Vec<ProductDetail>>, ApiError> {
+    let sku = parse_sku(&raw)?;
+    let now = app.clock.now().timestamp();
+    let (product, total) = catalog::product(app.sql.as_ref(), &sku, now)
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku))?;
+    let family = catalog::variants(app.sql.as_ref(), &sku, now).await?;
+    let variants = if family.is_empty() { vec![(product, total)] } else { family };
+    Ok(Json(variants.into_iter().map(|(p, n)| ProductDetail::from_product(p, n)).collect()))
+}
+
 pub async fn stores(State(app): State<AppState>) -> Result<Json<Vec<StoreInfo>>, ApiError> {
     Ok(Json(catalog::stores(app.sql.as_ref()).await?.into_iter().map(StoreInfo::from).collect()))
 }

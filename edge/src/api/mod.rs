@@ -10,6 +10,7 @@ pub mod checkout;
 pub mod handoffs;
 pub mod insights;
 pub mod kiosks;
+pub mod merchandising;
 pub mod offers;
 pub mod orders;
 pub mod pages;

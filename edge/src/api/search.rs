@@ -4,7 +4,6 @@
 use crate::db::{catalog, search as db};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::session::Account;
 use crate::session::Session;
 use crate::tx::Batch;
 use crate::{search, AppState};
@@ -13,7 +12,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
-use vitrina_shared::account::Role;
 use vitrina_shared::api::{Suggestions, SynonymList, SynonymPair};
 use vitrina_shared::catalog::{normalize_search, MAX_QUERY_CHARS};
 use vitrina_shared::search::validate_synonyms;
@@ -37,17 +35,6 @@ pub async fn suggest(State(app): State<AppState>, ApiQuery(params): ApiQuery<Sug
     Ok(Json(Suggestions { query, suggestions }))
 }
 
-/// Who may edit the synonyms: staff and marketers today (the catalog's merchandisers will be
-/// added here when their role exists). The one place that decides it.
-fn require_merchandising(session: &Session) -> Result<&Account, ApiError> {
-    let account = session.require_account()?;
-    if matches!(account.role, Role::Staff | Role::Marketer) {
-        Ok(account)
-    } else {
-        Err(ApiError::Forbidden("editing search synonyms needs the staff or marketer role".into()))
-    }
-}
-
 /// The list with its version as `ETag` (the version read first: a change in between makes a later
 /// `If-Match` fail, never pass).
 async fn list(app: &AppState) -> Result<Response, ApiError> {
@@ -63,7 +50,7 @@ async fn list(app: &AppState) -> Result<Response, ApiError> {
 
 /// `GET /api/admin/search/synonyms` (staff, marketer): every synonym pair, the list's version as `ETag`.
 pub async fn synonyms(State(app): State<AppState>, Extension(session): Extension<Session>) -> Result<Response, ApiError> {
-    require_merchandising(&session)?;
+    session.require_merchandiser(app.config.staff_merchandise)?;
     list(&app).await
 }
 
@@ -79,7 +66,7 @@ pub async fn put_synonyms(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SynonymList>,
 ) -> Result<Response, ApiError> {
-    require_merchandising(&session)?;
+    session.require_merchandiser(app.config.staff_merchandise)?;
     let expected = match headers.get(header::IF_MATCH) {
         Some(v) => Some(v.to_str().ok().and_then(crate::extract::etag_version).ok_or(ApiError::BadRequest {
             status: StatusCode::BAD_REQUEST,

@@ -1,7 +1,7 @@
 //! Carts: one per owner (`c:<customer>` when signed in, else `s:<session>`), versioned so that two
 //! devices writing at once cannot overwrite each other silently.
 
-use super::catalog::product;
+use super::catalog::{product, PRICE_AT};
 use super::{all, corrupt, exists, first, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError};
 use std::collections::HashMap;
@@ -41,20 +41,27 @@ pub async fn checkout_order(sql: &dyn Sql, owner: &str) -> Result<Option<String>
     Ok(first::<CheckoutOrder>(sql, CHECKOUT_ORDER, vec![owner.into()]).await?.and_then(|c| c.0))
 }
 
-const LINES: &str = "SELECT sku, qty FROM cart_lines WHERE owner = ? ORDER BY position";
+const LINES: &str = "SELECT sku, qty, priced_minor FROM cart_lines WHERE owner = ? ORDER BY position";
 
-struct LineRow(CartLine);
+/// A line and the unit price (kopecks) it had when the cart was last written, if known.
+struct LineRow(CartLine, Option<i64>);
 
 impl FromRow for LineRow {
-    const COLUMNS: &'static [&'static str] = &["sku", "qty"];
+    const COLUMNS: &'static [&'static str] = &["sku", "qty", "priced_minor"];
     fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
         let sku = Sku::parse(row.text("sku")?).map_err(|e| corrupt("sku", e))?;
-        Ok(LineRow(CartLine { sku, qty: u32::try_from(row.int("qty")?).unwrap_or(0) }))
+        Ok(LineRow(CartLine { sku, qty: u32::try_from(row.int("qty")?).unwrap_or(0) }, row.opt_int("priced_minor")?))
     }
 }
 
 pub async fn lines(sql: &dyn Sql, owner: &str) -> Result<Vec<CartLine>, StorageError> {
     Ok(all::<LineRow>(sql, LINES, vec![owner.into()]).await?.into_iter().map(|l| l.0).collect())
+}
+
+/// The lines, each with the unit price (kopecks) it had when the cart was last written (`None`
+/// for lines written before prices were recorded).
+pub async fn lines_with_prices(sql: &dyn Sql, owner: &str) -> Result<Vec<(CartLine, Option<i64>)>, StorageError> {
+    Ok(all::<LineRow>(sql, LINES, vec![owner.into()]).await?.into_iter().map(|l| (l.0, l.1)).collect())
 }
 
 /// Units on hand across the chain for each SKU (missing = not in the catalog).
@@ -133,10 +140,15 @@ pub(crate) fn replace_lines(owner: &str, expected: i64, lines: &[CartLine], now:
         bump(owner, expected, now),
         clear_lines(owner),
     ];
+    // Each line remembers the list price in force as it is written: a later price change is then
+    // told to the shopper on the next read (`pricing::view`).
+    let insert = format!(
+        "INSERT INTO cart_lines (owner, sku, qty, position, priced_minor) VALUES (?, ?, ?, ?, (SELECT {PRICE_AT} FROM products p WHERE p.sku = ?))"
+    );
     out.extend(lines.iter().enumerate().map(|(i, l)| {
         Statement::new(
-            "INSERT INTO cart_lines (owner, sku, qty, position) VALUES (?, ?, ?, ?)",
-            vec![owner.into(), l.sku.as_str().into(), l.qty.into(), (i as i64).into()],
+            insert.clone(),
+            vec![owner.into(), l.sku.as_str().into(), l.qty.into(), (i as i64).into(), now.into(), l.sku.as_str().into()],
         )
     }));
     out

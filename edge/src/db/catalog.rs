@@ -3,7 +3,7 @@
 use super::stock::ACTIVE_HOLDS;
 use super::{all, corrupt, exists, first, Count, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
-use vitrina_shared::api::{CategoryInfo, ProductSummary};
+use vitrina_shared::api::{AdminProduct, BrandInfo, CategoryInfo, ProductSummary};
 use vitrina_shared::catalog::{Attribute, Category, Page, Product, ProductQuery, PER_PAGE};
 use vitrina_shared::search::index_text;
 use vitrina_shared::store::Store;
@@ -38,23 +38,36 @@ impl FromRow for ProductRow {
     }
 }
 
-/// The SELECT of products `p` narrowed by `filter`; its first parameter is `now` (for the holds).
-fn product_select(filter: &str) -> String {
+/// The list price of product `p` in force at the time given as this fragment's one parameter:
+/// the latest recorded price whose `effective_at` is not after it, else the product's own
+/// (seeded) price. The one price every channel reads: pages, the API, the kiosk, carts, offers.
+pub(crate) const PRICE_AT: &str = "COALESCE((SELECT pp.price_minor FROM product_prices pp
+      WHERE pp.sku = p.sku AND pp.effective_at <= ? ORDER BY pp.effective_at DESC, pp.id DESC LIMIT 1), p.price_minor)";
+
+/// The SELECT of products `p` that are not archived and meet `condition`; its first two
+/// parameters are `now` (for the price, then for the holds).
+fn product_select(condition: &str) -> String {
+    product_select_with("", &format!("WHERE p.archived_at IS NULL AND ({condition})"))
+}
+
+/// The SELECT of products `p` with `extra` columns, narrowed by `filter`; its first two
+/// parameters are `now` (for the price, then for the holds).
+fn product_select_with(extra: &str, filter: &str) -> String {
     format!(
-        "SELECT p.sku, p.name, p.brand, p.category_id, p.description, p.price_minor, p.currency, p.attributes, p.image,
-                COALESCE((SELECT SUM(MAX(0, s.on_hand - {ACTIVE_HOLDS})) FROM stock s WHERE s.sku = p.sku), 0) AS available
+        "SELECT p.sku, p.name, p.brand, p.category_id, p.description, {PRICE_AT} AS price_minor, p.currency, p.attributes, p.image,
+                COALESCE((SELECT SUM(MAX(0, s.on_hand - {ACTIVE_HOLDS})) FROM stock s WHERE s.sku = p.sku), 0) AS available{extra}
          FROM products p {filter}"
     )
 }
 
 const CATEGORIES: &str =
-    "SELECT c.id, c.name_ru, c.name_en, c.image, (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id) AS product_count
+    "SELECT c.id, c.name_ru, c.name_en, c.image, c.parent_id, (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.archived_at IS NULL) AS product_count
      FROM categories c ORDER BY c.position";
 
 struct CategoryRow(CategoryInfo);
 
 impl FromRow for CategoryRow {
-    const COLUMNS: &'static [&'static str] = &["id", "name_ru", "name_en", "image", "product_count"];
+    const COLUMNS: &'static [&'static str] = &["id", "name_ru", "name_en", "image", "parent_id", "product_count"];
     fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
         Ok(CategoryRow(CategoryInfo {
             category: Category {
@@ -63,9 +76,76 @@ impl FromRow for CategoryRow {
                 name_en: row.text("name_en")?.to_owned(),
                 image: row.text("image")?.to_owned(),
             },
+            parent: parent_of(row)?,
             product_count: u32::try_from(row.int("product_count")?).unwrap_or(0),
         }))
     }
+}
+
+fn parent_of(row: &Named<'_>) -> Result<Option<CategoryId>, StorageError> {
+    row.opt_text("parent_id")?.map(|p| CategoryId::parse(p).map_err(|e| corrupt("category", e))).transpose()
+}
+
+const ADMIN_CATEGORY: &str = "SELECT id, name_ru, name_en, image, parent_id, version FROM categories WHERE id = ?";
+
+/// A category with its parent and version.
+struct AdminCategoryRow(Category, Option<CategoryId>, i64);
+
+impl FromRow for AdminCategoryRow {
+    const COLUMNS: &'static [&'static str] = &["id", "name_ru", "name_en", "image", "parent_id", "version"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        let category = Category {
+            id: CategoryId::parse(row.text("id")?).map_err(|e| corrupt("category", e))?,
+            name_ru: row.text("name_ru")?.to_owned(),
+            name_en: row.text("name_en")?.to_owned(),
+            image: row.text("image")?.to_owned(),
+        };
+        Ok(AdminCategoryRow(category, parent_of(row)?, row.int("version")?))
+    }
+}
+
+/// A category, its parent and its version.
+pub async fn admin_category(sql: &dyn Sql, id: &CategoryId) -> Result<Option<(Category, Option<CategoryId>, i64)>, StorageError> {
+    Ok(first::<AdminCategoryRow>(sql, ADMIN_CATEGORY, vec![id.as_str().into()]).await?.map(|AdminCategoryRow(c, p, v)| (c, p, v)))
+}
+
+/// Inserts a category under `parent`, last in order, unless its id exists: guard it.
+pub(crate) fn insert_category(c: &Category, parent: Option<&CategoryId>) -> Statement {
+    Statement::new(
+        "INSERT INTO categories (id, name_ru, name_en, image, parent_id, position, version)
+         SELECT ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM categories), 1
+         WHERE NOT EXISTS (SELECT 1 FROM categories WHERE id = ?)",
+        vec![
+            c.id.as_str().into(),
+            c.name_ru.clone().into(),
+            c.name_en.clone().into(),
+            c.image.clone().into(),
+            parent.map(CategoryId::as_str).into(),
+            c.id.as_str().into(),
+        ],
+    )
+}
+
+/// Replaces a category's names, image and parent if it is at `version`, moving its version on:
+/// guard it.
+pub(crate) fn update_category(c: &Category, parent: Option<&CategoryId>, version: i64) -> Statement {
+    Statement::new(
+        "UPDATE categories SET name_ru = ?, name_en = ?, image = ?, parent_id = ?, version = version + 1 WHERE id = ? AND version = ?",
+        vec![
+            c.name_ru.clone().into(),
+            c.name_en.clone().into(),
+            c.image.clone().into(),
+            parent.map(CategoryId::as_str).into(),
+            c.id.as_str().into(),
+            version.into(),
+        ],
+    )
+}
+
+/// Matches category `id` only while it is still at `version`, changing nothing: guard it for each
+/// ancestor a move was checked against, so that two moves racing cannot close a loop unseen.
+pub(crate) fn tree_unchanged(id: &CategoryId, version: i64) -> Statement {
+    Statement::new("UPDATE categories SET version = version WHERE id = ? AND version = ?", vec![id.as_str().into(), version.into()])
 }
 
 pub async fn categories(sql: &dyn Sql) -> Result<Vec<CategoryInfo>, StorageError> {
@@ -76,9 +156,13 @@ pub async fn category_exists(sql: &dyn Sql, id: &CategoryId) -> Result<bool, Sto
     exists(sql, "SELECT 1 FROM categories WHERE id = ?", vec![id.as_str().into()]).await
 }
 
+fn count_select(condition: &str) -> String {
+    format!("SELECT COUNT(*) AS n FROM products p WHERE p.archived_at IS NULL AND ({condition})")
+}
+
 /// A page of products matching every word of the search text and the category.
 pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Result<Page<ProductSummary>, StorageError> {
-    let mut filter = String::from("WHERE 1 = 1");
+    let mut filter = String::from("1 = 1");
     let mut params: Vec<Value> = Vec::new();
     for word in q.text.split(' ').filter(|w| !w.is_empty()).take(10) {
         filter.push_str(" AND instr(p.search_text, ?) > 0");
@@ -88,10 +172,10 @@ pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Resul
         filter.push_str(" AND p.category_id = ?");
         params.push(c.as_str().into());
     }
-    let count_sql = format!("SELECT COUNT(*) AS n FROM products p {filter}");
+    let count_sql = count_select(&filter);
     let total = first::<Count>(sql, &count_sql, params.clone()).await?.map_or(0, |c| c.0);
     let page_sql = format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select(&filter));
-    params.insert(0, now.into());
+    params.splice(0..0, [now.into(), now.into()]);
     params.push(PER_PAGE.into());
     params.push(q.offset().into());
     let items = all::<ProductRow>(sql, &page_sql, params)
@@ -117,20 +201,24 @@ fn matched(and: &str) -> String {
 /// at the first store that has it.
 fn matched_select(in_category: bool) -> String {
     let and = if in_category { "AND c.category_id = ?" } else { "" };
-    product_select(&format!(
-        "JOIN (SELECT d.sku,
+    product_select_with(
+        "",
+        &format!(
+            "JOIN (SELECT d.sku,
                 CASE WHEN d.name = ? THEN 0 WHEN substr(d.name, 1, length(?)) = ? THEN 1 ELSE 2 END AS name_rank,
                 EXISTS (SELECT 1 FROM stock s WHERE s.sku = d.sku AND s.on_hand - {ACTIVE_HOLDS} > 0) AS in_stock,
                 bm25(product_search, 5.0, 1.0) AS relevance, c.position
               FROM product_search JOIN search_documents d ON d.id = product_search.rowid JOIN products c ON c.sku = d.sku
-              WHERE product_search MATCH ? {and}
+              WHERE product_search MATCH ? AND c.archived_at IS NULL {and}
               ORDER BY name_rank, in_stock DESC, relevance, c.position LIMIT ? OFFSET ?) m ON m.sku = p.sku
+         WHERE p.archived_at IS NULL
          ORDER BY m.name_rank, m.in_stock DESC, m.relevance, m.position"
-    ))
+        ),
+    )
 }
 
 fn matched_count(and: &str) -> String {
-    format!("SELECT COUNT(*) AS n FROM products p {}", matched(and))
+    format!("SELECT COUNT(*) AS n FROM products p {} AND p.archived_at IS NULL", matched(and))
 }
 
 /// A page of the products an FTS5 `expression` matches (see `vitrina_shared::search`), in the
@@ -152,9 +240,9 @@ pub async fn search_matching(
     if total == 0 {
         return Ok(Page::new(Vec::new(), page, 0));
     }
-    // In the order of the statement's `?`: the sum's `now`, the name three times, the in-stock
-    // check's `now`, the match (and category), the page.
-    let mut params: Vec<Value> = vec![now.into(), name.into(), name.into(), name.into(), now.into()];
+    // In the order of the statement's `?`: the price's `now`, the sum's `now`, the name three
+    // times, the in-stock check's `now`, the match (and category), the page.
+    let mut params: Vec<Value> = vec![now.into(), now.into(), name.into(), name.into(), name.into(), now.into()];
     params.extend(filter);
     params.extend([PER_PAGE.into(), ((page - 1) * PER_PAGE).into()]);
     let items = all::<ProductRow>(sql, &matched_select(category.is_some()), params)
@@ -166,7 +254,8 @@ pub async fn search_matching(
 }
 
 const SUGGESTED_NAMES: &str = "SELECT p.sku, p.name FROM products p JOIN search_documents d ON d.sku = p.sku
-     JOIN product_search ON product_search.rowid = d.id WHERE product_search MATCH ? ORDER BY bm25(product_search, 5.0, 1.0), p.position LIMIT ?";
+     JOIN product_search ON product_search.rowid = d.id WHERE product_search MATCH ? AND p.archived_at IS NULL
+     ORDER BY bm25(product_search, 5.0, 1.0), p.position LIMIT ?";
 
 struct NameRow(Sku, String);
 
@@ -205,7 +294,6 @@ pub(crate) fn reindex_product_statements(product: &Product, category: Option<&Ca
 }
 
 /// The statements that take a product out of search (for the batch that archives or deletes it).
-#[allow(dead_code, reason = "for the catalog management API's archive (issue 13, item 1), which is built in parallel")]
 pub(crate) fn unindex_product_statements(sku: &Sku) -> Vec<Statement> {
     vec![
         Statement::new(
@@ -216,7 +304,8 @@ pub(crate) fn unindex_product_statements(sku: &Sku) -> Vec<Statement> {
     ]
 }
 
-const UNINDEXED: &str = "SELECT COUNT(*) AS n FROM products p WHERE NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.sku = p.sku)";
+const UNINDEXED: &str =
+    "SELECT COUNT(*) AS n FROM products p WHERE p.archived_at IS NULL AND NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.sku = p.sku)";
 
 /// Indexes every product that has no search document yet (a database from before search, or a
 /// product written without [`reindex_product_statements`]), in one batch; how many it indexed.
@@ -225,7 +314,7 @@ pub async fn index_missing(sql: &dyn Sql, now: i64) -> Result<usize, StorageErro
         return Ok(0);
     }
     let categories = categories(sql).await?;
-    let products = all::<ProductRow>(sql, &unindexed_select(), vec![now.into()]).await?;
+    let products = all::<ProductRow>(sql, &unindexed_select(), vec![now.into(), now.into()]).await?;
     let statements: Vec<Statement> = products
         .iter()
         .flat_map(|ProductRow(p, _)| reindex_product_statements(p, categories.iter().map(|c| &c.category).find(|c| c.id == p.category)))
@@ -235,24 +324,28 @@ pub async fn index_missing(sql: &dyn Sql, now: i64) -> Result<usize, StorageErro
 }
 
 fn unindexed_select() -> String {
-    product_select("WHERE NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.sku = p.sku) ORDER BY p.position")
+    format!("{} ORDER BY p.position", product_select("NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.sku = p.sku)"))
 }
 
 /// A product and the units available across the chain at `now` (on hand less active holds).
 pub async fn product(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<(Product, u32)>, StorageError> {
-    let q = product_select("WHERE p.sku = ?");
-    Ok(first::<ProductRow>(sql, &q, vec![now.into(), sku.as_str().into()]).await?.map(|ProductRow(p, n)| (p, n)))
+    let q = product_select("p.sku = ?");
+    Ok(first::<ProductRow>(sql, &q, vec![now.into(), now.into(), sku.as_str().into()]).await?.map(|ProductRow(p, n)| (p, n)))
 }
 
 /// Every product in catalog order: the product feeds.
 fn all_products_select() -> String {
-    format!("{} ORDER BY p.position", product_select(""))
+    format!("{} ORDER BY p.position", product_select("1 = 1"))
 }
 
 /// Every product with the units available across the chain at `now`, in catalog order (the
 /// product feeds).
 pub async fn all_products(sql: &dyn Sql, now: i64) -> Result<Vec<(Product, u32)>, StorageError> {
-    Ok(all::<ProductRow>(sql, &all_products_select(), vec![now.into()]).await?.into_iter().map(|ProductRow(p, n)| (p, n)).collect())
+    Ok(all::<ProductRow>(sql, &all_products_select(), vec![now.into(), now.into()])
+        .await?
+        .into_iter()
+        .map(|ProductRow(p, n)| (p, n))
+        .collect())
 }
 
 const STORES: &str = "SELECT data FROM stores ORDER BY position";
@@ -298,7 +391,8 @@ pub async fn unknown_skus(sql: &dyn Sql, skus: &[&Sku]) -> Result<Vec<Sku>, Stor
     Ok(unknown)
 }
 
-const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM products) AS products, (SELECT COUNT(*) FROM stores) AS stores";
+const COUNTS: &str =
+    "SELECT (SELECT COUNT(*) FROM products WHERE archived_at IS NULL) AS products, (SELECT COUNT(*) FROM stores) AS stores";
 
 struct Counts(u32, u32);
 
@@ -320,7 +414,7 @@ fn in_stock_at_select() -> String {
     format!(
         "{} ORDER BY p.position LIMIT ?",
         product_select(&format!(
-            "WHERE EXISTS (SELECT 1 FROM stock s WHERE s.sku = p.sku AND s.store_id = ? AND s.on_hand - {ACTIVE_HOLDS} > 0)"
+            "EXISTS (SELECT 1 FROM stock s WHERE s.sku = p.sku AND s.store_id = ? AND s.on_hand - {ACTIVE_HOLDS} > 0)"
         ))
     )
 }
@@ -328,12 +422,13 @@ fn in_stock_at_select() -> String {
 /// Products with units available at `store` at `now`, in catalog order, at most `limit` (a
 /// store's page).
 pub async fn in_stock_at(sql: &dyn Sql, store: &StoreId, now: i64, limit: u32) -> Result<Vec<ProductSummary>, StorageError> {
-    let rows = all::<ProductRow>(sql, &in_stock_at_select(), vec![now.into(), store.as_str().into(), now.into(), limit.into()]).await?;
+    let rows = all::<ProductRow>(sql, &in_stock_at_select(), vec![now.into(), now.into(), store.as_str().into(), now.into(), limit.into()])
+        .await?;
     Ok(rows.into_iter().map(|ProductRow(p, total)| ProductSummary::from_product(&p, total)).collect())
 }
 
 const CATALOG_CHANGES: &str =
-    "SELECT p.sku, p.category_id, (SELECT MAX(s.updated_at) FROM stock s WHERE s.sku = p.sku) AS changed_at FROM products p ORDER BY p.position";
+    "SELECT p.sku, p.category_id, (SELECT MAX(s.updated_at) FROM stock s WHERE s.sku = p.sku) AS changed_at FROM products p WHERE p.archived_at IS NULL ORDER BY p.position";
 
 /// A product's SKU and category with the moment its stock last changed (RFC 3339), if ever.
 struct ChangeRow(Sku, CategoryId, Option<String>);
@@ -355,15 +450,260 @@ pub async fn catalog_changes(sql: &dyn Sql) -> Result<Vec<(Sku, CategoryId, Opti
     Ok(all::<ChangeRow>(sql, CATALOG_CHANGES, vec![]).await?.into_iter().map(|ChangeRow(s, c, at)| (s, c, at)).collect())
 }
 
+// ---- catalog management -------------------------------------------------------------------------
+
+/// A product as a merchandiser sees it, archived or not, with its family and version.
+struct AdminRow(AdminProduct);
+
+impl FromRow for AdminRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "sku",
+        "name",
+        "brand",
+        "category_id",
+        "description",
+        "price_minor",
+        "currency",
+        "attributes",
+        "image",
+        "available",
+        "version",
+        "archived_at",
+        "family",
+    ];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        let ProductRow(product, _) = ProductRow::from_row(row)?;
+        Ok(AdminRow(AdminProduct {
+            product,
+            family: row.opt_text("family")?.map(str::to_owned),
+            version: row.int("version")?,
+            archived: !row.is_null("archived_at")?,
+        }))
+    }
+}
+
+const ADMIN_COLUMNS: &str = ", p.version, p.archived_at, p.family";
+
+fn admin_select() -> String {
+    product_select_with(ADMIN_COLUMNS, "WHERE p.sku = ?")
+}
+
+/// Which products a merchandiser lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archived {
+    Excluded,
+    Only,
+    Included,
+}
+
+fn admin_page_select(condition: &str) -> String {
+    format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select_with(ADMIN_COLUMNS, &format!("WHERE {condition}")))
+}
+
+fn admin_count_select(condition: &str) -> String {
+    format!("SELECT COUNT(*) AS n FROM products p WHERE {condition}")
+}
+
+/// A page of products, archived ones as `archived` says, matching every word of the search text
+/// and the category, each with its version and whether it is archived.
+pub async fn admin_products(sql: &dyn Sql, q: &ProductQuery, archived: Archived, now: i64) -> Result<Page<AdminProduct>, StorageError> {
+    let mut condition = String::from(match archived {
+        Archived::Excluded => "p.archived_at IS NULL",
+        Archived::Only => "p.archived_at IS NOT NULL",
+        Archived::Included => "1 = 1",
+    });
+    let mut params: Vec<Value> = Vec::new();
+    for word in q.text.split(' ').filter(|w| !w.is_empty()).take(10) {
+        condition.push_str(" AND instr(p.search_text, ?) > 0");
+        params.push(word.into());
+    }
+    if let Some(c) = &q.category {
+        condition.push_str(" AND p.category_id = ?");
+        params.push(c.as_str().into());
+    }
+    let total = first::<Count>(sql, &admin_count_select(&condition), params.clone()).await?.map_or(0, |c| c.0);
+    params.splice(0..0, [now.into(), now.into()]);
+    params.push(PER_PAGE.into());
+    params.push(q.offset().into());
+    let items = all::<AdminRow>(sql, &admin_page_select(&condition), params).await?.into_iter().map(|a| a.0).collect();
+    Ok(Page::new(items, q.page, u32::try_from(total).unwrap_or(0)))
+}
+
+/// A product whether archived or not, at the price in force at `now`, with its family, version
+/// and whether it is archived.
+pub async fn admin_product(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<AdminProduct>, StorageError> {
+    Ok(first::<AdminRow>(sql, &admin_select(), vec![now.into(), now.into(), sku.as_str().into()]).await?.map(|a| a.0))
+}
+
+/// The products of `sku`'s family that are on sale, in catalog order (at most 50).
+fn variants_select() -> String {
+    format!("{} ORDER BY p.position LIMIT 50", product_select("p.family = (SELECT f.family FROM products f WHERE f.sku = ?)"))
+}
+
+/// The variants of `sku` on sale at `now` (itself included), with the units available of each;
+/// empty when it has no family.
+pub async fn variants(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Vec<(Product, u32)>, StorageError> {
+    Ok(all::<ProductRow>(sql, &variants_select(), vec![now.into(), now.into(), sku.as_str().into()])
+        .await?
+        .into_iter()
+        .map(|ProductRow(p, n)| (p, n))
+        .collect())
+}
+
+const BRANDS: &str =
+    "SELECT brand, COUNT(*) AS product_count FROM products WHERE archived_at IS NULL GROUP BY brand ORDER BY brand LIMIT 1000";
+
+struct BrandRow(BrandInfo);
+
+impl FromRow for BrandRow {
+    const COLUMNS: &'static [&'static str] = &["brand", "product_count"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(BrandRow(BrandInfo {
+            name: row.text("brand")?.to_owned(),
+            product_count: u32::try_from(row.int("product_count")?).unwrap_or(u32::MAX),
+        }))
+    }
+}
+
+/// The brands of the products on sale, by name, with how many products carry each (at most 1000).
+pub async fn brands(sql: &dyn Sql) -> Result<Vec<BrandInfo>, StorageError> {
+    Ok(all::<BrandRow>(sql, BRANDS, vec![]).await?.into_iter().map(|b| b.0).collect())
+}
+
+/// A recorded list price.
+pub struct PriceRow {
+    pub id: i64,
+    pub price_minor: i64,
+    pub effective_at: i64,
+    pub recorded_at: i64,
+    pub recorded_by: String,
+}
+
+impl FromRow for PriceRow {
+    const COLUMNS: &'static [&'static str] = &["id", "price_minor", "effective_at", "recorded_at", "recorded_by"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(PriceRow {
+            id: row.int("id")?,
+            price_minor: row.int("price_minor")?,
+            effective_at: row.int("effective_at")?,
+            recorded_at: row.int("recorded_at")?,
+            recorded_by: row.text("recorded_by")?.to_owned(),
+        })
+    }
+}
+
+const PRICES: &str = "SELECT id, price_minor, effective_at, recorded_at, recorded_by FROM product_prices WHERE sku = ?
+     ORDER BY effective_at DESC, id DESC LIMIT 500";
+
+/// The product's recorded list prices, the latest `effective_at` first (at most 500).
+pub async fn prices(sql: &dyn Sql, sku: &Sku) -> Result<Vec<PriceRow>, StorageError> {
+    all(sql, PRICES, vec![sku.as_str().into()]).await
+}
+
+/// Inserts a new product in `family`, last in catalog order, unless its SKU exists (archived or
+/// not): guard it.
+pub(crate) fn insert_product(p: &Product, family: Option<&str>, search_text: &str) -> Statement {
+    let attributes = serde_json::to_string(&p.attributes).unwrap_or_else(|_| "[]".into());
+    Statement::new(
+        "INSERT INTO products (sku, name, brand, category_id, description, price_minor, currency, attributes, image, search_text, family, position, version)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM products), 1
+         WHERE NOT EXISTS (SELECT 1 FROM products WHERE sku = ?)",
+        vec![
+            p.sku.as_str().into(),
+            p.name.clone().into(),
+            p.brand.clone().into(),
+            p.category.as_str().into(),
+            p.description.clone().into(),
+            p.price.minor_units().into(),
+            p.price.currency.code().into(),
+            attributes.into(),
+            p.image.clone().into(),
+            search_text.into(),
+            family.into(),
+            p.sku.as_str().into(),
+        ],
+    )
+}
+
+/// Replaces a product's descriptive fields and family (not its price) if it is at `version` and
+/// not archived, and moves its version on: guard it.
+pub(crate) fn update_product(p: &Product, family: Option<&str>, search_text: &str, version: i64) -> Statement {
+    let attributes = serde_json::to_string(&p.attributes).unwrap_or_else(|_| "[]".into());
+    Statement::new(
+        "UPDATE products SET name = ?, brand = ?, category_id = ?, description = ?, attributes = ?, image = ?, search_text = ?,
+                family = ?, version = version + 1
+         WHERE sku = ? AND version = ? AND archived_at IS NULL",
+        vec![
+            p.name.clone().into(),
+            p.brand.clone().into(),
+            p.category.as_str().into(),
+            p.description.clone().into(),
+            attributes.into(),
+            p.image.clone().into(),
+            search_text.into(),
+            family.into(),
+            p.sku.as_str().into(),
+            version.into(),
+        ],
+    )
+}
+
+/// Moves a product's version on if it is at `version` and not archived: guard it (a price change).
+pub(crate) fn bump_version(sku: &Sku, version: i64) -> Statement {
+    Statement::new(
+        "UPDATE products SET version = version + 1 WHERE sku = ? AND version = ? AND archived_at IS NULL",
+        vec![sku.as_str().into(), version.into()],
+    )
+}
+
+/// Archives a product at `version` (not archived yet): guard it.
+pub(crate) fn archive(sku: &Sku, version: i64, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE products SET archived_at = ?, version = version + 1 WHERE sku = ? AND version = ? AND archived_at IS NULL",
+        vec![now.into(), sku.as_str().into(), version.into()],
+    )
+}
+
+/// Brings an archived product at `version` back on sale: guard it.
+pub(crate) fn restore(sku: &Sku, version: i64) -> Statement {
+    Statement::new(
+        "UPDATE products SET archived_at = NULL, version = version + 1 WHERE sku = ? AND version = ? AND archived_at IS NOT NULL",
+        vec![sku.as_str().into(), version.into()],
+    )
+}
+
+/// Cancels the scheduled price `id` of `sku` if it has not taken effect at `now`: guard it.
+pub(crate) fn cancel_price(sku: &Sku, id: i64, now: i64) -> Statement {
+    Statement::new(
+        "DELETE FROM product_prices WHERE id = ? AND sku = ? AND effective_at > ?",
+        vec![id.into(), sku.as_str().into(), now.into()],
+    )
+}
+
+/// Records a list price of `sku` in force from `effective_at`.
+pub(crate) fn record_price(sku: &Sku, price_minor: i64, effective_at: i64, now: i64, by: &str) -> Statement {
+    Statement::new(
+        "INSERT INTO product_prices (sku, price_minor, effective_at, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?)",
+        vec![sku.as_str().into(), price_minor.into(), effective_at.into(), now.into(), by.into()],
+    )
+}
+
 #[cfg(test)]
 pub(super) fn selects() -> Vec<super::Checked> {
     use super::checked;
     vec![
-        checked::<ProductRow>(product_select("WHERE p.sku = ?")),
+        checked::<ProductRow>(product_select("p.sku = ?")),
         checked::<ProductRow>(all_products_select()),
-        checked::<ProductRow>(format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select("WHERE 1 = 1"))),
-        checked::<Count>("SELECT COUNT(*) AS n FROM products p WHERE 1 = 1"),
+        checked::<ProductRow>(format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select("1 = 1"))),
+        checked::<Count>(count_select("1 = 1")),
+        checked::<AdminRow>(admin_select()),
+        checked::<AdminRow>(admin_page_select("1 = 1")),
+        checked::<Count>(admin_count_select("1 = 1")),
+        checked::<ProductRow>(variants_select()),
+        checked::<BrandRow>(BRANDS),
+        checked::<PriceRow>(PRICES),
         checked::<CategoryRow>(CATEGORIES),
+        checked::<AdminCategoryRow>(ADMIN_CATEGORY),
         checked::<StoreRow>(STORES),
         checked::<SkuRow>(known_skus_select("?,?")),
         checked::<Counts>(COUNTS),

@@ -58,6 +58,7 @@ impl TestApp {
             site_dir: site,
             session_key: b"test-session-key-of-32-bytes-min".to_vec(),
             trusted_proxies: vec![],
+            staff_merchandise: true,
             ..Config::default()
         };
         let state = AppState {

@@ -277,7 +277,7 @@ mod tests {
             name_en: "Headphones".into(),
             image: String::new(),
         };
-        vec![CategoryInfo { category, product_count: 3 }]
+        vec![CategoryInfo { category, parent: None, product_count: 3 }]
     }
 
     fn stores() -> Vec<StoreInfo> {
