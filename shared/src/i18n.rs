@@ -151,6 +151,7 @@ pub enum Key {
     CartFull,
     CartWriteFailed,
     CartOffline,
+    CartRepriced,
     OfflineTitle,
     ActionNeedsNetwork,
     OfflineText,
@@ -805,6 +806,10 @@ pub fn t(locale: Locale, key: Key) -> &'static str {
         Key::OfflineText => (
             "Это откроется само, как только связь появится. Страницы, которые вы уже видели, доступны и без сети.",
             "This opens by itself once you are back online. Pages you have seen before work offline too.",
+        ),
+        Key::CartRepriced => (
+            "Цены изменились с тех пор, как вы положили товары в корзину; корзина считается по новым:",
+            "Prices changed since you put these in your cart; the cart is priced at the new ones:",
         ),
         Key::CartOffline => (
             "Нет сети: корзина не изменилась. Повторите, когда связь появится.",

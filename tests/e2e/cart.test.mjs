@@ -94,3 +94,28 @@ test('one cart follows the shopper from the phone to the desktop, live', async (
     await phone.context.close();
   }
 });
+
+test('a price changed after the product went into the cart is named on the cart page', async () => {
+  const shopper = await newPage();
+  const staff = await newPage();
+  try {
+    await addToCart(shopper.page, 'PHN-0002', 1);
+    const login = await staff.page.request.post('/api/auth/login', {
+      data: { email: 'staff@vitrina.local', password: 'e2e-staff-password' },
+    });
+    assert.equal(login.status(), 200);
+    const price = await staff.page.request.put('/api/admin/products/PHN-0002/price', {
+      data: { price: { amount: '1.00', currency: 'RUB' } },
+    });
+    assert.equal(price.status(), 200, await price.text());
+
+    await shopper.page.goto('/cart');
+    const note = shopper.page.getByTestId('cart-repriced');
+    await note.waitFor();
+    assert.match(await note.locator('li[data-sku="PHN-0002"]').innerText(), /→ 1\s₽/);
+    assert.deepEqual(shopper.errors, []);
+  } finally {
+    await shopper.context.close();
+    await staff.context.close();
+  }
+});

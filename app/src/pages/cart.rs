@@ -83,6 +83,28 @@ fn CartContents() -> impl IntoView {
             .into_any(),
         })
     };
+    // Prices that changed since the cart was last changed: the cart is priced as they are now.
+    let repriced = move || {
+        cart.view().filter(|v| !v.repriced.is_empty()).map(|v| {
+            let rows = v
+                .repriced
+                .into_iter()
+                .map(|line| {
+                    let text = move || {
+                        let locale = i18n.locale();
+                        format!("{}: {} → {}", line.name, format_money(locale, &line.was), format_money(locale, &line.now))
+                    };
+                    view! { <li data-sku=line.sku.to_string()>{text}</li> }
+                })
+                .collect_view();
+            view! {
+                <div class="cart-note" role="status" data-testid="cart-repriced">
+                    <p>{move || i18n.t(Key::CartRepriced)}</p>
+                    <ul>{rows}</ul>
+                </div>
+            }
+        })
+    };
     let totals = move || {
         cart.view().filter(|v| !v.lines.is_empty()).map(|v| {
             let (subtotal, discount, total) = (v.subtotal, v.discount, v.total);
@@ -116,6 +138,7 @@ fn CartContents() -> impl IntoView {
     };
     view! {
         <div role="alert" class="cart-alerts">{notice_view}</div>
+        {repriced}
         <Show
             when=move || !is_empty()
             fallback=move || {
