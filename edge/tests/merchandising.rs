@@ -451,3 +451,18 @@ async fn search_finds_a_created_product_by_a_word_form_and_a_renamed_one_by_its_
     let (_, suggestions) = app.get("/api/search/suggest?q=зени").await;
     assert!(!suggestions.to_string().contains(NEW_SKU), "nor suggested: {suggestions}");
 }
+
+#[tokio::test]
+async fn a_price_written_as_a_json_number_is_refused_with_its_pointer() {
+    let app = TestApp::new().await;
+    let staff = app.staff().await;
+    let mut body = new_product();
+    body["price"]["amount"] = json!(19990);
+    let (status, refused) = staff.post("/api/admin/products", body).await;
+    assert_eq!((status, error_code(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_product"), "{refused}");
+    assert_eq!(refused["error"]["params"]["field"], "/price/amount");
+    let (status, _) = app.get(&format!("/api/products/{NEW_SKU}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nothing was stored");
+    let (status, refused) = set_price(&staff, "PHN-0001", json!({"price": {"amount": 1.5, "currency": "RUB"}})).await;
+    assert_eq!((status, error_code(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_product"), "{refused}");
+}

@@ -54,6 +54,17 @@ fn parse_body<T: DeserializeOwned>(body: serde_json::Value, invalid: fn(FieldErr
     })
 }
 
+/// A price's amount is written as a string (`"8690.00"`), as the API documents: a JSON number would
+/// pass through a float on the way.
+fn amount_is_text(body: &serde_json::Value) -> Result<(), ApiError> {
+    match body.pointer("/price/amount") {
+        Some(amount) if !amount.is_string() => {
+            Err(invalid(FieldError::new("/price/amount", "malformed", "an amount is a string of roubles, e.g. \"8690.00\"")))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn parse_sku(raw: &str) -> Result<Sku, ApiError> {
     // A malformed code can name no product: answer as for an unknown one, with the reason.
     Sku::parse(raw).map_err(|e| ApiError::not_found("unknown_sku", e.to_string()).with("sku", raw.chars().take(64).collect::<String>()))
@@ -179,6 +190,7 @@ pub async fn create(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
     let who = session.require_merchandiser(app.config.staff_merchandise)?;
+    amount_is_text(&body)?;
     let input: NewProduct = parse_body(body, invalid)?;
     let sku = Sku::parse(input.sku.trim()).map_err(|e| invalid(FieldError::new("/sku", "invalid_sku", e.to_string())))?;
     let name = check_text("/name", &input.name, MAX_PRODUCT_NAME_CHARS, false, false).map_err(invalid)?;
@@ -405,6 +417,7 @@ pub async fn set_price(
     let who = session.require_merchandiser(app.config.staff_merchandise)?;
     let sku = parse_sku(&raw)?;
     let expected = if_match(&headers)?;
+    amount_is_text(&body)?;
     let change: PriceChange = parse_body(body, invalid)?;
     let price = check_price("/price", &change.price).map_err(invalid)?;
     let now = app.clock.now().timestamp();
