@@ -466,3 +466,14 @@ async fn a_price_written_as_a_json_number_is_refused_with_its_pointer() {
     let (status, refused) = set_price(&staff, "PHN-0001", json!({"price": {"amount": 1.5, "currency": "RUB"}})).await;
     assert_eq!((status, error_code(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_product"), "{refused}");
 }
+
+#[tokio::test]
+async fn a_price_with_a_field_besides_amount_and_currency_is_refused() {
+    let app = TestApp::new().await;
+    let staff = app.staff().await;
+    let mut body = new_product();
+    body["price"]["discount"] = json!("10");
+    let (status, refused) = staff.post("/api/admin/products", body).await;
+    assert_eq!((status, error_code(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_product"), "{refused}");
+    assert_eq!(refused["error"]["params"]["field"], "/price/discount");
+}

@@ -54,10 +54,15 @@ fn parse_body<T: DeserializeOwned>(body: serde_json::Value, invalid: fn(FieldErr
     })
 }
 
-/// A price's amount is written as a string (`"8690.00"`), as the API documents: a JSON number would
-/// pass through a float on the way.
-fn amount_is_text(body: &serde_json::Value) -> Result<(), ApiError> {
-    match body.pointer("/price/amount") {
+/// A price is `{"amount": "8690.00", "currency": "RUB"}` exactly, as the API documents: the amount a
+/// string (a JSON number would pass through a float on the way), no other field.
+fn price_as_documented(body: &serde_json::Value) -> Result<(), ApiError> {
+    let Some(price) = body.pointer("/price").and_then(serde_json::Value::as_object) else { return Ok(()) };
+    if let Some(other) = price.keys().find(|k| !["amount", "currency"].contains(&k.as_str())) {
+        let field = format!("/price/{}", other.chars().take(64).collect::<String>());
+        return Err(invalid(FieldError::new(field, "unknown_field", "a price has an amount and a currency only")));
+    }
+    match price.get("amount") {
         Some(amount) if !amount.is_string() => {
             Err(invalid(FieldError::new("/price/amount", "malformed", "an amount is a string of roubles, e.g. \"8690.00\"")))
         }
@@ -190,7 +195,7 @@ pub async fn create(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
     let who = session.require_merchandiser(app.config.staff_merchandise)?;
-    amount_is_text(&body)?;
+    price_as_documented(&body)?;
     let input: NewProduct = parse_body(body, invalid)?;
     let sku = Sku::parse(input.sku.trim()).map_err(|e| invalid(FieldError::new("/sku", "invalid_sku", e.to_string())))?;
     let name = check_text("/name", &input.name, MAX_PRODUCT_NAME_CHARS, false, false).map_err(invalid)?;
@@ -417,7 +422,7 @@ pub async fn set_price(
     let who = session.require_merchandiser(app.config.staff_merchandise)?;
     let sku = parse_sku(&raw)?;
     let expected = if_match(&headers)?;
-    amount_is_text(&body)?;
+    price_as_documented(&body)?;
     let change: PriceChange = parse_body(body, invalid)?;
     let price = check_price("/price", &change.price).map_err(invalid)?;
     let now = app.clock.now().timestamp();
