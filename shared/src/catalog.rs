@@ -19,8 +19,10 @@ pub struct Category {
     pub image: String,
 }
 
-/// A product attribute such as "Экран" = "6,5″".
+/// A product attribute such as "Экран" = "6,5″". Nothing else is read with it (a merchandiser's
+/// typo in a field name is refused, not dropped).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Attribute {
     pub name: String,
     pub value: String,
