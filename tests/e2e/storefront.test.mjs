@@ -141,9 +141,16 @@ test('offline, a page seen before says when it was saved, and one never seen lis
     const saved = page.getByTestId('offline-saved-pages');
     await saved.locator('a[href="/p/PHN-0001"]').waitFor();
 
-    // (Fetched a moment ago, it may come from the browser's own HTTP cache, without the note.)
-    await page.goto(category);
-    await page.getByTestId('product-card').first().waitFor();
+    // The category kept ahead is a whole page with its products, ready for reading offline.
+    const kept = await page.evaluate(async (path) => {
+      for (const name of await caches.keys()) {
+        if (!name.startsWith('vitrina-pages-')) continue;
+        const answer = await (await caches.open(name)).match(path);
+        if (answer) return answer.text();
+      }
+      return '';
+    }, category);
+    assert.match(kept, /data-testid="product-card"/, 'the category kept ahead lists its products');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
