@@ -775,8 +775,17 @@ fn cart_is_handed_off_to_a_phone_by_code_once(c: &Client) -> Result<()> {
     ensure(code == "handoff_used", || format!("a second claim was refused with {code}, not handoff_used"))
 }
 
-fn amount(v: &Value) -> f64 {
-    v["amount"].as_str().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN)
+/// Whether `total` is `percent`% off `subtotal` (both `{"amount": "8690.00", …}`), within a kopeck
+/// (the engine rounds to whole kopecks). Money stays integers: kopecks, not floats.
+fn percent_off(subtotal: &Value, total: &Value, percent: i64) -> bool {
+    kopecks(subtotal).zip(kopecks(total)).is_some_and(|(subtotal, total)| (total * 100 - subtotal * (100 - percent)).abs() <= 100)
+}
+
+/// An amount of money (`{"amount": "8690.00", …}`) in kopecks; `None` when it is not one.
+fn kopecks(v: &Value) -> Option<i64> {
+    let (roubles, fraction) = v["amount"].as_str()?.split_once('.')?;
+    (fraction.len() == 2).then_some(())?;
+    Some(roubles.parse::<i64>().ok()? * 100 + fraction.parse::<i64>().ok()?)
 }
 
 /// A marketer's cart-wide rule prices the next cart, a change to it reprices the same cart on the
@@ -791,32 +800,28 @@ fn marketer_rule_prices_the_next_cart_and_a_change_reprices_it(c: &Client) -> Re
 fn rule_change_reaches_the_shopper(admin: &Client, shop: &Client, id: &str) -> Result<()> {
     let marketer = admin.sign_in(MARKETER.email, MARKETER_PASSWORD)?;
     let rule = |percent: &str| json!({"id": id, "name": format!("{percent}% на всё"), "effect": {"type": "percent_off", "target": {"kind": "cart"}, "percent": percent}});
-    let priced = |cart: &Value, percent: f64, what: &str| {
-        let (subtotal, total) = (amount(&cart["subtotal"]), amount(&cart["total"]));
-        ensure((total - subtotal * (1.0 - percent / 100.0)).abs() < 0.011, || format!("{what}: expected {percent}% off: {cart}"))
+    let priced = |cart: &Value, percent: i64, what: &str| {
+        ensure(percent_off(&cart["subtotal"], &cart["total"], percent), || format!("{what}: expected {percent}% off: {cart}"))
     };
     let created = admin.call("POST", "/api/admin/rules", Some(&marketer), &[], Some(&rule("5")))?.expect("creating a rule", 201)?.json()?;
     ensure(created["version"] == 1, || format!("the new rule: {created}"))?;
     let shopper = shop.put_in_cart(None, "PHN-0001", 1)?;
     let cart = shop.get("/api/cart", Some(&shopper))?.expect("the cart", 200)?.json()?;
-    priced(&cart, 5.0, "the first cart after the rule was created")?;
+    priced(&cart, 5, "the first cart after the rule was created")?;
     ensure(cart["offers"][0]["rule_id"] == id, || format!("the cart does not name the rule: {cart}"))?;
     // The product page's price: the same rule on one unit.
     let offers = shop.get("/api/offers?sku=PHN-0001", Some(&shopper))?.expect("the product's offers", 200)?.json()?;
-    let unit = amount(&cart["subtotal"]);
-    ensure((amount(&offers["price"]["total"]) - unit * 0.95).abs() < 0.011, || {
-        format!("the product page's price under the rule: {offers}")
-    })?;
+    ensure(percent_off(&cart["subtotal"], &offers["price"]["total"], 5), || format!("the product page's price under the rule: {offers}"))?;
     let changed = admin
         .call("PUT", &format!("/api/admin/rules/{id}"), Some(&marketer), &[("if-match", "\"1\"")], Some(&rule("20")))?
         .expect("changing the rule", 200)?
         .json()?;
     ensure(changed["version"] == 2, || format!("the changed rule: {changed}"))?;
     let cart = shop.get("/api/cart", Some(&shopper))?.expect("the cart", 200)?.json()?;
-    priced(&cart, 20.0, "the next read after the rule changed")?;
+    priced(&cart, 20, "the next read after the rule changed")?;
     admin.call("DELETE", &format!("/api/admin/rules/{id}"), Some(&marketer), &[], None)?.expect("deleting the rule", 204)?;
     let cart = shop.get("/api/cart", Some(&shopper))?.expect("the cart", 200)?.json()?;
-    priced(&cart, 0.0, "the next read after the rule was deleted")?;
+    priced(&cart, 0, "the next read after the rule was deleted")?;
     let offers = shop.get("/api/offers?sku=PHN-0001", Some(&shopper))?.expect("the product's offers", 200)?.json()?;
     ensure(offers["applied"] == json!([]), || format!("a deleted rule still applies on the product page: {offers}"))
 }

@@ -296,24 +296,7 @@ pub async fn archive(
     ApiPath(raw): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    session.require_merchandiser(app.config.staff_merchandise)?;
-    let sku = parse_sku(&raw)?;
-    let expected = if_match(&headers)?;
-    let found = load(&app, &sku).await?;
-    let version = found.version;
-    if found.archived {
-        return Ok(with_etag(StatusCode::OK, version, found));
-    }
-    if expected.is_some_and(|e| e != version) {
-        return Err(changed(&sku, version));
-    }
-    let mut batch = Batch::named("product-archive");
-    batch.guard(catalog::archive(&sku, version, app.clock.now().timestamp()), CatalogWrite::Changed);
-    batch.extend(catalog::unindex_product_statements(&sku));
-    match batch.run(app.sql.as_ref()).await? {
-        Ok(()) => answer(&app, &sku, StatusCode::OK).await,
-        Err(_) => Err(changed(&sku, load(&app, &sku).await?.version)),
-    }
+    set_archived(&app, &session, &raw, &headers, true).await
 }
 
 /// `POST /api/admin/products/{sku}/restore`: an archived product goes back on sale (listings,
@@ -324,24 +307,38 @@ pub async fn restore(
     ApiPath(raw): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    set_archived(&app, &session, &raw, &headers, false).await
+}
+
+/// Archives (or restores) the product `raw` names under `If-Match`, taking it out of search (or
+/// back in) in the same batch; a product already so is answered as it is.
+async fn set_archived(app: &AppState, session: &Session, raw: &str, headers: &HeaderMap, archive: bool) -> Result<Response, ApiError> {
     session.require_merchandiser(app.config.staff_merchandise)?;
-    let sku = parse_sku(&raw)?;
-    let expected = if_match(&headers)?;
-    let found = load(&app, &sku).await?;
+    let sku = parse_sku(raw)?;
+    let expected = if_match(headers)?;
+    let found = load(app, &sku).await?;
     let version = found.version;
-    if !found.archived {
+    if found.archived == archive {
         return Ok(with_etag(StatusCode::OK, version, found));
     }
     if expected.is_some_and(|e| e != version) {
         return Err(changed(&sku, version));
     }
-    let category = category(&app, "/category", found.product.category.as_str()).await?;
-    let mut batch = Batch::named("product-restore");
-    batch.guard(catalog::restore(&sku, version), CatalogWrite::Changed);
-    batch.extend(catalog::reindex_product_statements(&found.product, Some(&category)));
+    let batch = if archive {
+        let mut batch = Batch::named("product-archive");
+        batch.guard(catalog::archive(&sku, version, app.clock.now().timestamp()), CatalogWrite::Changed);
+        batch.extend(catalog::unindex_product_statements(&sku));
+        batch
+    } else {
+        let category = category(app, "/category", found.product.category.as_str()).await?;
+        let mut batch = Batch::named("product-restore");
+        batch.guard(catalog::restore(&sku, version), CatalogWrite::Changed);
+        batch.extend(catalog::reindex_product_statements(&found.product, Some(&category)));
+        batch
+    };
     match batch.run(app.sql.as_ref()).await? {
-        Ok(()) => answer(&app, &sku, StatusCode::OK).await,
-        Err(_) => Err(changed(&sku, load(&app, &sku).await?.version)),
+        Ok(()) => answer(app, &sku, StatusCode::OK).await,
+        Err(_) => Err(changed(&sku, load(app, &sku).await?.version)),
     }
 }
 

@@ -600,28 +600,35 @@ pub async fn prices(sql: &dyn Sql, sku: &Sku) -> Result<Vec<PriceRow>, StorageEr
     all(sql, PRICES, vec![sku.as_str().into()]).await
 }
 
+/// A product's row as `INSERT INTO products (sku, name, brand, category_id, description,
+/// price_minor, currency, attributes, image, search_text, …)` takes it, in that order: the demo seed
+/// and the merchandiser's new products write the same columns.
+pub(crate) fn product_row(p: &Product, search_text: &str) -> Vec<Value> {
+    let attributes = serde_json::to_string(&p.attributes).unwrap_or_else(|_| "[]".into());
+    vec![
+        p.sku.as_str().into(),
+        p.name.clone().into(),
+        p.brand.clone().into(),
+        p.category.as_str().into(),
+        p.description.clone().into(),
+        p.price.minor_units().into(),
+        p.price.currency.code().into(),
+        attributes.into(),
+        p.image.clone().into(),
+        search_text.into(),
+    ]
+}
+
 /// Inserts a new product in `family`, last in catalog order, unless its SKU exists (archived or
 /// not): guard it.
 pub(crate) fn insert_product(p: &Product, family: Option<&str>, search_text: &str) -> Statement {
-    let attributes = serde_json::to_string(&p.attributes).unwrap_or_else(|_| "[]".into());
+    let mut params = product_row(p, search_text);
+    params.extend([family.into(), p.sku.as_str().into()]);
     Statement::new(
         "INSERT INTO products (sku, name, brand, category_id, description, price_minor, currency, attributes, image, search_text, family, position, version)
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM products), 1
          WHERE NOT EXISTS (SELECT 1 FROM products WHERE sku = ?)",
-        vec![
-            p.sku.as_str().into(),
-            p.name.clone().into(),
-            p.brand.clone().into(),
-            p.category.as_str().into(),
-            p.description.clone().into(),
-            p.price.minor_units().into(),
-            p.price.currency.code().into(),
-            attributes.into(),
-            p.image.clone().into(),
-            search_text.into(),
-            family.into(),
-            p.sku.as_str().into(),
-        ],
+        params,
     )
 }
 

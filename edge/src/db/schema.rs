@@ -141,23 +141,12 @@ pub fn seed_statements(now: DateTime<Utc>) -> Vec<Statement> {
     let by_id: HashMap<&CategoryId, &Category> = categories.iter().map(|c| (&c.id, c)).collect();
     let mut index = Vec::with_capacity(products.len() * 3);
     for (i, p) in products.iter().enumerate() {
-        let attributes = serde_json::to_string(&p.attributes).unwrap_or_else(|_| "[]".into());
+        let mut params = super::catalog::product_row(p, &search_text(p, by_id.get(&p.category).copied()));
+        params.push(Value::Integer(i as i64));
         out.push(Statement::new(
             "INSERT OR IGNORE INTO products (sku, name, brand, category_id, description, price_minor, currency, attributes, image, search_text, position)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                p.sku.as_str().into(),
-                p.name.clone().into(),
-                p.brand.clone().into(),
-                p.category.as_str().into(),
-                p.description.clone().into(),
-                Value::Integer(p.price.minor_units()),
-                p.price.currency.code().into(),
-                attributes.into(),
-                p.image.clone().into(),
-                search_text(p, by_id.get(&p.category).copied()).into(),
-                Value::Integer(i as i64),
-            ],
+            params,
         ));
         index.extend(super::catalog::reindex_product_statements(p, by_id.get(&p.category).copied()));
     }

@@ -142,8 +142,9 @@ fn rule_that_stays(admin: &Client, shop: &Client) -> Result<String> {
 
 fn priced_ten_percent_off(c: &Client, cookie: &str) -> Result<()> {
     let cart = c.get("/api/cart", Some(cookie))?.expect("a cart under the kept rule", 200)?.json()?;
-    let (subtotal, total) = (super::amount(&cart["subtotal"]), super::amount(&cart["total"]));
-    ensure((total - subtotal * 0.9).abs() < 0.011, || format!("{}: the kept 10% rule does not price the cart: {cart}", c.base))
+    ensure(super::percent_off(&cart["subtotal"], &cart["total"], 10), || {
+        format!("{}: the kept 10% rule does not price the cart: {cart}", c.base)
+    })
 }
 
 /// What the instances held before Redis restarted empty, to check after.
