@@ -59,1366 +59,796 @@ impl Locale {
     }
 }
 
-/// A fixed UI string.
+/// A fixed UI string: its Russian and English text. Each string is an associated constant, so a
+/// bundle links only the strings it uses (the storefront's islands carry a few dozen, not all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Key {
-    SiteName,
-    Tagline,
-    HeroTitle,
-    HeroText,
-    SearchLabel,
-    SearchPlaceholder,
-    SearchSubmit,
-    CategoriesHeading,
-    CategoryNavLabel,
-    FeaturedHeading,
-    Loading,
-    LangSwitchText,
-    LangSwitchLabel,
-    PagerLabel,
-    PagerPrev,
-    PagerNext,
-    SearchHeading,
-    SearchPrompt,
-    NoResults,
-    EmptyCategory,
-    CategoryFallbackTitle,
-    Home,
-    BreadcrumbLabel,
-    Brand,
-    Sku,
-    Description,
-    Specifications,
-    InStock,
-    OutOfStock,
-    AvailabilityHeading,
-    CheckingAvailability,
-    UseMyLocation,
-    Locating,
-    CityLabel,
-    CityPlaceholder,
-    GeoDenied,
-    GeoUnavailable,
-    GeoTimeout,
-    GeoUnsupported,
-    GeoUsingLocation,
-    GeoUsingCity,
-    GeoNoPosition,
-    ShowCity,
-    AvailabilityNotUpdated,
-    OpenNow,
-    ClosedNow,
-    Pickup,
-    ErrNetwork,
-    ErrTimeout,
-    ErrServer,
-    ErrDecode,
-    ErrProductNotFound,
-    ErrCategoryNotFound,
-    ErrNotFound,
-    ErrBadRequest,
-    ErrUnknown,
-    ErrHint,
-    Retry,
-    OfflineBanner,
-    NotFoundTitle,
-    NotFoundText,
-    ToHome,
-    FooterNote,
-    CartLink,
-    CartLinkLabel,
-    AddToCart,
-    AddOneMore,
-    InCartPrefix,
-    GoToCart,
-    CartLineMaxReached,
-    CartTitle,
-    CartEmpty,
-    ContinueShopping,
-    UnitPrice,
-    Quantity,
-    LineTotal,
-    QtyDecrease,
-    QtyIncrease,
-    RemoveLine,
-    CartSubtotal,
-    CartTotal,
-    CartSummary,
-    CartUpdatedElsewhere,
-    CartConflict,
-    CartInsufficientStock,
-    CartLineTooLarge,
-    CartFull,
-    CartWriteFailed,
-    CartOffline,
-    CartRepriced,
-    OfflineTitle,
-    ActionNeedsNetwork,
-    OfflineText,
-    CartQueuedOffline,
-    CartSyncedOffline,
-    CartSyncedAdjusted,
-    SignIn,
-    AccountLink,
-    SignInTitle,
-    SignInHeading,
-    RegisterHeading,
-    Email,
-    Password,
-    PasswordHint,
-    Name,
-    SignInSubmit,
-    RegisterSubmit,
-    Working,
-    ErrBadCredentials,
-    ErrEmailTaken,
-    ErrInvalidEmail,
-    ErrPasswordPolicy,
-    ErrTooManyRequests,
-    ErrAuthFailed,
-    CartMergeHeading,
-    AccountTitle,
-    ProfileHeading,
-    Phone,
-    CityNone,
-    Language,
-    Save,
-    Saved,
-    ErrInvalidProfile,
-    DevicesHeading,
-    ThisDevice,
-    LastSeen,
-    SignOut,
-    SignOutDevice,
-    SignInRequired,
-    KioskAllProducts,
-    KioskCategoriesLabel,
-    KioskBack,
-    KioskCartLabel,
-    KioskItems,
-    OrderElsewhere,
-    KioskResetNotice,
-    KioskEnrolTitle,
-    KioskEnrolIntro,
-    KioskEnrolCodeLabel,
-    KioskEnrolCodeHint,
-    KioskEnrolSubmit,
-    KioskEnrolSelf,
-    KioskEnrolFailed,
-    KioskEnrolUnknown,
-    KioskEnrolUsed,
-    KioskEnrolExpired,
-    ErrStoreNotFound,
-    HandoffButton,
-    HandoffTitle,
-    HandoffScan,
-    HandoffCodeLabel,
-    HandoffQrLabel,
-    HandoffClose,
-    HandoffEmptyCart,
-    HandoffFailed,
-    HandoffPageTitle,
-    HandoffPageIntro,
-    ClaimButton,
-    ClaimedHeading,
-    ClaimUnknown,
-    ClaimUsed,
-    ClaimExpired,
-    ClaimSameCart,
-    ClaimFailed,
-    HandoffEnterHeading,
-    HandoffInputLabel,
-    HandoffInputHint,
-    HandoffInvalidCode,
-    HandoffOpen,
-    CheckoutButton,
-    CheckoutTitle,
-    CheckoutEmpty,
-    FulfilmentHeading,
-    WayPickup,
-    WayPickupHint,
-    WayDelivery,
-    WayDeliveryHint,
-    WayPickupPoint,
-    WayPickupPointHint,
-    PickupStoreLegend,
-    StoreAllInStock,
-    NoStoreHasAll,
-    AddressLegend,
-    Postcode,
-    AddressCity,
-    Street,
-    House,
-    Apartment,
-    CourierComment,
-    Optional,
-    PickupPointLegend,
-    ContactLegend,
-    PhoneHint,
-    PaymentLegend,
-    PayOnPickup,
-    PayOnPickupHint,
-    TestCardOption,
-    TestCardNotice,
-    TestCardNumbers,
-    CardNumber,
-    PointsLegend,
-    PointsToRedeem,
-    SummaryGoods,
-    SummaryDelivery,
-    SummaryPoints,
-    SummaryTotal,
-    DeliveryFree,
-    DeliveryUnknown,
-    PlaceOrder,
-    ErrRequired,
-    ErrPostcode,
-    ErrOutsideRegions,
-    ErrPhone,
-    ErrCardNumber,
-    ErrChooseStore,
-    ErrChoosePoint,
-    ErrFieldInvalid,
-    ErrCheckFields,
-    ErrPaymentDeclined,
-    ErrStockChanged,
-    ErrCartChanged,
-    ErrLoyaltyChanged,
-    ErrSignInForPoints,
-    ErrUnknownPoint,
-    ErrCartEmptyAtCheckout,
-    ErrOrderFailed,
-    OrderPlaced,
-    OrderCreatedAt,
-    OrderLinesHeading,
-    OrderReturned,
-    OrderReceiveHeading,
-    PromisedPickup,
-    PromisedDelivery,
-    OrderRecipient,
-    OrderPaymentHeading,
-    CardEnding,
-    OrderHistoryHeading,
-    PointsEarned,
-    CancelOrder,
-    CancelConfirm,
-    CancelYes,
-    CancelNo,
-    ErrActionFailed,
-    ReturnsHeading,
-    ReturnIntro,
-    ReturnQty,
-    ReturnStore,
-    ReturnReason,
-    ReturnSubmit,
-    ReturnNothingChosen,
-    ReturnRequested,
-    ReturnFailed,
-    ReturnRefund,
-    ReturnsListHeading,
-    NpsQuestion,
-    NpsScale,
-    NpsFollowUp,
-    NpsSend,
-    NpsThanks,
-    NpsFailed,
-    MyOrdersHeading,
-    NoOrders,
-    LoyaltyHeading,
-    LoyaltyCardNumber,
-    LoyaltyBalance,
-    LoyaltyExpiringSoon,
-    LoyaltyNothingExpiring,
-    LoyaltyHistory,
-    StaffLink,
-    StaffTitle,
-    StaffSignIn,
-    StaffRoleRequired,
-    StaffStoreLabel,
-    StaffChooseStore,
-    StaffToPrepare,
-    StaffWaiting,
-    StaffDone,
-    StaffNone,
-    StaffReady,
-    StaffCollected,
-    StaffCancel,
-    StaffAutoRefresh,
-    StaffKiosksTitle,
-    StaffKiosksIntro,
-    StaffKioskIssue,
-    StaffKioskCodeLabel,
-    StaffKioskCodeHelp,
-    StaffKioskNone,
-    StaffKioskEnrolled,
-    StaffKioskUnenrol,
-    StaffKioskFailed,
-    PushCardTitle,
-    PushCardIntro,
-    PushTopicsLegend,
-    PushTopicCart,
-    PushTopicCartHint,
-    PushTopicOrders,
-    PushTopicOrdersHint,
-    PushTopicPromotions,
-    PushTopicPromotionsHint,
-    PushTurnOn,
-    PushNotNow,
-    PushOffNote,
-    PushTurnedOn,
-    PushNeedsHomeScreen,
-    PushUnsupported,
-    PushDenied,
-    PushPromptDismissed,
-    PushFailed,
-    PushSaveFailed,
-    PushSettingsHeading,
-    PushOnHere,
-    PushOffHere,
-    PushTurnOff,
-    PushTurnOffFailed,
-    PushWatchingHeading,
-    PushNotifyBack,
-    PushNotifyBackOn,
-    PushWatchRemove,
-    ErrOrderInProgress,
-    ErrOrderNotFound,
-    DeliveryChoosePoint,
-    SummaryDiscount,
-    // The marketer console (`/admin…`) and offers shown to shoppers.
-    AdminLink,
-    AdminTitle,
-    AdminSignIn,
-    AdminRoleRequired,
-    AdminTabsLabel,
-    AdminTabRules,
-    AdminTabSegments,
-    AdminTabKpis,
-    AdminTabCampaigns,
-    AdminRulesHeading,
-    AdminNewRule,
-    AdminEditRule,
-    AdminNoRules,
-    AdminColStatus,
-    AdminColRule,
-    AdminColPriority,
-    AdminColStacking,
-    AdminColUsage,
-    AdminColVersion,
-    AdminColActions,
-    AdminEnabled,
-    AdminDisabled,
-    AdminEnable,
-    AdminDisable,
-    AdminEdit,
-    AdminDelete,
-    AdminDeleteConfirm,
-    AdminDeleteYes,
-    AdminRuleChanged,
-    AdminActionFailed,
-    AdminStackable,
-    AdminStackableHint,
-    AdminExclusive,
-    AdminExclusiveHint,
-    AdminStackingHeading,
-    AdminGroup,
-    AdminGroupHint,
-    AdminHoldout,
-    AdminHoldoutHint,
-    AdminBasics,
-    AdminRuleId,
-    AdminRuleIdHint,
-    AdminRuleIdFixed,
-    AdminRuleName,
-    AdminRuleDescription,
-    AdminRuleDescriptionHint,
-    AdminRuleEnabled,
-    AdminPriority,
-    AdminPriorityHint,
-    AdminLimitsHeading,
-    AdminLimitsHint,
-    AdminPerCustomer,
-    AdminTotalUses,
-    AdminBudget,
-    AdminConditionsHeading,
-    AdminConditionsHint,
-    AdminAddCondition,
-    AdminCondition,
-    AdminConditionType,
-    AdminRemove,
-    AdminFrom,
-    AdminTo,
-    AdminWeekdays,
-    AdminFromTime,
-    AdminToTime,
-    AdminUtcOffset,
-    AdminUtcOffsetHint,
-    AdminLatitude,
-    AdminLongitude,
-    AdminRadius,
-    AdminPoints,
-    AdminAmount,
-    AdminDays,
-    AdminMinOrders,
-    AdminMaxOrders,
-    AdminCategory,
-    AdminChooseCategory,
-    AdminSku,
-    AdminMinQty,
-    AdminQty,
-    AdminNewCustomerYes,
-    AdminNewCustomerNo,
-    AdminSignedInYes,
-    AdminSignedInNo,
-    AdminEffectHeading,
-    AdminEffectType,
-    AdminTarget,
-    AdminPercent,
-    AdminPercentHint,
-    AdminAmountOff,
-    AdminBuy,
-    AdminGet,
-    AdminFactor,
-    AdminFactorHint,
-    AdminJsonSummary,
-    AdminJsonIncomplete,
-    AdminSaveRule,
-    AdminSaved,
-    AdminSaveFailed,
-    AdminRuleRefused,
-    AdminRuleExists,
-    AdminRuleChangedEditing,
-    AdminLoadLatest,
-    AdminBackToRules,
-    AdminHistory,
-    AdminLoadVersion,
-    AdminVersionDeleted,
-    AdminErrWholeNumber,
-    AdminErrNumber,
-    AdminErrAmount,
-    AdminErrPercent,
-    AdminErrSku,
-    AdminErrChooseCategory,
-    AdminErrChooseOne,
-    AdminErrCoordinates,
-    AdminErrDateTime,
-    AdminErrTime,
-    AdminErrRuleId,
-    AdminErrRuleNotFound,
-    AdminPreviewHeading,
-    AdminPreviewHint,
-    AdminPreviewCustomer,
-    AdminPreviewCustomerHint,
-    AdminPreviewChannel,
-    AdminPreviewStore,
-    AdminPreviewNoStore,
-    AdminPreviewCart,
-    AdminPreviewAddLine,
-    AdminPreviewAt,
-    AdminPreviewAtHint,
-    AdminPreviewAsEnabled,
-    AdminPreviewRun,
-    AdminPreviewFixRule,
-    AdminPreviewNeedsLine,
-    AdminPreviewUnknownCustomer,
-    AdminPreviewUnknownSku,
-    AdminPreviewFailed,
-    AdminPreviewApplied,
-    AdminPreviewRejected,
-    AdminPreviewNoneApplied,
-    AdminPreviewFreeDelivery,
-    AdminPreviewPoints,
-    AdminPreviewGroups,
-    AdminSegmentsHeading,
-    AdminSegmentsHint,
-    AdminColSegment,
-    AdminColCustomers,
-    AdminColCondition,
-    AdminCopy,
-    AdminCopied,
-    AdminCopyFailed,
-    AdminKpisHeading,
-    AdminPeriodFrom,
-    AdminPeriodTo,
-    AdminPeriodApply,
-    AdminChartsHeading,
-    AdminNpsHeading,
-    AdminNpsRecent,
-    AdminNpsNoAnswers,
-    AdminCampaignsHeading,
-    AdminCampaignsSent,
-    AdminCampaignTitle,
-    AdminCampaignBody,
-    AdminCampaignUrl,
-    AdminCampaignUrlHint,
-    AdminCampaignAudience,
-    AdminCampaignAllSubscribers,
-    AdminCampaignCount,
-    AdminCampaignSend,
-    AdminCampaignSendYes,
-    AdminCampaignConfirm,
-    AdminCampaignSentOk,
-    AdminCampaignFailed,
-    AdminNoCampaigns,
-    AdminColRecipients,
-    AdminColSent,
-    AdminColFailed,
-    AdminColPending,
-    AdminColClicked,
-    CondSchedule,
-    CondChannels,
-    CondStores,
-    CondNear,
-    CondTiers,
-    CondPointsAtLeast,
-    CondSpendAtLeast,
-    CondOrderCount,
-    CondBoughtCategory,
-    CondNewCustomer,
-    CondSignedIn,
-    CondSubtotalAtLeast,
-    CondContainsSku,
-    CondContainsCategory,
-    EffectPercentOff,
-    EffectAmountOff,
-    EffectBuyXGetY,
-    EffectFreeDelivery,
-    EffectPointsMultiplier,
-    EffectGift,
-    TargetCart,
-    TargetCategory,
-    TargetSku,
-    KpiRevenue,
-    KpiTransactions,
-    KpiOfferDiscounts,
-    KpiAverageCheck,
-    KpiPurchaseFrequency,
-    KpiBuyers,
-    KpiParticipation,
-    KpiTenure,
-    KpiRedemptionRate,
-    KpiBreakage,
-    KpiMemberSpend,
-    KpiPointsPerTransaction,
-    KpiCostPerPoint,
-    KpiChurn,
-    KpiNps,
-    KpiResponses,
-    NpsPromoters,
-    NpsPassives,
-    NpsDetractors,
-    ChartRevenue,
-    ChartTransactions,
-    ChartAverageCheck,
-    ChartPointsIssued,
-    ChartPointsRedeemed,
-    CheckingOffers,
-    OffersApplied,
-    PriceForYou,
-    PopularHeading,
-    StoresTitle,
-    StoresIntro,
-    StoreHours,
-    StoreOnMap,
-    StoreInStockHeading,
-    StoreClosedDay,
-    StoreAllStores,
-    CityShow,
-    AvailabilityInCity,
-    FooterShop,
-    FooterHelp,
-    DeliveryTitle,
-    DeliveryText,
-    ReturnsTitle,
-    ReturnsText,
-    ContactsTitle,
-    ContactsText,
-    LegalTitle,
-    LegalText,
-    SearchResultsFor,
-    AddToCartNoScript,
-    SearchDidYouMean,
-    SearchPopularCategories,
-    SearchCorrected,
+pub struct Key {
+    ru: &'static str,
+    en: &'static str,
+}
+
+impl Key {
+    const fn of(ru: &'static str, en: &'static str) -> Key {
+        Key { ru, en }
+    }
+}
+
+#[allow(non_upper_case_globals)]
+impl Key {
+    pub const PopularHeading: Key = Key::of("Популярное в наличии", "Popular and in stock");
+    pub const SearchDidYouMean: Key = Key::of("Возможно, вы искали", "Did you mean");
+    pub const SearchCorrected: Key = Key::of("Показаны результаты по запросу", "Showing results for");
+    pub const SearchPopularCategories: Key = Key::of("Популярные категории", "Popular categories");
+    pub const StoresTitle: Key = Key::of("Магазины", "Stores");
+    pub const StoresIntro: Key = Key::of(
+        "Заберите заказ в удобном магазине: адреса, часы работы и наличие товаров.",
+        "Collect your order at a store that suits you: addresses, opening hours and what is in stock.",
+    );
+    pub const StoreHours: Key = Key::of("Часы работы", "Opening hours");
+    pub const StoreOnMap: Key = Key::of("Открыть на карте", "Open on the map");
+    pub const StoreInStockHeading: Key = Key::of("Сейчас в наличии в этом магазине", "In stock at this store now");
+    pub const StoreClosedDay: Key = Key::of("выходной", "closed");
+    pub const StoreAllStores: Key = Key::of("Все магазины", "All stores");
+    pub const CityShow: Key = Key::of("Показать", "Show");
+    pub const AvailabilityInCity: Key = Key::of("Наличие в магазинах города", "Stock in the stores of");
+    pub const FooterShop: Key = Key::of("Магазин", "Shop");
+    pub const FooterHelp: Key = Key::of("Покупателям", "Help");
+    pub const DeliveryTitle: Key = Key::of("Доставка и самовывоз", "Delivery and pickup");
+    pub const DeliveryText: Key = Key::of("Заказ можно забрать в любом магазине сети в Москве и Санкт-Петербурге — бесплатно, обычно в тот же день: время, когда заказ будет готов, показано у каждого магазина. Курьер привезёт заказ по Москве и Санкт-Петербургу; стоимость и срок доставки видны при оформлении заказа до оплаты. Отложенный товар ждёт вас в магазине два рабочих дня.", "Collect your order at any of our stores in Moscow and Saint Petersburg — free, usually the same day: each store shows when your order will be ready. A courier delivers in Moscow and Saint Petersburg; the price and date are shown at checkout before you pay. A reserved item waits for you at the store for two working days.");
+    pub const ReturnsTitle: Key = Key::of("Возврат и обмен", "Returns and exchanges");
+    pub const ReturnsText: Key = Key::of("Товар надлежащего качества можно вернуть в течение 14 дней, если он не был в употреблении и сохранены упаковка и чек (статья 25 Закона «О защите прав потребителей»). Возврат оформляется в личном кабинете или в любом магазине сети; деньги возвращаются тем же способом, которым был оплачен заказ, в течение 10 дней.", "Items in good condition can be returned within 14 days if unused, in their packaging and with the receipt (Article 25 of the Russian Consumer Protection Law). Start a return in your account or at any of our stores; the money goes back the way you paid within 10 days.");
+    pub const ContactsTitle: Key = Key::of("Контакты", "Contacts");
+    pub const ContactsText: Key = Key::of("Служба поддержки: 8 800 000-00-00 (бесплатно по России, ежедневно с 9:00 до 21:00), support@vitrina.example. Адреса и телефоны магазинов — на странице «Магазины».", "Customer service: 8 800 000-00-00 (free within Russia, daily 9:00–21:00), support@vitrina.example. Store addresses and phone numbers are on the Stores page.");
+    pub const LegalTitle: Key = Key::of("Правовая информация", "Legal information");
+    pub const LegalText: Key = Key::of("Витрина — демонстрационный магазин проекта с открытым исходным кодом. Персональные данные обрабатываются только для оформления и выдачи заказов (152-ФЗ); платежи в демо-режиме не списываются. Цены указаны в рублях с учётом НДС.", "Vitrina is the demo shop of an open-source project. Personal data is processed only to place and hand over orders (Russian Federal Law 152-FZ); no payment is taken in demo mode. Prices are in roubles including VAT.");
+    pub const SearchResultsFor: Key = Key::of("Результаты поиска", "Search results");
+    pub const AddToCartNoScript: Key = Key::of("В корзину", "Add to cart");
+    pub const SiteName: Key = Key::of("Витрина", "Vitrina");
+    pub const Tagline: Key =
+        Key::of("Электроника с самовывозом в Москве и Санкт-Петербурге", "Electronics with in-store pickup in Moscow and Saint Petersburg");
+    pub const HeroTitle: Key = Key::of("Проверьте наличие до поездки в магазин", "Check stock before you go");
+    pub const HeroText: Key = Key::of(
+        "Найдите товар и узнайте, в каких магазинах рядом с вами он есть и когда его можно забрать.",
+        "Find a product and see which stores near you have it and when you can pick it up.",
+    );
+    pub const SearchLabel: Key = Key::of("Поиск товаров", "Search products");
+    pub const SearchPlaceholder: Key = Key::of("Например, наушники", "e.g. headphones");
+    pub const SearchSubmit: Key = Key::of("Найти", "Search");
+    pub const CategoriesHeading: Key = Key::of("Категории", "Categories");
+    pub const CategoryNavLabel: Key = Key::of("Категории товаров", "Product categories");
+    pub const FeaturedHeading: Key = Key::of("Популярные товары", "Featured products");
+    pub const Loading: Key = Key::of("Загрузка…", "Loading…");
+    pub const LangSwitchText: Key = Key::of("EN", "RU");
+    pub const LangSwitchLabel: Key = Key::of("Switch to English", "Переключить на русский");
+    pub const PagerLabel: Key = Key::of("Страницы", "Pages");
+    pub const PagerPrev: Key = Key::of("Назад", "Previous");
+    pub const PagerNext: Key = Key::of("Вперёд", "Next");
+    pub const SearchHeading: Key = Key::of("Поиск", "Search");
+    pub const SearchPrompt: Key = Key::of("Введите запрос, чтобы найти товары.", "Type a query to find products.");
+    pub const NoResults: Key = Key::of("Ничего не нашлось. Попробуйте другой запрос.", "Nothing found. Try a different query.");
+    pub const EmptyCategory: Key = Key::of("В этой категории пока нет товаров.", "There are no products in this category yet.");
+    pub const CategoryFallbackTitle: Key = Key::of("Категория", "Category");
+    pub const Home: Key = Key::of("Главная", "Home");
+    pub const BreadcrumbLabel: Key = Key::of("Навигационная цепочка", "Breadcrumb");
+    pub const Brand: Key = Key::of("Бренд", "Brand");
+    pub const Sku: Key = Key::of("Артикул", "SKU");
+    pub const Description: Key = Key::of("Описание", "Description");
+    pub const Specifications: Key = Key::of("Характеристики", "Specifications");
+    pub const InStock: Key = Key::of("В наличии", "In stock");
+    pub const OutOfStock: Key = Key::of("Нет в наличии", "Out of stock");
+    pub const AvailabilityHeading: Key = Key::of("Наличие в магазинах", "Store availability");
+    pub const CheckingAvailability: Key = Key::of("Проверяем наличие…", "Checking availability…");
+    pub const UseMyLocation: Key = Key::of("Использовать моё местоположение", "Use my location");
+    pub const Locating: Key = Key::of("Определяем местоположение…", "Finding your location…");
+    pub const CityLabel: Key = Key::of("Ваш город", "Your city");
+    pub const CityPlaceholder: Key = Key::of("Выберите город", "Choose a city");
+    pub const GeoDenied: Key = Key::of(
+        "Доступ к местоположению запрещён. Выберите город из списка.",
+        "Location access was denied. Choose your city from the list.",
+    );
+    pub const GeoUnavailable: Key = Key::of(
+        "Не удалось определить местоположение. Выберите город из списка.",
+        "Your location is unavailable. Choose your city from the list.",
+    );
+    pub const GeoTimeout: Key = Key::of(
+        "Местоположение не определилось вовремя. Выберите город из списка.",
+        "Finding your location took too long. Choose your city from the list.",
+    );
+    pub const GeoUnsupported: Key = Key::of(
+        "Браузер не умеет определять местоположение. Выберите город из списка.",
+        "This browser cannot share its location. Choose your city from the list.",
+    );
+    pub const GeoUsingLocation: Key = Key::of("Расстояния — от вашего местоположения.", "Distances are from your location.");
+    pub const GeoUsingCity: Key = Key::of("Расстояния — от центра выбранного города.", "Distances are from the centre of your city.");
+    pub const GeoNoPosition: Key = Key::of(
+        "Укажите местоположение или город, чтобы увидеть ближайшие магазины.",
+        "Share your location or choose a city to see the nearest stores.",
+    );
+    pub const ShowCity: Key = Key::of("Показать", "Show");
+    pub const AvailabilityNotUpdated: Key = Key::of(
+        "Не удалось обновить список магазинов — показан прежний.",
+        "Could not update the list of stores; the one shown is from before.",
+    );
+    pub const OpenNow: Key = Key::of("Открыт сейчас", "Open now");
+    pub const ClosedNow: Key = Key::of("Сейчас закрыт", "Closed now");
+    pub const Pickup: Key = Key::of("Самовывоз", "Pickup");
+    pub const ErrNetwork: Key = Key::of("Нет связи с сервером", "Cannot reach the server");
+    pub const ErrTimeout: Key = Key::of("Сервер не ответил вовремя", "The server took too long to answer");
+    pub const ErrServer: Key = Key::of("Ошибка на сервере", "The server ran into a problem");
+    pub const ErrDecode: Key = Key::of("Не удалось прочитать ответ сервера", "The server's answer could not be read");
+    pub const ErrProductNotFound: Key = Key::of("Товар не найден", "Product not found");
+    pub const ErrCategoryNotFound: Key = Key::of("Категория не найдена", "Category not found");
+    pub const ErrNotFound: Key = Key::of("Не найдено", "Not found");
+    pub const ErrBadRequest: Key = Key::of("Некорректный запрос", "The request was not valid");
+    pub const ErrUnknown: Key = Key::of("Что-то пошло не так", "Something went wrong");
+    pub const ErrHint: Key = Key::of("Проверьте подключение к интернету и попробуйте ещё раз.", "Check your connection and try again.");
+    pub const Retry: Key = Key::of("Повторить", "Retry");
+    pub const OfflineBanner: Key =
+        Key::of("Нет подключения к интернету. Данные могут быть неактуальны.", "You are offline. What you see may be out of date.");
+    pub const NotFoundTitle: Key = Key::of("Страница не найдена", "Page not found");
+    pub const NotFoundText: Key = Key::of(
+        "Такой страницы нет. Вернитесь на главную или воспользуйтесь поиском.",
+        "There is no such page. Go back to the home page or use the search.",
+    );
+    pub const ToHome: Key = Key::of("На главную", "Go to the home page");
+    pub const FooterNote: Key =
+        Key::of("Цены в рублях. Наличие обновляется в течение дня.", "Prices in roubles. Stock is updated throughout the day.");
+    pub const CartLink: Key = Key::of("Корзина", "Cart");
+    pub const CartLinkLabel: Key = Key::of("Корзина, товаров:", "Cart, items:");
+    pub const AddToCart: Key = Key::of("В корзину", "Add to cart");
+    pub const AddOneMore: Key = Key::of("Добавить ещё", "Add one more");
+    pub const InCartPrefix: Key = Key::of("В корзине:", "In your cart:");
+    pub const GoToCart: Key = Key::of("Перейти в корзину", "Go to the cart");
+    pub const CartLineMaxReached: Key = Key::of("Это максимум для одной позиции.", "That is the most for one line.");
+    pub const CartTitle: Key = Key::of("Корзина", "Your cart");
+    pub const CartEmpty: Key = Key::of("В корзине пока ничего нет.", "Your cart is empty.");
+    pub const ContinueShopping: Key = Key::of("Перейти к покупкам", "Continue shopping");
+    pub const UnitPrice: Key = Key::of("Цена", "Price");
+    pub const Quantity: Key = Key::of("Количество", "Quantity");
+    pub const LineTotal: Key = Key::of("Сумма", "Amount");
+    pub const QtyDecrease: Key = Key::of("Уменьшить количество", "Decrease quantity");
+    pub const QtyIncrease: Key = Key::of("Увеличить количество", "Increase quantity");
+    pub const RemoveLine: Key = Key::of("Удалить", "Remove");
+    pub const CartSubtotal: Key = Key::of("Сумма товаров", "Subtotal");
+    pub const CartTotal: Key = Key::of("Итого", "Total");
+    pub const CartSummary: Key = Key::of("Итог заказа", "Order summary");
+    pub const CartUpdatedElsewhere: Key = Key::of("Корзина обновлена на другом устройстве", "Cart updated on another device");
+    pub const CartConflict: Key = Key::of(
+        "Корзина изменилась на другом устройстве. Показываем её текущее состояние — проверьте и повторите действие.",
+        "The cart changed on another device. This is how it stands now — check it and try again.",
+    );
+    pub const CartInsufficientStock: Key =
+        Key::of("Столько нет в наличии во всех наших магазинах.", "We do not have that many in stock across our stores.");
+    pub const CartLineTooLarge: Key =
+        Key::of("Больше этого количества в одну позицию добавить нельзя.", "You cannot add more of this product to one line.");
+    pub const CartFull: Key = Key::of("В корзине слишком много разных товаров.", "The cart holds too many different products.");
+    pub const CartWriteFailed: Key =
+        Key::of("Не удалось изменить корзину. Попробуйте ещё раз.", "The cart could not be changed. Please try again.");
+    pub const CartQueuedOffline: Key = Key::of(
+        "Нет сети: изменение сохранено на этом устройстве и уйдёт в корзину, когда связь появится.",
+        "You are offline: the change is kept on this device and reaches your cart once you are back online.",
+    );
+    pub const CartSyncedOffline: Key =
+        Key::of("Изменения, сделанные без сети, добавлены в корзину.", "The changes made offline are in your cart now.");
+    pub const CartSyncedAdjusted: Key = Key::of(
+        "Изменения, сделанные без сети, отправлены, но не все поместились: столько нет в наличии или больше нельзя.",
+        "The changes made offline were sent, but not all fit: there is not that much in stock, or no more is allowed.",
+    );
+    pub const OfflineTitle: Key = Key::of("Нет сети", "You are offline");
+    pub const ActionNeedsNetwork: Key =
+        Key::of("нет сети: это можно сделать, когда связь появится", "you are offline: this can be done once you are back online");
+    pub const OfflineText: Key = Key::of(
+        "Это откроется само, как только связь появится. Страницы, которые вы уже видели, доступны и без сети.",
+        "This opens by itself once you are back online. Pages you have seen before work offline too.",
+    );
+    pub const CartRepriced: Key = Key::of(
+        "Цены изменились с тех пор, как вы положили товары в корзину; корзина считается по новым:",
+        "Prices changed since you put these in your cart; the cart is priced at the new ones:",
+    );
+    pub const CartOffline: Key = Key::of(
+        "Нет сети: корзина не изменилась. Повторите, когда связь появится.",
+        "You are offline: the cart did not change. Try again once you are back online.",
+    );
+    pub const SignIn: Key = Key::of("Войти", "Sign in");
+    pub const AccountLink: Key = Key::of("Личный кабинет", "My account");
+    pub const SignInTitle: Key = Key::of("Вход", "Sign in");
+    pub const SignInHeading: Key = Key::of("Уже есть аккаунт", "I have an account");
+    pub const RegisterHeading: Key = Key::of("Новый покупатель", "New customer");
+    pub const Email: Key = Key::of("Эл. почта", "Email");
+    pub const Password: Key = Key::of("Пароль", "Password");
+    pub const PasswordHint: Key = Key::of("Не меньше 8 символов.", "At least 8 characters.");
+    pub const Name: Key = Key::of("Имя", "Name");
+    pub const SignInSubmit: Key = Key::of("Войти", "Sign in");
+    pub const RegisterSubmit: Key = Key::of("Зарегистрироваться", "Create an account");
+    pub const Working: Key = Key::of("Подождите…", "Please wait…");
+    pub const ErrBadCredentials: Key = Key::of("Неверная почта или пароль.", "Wrong email or password.");
+    pub const ErrEmailTaken: Key =
+        Key::of("Аккаунт с этой почтой уже есть. Войдите в него.", "There is already an account with this email. Sign in instead.");
+    pub const ErrInvalidEmail: Key = Key::of("Проверьте адрес электронной почты.", "Check the email address.");
+    pub const ErrPasswordPolicy: Key = Key::of("Пароль должен быть от 8 до 128 символов.", "The password needs 8 to 128 characters.");
+    pub const ErrTooManyRequests: Key =
+        Key::of("Слишком много попыток. Подождите немного и попробуйте снова.", "Too many attempts. Wait a little and try again.");
+    pub const ErrAuthFailed: Key = Key::of("Не получилось. Попробуйте ещё раз.", "That did not work. Please try again.");
+    pub const CartMergeHeading: Key = Key::of("Мы объединили корзины", "We merged your carts");
+    pub const AccountTitle: Key = Key::of("Личный кабинет", "My account");
+    pub const ProfileHeading: Key = Key::of("Профиль", "Profile");
+    pub const Phone: Key = Key::of("Телефон", "Phone");
+    pub const CityNone: Key = Key::of("Не выбран", "Not chosen");
+    pub const Language: Key = Key::of("Язык", "Language");
+    pub const Save: Key = Key::of("Сохранить", "Save");
+    pub const Saved: Key = Key::of("Сохранено.", "Saved.");
+    pub const ErrInvalidProfile: Key = Key::of("Проверьте имя и телефон.", "Check the name and the phone number.");
+    pub const DevicesHeading: Key = Key::of("Устройства, где вы вошли", "Devices you are signed in on");
+    pub const ThisDevice: Key = Key::of("Это устройство", "This device");
+    pub const LastSeen: Key = Key::of("Последняя активность:", "Last active:");
+    pub const SignOut: Key = Key::of("Выйти", "Sign out");
+    pub const SignOutDevice: Key = Key::of("Выйти на этом устройстве", "Sign out on that device");
+    pub const SignInRequired: Key = Key::of("Войдите, чтобы открыть личный кабинет.", "Sign in to open your account.");
+    pub const KioskAllProducts: Key = Key::of("Все товары", "All products");
+    pub const KioskCategoriesLabel: Key = Key::of("Категории на витрине", "Showroom categories");
+    pub const KioskBack: Key = Key::of("← Ко всем товарам", "← Back to all products");
+    pub const KioskCartLabel: Key = Key::of("Корзина на витрине", "Showroom cart");
+    pub const KioskItems: Key = Key::of("Товаров в корзине:", "Items in the cart:");
+    pub const OrderElsewhere: Key = Key::of("Заказать с самовывозом или доставкой", "Order for pickup or delivery");
+    pub const KioskResetNotice: Key = Key::of("Витрина готова для следующего покупателя", "Ready for the next shopper");
+    pub const KioskEnrolTitle: Key = Key::of("Подключение планшета-витрины", "Setting up the showroom tablet");
+    pub const KioskEnrolIntro: Key = Key::of("Этот планшет ещё не подключён как витрина магазина. Сотрудник магазина получает код подключения на странице «Выдача заказов» и вводит его здесь.", "This tablet is not yet a showroom tablet of the store. A member of staff gets an enrolment code at the pickup desk and types it here.");
+    pub const KioskEnrolCodeLabel: Key = Key::of("Код подключения", "Enrolment code");
+    pub const KioskEnrolCodeHint: Key =
+        Key::of("8 символов со страницы «Выдача заказов», действует 10 минут", "8 characters from the pickup desk, valid for 10 minutes");
+    pub const KioskEnrolSubmit: Key = Key::of("Подключить планшет", "Enrol this tablet");
+    pub const KioskEnrolSelf: Key = Key::of(
+        "Подключить сейчас как сотрудник (вы выйдете из учётной записи на этом планшете)",
+        "Enrol now as staff (you will be signed out on this tablet)",
+    );
+    pub const KioskEnrolFailed: Key = Key::of("Не удалось подключить планшет.", "Could not enrol this tablet.");
+    pub const KioskEnrolUnknown: Key =
+        Key::of("Такого кода нет. Проверьте код на странице «Выдача заказов».", "There is no such code. Check it at the pickup desk.");
+    pub const KioskEnrolUsed: Key = Key::of("Этот код уже использован. Получите новый.", "This code has already been used. Get a new one.");
+    pub const KioskEnrolExpired: Key = Key::of("Срок действия кода истёк. Получите новый.", "This code has expired. Get a new one.");
+    pub const ErrStoreNotFound: Key = Key::of("Магазин не найден", "Store not found");
+    pub const HandoffButton: Key = Key::of("Продолжить на телефоне", "Continue on my phone");
+    pub const HandoffTitle: Key = Key::of("Заберите корзину на телефон", "Take the cart to your phone");
+    pub const HandoffScan: Key = Key::of(
+        "Наведите камеру телефона на QR-код. Или откройте на телефоне страницу /handoff и введите код.",
+        "Point your phone's camera at the QR code, or open /handoff on your phone and type the code.",
+    );
+    pub const HandoffCodeLabel: Key = Key::of("Код", "Code");
+    pub const HandoffQrLabel: Key = Key::of("QR-код со ссылкой на корзину", "QR code linking to the cart");
+    pub const HandoffClose: Key = Key::of("Закрыть", "Close");
+    pub const HandoffEmptyCart: Key = Key::of("Сначала добавьте товары в корзину.", "Add something to the cart first.");
+    pub const HandoffFailed: Key = Key::of("Не удалось получить код. Попробуйте ещё раз.", "Could not get a code. Please try again.");
+    pub const HandoffPageTitle: Key = Key::of("Корзина с витрины", "A cart from the showroom");
+    pub const HandoffPageIntro: Key = Key::of(
+        "Заберите корзину, собранную на планшете в магазине, на это устройство.",
+        "Move the cart you filled on the showroom tablet to this device.",
+    );
+    pub const ClaimButton: Key = Key::of("Забрать корзину", "Take the cart");
+    pub const ClaimedHeading: Key = Key::of("Корзина теперь у вас", "The cart is yours now");
+    pub const ClaimUnknown: Key = Key::of(
+        "Такого кода нет. Проверьте его на экране витрины или попросите там новый.",
+        "There is no such code. Check it on the showroom screen, or ask it for a new one.",
+    );
+    pub const ClaimUsed: Key = Key::of(
+        "Этот код уже использован. Попросите новый код на экране витрины.",
+        "This code has already been used. Ask the showroom screen for a new one.",
+    );
+    pub const ClaimExpired: Key = Key::of(
+        "Срок действия кода истёк. Попросите новый код на экране витрины.",
+        "This code has expired. Ask the showroom screen for a new one.",
+    );
+    pub const ClaimSameCart: Key = Key::of("Это код корзины этого же устройства.", "This code is for this device's own cart.");
+    pub const ClaimFailed: Key =
+        Key::of("Не удалось забрать корзину. Попробуйте ещё раз.", "The cart could not be taken. Please try again.");
+    pub const HandoffEnterHeading: Key = Key::of("Введите код с экрана витрины", "Type the code from the showroom screen");
+    pub const HandoffInputLabel: Key = Key::of("Код из 6 символов", "6-character code");
+    pub const HandoffInputHint: Key =
+        Key::of("Например, ABC DEF. Регистр, пробелы и дефисы не важны.", "For example ABC DEF. Case, spaces and dashes do not matter.");
+    pub const HandoffInvalidCode: Key =
+        Key::of("Код — это 6 букв и цифр с экрана витрины.", "A code is 6 letters and digits from the showroom screen.");
+    pub const HandoffOpen: Key = Key::of("Продолжить", "Continue");
+    pub const CheckoutButton: Key = Key::of("Оформить заказ", "Check out");
+    pub const CheckoutTitle: Key = Key::of("Оформление заказа", "Checkout");
+    pub const CheckoutEmpty: Key =
+        Key::of("В корзине нет товаров — оформлять пока нечего.", "Your cart is empty — there is nothing to order yet.");
+    pub const FulfilmentHeading: Key = Key::of("Как получить заказ", "How to get your order");
+    pub const WayPickup: Key = Key::of("Забрать в магазине", "Pick up in a store");
+    pub const WayPickupHint: Key = Key::of(
+        "Бесплатно. Подходят магазины, где есть все товары из корзины.",
+        "Free. Stores that have everything in your cart can take the order.",
+    );
+    pub const WayDelivery: Key = Key::of("Доставка курьером", "Courier delivery");
+    pub const WayDeliveryHint: Key = Key::of("Москва, Санкт-Петербург и их области.", "Moscow, Saint Petersburg and their regions.");
+    pub const WayPickupPoint: Key = Key::of("Пункт выдачи", "Pickup point");
+    pub const WayPickupPointHint: Key = Key::of("Постаматы и пункты выдачи партнёров.", "Parcel lockers and partner counters.");
+    pub const PickupStoreLegend: Key = Key::of("Магазин для самовывоза", "Store to pick up from");
+    pub const StoreAllInStock: Key = Key::of("Всё в наличии", "Everything in stock");
+    pub const NoStoreHasAll: Key = Key::of(
+        "Ни в одном магазине нет сразу всех товаров корзины. Выберите доставку или уберите часть товаров.",
+        "No store has everything in your cart. Choose delivery, or remove some items.",
+    );
+    pub const AddressLegend: Key = Key::of("Адрес доставки", "Delivery address");
+    pub const Postcode: Key = Key::of("Индекс", "Postcode");
+    pub const AddressCity: Key = Key::of("Город или населённый пункт", "City or town");
+    pub const Street: Key = Key::of("Улица", "Street");
+    pub const House: Key = Key::of("Дом, корпус", "House");
+    pub const Apartment: Key = Key::of("Квартира или офис", "Flat or office");
+    pub const CourierComment: Key = Key::of("Комментарий для курьера", "Note for the courier");
+    pub const Optional: Key = Key::of("Необязательно.", "Optional.");
+    pub const PickupPointLegend: Key = Key::of("Пункт выдачи", "Pickup point");
+    pub const ContactLegend: Key = Key::of("Получатель", "Recipient");
+    pub const PhoneHint: Key = Key::of("Позвоним, если с заказом что-то изменится.", "We will call if anything about the order changes.");
+    pub const PaymentLegend: Key = Key::of("Оплата", "Payment");
+    pub const PayOnPickup: Key = Key::of("При получении", "On collection");
+    pub const PayOnPickupHint: Key = Key::of(
+        "Картой или наличными — в магазине, курьеру или в пункте выдачи.",
+        "By card or in cash — in the store, to the courier or at the pickup point.",
+    );
+    pub const TestCardOption: Key = Key::of("Картой сейчас — тестовый платёжный провайдер", "By card now — the test payment provider");
+    pub const TestCardNotice: Key = Key::of("Тестовая оплата — деньги не списываются.", "Test payment — no money is charged.");
+    pub const TestCardNumbers: Key = Key::of(
+        "Тестовые карты: 4242 4242 4242 4242 — оплата пройдёт, 4000 0000 0000 0002 — банк откажет.",
+        "Test cards: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 is declined.",
+    );
+    pub const CardNumber: Key = Key::of("Номер карты", "Card number");
+    pub const PointsLegend: Key = Key::of("Баллы", "Points");
+    pub const PointsToRedeem: Key = Key::of("Списать баллов", "Points to spend");
+    pub const SummaryGoods: Key = Key::of("Товары", "Goods");
+    pub const SummaryDelivery: Key = Key::of("Доставка", "Delivery");
+    pub const SummaryPoints: Key = Key::of("Оплачено баллами", "Paid with points");
+    pub const SummaryTotal: Key = Key::of("К оплате", "To pay");
+    pub const DeliveryFree: Key = Key::of("Бесплатно", "Free");
+    pub const DeliveryUnknown: Key = Key::of("Укажите адрес", "Enter the address");
+    pub const PlaceOrder: Key = Key::of("Подтвердить заказ", "Place the order");
+    pub const ErrRequired: Key = Key::of("Заполните это поле.", "Please fill this in.");
+    pub const ErrPostcode: Key = Key::of("Индекс — 6 цифр, например 125009.", "A postcode is 6 digits, e.g. 125009.");
+    pub const ErrOutsideRegions: Key = Key::of(
+        "По этому индексу мы пока не доставляем. Выберите самовывоз или пункт выдачи.",
+        "We do not deliver to this postcode yet. Choose pickup in a store or a pickup point.",
+    );
+    pub const ErrPhone: Key =
+        Key::of("Укажите российский номер, например +7 912 345-67-89.", "Enter a Russian phone number, e.g. +7 912 345-67-89.");
+    pub const ErrCardNumber: Key = Key::of("Проверьте номер карты.", "Check the card number.");
+    pub const ErrChooseStore: Key = Key::of("Выберите магазин.", "Choose a store.");
+    pub const ErrChoosePoint: Key = Key::of("Выберите пункт выдачи.", "Choose a pickup point.");
+    pub const ErrFieldInvalid: Key = Key::of("Проверьте это поле.", "Check this field.");
+    pub const ErrCheckFields: Key = Key::of("Проверьте выделенные поля.", "Check the highlighted fields.");
+    pub const ErrPaymentDeclined: Key = Key::of(
+        "Банк отклонил тестовую оплату. Попробуйте другую карту или оплату при получении.",
+        "The bank declined the test payment. Try another card, or pay on collection.",
+    );
+    pub const ErrStockChanged: Key = Key::of(
+        "Части товаров уже нет в выбранном месте. Выберите другой магазин или способ получения.",
+        "Some items are no longer available there. Choose another store or way to get them.",
+    );
+    pub const ErrCartChanged: Key = Key::of(
+        "Корзина изменилась. Проверьте состав заказа и подтвердите его ещё раз.",
+        "Your cart changed. Check the order and place it again.",
+    );
+    pub const ErrLoyaltyChanged: Key = Key::of(
+        "Баланс баллов изменился. Проверьте, сколько списать, и подтвердите заказ ещё раз.",
+        "Your points balance changed. Check how many to spend and place the order again.",
+    );
+    pub const ErrSignInForPoints: Key = Key::of("Чтобы списать баллы, войдите в аккаунт.", "Sign in to spend points.");
+    pub const ErrUnknownPoint: Key =
+        Key::of("Такого пункта выдачи нет. Выберите другой.", "There is no such pickup point. Choose another.");
+    pub const ErrCartEmptyAtCheckout: Key = Key::of("Корзина пуста — заказ не оформлен.", "The cart is empty — no order was placed.");
+    pub const ErrOrderFailed: Key =
+        Key::of("Не удалось оформить заказ. Попробуйте ещё раз.", "The order could not be placed. Please try again.");
+    pub const OrderPlaced: Key = Key::of("Спасибо! Заказ оформлен.", "Thank you! Your order is placed.");
+    pub const OrderCreatedAt: Key = Key::of("Заказ от", "Ordered on");
+    pub const OrderLinesHeading: Key = Key::of("Товары", "Items");
+    pub const OrderReturned: Key = Key::of("возвращено", "returned");
+    pub const OrderReceiveHeading: Key = Key::of("Получение", "Getting it");
+    pub const PromisedPickup: Key = Key::of("Можно забрать", "Ready to collect");
+    pub const PromisedDelivery: Key = Key::of("Доставим", "Arrives");
+    pub const OrderRecipient: Key = Key::of("Получатель", "Recipient");
+    pub const OrderPaymentHeading: Key = Key::of("Оплата", "Payment");
+    pub const CardEnding: Key = Key::of("карта ••••", "card •••• ");
+    pub const OrderHistoryHeading: Key = Key::of("История заказа", "Order history");
+    pub const PointsEarned: Key = Key::of("Начислено баллов", "Points earned");
+    pub const CancelOrder: Key = Key::of("Отменить заказ", "Cancel the order");
+    pub const CancelConfirm: Key =
+        Key::of("Отменить заказ? Отложенные товары вернутся в продажу.", "Cancel the order? The items held for you go back on sale.");
+    pub const CancelYes: Key = Key::of("Да, отменить", "Yes, cancel it");
+    pub const CancelNo: Key = Key::of("Нет", "No");
+    pub const ErrActionFailed: Key = Key::of("Не удалось изменить заказ.", "The order could not be changed.");
+    pub const ReturnsHeading: Key = Key::of("Возврат товаров", "Return items");
+    pub const ReturnIntro: Key = Key::of(
+        "Выберите товары и магазин, куда вы их принесёте. Деньги вернём, когда магазин примет товар.",
+        "Choose the items and the store you will bring them to. We refund you once the store receives them.",
+    );
+    pub const ReturnQty: Key = Key::of("Сколько вернуть", "How many to return");
+    pub const ReturnStore: Key = Key::of("Магазин для возврата", "Store to bring them to");
+    pub const ReturnReason: Key = Key::of("Причина", "Reason");
+    pub const ReturnSubmit: Key = Key::of("Оформить возврат", "Request the return");
+    pub const ReturnNothingChosen: Key = Key::of("Выберите хотя бы один товар.", "Choose at least one item.");
+    pub const ReturnRequested: Key = Key::of(
+        "Заявка на возврат принята. Принесите товар в выбранный магазин.",
+        "Return requested. Bring the items to the store you chose.",
+    );
+    pub const ReturnFailed: Key = Key::of("Не удалось оформить возврат.", "The return could not be requested.");
+    pub const ReturnRefund: Key = Key::of("К возврату", "Refund");
+    pub const ReturnsListHeading: Key = Key::of("Возвраты по заказу", "Returns of this order");
+    pub const NpsQuestion: Key =
+        Key::of("Насколько вероятно, что вы порекомендуете «Витрину» друзьям?", "How likely are you to recommend Vitrina to a friend?");
+    pub const NpsScale: Key = Key::of("0 — точно нет, 10 — обязательно порекомендую.", "0 — not at all, 10 — definitely.");
+    pub const NpsFollowUp: Key = Key::of("Что нам сделать лучше?", "What should we do better?");
+    pub const NpsSend: Key = Key::of("Отправить", "Send");
+    pub const NpsThanks: Key =
+        Key::of("Спасибо за ответ! Он поможет нам стать лучше.", "Thank you for your answer! It helps us get better.");
+    pub const NpsFailed: Key =
+        Key::of("Не удалось отправить ответ. Попробуйте ещё раз.", "Your answer could not be sent. Please try again.");
+    pub const MyOrdersHeading: Key = Key::of("Мои заказы", "My orders");
+    pub const NoOrders: Key = Key::of("Заказов пока нет.", "No orders yet.");
+    pub const LoyaltyHeading: Key = Key::of("Карта лояльности", "Loyalty card");
+    pub const LoyaltyCardNumber: Key = Key::of("Номер карты", "Card number");
+    pub const LoyaltyBalance: Key = Key::of("Баланс", "Balance");
+    pub const LoyaltyExpiringSoon: Key = Key::of("Скоро сгорят", "Expiring soon");
+    pub const LoyaltyNothingExpiring: Key = Key::of("В ближайшее время баллы не сгорают.", "No points expire soon.");
+    pub const LoyaltyHistory: Key = Key::of("Последние операции", "Recent activity");
+    pub const StaffLink: Key = Key::of("Выдача заказов", "Pickup desk");
+    pub const StaffTitle: Key = Key::of("Выдача заказов", "Pickup desk");
+    pub const StaffSignIn: Key = Key::of("Войдите под учётной записью сотрудника магазина.", "Sign in with a store staff account.");
+    pub const StaffRoleRequired: Key = Key::of(
+        "Эта страница — для сотрудников магазина. Для неё нужна роль «сотрудник» (staff), а у этой учётной записи её нет.",
+        "This page is for store staff. It needs the staff role, which this account does not have.",
+    );
+    pub const StaffStoreLabel: Key = Key::of("Магазин", "Store");
+    pub const StaffChooseStore: Key = Key::of("Выберите магазин", "Choose a store");
+    pub const StaffToPrepare: Key = Key::of("Собрать", "To prepare");
+    pub const StaffWaiting: Key = Key::of("Ждут покупателя", "Waiting for the shopper");
+    pub const StaffDone: Key = Key::of("Выданы и закрыты сегодня", "Handed over and closed today");
+    pub const StaffNone: Key = Key::of("Здесь пока пусто.", "Nothing here yet.");
+    pub const StaffReady: Key = Key::of("Готов к выдаче", "Ready");
+    pub const StaffCollected: Key = Key::of("Выдан покупателю", "Collected");
+    pub const StaffCancel: Key = Key::of("Отменить", "Cancel");
+    pub const PushCardTitle: Key = Key::of("Уведомления о важном", "Notifications that matter");
+    pub const PushCardIntro: Key = Key::of(
+        "Включите уведомления на этом устройстве — пришлём только то, что вы выберете:",
+        "Turn on notifications on this device — we only send what you choose:",
+    );
+    pub const PushTopicsLegend: Key = Key::of("Что присылать", "What to send");
+    pub const PushTopicCart: Key = Key::of("Напоминание о корзине", "Cart reminder");
+    pub const PushTopicCartHint: Key = Key::of(
+        "Если вы оставите товары в корзине — не больше одного, примерно через 20 минут.",
+        "If you leave items in the cart — at most one, about 20 minutes later.",
+    );
+    pub const PushTopicOrders: Key = Key::of("Статус заказа", "Order status");
+    pub const PushTopicOrdersHint: Key =
+        Key::of("Когда заказ готов к выдаче в магазине.", "When your order is ready for pickup in the store.");
+    pub const PushTopicPromotions: Key = Key::of("Акции и скидки", "Promotions");
+    pub const PushTopicPromotionsHint: Key = Key::of("Только если отметите.", "Only if you tick this.");
+    pub const PushTurnOn: Key = Key::of("Включить уведомления", "Turn on notifications");
+    pub const PushNotNow: Key = Key::of("Не сейчас", "Not now");
+    pub const PushOffNote: Key = Key::of(
+        "Выключить их можно в любой момент в личном кабинете или в настройках браузера.",
+        "You can turn them off any time in your account or in the browser's settings.",
+    );
+    pub const PushTurnedOn: Key =
+        Key::of("Уведомления включены. Изменить их можно в личном кабинете.", "Notifications are on. You can change them in your account.");
+    pub const PushNeedsHomeScreen: Key = Key::of("На iPhone и iPad уведомления работают, только если Витрина добавлена на экран «Домой» (iOS 16.4 и новее). Нажмите «Поделиться» → «На экран „Домой“», откройте Витрину оттуда и включите уведомления.", "On iPhone and iPad, notifications work only when Vitrina is on the Home Screen (iOS 16.4 or later). Tap Share → Add to Home Screen, open Vitrina from there and turn notifications on.");
+    pub const PushUnsupported: Key =
+        Key::of("Этот браузер не умеет показывать уведомления сайтов.", "This browser cannot show notifications from websites.");
+    pub const PushDenied: Key = Key::of(
+        "Уведомления от этого сайта запрещены в настройках браузера. Разрешите их там, и здесь можно будет их включить.",
+        "Notifications from this site are blocked in the browser's settings. Allow them there to turn them on here.",
+    );
+    pub const PushPromptDismissed: Key = Key::of(
+        "Браузер не получил разрешения на уведомления. Нажмите кнопку ещё раз и выберите «Разрешить».",
+        "The browser was not given permission to show notifications. Press the button again and choose Allow.",
+    );
+    pub const PushFailed: Key =
+        Key::of("Не удалось включить уведомления. Попробуйте ещё раз.", "Notifications could not be turned on. Please try again.");
+    pub const PushSaveFailed: Key = Key::of("Не удалось сохранить настройки уведомлений.", "The notification settings could not be saved.");
+    pub const PushSettingsHeading: Key = Key::of("Уведомления", "Notifications");
+    pub const PushOnHere: Key = Key::of("На этом устройстве уведомления включены.", "Notifications are on for this device.");
+    pub const PushOffHere: Key = Key::of("На этом устройстве уведомления выключены.", "Notifications are off on this device.");
+    pub const PushTurnOff: Key = Key::of("Выключить на этом устройстве", "Turn off on this device");
+    pub const PushTurnOffFailed: Key = Key::of("Не удалось выключить уведомления.", "Notifications could not be turned off.");
+    pub const PushWatchingHeading: Key = Key::of("Сообщить о поступлении", "Back-in-stock alerts");
+    pub const PushNotifyBack: Key = Key::of("Сообщить, когда появится", "Notify me when it's back");
+    pub const PushNotifyBackOn: Key = Key::of("Сообщим, когда товар снова появится.", "We will let you know when it is back.");
+    pub const PushWatchRemove: Key = Key::of("Не сообщать", "Stop the alert");
+    pub const ErrOrderInProgress: Key = Key::of(
+        "Заказ ещё оформляется. Подождите немного и нажмите «Подтвердить заказ» ещё раз — второй заказ не появится.",
+        "The order is still being placed. Wait a moment and press “Place the order” again — it will not be placed twice.",
+    );
+    pub const ErrOrderNotFound: Key = Key::of("Заказ не найден", "Order not found");
+    pub const DeliveryChoosePoint: Key = Key::of("Выберите пункт", "Choose a point");
+    pub const SummaryDiscount: Key = Key::of("Скидка по акциям", "Offers discount");
+    pub const StaffAutoRefresh: Key = Key::of("Список обновляется каждые 10 секунд.", "The list refreshes every 10 seconds.");
+    pub const StaffKiosksTitle: Key = Key::of("Планшеты-витрины", "Showroom tablets");
+    pub const StaffKiosksIntro: Key = Key::of(
+        "Планшет становится витриной магазина только по коду подключения: откройте на нём страницу витрины магазина и введите код.",
+        "A tablet becomes the store's showroom tablet only with an enrolment code: open the store's showroom page on it and type the code.",
+    );
+    pub const StaffKioskIssue: Key = Key::of("Получить код подключения", "Get an enrolment code");
+    pub const StaffKioskCodeLabel: Key = Key::of("Код подключения:", "Enrolment code:");
+    pub const StaffKioskCodeHelp: Key = Key::of("Он подключает один планшет.", "It enrols one tablet.");
+    pub const StaffKioskNone: Key = Key::of("Подключённых планшетов нет.", "No tablets are enrolled.");
+    pub const StaffKioskEnrolled: Key = Key::of("Подключён", "Enrolled");
+    pub const StaffKioskUnenrol: Key = Key::of("Отключить", "Un-enrol");
+    pub const StaffKioskFailed: Key = Key::of("Не получилось.", "That did not work.");
+    pub const AdminLink: Key = Key::of("Маркетинг", "Marketing");
+    pub const AdminTitle: Key = Key::of("Маркетинг: акции и аналитика", "Marketing: offers and analytics");
+    pub const AdminSignIn: Key = Key::of("Войдите под учётной записью маркетолога.", "Sign in with a marketer account.");
+    pub const AdminRoleRequired: Key = Key::of(
+        "Эта страница — для маркетологов. Для неё нужна роль «маркетолог» (marketer), а у этой учётной записи её нет.",
+        "This page is for marketers. It needs the marketer role, which this account does not have.",
+    );
+    pub const AdminTabsLabel: Key = Key::of("Разделы", "Sections");
+    pub const AdminTabRules: Key = Key::of("Правила акций", "Offer rules");
+    pub const AdminTabSegments: Key = Key::of("Сегменты", "Segments");
+    pub const AdminTabKpis: Key = Key::of("Показатели", "KPIs");
+    pub const AdminTabCampaigns: Key = Key::of("Рассылки", "Campaigns");
+    pub const AdminRulesHeading: Key = Key::of("Правила акций", "Offer rules");
+    pub const AdminNewRule: Key = Key::of("Новое правило", "New rule");
+    pub const AdminEditRule: Key = Key::of("Правило", "Rule");
+    pub const AdminNoRules: Key = Key::of("Правил пока нет.", "No rules yet.");
+    pub const AdminColStatus: Key = Key::of("Статус", "Status");
+    pub const AdminColRule: Key = Key::of("Правило", "Rule");
+    pub const AdminColPriority: Key = Key::of("Приоритет", "Priority");
+    pub const AdminColStacking: Key = Key::of("Сочетание", "Combines");
+    pub const AdminColUsage: Key = Key::of("Использование", "Usage");
+    pub const AdminColVersion: Key = Key::of("Версия", "Version");
+    pub const AdminColActions: Key = Key::of("Действия", "Actions");
+    pub const AdminEnabled: Key = Key::of("Включено", "Enabled");
+    pub const AdminDisabled: Key = Key::of("Выключено", "Disabled");
+    pub const AdminEnable: Key = Key::of("Включить", "Enable");
+    pub const AdminDisable: Key = Key::of("Выключить", "Disable");
+    pub const AdminEdit: Key = Key::of("Изменить", "Edit");
+    pub const AdminDelete: Key = Key::of("Удалить", "Delete");
+    pub const AdminDeleteConfirm: Key = Key::of("Удалить правило? История версий сохранится.", "Delete the rule? Its history stays.");
+    pub const AdminDeleteYes: Key = Key::of("Да, удалить", "Yes, delete");
+    pub const AdminRuleChanged: Key = Key::of(
+        "Правило только что изменил кто-то другой — список обновлён, посмотрите и повторите.",
+        "Someone else has just changed the rule — the list is reloaded; check it and try again.",
+    );
+    pub const AdminActionFailed: Key = Key::of("Не удалось изменить правило.", "The rule could not be changed.");
+    pub const AdminStackable: Key = Key::of("Суммируется с другими", "Stackable");
+    pub const AdminStackableHint: Key =
+        Key::of("Применяется вместе со всеми подходящими правилами.", "Applies together with every other applicable rule.");
+    pub const AdminExclusive: Key = Key::of("Исключающее", "Exclusive");
+    pub const AdminExclusiveHint: Key = Key::of(
+        "Из подходящих правил одной группы применяется только самое выгодное для покупателя.",
+        "Of the applicable rules in one group, only the best for the customer applies.",
+    );
+    pub const AdminStackingHeading: Key = Key::of("Сочетание с другими акциями", "Combining with other offers");
+    pub const AdminGroup: Key = Key::of("Группа", "Group");
+    pub const AdminGroupHint: Key =
+        Key::of("Например, welcome: правила с одной группой не суммируются.", "For example welcome: rules of one group do not add up.");
+    pub const AdminHoldout: Key = Key::of("Контрольная группа, %", "Holdout, %");
+    pub const AdminHoldoutHint: Key = Key::of(
+        "Доля покупателей (0–100), которые не получают акцию — для A/B-теста.",
+        "The share of shoppers (0–100) who do not get the offer, for an A/B test.",
+    );
+    pub const AdminBasics: Key = Key::of("Основное", "Basics");
+    pub const AdminRuleId: Key = Key::of("Идентификатор", "Id");
+    pub const AdminRuleIdHint: Key = Key::of(
+        "2–40 символов: a–z, 0–9 и «-». Изменить потом нельзя.",
+        "2–40 characters: a–z, 0–9 and \"-\". It cannot be changed later.",
+    );
+    pub const AdminRuleIdFixed: Key = Key::of("Идентификатор сохранённого правила не меняется.", "A saved rule keeps its id.");
+    pub const AdminRuleName: Key = Key::of("Название", "Name");
+    pub const AdminRuleDescription: Key = Key::of("Описание", "Description");
+    pub const AdminRuleDescriptionHint: Key =
+        Key::of("Покупатель видит его в подсказках «добавьте … и получите».", "Shoppers see it in the \"add … to get\" hints.");
+    pub const AdminRuleEnabled: Key = Key::of("Включено", "Enabled");
+    pub const AdminPriority: Key = Key::of("Приоритет", "Priority");
+    pub const AdminPriorityHint: Key =
+        Key::of("Правила с большим приоритетом применяются раньше.", "Rules with a higher priority apply first.");
+    pub const AdminLimitsHeading: Key = Key::of("Ограничения", "Limits");
+    pub const AdminLimitsHint: Key = Key::of("Пустое поле — без ограничения.", "Leave a field empty for no limit.");
+    pub const AdminPerCustomer: Key = Key::of("Раз на покупателя", "Uses per customer");
+    pub const AdminTotalUses: Key = Key::of("Всего использований", "Total uses");
+    pub const AdminBudget: Key = Key::of("Бюджет скидок, ₽", "Discount budget, ₽");
+    pub const AdminConditionsHeading: Key = Key::of("Условия", "Conditions");
+    pub const AdminConditionsHint: Key = Key::of(
+        "Правило применяется, только когда выполнены все условия. Без условий — всегда.",
+        "The rule applies only when every condition holds. With none, always.",
+    );
+    pub const AdminAddCondition: Key = Key::of("Добавить условие", "Add a condition");
+    pub const AdminCondition: Key = Key::of("Условие", "Condition");
+    pub const AdminConditionType: Key = Key::of("Тип условия", "Condition type");
+    pub const AdminRemove: Key = Key::of("Убрать", "Remove");
+    pub const AdminFrom: Key = Key::of("С", "From");
+    pub const AdminTo: Key = Key::of("По", "Until");
+    pub const AdminWeekdays: Key = Key::of("Дни недели (ни одного — каждый день)", "Weekdays (none = every day)");
+    pub const AdminFromTime: Key = Key::of("С (время)", "From (time)");
+    pub const AdminToTime: Key = Key::of("До (время)", "Until (time)");
+    pub const AdminUtcOffset: Key = Key::of("Смещение от UTC, мин", "UTC offset, min");
+    pub const AdminUtcOffsetHint: Key =
+        Key::of("180 — московское время. В нём же даты и часы выше.", "180 is Moscow time. The dates and hours above are in it too.");
+    pub const AdminLatitude: Key = Key::of("Широта", "Latitude");
+    pub const AdminLongitude: Key = Key::of("Долгота", "Longitude");
+    pub const AdminRadius: Key = Key::of("Радиус, м", "Radius, m");
+    pub const AdminPoints: Key = Key::of("Баллов не меньше", "At least this many points");
+    pub const AdminAmount: Key = Key::of("Сумма, ₽", "Amount, ₽");
+    pub const AdminDays: Key = Key::of("За сколько дней", "Within days");
+    pub const AdminMinOrders: Key = Key::of("Заказов не меньше", "At least orders");
+    pub const AdminMaxOrders: Key = Key::of("Заказов не больше", "At most orders");
+    pub const AdminCategory: Key = Key::of("Категория", "Category");
+    pub const AdminChooseCategory: Key = Key::of("Выберите категорию", "Choose a category");
+    pub const AdminSku: Key = Key::of("Артикул (SKU)", "SKU");
+    pub const AdminMinQty: Key = Key::of("Штук не меньше", "At least units");
+    pub const AdminQty: Key = Key::of("Количество", "Quantity");
+    pub const AdminNewCustomerYes: Key = Key::of("Новый покупатель (ещё нет заказов)", "New customer (no orders yet)");
+    pub const AdminNewCustomerNo: Key = Key::of("Постоянный покупатель", "Returning customer");
+    pub const AdminSignedInYes: Key = Key::of("Вошёл в аккаунт", "Signed in");
+    pub const AdminSignedInNo: Key = Key::of("Гость", "Guest");
+    pub const AdminEffectHeading: Key = Key::of("Что даёт правило", "What the rule gives");
+    pub const AdminEffectType: Key = Key::of("Тип скидки", "Kind of offer");
+    pub const AdminTarget: Key = Key::of("На что", "Applies to");
+    pub const AdminPercent: Key = Key::of("Скидка, %", "Discount, %");
+    pub const AdminPercentHint: Key = Key::of("Больше 0 и не больше 100.", "Above 0 and at most 100.");
+    pub const AdminAmountOff: Key = Key::of("Скидка, ₽", "Discount, ₽");
+    pub const AdminBuy: Key = Key::of("Купить, шт.", "Buy, units");
+    pub const AdminGet: Key = Key::of("Получить бесплатно, шт.", "Get free, units");
+    pub const AdminFactor: Key = Key::of("Множитель баллов", "Points multiplier");
+    pub const AdminFactorHint: Key = Key::of("Больше 1 и не больше 10, например 2.", "Above 1 and at most 10, e.g. 2.");
+    pub const AdminJsonSummary: Key = Key::of("Правило в JSON", "The rule as JSON");
+    pub const AdminJsonIncomplete: Key =
+        Key::of("Заполните поля правила — здесь появится его JSON.", "Fill in the rule's fields to see its JSON here.");
+    pub const AdminSaveRule: Key = Key::of("Сохранить правило", "Save the rule");
+    pub const AdminSaved: Key = Key::of("Сохранено:", "Saved:");
+    pub const AdminSaveFailed: Key = Key::of("Не удалось сохранить правило.", "The rule could not be saved.");
+    pub const AdminRuleRefused: Key =
+        Key::of("Сервер не принял правило — исправьте отмеченное поле.", "The server refused the rule — fix the marked field.");
+    pub const AdminRuleExists: Key =
+        Key::of("Правило с таким идентификатором уже есть — выберите другой.", "A rule with this id exists — choose another.");
+    pub const AdminRuleChangedEditing: Key = Key::of(
+        "Пока вы редактировали, правило изменил кто-то другой. Загрузите новую версию (ваши изменения пропадут) и повторите.",
+        "Someone else changed the rule while you were editing. Load the latest version (your changes will be lost) and try again.",
+    );
+    pub const AdminLoadLatest: Key = Key::of("Загрузить новую версию", "Load the latest version");
+    pub const AdminBackToRules: Key = Key::of("← Все правила", "← All rules");
+    pub const AdminHistory: Key = Key::of("История версий", "Version history");
+    pub const AdminLoadVersion: Key = Key::of("Загрузить в редактор", "Load into the editor");
+    pub const AdminVersionDeleted: Key = Key::of("удалено", "deleted");
+    pub const AdminErrWholeNumber: Key = Key::of("Введите целое число.", "Enter a whole number.");
+    pub const AdminErrNumber: Key = Key::of("Введите число.", "Enter a number.");
+    pub const AdminErrAmount: Key = Key::of("Введите сумму, например 1500 или 1500,50.", "Enter an amount, e.g. 1500 or 1500.50.");
+    pub const AdminErrPercent: Key = Key::of("Процент от 0 до 100.", "A percentage from 0 to 100.");
+    pub const AdminErrSku: Key = Key::of(
+        "Артикул — заглавные латинские буквы, цифры и «-», например AUD-0001.",
+        "A SKU is capital letters, digits and \"-\", e.g. AUD-0001.",
+    );
+    pub const AdminErrChooseCategory: Key = Key::of("Выберите категорию.", "Choose a category.");
+    pub const AdminErrChooseOne: Key = Key::of("Отметьте хотя бы один вариант.", "Tick at least one.");
+    pub const AdminErrCoordinates: Key =
+        Key::of("Широта от −90 до 90, долгота от −180 до 180.", "Latitude −90 to 90, longitude −180 to 180.");
+    pub const AdminErrDateTime: Key = Key::of("Укажите дату и время.", "Enter a date and time.");
+    pub const AdminErrTime: Key = Key::of("Время в формате ЧЧ:ММ.", "A time as HH:MM.");
+    pub const AdminErrRuleId: Key =
+        Key::of("2–40 символов: строчные латинские буквы, цифры и «-».", "2–40 characters: lower-case letters, digits and \"-\".");
+    pub const AdminErrRuleNotFound: Key = Key::of("Правило не найдено", "Rule not found");
+    pub const AdminPreviewHeading: Key = Key::of("Проверка правила", "Preview");
+    pub const AdminPreviewHint: Key = Key::of(
+        "Посчитаем корзину с правилом из редактора вместо сохранённого. Ничего не сохраняется.",
+        "Prices a cart with the rule from the editor in place of the saved one. Nothing is saved.",
+    );
+    pub const AdminPreviewCustomer: Key = Key::of("E-mail покупателя", "Customer's e-mail");
+    pub const AdminPreviewCustomerHint: Key = Key::of("Необязательно: без него — гость.", "Optional: a guest without it.");
+    pub const AdminPreviewChannel: Key = Key::of("Канал", "Channel");
+    pub const AdminPreviewStore: Key = Key::of("Магазин", "Store");
+    pub const AdminPreviewNoStore: Key = Key::of("Без магазина", "No store");
+    pub const AdminPreviewCart: Key = Key::of("Корзина", "Cart");
+    pub const AdminPreviewAddLine: Key = Key::of("Добавить товар", "Add a product");
+    pub const AdminPreviewAt: Key = Key::of("Дата и время", "Date and time");
+    pub const AdminPreviewAtHint: Key =
+        Key::of("Необязательно: по умолчанию — сейчас. Время вашего устройства.", "Optional: now if empty. In this device's time.");
+    pub const AdminPreviewAsEnabled: Key = Key::of("Считать правило включённым", "Treat the rule as enabled");
+    pub const AdminPreviewRun: Key = Key::of("Проверить", "Preview");
+    pub const AdminPreviewFixRule: Key = Key::of("Сначала исправьте отмеченные поля правила.", "First fix the marked fields of the rule.");
+    pub const AdminPreviewNeedsLine: Key = Key::of("Добавьте в корзину хотя бы один товар.", "Add at least one product to the cart.");
+    pub const AdminPreviewUnknownCustomer: Key = Key::of("Покупатель не найден.", "No such customer.");
+    pub const AdminPreviewUnknownSku: Key = Key::of("Такого товара нет.", "There is no such product.");
+    pub const AdminPreviewFailed: Key = Key::of("Не удалось посчитать корзину.", "The cart could not be priced.");
+    pub const AdminPreviewApplied: Key = Key::of("Сработали", "Applied");
+    pub const AdminPreviewRejected: Key = Key::of("Не сработали", "Not applied");
+    pub const AdminPreviewNoneApplied: Key = Key::of("Ни одна акция не сработала.", "No offer applies.");
+    pub const AdminPreviewFreeDelivery: Key = Key::of("Бесплатная доставка", "Free delivery");
+    pub const AdminPreviewPoints: Key = Key::of("Баллы", "Points");
+    pub const AdminPreviewGroups: Key = Key::of("A/B-группы", "A/B groups");
+    pub const AdminSegmentsHeading: Key = Key::of("Сегменты покупателей", "Customer segments");
+    pub const AdminSegmentsHint: Key = Key::of(
+        "Условие сегмента можно скопировать в правило (тип условия и его поля).",
+        "A segment's condition can be copied into a rule (the condition type and its fields).",
+    );
+    pub const AdminColSegment: Key = Key::of("Сегмент", "Segment");
+    pub const AdminColCustomers: Key = Key::of("Покупателей", "Customers");
+    pub const AdminColCondition: Key = Key::of("Условие для правила", "Rule condition");
+    pub const AdminCopy: Key = Key::of("Копировать", "Copy");
+    pub const AdminCopied: Key = Key::of("Скопировано", "Copied");
+    pub const AdminCopyFailed: Key =
+        Key::of("Не удалось скопировать — выделите текст вручную.", "Could not copy — select the text instead.");
+    pub const AdminKpisHeading: Key = Key::of("Показатели за период", "KPIs for a period");
+    pub const AdminPeriodFrom: Key = Key::of("С", "From");
+    pub const AdminPeriodTo: Key = Key::of("По", "To");
+    pub const AdminPeriodApply: Key = Key::of("Показать", "Show");
+    pub const AdminChartsHeading: Key = Key::of("По неделям", "By week");
+    pub const AdminNpsHeading: Key = Key::of("NPS: готовность рекомендовать", "NPS: likelihood to recommend");
+    pub const AdminNpsRecent: Key = Key::of("Последние ответы", "Recent answers");
+    pub const AdminNpsNoAnswers: Key = Key::of("Ответов пока нет.", "No answers yet.");
+    pub const AdminCampaignsHeading: Key = Key::of("Новая рассылка", "New campaign");
+    pub const AdminCampaignsSent: Key = Key::of("Рассылки", "Campaigns");
+    pub const AdminCampaignTitle: Key = Key::of("Заголовок", "Title");
+    pub const AdminCampaignBody: Key = Key::of("Текст", "Text");
+    pub const AdminCampaignUrl: Key = Key::of("Ссылка", "Link");
+    pub const AdminCampaignUrlHint: Key =
+        Key::of("Адрес на этом сайте, например /c/headphones.", "A path on this site, e.g. /c/headphones.");
+    pub const AdminCampaignAudience: Key = Key::of("Кому", "Audience");
+    pub const AdminCampaignAllSubscribers: Key = Key::of("Все подписчики на акции", "All promotions subscribers");
+    pub const AdminCampaignCount: Key = Key::of("Посчитать получателей", "Count recipients");
+    pub const AdminCampaignSend: Key = Key::of("Отправить", "Send");
+    pub const AdminCampaignSendYes: Key = Key::of("Да, отправить", "Yes, send");
+    pub const AdminCampaignConfirm: Key = Key::of("Отправить рассылку? Получателей:", "Send the campaign? Recipients:");
+    pub const AdminCampaignSentOk: Key = Key::of("Рассылка создана. Получателей:", "The campaign is created. Recipients:");
+    pub const AdminCampaignFailed: Key = Key::of("Не удалось отправить рассылку.", "The campaign could not be sent.");
+    pub const AdminNoCampaigns: Key = Key::of("Рассылок пока не было.", "No campaigns yet.");
+    pub const AdminColRecipients: Key = Key::of("Получателей", "Recipients");
+    pub const AdminColSent: Key = Key::of("Доставлено", "Sent");
+    pub const AdminColFailed: Key = Key::of("Ошибки", "Failed");
+    pub const AdminColPending: Key = Key::of("В очереди", "Pending");
+    pub const AdminColClicked: Key = Key::of("Переходы", "Clicked");
+    pub const CondSchedule: Key = Key::of("Расписание", "Schedule");
+    pub const CondChannels: Key = Key::of("Каналы продаж", "Channels");
+    pub const CondStores: Key = Key::of("Магазины", "Stores");
+    pub const CondNear: Key = Key::of("Рядом с местом", "Near a place");
+    pub const CondTiers: Key = Key::of("Уровень лояльности", "Loyalty tiers");
+    pub const CondPointsAtLeast: Key = Key::of("Баллов на счёте не меньше", "Points balance at least");
+    pub const CondSpendAtLeast: Key = Key::of("Потратил не меньше", "Spent at least");
+    pub const CondOrderCount: Key = Key::of("Число заказов", "Number of orders");
+    pub const CondBoughtCategory: Key = Key::of("Покупал в категории", "Bought in a category");
+    pub const CondNewCustomer: Key = Key::of("Новый или постоянный покупатель", "New or returning customer");
+    pub const CondSignedIn: Key = Key::of("Вошёл или гость", "Signed in or guest");
+    pub const CondSubtotalAtLeast: Key = Key::of("Сумма корзины не меньше", "Cart subtotal at least");
+    pub const CondContainsSku: Key = Key::of("В корзине есть товар", "Cart contains a product");
+    pub const CondContainsCategory: Key = Key::of("В корзине есть товары категории", "Cart contains a category");
+    pub const EffectPercentOff: Key = Key::of("Скидка в процентах", "Percent off");
+    pub const EffectAmountOff: Key = Key::of("Скидка в рублях", "Amount off");
+    pub const EffectBuyXGetY: Key = Key::of("Купи X — получи Y бесплатно", "Buy X get Y free");
+    pub const EffectFreeDelivery: Key = Key::of("Бесплатная доставка", "Free delivery");
+    pub const EffectPointsMultiplier: Key = Key::of("Больше баллов", "Points multiplier");
+    pub const EffectGift: Key = Key::of("Подарок", "Gift");
+    pub const TargetCart: Key = Key::of("Вся корзина", "The whole cart");
+    pub const TargetCategory: Key = Key::of("Категория", "A category");
+    pub const TargetSku: Key = Key::of("Товар", "A product");
+    pub const KpiRevenue: Key = Key::of("Выручка", "Revenue");
+    pub const KpiTransactions: Key = Key::of("покупок", "transactions");
+    pub const KpiOfferDiscounts: Key = Key::of("Скидки по акциям", "Offer discounts");
+    pub const KpiAverageCheck: Key = Key::of("Средний чек", "Average check");
+    pub const KpiPurchaseFrequency: Key = Key::of("Частота покупок", "Purchase frequency");
+    pub const KpiBuyers: Key = Key::of("покупателей", "buyers");
+    pub const KpiParticipation: Key = Key::of("Доля участников программы", "Participation rate");
+    pub const KpiTenure: Key = Key::of("Средний стаж участника, дней", "Average member tenure, days");
+    pub const KpiRedemptionRate: Key = Key::of("Доля списанных баллов", "Redemption rate");
+    pub const KpiBreakage: Key = Key::of("Сгоревшие баллы", "Breakage");
+    pub const KpiMemberSpend: Key = Key::of("Средний чек участника", "Average member spend per transaction");
+    pub const KpiPointsPerTransaction: Key = Key::of("Баллов списано на покупку участника", "Points redeemed per member transaction");
+    pub const KpiCostPerPoint: Key = Key::of("Стоимость балла", "Cost per point");
+    pub const KpiChurn: Key = Key::of("Отток", "Churn");
+    pub const KpiNps: Key = Key::of("NPS", "NPS");
+    pub const KpiResponses: Key = Key::of("ответов", "responses");
+    pub const NpsPromoters: Key = Key::of("Промоутеры (9–10)", "Promoters (9–10)");
+    pub const NpsPassives: Key = Key::of("Нейтральные (7–8)", "Passives (7–8)");
+    pub const NpsDetractors: Key = Key::of("Критики (0–6)", "Detractors (0–6)");
+    pub const ChartRevenue: Key = Key::of("Выручка по неделям, ₽", "Revenue by week, ₽");
+    pub const ChartTransactions: Key = Key::of("Покупки по неделям", "Transactions by week");
+    pub const ChartAverageCheck: Key = Key::of("Средний чек по неделям, ₽", "Average check by week, ₽");
+    pub const ChartPointsIssued: Key = Key::of("Начислено баллов по неделям", "Points issued by week");
+    pub const ChartPointsRedeemed: Key = Key::of("Списано баллов по неделям", "Points redeemed by week");
+    pub const CheckingOffers: Key = Key::of("Проверяем персональные предложения…", "Checking offers for you…");
+    pub const OffersApplied: Key = Key::of("Акции в корзине", "Offers in the cart");
+    pub const PriceForYou: Key = Key::of("Для вас:", "For you:");
 }
 
 /// The string for `key` in `locale`.
 pub fn t(locale: Locale, key: Key) -> &'static str {
-    let (ru, en) = match key {
-        Key::PopularHeading => ("Популярное в наличии", "Popular and in stock"),
-        Key::SearchDidYouMean => ("Возможно, вы искали", "Did you mean"),
-        Key::SearchCorrected => ("Показаны результаты по запросу", "Showing results for"),
-        Key::SearchPopularCategories => ("Популярные категории", "Popular categories"),
-        Key::StoresTitle => ("Магазины", "Stores"),
-        Key::StoresIntro => ("Заберите заказ в удобном магазине: адреса, часы работы и наличие товаров.", "Collect your order at a store that suits you: addresses, opening hours and what is in stock."),
-        Key::StoreHours => ("Часы работы", "Opening hours"),
-        Key::StoreOnMap => ("Открыть на карте", "Open on the map"),
-        Key::StoreInStockHeading => ("Сейчас в наличии в этом магазине", "In stock at this store now"),
-        Key::StoreClosedDay => ("выходной", "closed"),
-        Key::StoreAllStores => ("Все магазины", "All stores"),
-        Key::CityShow => ("Показать", "Show"),
-        Key::AvailabilityInCity => ("Наличие в магазинах города", "Stock in the stores of"),
-        Key::FooterShop => ("Магазин", "Shop"),
-        Key::FooterHelp => ("Покупателям", "Help"),
-        Key::DeliveryTitle => ("Доставка и самовывоз", "Delivery and pickup"),
-        Key::DeliveryText => ("Заказ можно забрать в любом магазине сети в Москве и Санкт-Петербурге — бесплатно, обычно в тот же день: время, когда заказ будет готов, показано у каждого магазина. Курьер привезёт заказ по Москве и Санкт-Петербургу; стоимость и срок доставки видны при оформлении заказа до оплаты. Отложенный товар ждёт вас в магазине два рабочих дня.", "Collect your order at any of our stores in Moscow and Saint Petersburg — free, usually the same day: each store shows when your order will be ready. A courier delivers in Moscow and Saint Petersburg; the price and date are shown at checkout before you pay. A reserved item waits for you at the store for two working days."),
-        Key::ReturnsTitle => ("Возврат и обмен", "Returns and exchanges"),
-        Key::ReturnsText => ("Товар надлежащего качества можно вернуть в течение 14 дней, если он не был в употреблении и сохранены упаковка и чек (статья 25 Закона «О защите прав потребителей»). Возврат оформляется в личном кабинете или в любом магазине сети; деньги возвращаются тем же способом, которым был оплачен заказ, в течение 10 дней.", "Items in good condition can be returned within 14 days if unused, in their packaging and with the receipt (Article 25 of the Russian Consumer Protection Law). Start a return in your account or at any of our stores; the money goes back the way you paid within 10 days."),
-        Key::ContactsTitle => ("Контакты", "Contacts"),
-        Key::ContactsText => ("Служба поддержки: 8 800 000-00-00 (бесплатно по России, ежедневно с 9:00 до 21:00), support@vitrina.example. Адреса и телефоны магазинов — на странице «Магазины».", "Customer service: 8 800 000-00-00 (free within Russia, daily 9:00–21:00), support@vitrina.example. Store addresses and phone numbers are on the Stores page."),
-        Key::LegalTitle => ("Правовая информация", "Legal information"),
-        Key::LegalText => ("Витрина — демонстрационный магазин проекта с открытым исходным кодом. Персональные данные обрабатываются только для оформления и выдачи заказов (152-ФЗ); платежи в демо-режиме не списываются. Цены указаны в рублях с учётом НДС.", "Vitrina is the demo shop of an open-source project. Personal data is processed only to place and hand over orders (Russian Federal Law 152-FZ); no payment is taken in demo mode. Prices are in roubles including VAT."),
-        Key::SearchResultsFor => ("Результаты поиска", "Search results"),
-        Key::AddToCartNoScript => ("В корзину", "Add to cart"),
-        Key::SiteName => ("Витрина", "Vitrina"),
-        Key::Tagline => {
-            ("Электроника с самовывозом в Москве и Санкт-Петербурге", "Electronics with in-store pickup in Moscow and Saint Petersburg")
-        }
-        Key::HeroTitle => ("Проверьте наличие до поездки в магазин", "Check stock before you go"),
-        Key::HeroText => (
-            "Найдите товар и узнайте, в каких магазинах рядом с вами он есть и когда его можно забрать.",
-            "Find a product and see which stores near you have it and when you can pick it up.",
-        ),
-        Key::SearchLabel => ("Поиск товаров", "Search products"),
-        Key::SearchPlaceholder => ("Например, наушники", "e.g. headphones"),
-        Key::SearchSubmit => ("Найти", "Search"),
-        Key::CategoriesHeading => ("Категории", "Categories"),
-        Key::CategoryNavLabel => ("Категории товаров", "Product categories"),
-        Key::FeaturedHeading => ("Популярные товары", "Featured products"),
-        Key::Loading => ("Загрузка…", "Loading…"),
-        Key::LangSwitchText => ("EN", "RU"),
-        Key::LangSwitchLabel => ("Switch to English", "Переключить на русский"),
-        Key::PagerLabel => ("Страницы", "Pages"),
-        Key::PagerPrev => ("Назад", "Previous"),
-        Key::PagerNext => ("Вперёд", "Next"),
-        Key::SearchHeading => ("Поиск", "Search"),
-        Key::SearchPrompt => ("Введите запрос, чтобы найти товары.", "Type a query to find products."),
-        Key::NoResults => ("Ничего не нашлось. Попробуйте другой запрос.", "Nothing found. Try a different query."),
-        Key::EmptyCategory => ("В этой категории пока нет товаров.", "There are no products in this category yet."),
-        Key::CategoryFallbackTitle => ("Категория", "Category"),
-        Key::Home => ("Главная", "Home"),
-        Key::BreadcrumbLabel => ("Навигационная цепочка", "Breadcrumb"),
-        Key::Brand => ("Бренд", "Brand"),
-        Key::Sku => ("Артикул", "SKU"),
-        Key::Description => ("Описание", "Description"),
-        Key::Specifications => ("Характеристики", "Specifications"),
-        Key::InStock => ("В наличии", "In stock"),
-        Key::OutOfStock => ("Нет в наличии", "Out of stock"),
-        Key::AvailabilityHeading => ("Наличие в магазинах", "Store availability"),
-        Key::CheckingAvailability => ("Проверяем наличие…", "Checking availability…"),
-        Key::UseMyLocation => ("Использовать моё местоположение", "Use my location"),
-        Key::Locating => ("Определяем местоположение…", "Finding your location…"),
-        Key::CityLabel => ("Ваш город", "Your city"),
-        Key::CityPlaceholder => ("Выберите город", "Choose a city"),
-        Key::GeoDenied => {
-            ("Доступ к местоположению запрещён. Выберите город из списка.", "Location access was denied. Choose your city from the list.")
-        }
-        Key::GeoUnavailable => (
-            "Не удалось определить местоположение. Выберите город из списка.",
-            "Your location is unavailable. Choose your city from the list.",
-        ),
-        Key::GeoTimeout => (
-            "Местоположение не определилось вовремя. Выберите город из списка.",
-            "Finding your location took too long. Choose your city from the list.",
-        ),
-        Key::GeoUnsupported => (
-            "Браузер не умеет определять местоположение. Выберите город из списка.",
-            "This browser cannot share its location. Choose your city from the list.",
-        ),
-        Key::GeoUsingLocation => ("Расстояния — от вашего местоположения.", "Distances are from your location."),
-        Key::GeoUsingCity => ("Расстояния — от центра выбранного города.", "Distances are from the centre of your city."),
-        Key::GeoNoPosition => (
-            "Укажите местоположение или город, чтобы увидеть ближайшие магазины.",
-            "Share your location or choose a city to see the nearest stores.",
-        ),
-        Key::ShowCity => ("Показать", "Show"),
-        Key::AvailabilityNotUpdated => (
-            "Не удалось обновить список магазинов — показан прежний.",
-            "Could not update the list of stores; the one shown is from before.",
-        ),
-        Key::OpenNow => ("Открыт сейчас", "Open now"),
-        Key::ClosedNow => ("Сейчас закрыт", "Closed now"),
-        Key::Pickup => ("Самовывоз", "Pickup"),
-        Key::ErrNetwork => ("Нет связи с сервером", "Cannot reach the server"),
-        Key::ErrTimeout => ("Сервер не ответил вовремя", "The server took too long to answer"),
-        Key::ErrServer => ("Ошибка на сервере", "The server ran into a problem"),
-        Key::ErrDecode => ("Не удалось прочитать ответ сервера", "The server's answer could not be read"),
-        Key::ErrProductNotFound => ("Товар не найден", "Product not found"),
-        Key::ErrCategoryNotFound => ("Категория не найдена", "Category not found"),
-        Key::ErrNotFound => ("Не найдено", "Not found"),
-        Key::ErrBadRequest => ("Некорректный запрос", "The request was not valid"),
-        Key::ErrUnknown => ("Что-то пошло не так", "Something went wrong"),
-        Key::ErrHint => ("Проверьте подключение к интернету и попробуйте ещё раз.", "Check your connection and try again."),
-        Key::Retry => ("Повторить", "Retry"),
-        Key::OfflineBanner => {
-            ("Нет подключения к интернету. Данные могут быть неактуальны.", "You are offline. What you see may be out of date.")
-        }
-        Key::NotFoundTitle => ("Страница не найдена", "Page not found"),
-        Key::NotFoundText => (
-            "Такой страницы нет. Вернитесь на главную или воспользуйтесь поиском.",
-            "There is no such page. Go back to the home page or use the search.",
-        ),
-        Key::ToHome => ("На главную", "Go to the home page"),
-        Key::FooterNote => ("Цены в рублях. Наличие обновляется в течение дня.", "Prices in roubles. Stock is updated throughout the day."),
-        Key::CartLink => ("Корзина", "Cart"),
-        Key::CartLinkLabel => ("Корзина, товаров:", "Cart, items:"),
-        Key::AddToCart => ("В корзину", "Add to cart"),
-        Key::AddOneMore => ("Добавить ещё", "Add one more"),
-        Key::InCartPrefix => ("В корзине:", "In your cart:"),
-        Key::GoToCart => ("Перейти в корзину", "Go to the cart"),
-        Key::CartLineMaxReached => ("Это максимум для одной позиции.", "That is the most for one line."),
-        Key::CartTitle => ("Корзина", "Your cart"),
-        Key::CartEmpty => ("В корзине пока ничего нет.", "Your cart is empty."),
-        Key::ContinueShopping => ("Перейти к покупкам", "Continue shopping"),
-        Key::UnitPrice => ("Цена", "Price"),
-        Key::Quantity => ("Количество", "Quantity"),
-        Key::LineTotal => ("Сумма", "Amount"),
-        Key::QtyDecrease => ("Уменьшить количество", "Decrease quantity"),
-        Key::QtyIncrease => ("Увеличить количество", "Increase quantity"),
-        Key::RemoveLine => ("Удалить", "Remove"),
-        Key::CartSubtotal => ("Сумма товаров", "Subtotal"),
-        Key::CartTotal => ("Итого", "Total"),
-        Key::CartSummary => ("Итог заказа", "Order summary"),
-        Key::CartUpdatedElsewhere => ("Корзина обновлена на другом устройстве", "Cart updated on another device"),
-        Key::CartConflict => (
-            "Корзина изменилась на другом устройстве. Показываем её текущее состояние — проверьте и повторите действие.",
-            "The cart changed on another device. This is how it stands now — check it and try again.",
-        ),
-        Key::CartInsufficientStock => {
-            ("Столько нет в наличии во всех наших магазинах.", "We do not have that many in stock across our stores.")
-        }
-        Key::CartLineTooLarge => {
-            ("Больше этого количества в одну позицию добавить нельзя.", "You cannot add more of this product to one line.")
-        }
-        Key::CartFull => ("В корзине слишком много разных товаров.", "The cart holds too many different products."),
-        Key::CartWriteFailed => ("Не удалось изменить корзину. Попробуйте ещё раз.", "The cart could not be changed. Please try again."),
-        Key::CartQueuedOffline => (
-            "Нет сети: изменение сохранено на этом устройстве и уйдёт в корзину, когда связь появится.",
-            "You are offline: the change is kept on this device and reaches your cart once you are back online.",
-        ),
-        Key::CartSyncedOffline => ("Изменения, сделанные без сети, добавлены в корзину.", "The changes made offline are in your cart now."),
-        Key::CartSyncedAdjusted => (
-            "Изменения, сделанные без сети, отправлены, но не все поместились: столько нет в наличии или больше нельзя.",
-            "The changes made offline were sent, but not all fit: there is not that much in stock, or no more is allowed.",
-        ),
-        Key::OfflineTitle => ("Нет сети", "You are offline"),
-        Key::ActionNeedsNetwork => ("нет сети: это можно сделать, когда связь появится", "you are offline: this can be done once you are back online"),
-        Key::OfflineText => (
-            "Это откроется само, как только связь появится. Страницы, которые вы уже видели, доступны и без сети.",
-            "This opens by itself once you are back online. Pages you have seen before work offline too.",
-        ),
-        Key::CartRepriced => (
-            "Цены изменились с тех пор, как вы положили товары в корзину; корзина считается по новым:",
-            "Prices changed since you put these in your cart; the cart is priced at the new ones:",
-        ),
-        Key::CartOffline => (
-            "Нет сети: корзина не изменилась. Повторите, когда связь появится.",
-            "You are offline: the cart did not change. Try again once you are back online.",
-        ),
-        Key::SignIn => ("Войти", "Sign in"),
-        Key::AccountLink => ("Личный кабинет", "My account"),
-        Key::SignInTitle => ("Вход", "Sign in"),
-        Key::SignInHeading => ("Уже есть аккаунт", "I have an account"),
-        Key::RegisterHeading => ("Новый покупатель", "New customer"),
-        Key::Email => ("Эл. почта", "Email"),
-        Key::Password => ("Пароль", "Password"),
-        Key::PasswordHint => ("Не меньше 8 символов.", "At least 8 characters."),
-        Key::Name => ("Имя", "Name"),
-        Key::SignInSubmit => ("Войти", "Sign in"),
-        Key::RegisterSubmit => ("Зарегистрироваться", "Create an account"),
-        Key::Working => ("Подождите…", "Please wait…"),
-        Key::ErrBadCredentials => ("Неверная почта или пароль.", "Wrong email or password."),
-        Key::ErrEmailTaken => {
-            ("Аккаунт с этой почтой уже есть. Войдите в него.", "There is already an account with this email. Sign in instead.")
-        }
-        Key::ErrInvalidEmail => ("Проверьте адрес электронной почты.", "Check the email address."),
-        Key::ErrPasswordPolicy => ("Пароль должен быть от 8 до 128 символов.", "The password needs 8 to 128 characters."),
-        Key::ErrTooManyRequests => {
-            ("Слишком много попыток. Подождите немного и попробуйте снова.", "Too many attempts. Wait a little and try again.")
-        }
-        Key::ErrAuthFailed => ("Не получилось. Попробуйте ещё раз.", "That did not work. Please try again."),
-        Key::CartMergeHeading => ("Мы объединили корзины", "We merged your carts"),
-        Key::AccountTitle => ("Личный кабинет", "My account"),
-        Key::ProfileHeading => ("Профиль", "Profile"),
-        Key::Phone => ("Телефон", "Phone"),
-        Key::CityNone => ("Не выбран", "Not chosen"),
-        Key::Language => ("Язык", "Language"),
-        Key::Save => ("Сохранить", "Save"),
-        Key::Saved => ("Сохранено.", "Saved."),
-        Key::ErrInvalidProfile => ("Проверьте имя и телефон.", "Check the name and the phone number."),
-        Key::DevicesHeading => ("Устройства, где вы вошли", "Devices you are signed in on"),
-        Key::ThisDevice => ("Это устройство", "This device"),
-        Key::LastSeen => ("Последняя активность:", "Last active:"),
-        Key::SignOut => ("Выйти", "Sign out"),
-        Key::SignOutDevice => ("Выйти на этом устройстве", "Sign out on that device"),
-        Key::SignInRequired => ("Войдите, чтобы открыть личный кабинет.", "Sign in to open your account."),
-        Key::KioskAllProducts => ("Все товары", "All products"),
-        Key::KioskCategoriesLabel => ("Категории на витрине", "Showroom categories"),
-        Key::KioskBack => ("← Ко всем товарам", "← Back to all products"),
-        Key::KioskCartLabel => ("Корзина на витрине", "Showroom cart"),
-        Key::KioskItems => ("Товаров в корзине:", "Items in the cart:"),
-        Key::OrderElsewhere => ("Заказать с самовывозом или доставкой", "Order for pickup or delivery"),
-        Key::KioskResetNotice => ("Витрина готова для следующего покупателя", "Ready for the next shopper"),
-        Key::KioskEnrolTitle => ("Подключение планшета-витрины", "Setting up the showroom tablet"),
-        Key::KioskEnrolIntro => (
-            "Этот планшет ещё не подключён как витрина магазина. Сотрудник магазина получает код подключения на странице «Выдача заказов» и вводит его здесь.",
-            "This tablet is not yet a showroom tablet of the store. A member of staff gets an enrolment code at the pickup desk and types it here.",
-        ),
-        Key::KioskEnrolCodeLabel => ("Код подключения", "Enrolment code"),
-        Key::KioskEnrolCodeHint => ("8 символов со страницы «Выдача заказов», действует 10 минут", "8 characters from the pickup desk, valid for 10 minutes"),
-        Key::KioskEnrolSubmit => ("Подключить планшет", "Enrol this tablet"),
-        Key::KioskEnrolSelf => (
-            "Подключить сейчас как сотрудник (вы выйдете из учётной записи на этом планшете)",
-            "Enrol now as staff (you will be signed out on this tablet)",
-        ),
-        Key::KioskEnrolFailed => ("Не удалось подключить планшет.", "Could not enrol this tablet."),
-        Key::KioskEnrolUnknown => (
-            "Такого кода нет. Проверьте код на странице «Выдача заказов».",
-            "There is no such code. Check it at the pickup desk.",
-        ),
-        Key::KioskEnrolUsed => ("Этот код уже использован. Получите новый.", "This code has already been used. Get a new one."),
-        Key::KioskEnrolExpired => ("Срок действия кода истёк. Получите новый.", "This code has expired. Get a new one."),
-        Key::ErrStoreNotFound => ("Магазин не найден", "Store not found"),
-        Key::HandoffButton => ("Продолжить на телефоне", "Continue on my phone"),
-        Key::HandoffTitle => ("Заберите корзину на телефон", "Take the cart to your phone"),
-        Key::HandoffScan => (
-            "Наведите камеру телефона на QR-код. Или откройте на телефоне страницу /handoff и введите код.",
-            "Point your phone's camera at the QR code, or open /handoff on your phone and type the code.",
-        ),
-        Key::HandoffCodeLabel => ("Код", "Code"),
-        Key::HandoffQrLabel => ("QR-код со ссылкой на корзину", "QR code linking to the cart"),
-        Key::HandoffClose => ("Закрыть", "Close"),
-        Key::HandoffEmptyCart => ("Сначала добавьте товары в корзину.", "Add something to the cart first."),
-        Key::HandoffFailed => ("Не удалось получить код. Попробуйте ещё раз.", "Could not get a code. Please try again."),
-        Key::HandoffPageTitle => ("Корзина с витрины", "A cart from the showroom"),
-        Key::HandoffPageIntro => (
-            "Заберите корзину, собранную на планшете в магазине, на это устройство.",
-            "Move the cart you filled on the showroom tablet to this device.",
-        ),
-        Key::ClaimButton => ("Забрать корзину", "Take the cart"),
-        Key::ClaimedHeading => ("Корзина теперь у вас", "The cart is yours now"),
-        Key::ClaimUnknown => (
-            "Такого кода нет. Проверьте его на экране витрины или попросите там новый.",
-            "There is no such code. Check it on the showroom screen, or ask it for a new one.",
-        ),
-        Key::ClaimUsed => (
-            "Этот код уже использован. Попросите новый код на экране витрины.",
-            "This code has already been used. Ask the showroom screen for a new one.",
-        ),
-        Key::ClaimExpired => (
-            "Срок действия кода истёк. Попросите новый код на экране витрины.",
-            "This code has expired. Ask the showroom screen for a new one.",
-        ),
-        Key::ClaimSameCart => ("Это код корзины этого же устройства.", "This code is for this device's own cart."),
-        Key::ClaimFailed => ("Не удалось забрать корзину. Попробуйте ещё раз.", "The cart could not be taken. Please try again."),
-        Key::HandoffEnterHeading => ("Введите код с экрана витрины", "Type the code from the showroom screen"),
-        Key::HandoffInputLabel => ("Код из 6 символов", "6-character code"),
-        Key::HandoffInputHint => {
-            ("Например, ABC DEF. Регистр, пробелы и дефисы не важны.", "For example ABC DEF. Case, spaces and dashes do not matter.")
-        }
-        Key::HandoffInvalidCode => {
-            ("Код — это 6 букв и цифр с экрана витрины.", "A code is 6 letters and digits from the showroom screen.")
-        }
-        Key::HandoffOpen => ("Продолжить", "Continue"),
-        Key::CheckoutButton => ("Оформить заказ", "Check out"),
-        Key::CheckoutTitle => ("Оформление заказа", "Checkout"),
-        Key::CheckoutEmpty => ("В корзине нет товаров — оформлять пока нечего.", "Your cart is empty — there is nothing to order yet."),
-        Key::FulfilmentHeading => ("Как получить заказ", "How to get your order"),
-        Key::WayPickup => ("Забрать в магазине", "Pick up in a store"),
-        Key::WayPickupHint => (
-            "Бесплатно. Подходят магазины, где есть все товары из корзины.",
-            "Free. Stores that have everything in your cart can take the order.",
-        ),
-        Key::WayDelivery => ("Доставка курьером", "Courier delivery"),
-        Key::WayDeliveryHint => ("Москва, Санкт-Петербург и их области.", "Moscow, Saint Petersburg and their regions."),
-        Key::WayPickupPoint => ("Пункт выдачи", "Pickup point"),
-        Key::WayPickupPointHint => ("Постаматы и пункты выдачи партнёров.", "Parcel lockers and partner counters."),
-        Key::PickupStoreLegend => ("Магазин для самовывоза", "Store to pick up from"),
-        Key::StoreAllInStock => ("Всё в наличии", "Everything in stock"),
-        Key::NoStoreHasAll => (
-            "Ни в одном магазине нет сразу всех товаров корзины. Выберите доставку или уберите часть товаров.",
-            "No store has everything in your cart. Choose delivery, or remove some items.",
-        ),
-        Key::AddressLegend => ("Адрес доставки", "Delivery address"),
-        Key::Postcode => ("Индекс", "Postcode"),
-        Key::AddressCity => ("Город или населённый пункт", "City or town"),
-        Key::Street => ("Улица", "Street"),
-        Key::House => ("Дом, корпус", "House"),
-        Key::Apartment => ("Квартира или офис", "Flat or office"),
-        Key::CourierComment => ("Комментарий для курьера", "Note for the courier"),
-        Key::Optional => ("Необязательно.", "Optional."),
-        Key::PickupPointLegend => ("Пункт выдачи", "Pickup point"),
-        Key::ContactLegend => ("Получатель", "Recipient"),
-        Key::PhoneHint => ("Позвоним, если с заказом что-то изменится.", "We will call if anything about the order changes."),
-        Key::PaymentLegend => ("Оплата", "Payment"),
-        Key::PayOnPickup => ("При получении", "On collection"),
-        Key::PayOnPickupHint => (
-            "Картой или наличными — в магазине, курьеру или в пункте выдачи.",
-            "By card or in cash — in the store, to the courier or at the pickup point.",
-        ),
-        Key::TestCardOption => ("Картой сейчас — тестовый платёжный провайдер", "By card now — the test payment provider"),
-        Key::TestCardNotice => ("Тестовая оплата — деньги не списываются.", "Test payment — no money is charged."),
-        Key::TestCardNumbers => (
-            "Тестовые карты: 4242 4242 4242 4242 — оплата пройдёт, 4000 0000 0000 0002 — банк откажет.",
-            "Test cards: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 is declined.",
-        ),
-        Key::CardNumber => ("Номер карты", "Card number"),
-        Key::PointsLegend => ("Баллы", "Points"),
-        Key::PointsToRedeem => ("Списать баллов", "Points to spend"),
-        Key::SummaryGoods => ("Товары", "Goods"),
-        Key::SummaryDelivery => ("Доставка", "Delivery"),
-        Key::SummaryPoints => ("Оплачено баллами", "Paid with points"),
-        Key::SummaryTotal => ("К оплате", "To pay"),
-        Key::DeliveryFree => ("Бесплатно", "Free"),
-        Key::DeliveryUnknown => ("Укажите адрес", "Enter the address"),
-        Key::PlaceOrder => ("Подтвердить заказ", "Place the order"),
-        Key::ErrRequired => ("Заполните это поле.", "Please fill this in."),
-        Key::ErrPostcode => ("Индекс — 6 цифр, например 125009.", "A postcode is 6 digits, e.g. 125009."),
-        Key::ErrOutsideRegions => (
-            "По этому индексу мы пока не доставляем. Выберите самовывоз или пункт выдачи.",
-            "We do not deliver to this postcode yet. Choose pickup in a store or a pickup point.",
-        ),
-        Key::ErrPhone => ("Укажите российский номер, например +7 912 345-67-89.", "Enter a Russian phone number, e.g. +7 912 345-67-89."),
-        Key::ErrCardNumber => ("Проверьте номер карты.", "Check the card number."),
-        Key::ErrChooseStore => ("Выберите магазин.", "Choose a store."),
-        Key::ErrChoosePoint => ("Выберите пункт выдачи.", "Choose a pickup point."),
-        Key::ErrFieldInvalid => ("Проверьте это поле.", "Check this field."),
-        Key::ErrCheckFields => ("Проверьте выделенные поля.", "Check the highlighted fields."),
-        Key::ErrPaymentDeclined => (
-            "Банк отклонил тестовую оплату. Попробуйте другую карту или оплату при получении.",
-            "The bank declined the test payment. Try another card, or pay on collection.",
-        ),
-        Key::ErrStockChanged => (
-            "Части товаров уже нет в выбранном месте. Выберите другой магазин или способ получения.",
-            "Some items are no longer available there. Choose another store or way to get them.",
-        ),
-        Key::ErrCartChanged => (
-            "Корзина изменилась. Проверьте состав заказа и подтвердите его ещё раз.",
-            "Your cart changed. Check the order and place it again.",
-        ),
-        Key::ErrLoyaltyChanged => (
-            "Баланс баллов изменился. Проверьте, сколько списать, и подтвердите заказ ещё раз.",
-            "Your points balance changed. Check how many to spend and place the order again.",
-        ),
-        Key::ErrSignInForPoints => ("Чтобы списать баллы, войдите в аккаунт.", "Sign in to spend points."),
-        Key::ErrUnknownPoint => ("Такого пункта выдачи нет. Выберите другой.", "There is no such pickup point. Choose another."),
-        Key::ErrCartEmptyAtCheckout => ("Корзина пуста — заказ не оформлен.", "The cart is empty — no order was placed."),
-        Key::ErrOrderFailed => ("Не удалось оформить заказ. Попробуйте ещё раз.", "The order could not be placed. Please try again."),
-        Key::OrderPlaced => ("Спасибо! Заказ оформлен.", "Thank you! Your order is placed."),
-        Key::OrderCreatedAt => ("Заказ от", "Ordered on"),
-        Key::OrderLinesHeading => ("Товары", "Items"),
-        Key::OrderReturned => ("возвращено", "returned"),
-        Key::OrderReceiveHeading => ("Получение", "Getting it"),
-        Key::PromisedPickup => ("Можно забрать", "Ready to collect"),
-        Key::PromisedDelivery => ("Доставим", "Arrives"),
-        Key::OrderRecipient => ("Получатель", "Recipient"),
-        Key::OrderPaymentHeading => ("Оплата", "Payment"),
-        Key::CardEnding => ("карта •••• ", "card •••• "),
-        Key::OrderHistoryHeading => ("История заказа", "Order history"),
-        Key::PointsEarned => ("Начислено баллов", "Points earned"),
-        Key::CancelOrder => ("Отменить заказ", "Cancel the order"),
-        Key::CancelConfirm => {
-            ("Отменить заказ? Отложенные товары вернутся в продажу.", "Cancel the order? The items held for you go back on sale.")
-        }
-        Key::CancelYes => ("Да, отменить", "Yes, cancel it"),
-        Key::CancelNo => ("Нет", "No"),
-        Key::ErrActionFailed => ("Не удалось изменить заказ.", "The order could not be changed."),
-        Key::ReturnsHeading => ("Возврат товаров", "Return items"),
-        Key::ReturnIntro => (
-            "Выберите товары и магазин, куда вы их принесёте. Деньги вернём, когда магазин примет товар.",
-            "Choose the items and the store you will bring them to. We refund you once the store receives them.",
-        ),
-        Key::ReturnQty => ("Сколько вернуть", "How many to return"),
-        Key::ReturnStore => ("Магазин для возврата", "Store to bring them to"),
-        Key::ReturnReason => ("Причина", "Reason"),
-        Key::ReturnSubmit => ("Оформить возврат", "Request the return"),
-        Key::ReturnNothingChosen => ("Выберите хотя бы один товар.", "Choose at least one item."),
-        Key::ReturnRequested => {
-            ("Заявка на возврат принята. Принесите товар в выбранный магазин.", "Return requested. Bring the items to the store you chose.")
-        }
-        Key::ReturnFailed => ("Не удалось оформить возврат.", "The return could not be requested."),
-        Key::ReturnRefund => ("К возврату", "Refund"),
-        Key::ReturnsListHeading => ("Возвраты по заказу", "Returns of this order"),
-        Key::NpsQuestion => {
-            ("Насколько вероятно, что вы порекомендуете «Витрину» друзьям?", "How likely are you to recommend Vitrina to a friend?")
-        }
-        Key::NpsScale => ("0 — точно нет, 10 — обязательно порекомендую.", "0 — not at all, 10 — definitely."),
-        Key::NpsFollowUp => ("Что нам сделать лучше?", "What should we do better?"),
-        Key::NpsSend => ("Отправить", "Send"),
-        Key::NpsThanks => ("Спасибо за ответ! Он поможет нам стать лучше.", "Thank you for your answer! It helps us get better."),
-        Key::NpsFailed => ("Не удалось отправить ответ. Попробуйте ещё раз.", "Your answer could not be sent. Please try again."),
-        Key::MyOrdersHeading => ("Мои заказы", "My orders"),
-        Key::NoOrders => ("Заказов пока нет.", "No orders yet."),
-        Key::LoyaltyHeading => ("Карта лояльности", "Loyalty card"),
-        Key::LoyaltyCardNumber => ("Номер карты", "Card number"),
-        Key::LoyaltyBalance => ("Баланс", "Balance"),
-        Key::LoyaltyExpiringSoon => ("Скоро сгорят", "Expiring soon"),
-        Key::LoyaltyNothingExpiring => ("В ближайшее время баллы не сгорают.", "No points expire soon."),
-        Key::LoyaltyHistory => ("Последние операции", "Recent activity"),
-        Key::StaffLink => ("Выдача заказов", "Pickup desk"),
-        Key::StaffTitle => ("Выдача заказов", "Pickup desk"),
-        Key::StaffSignIn => ("Войдите под учётной записью сотрудника магазина.", "Sign in with a store staff account."),
-        Key::StaffRoleRequired => (
-            "Эта страница — для сотрудников магазина. Для неё нужна роль «сотрудник» (staff), а у этой учётной записи её нет.",
-            "This page is for store staff. It needs the staff role, which this account does not have.",
-        ),
-        Key::StaffStoreLabel => ("Магазин", "Store"),
-        Key::StaffChooseStore => ("Выберите магазин", "Choose a store"),
-        Key::StaffToPrepare => ("Собрать", "To prepare"),
-        Key::StaffWaiting => ("Ждут покупателя", "Waiting for the shopper"),
-        Key::StaffDone => ("Выданы и закрыты сегодня", "Handed over and closed today"),
-        Key::StaffNone => ("Здесь пока пусто.", "Nothing here yet."),
-        Key::StaffReady => ("Готов к выдаче", "Ready"),
-        Key::StaffCollected => ("Выдан покупателю", "Collected"),
-        Key::StaffCancel => ("Отменить", "Cancel"),
-        Key::PushCardTitle => ("Уведомления о важном", "Notifications that matter"),
-        Key::PushCardIntro => (
-            "Включите уведомления на этом устройстве — пришлём только то, что вы выберете:",
-            "Turn on notifications on this device — we only send what you choose:",
-        ),
-        Key::PushTopicsLegend => ("Что присылать", "What to send"),
-        Key::PushTopicCart => ("Напоминание о корзине", "Cart reminder"),
-        Key::PushTopicCartHint => (
-            "Если вы оставите товары в корзине — не больше одного, примерно через 20 минут.",
-            "If you leave items in the cart — at most one, about 20 minutes later.",
-        ),
-        Key::PushTopicOrders => ("Статус заказа", "Order status"),
-        Key::PushTopicOrdersHint => ("Когда заказ готов к выдаче в магазине.", "When your order is ready for pickup in the store."),
-        Key::PushTopicPromotions => ("Акции и скидки", "Promotions"),
-        Key::PushTopicPromotionsHint => ("Только если отметите.", "Only if you tick this."),
-        Key::PushTurnOn => ("Включить уведомления", "Turn on notifications"),
-        Key::PushNotNow => ("Не сейчас", "Not now"),
-        Key::PushOffNote => (
-            "Выключить их можно в любой момент в личном кабинете или в настройках браузера.",
-            "You can turn them off any time in your account or in the browser's settings.",
-        ),
-        Key::PushTurnedOn => {
-            ("Уведомления включены. Изменить их можно в личном кабинете.", "Notifications are on. You can change them in your account.")
-        }
-        Key::PushNeedsHomeScreen => (
-            "На iPhone и iPad уведомления работают, только если Витрина добавлена на экран «Домой» (iOS 16.4 и новее). Нажмите «Поделиться» → «На экран „Домой“», откройте Витрину оттуда и включите уведомления.",
-            "On iPhone and iPad, notifications work only when Vitrina is on the Home Screen (iOS 16.4 or later). Tap Share → Add to Home Screen, open Vitrina from there and turn notifications on.",
-        ),
-        Key::PushUnsupported => ("Этот браузер не умеет показывать уведомления сайтов.", "This browser cannot show notifications from websites."),
-        Key::PushDenied => (
-            "Уведомления от этого сайта запрещены в настройках браузера. Разрешите их там, и здесь можно будет их включить.",
-            "Notifications from this site are blocked in the browser's settings. Allow them there to turn them on here.",
-        ),
-        Key::PushPromptDismissed => (
-            "Браузер не получил разрешения на уведомления. Нажмите кнопку ещё раз и выберите «Разрешить».",
-            "The browser was not given permission to show notifications. Press the button again and choose Allow.",
-        ),
-        Key::PushFailed => ("Не удалось включить уведомления. Попробуйте ещё раз.", "Notifications could not be turned on. Please try again."),
-        Key::PushSaveFailed => ("Не удалось сохранить настройки уведомлений.", "The notification settings could not be saved."),
-        Key::PushSettingsHeading => ("Уведомления", "Notifications"),
-        Key::PushOnHere => ("На этом устройстве уведомления включены.", "Notifications are on for this device."),
-        Key::PushOffHere => ("На этом устройстве уведомления выключены.", "Notifications are off on this device."),
-        Key::PushTurnOff => ("Выключить на этом устройстве", "Turn off on this device"),
-        Key::PushTurnOffFailed => ("Не удалось выключить уведомления.", "Notifications could not be turned off."),
-        Key::PushWatchingHeading => ("Сообщить о поступлении", "Back-in-stock alerts"),
-        Key::PushNotifyBack => ("Сообщить, когда появится", "Notify me when it's back"),
-        Key::PushNotifyBackOn => ("Сообщим, когда товар снова появится.", "We will let you know when it is back."),
-        Key::PushWatchRemove => ("Не сообщать", "Stop the alert"),
-        Key::ErrOrderInProgress => (
-            "Заказ ещё оформляется. Подождите немного и нажмите «Подтвердить заказ» ещё раз — второй заказ не появится.",
-            "The order is still being placed. Wait a moment and press “Place the order” again — it will not be placed twice.",
-        ),
-        Key::ErrOrderNotFound => ("Заказ не найден", "Order not found"),
-        Key::DeliveryChoosePoint => ("Выберите пункт", "Choose a point"),
-        Key::SummaryDiscount => ("Скидка по акциям", "Offers discount"),
-        Key::StaffAutoRefresh => ("Список обновляется каждые 10 секунд.", "The list refreshes every 10 seconds."),
-        Key::StaffKiosksTitle => ("Планшеты-витрины", "Showroom tablets"),
-        Key::StaffKiosksIntro => (
-            "Планшет становится витриной магазина только по коду подключения: откройте на нём страницу витрины магазина и введите код.",
-            "A tablet becomes the store's showroom tablet only with an enrolment code: open the store's showroom page on it and type the code.",
-        ),
-        Key::StaffKioskIssue => ("Получить код подключения", "Get an enrolment code"),
-        Key::StaffKioskCodeLabel => ("Код подключения:", "Enrolment code:"),
-        Key::StaffKioskCodeHelp => ("Он подключает один планшет.", "It enrols one tablet."),
-        Key::StaffKioskNone => ("Подключённых планшетов нет.", "No tablets are enrolled."),
-        Key::StaffKioskEnrolled => ("Подключён", "Enrolled"),
-        Key::StaffKioskUnenrol => ("Отключить", "Un-enrol"),
-        Key::StaffKioskFailed => ("Не получилось.", "That did not work."),
-        Key::AdminLink => ("Маркетинг", "Marketing"),
-        Key::AdminTitle => ("Маркетинг: акции и аналитика", "Marketing: offers and analytics"),
-        Key::AdminSignIn => ("Войдите под учётной записью маркетолога.", "Sign in with a marketer account."),
-        Key::AdminRoleRequired => (
-            "Эта страница — для маркетологов. Для неё нужна роль «маркетолог» (marketer), а у этой учётной записи её нет.",
-            "This page is for marketers. It needs the marketer role, which this account does not have.",
-        ),
-        Key::AdminTabsLabel => ("Разделы", "Sections"),
-        Key::AdminTabRules => ("Правила акций", "Offer rules"),
-        Key::AdminTabSegments => ("Сегменты", "Segments"),
-        Key::AdminTabKpis => ("Показатели", "KPIs"),
-        Key::AdminTabCampaigns => ("Рассылки", "Campaigns"),
-        Key::AdminRulesHeading => ("Правила акций", "Offer rules"),
-        Key::AdminNewRule => ("Новое правило", "New rule"),
-        Key::AdminEditRule => ("Правило", "Rule"),
-        Key::AdminNoRules => ("Правил пока нет.", "No rules yet."),
-        Key::AdminColStatus => ("Статус", "Status"),
-        Key::AdminColRule => ("Правило", "Rule"),
-        Key::AdminColPriority => ("Приоритет", "Priority"),
-        Key::AdminColStacking => ("Сочетание", "Combines"),
-        Key::AdminColUsage => ("Использование", "Usage"),
-        Key::AdminColVersion => ("Версия", "Version"),
-        Key::AdminColActions => ("Действия", "Actions"),
-        Key::AdminEnabled => ("Включено", "Enabled"),
-        Key::AdminDisabled => ("Выключено", "Disabled"),
-        Key::AdminEnable => ("Включить", "Enable"),
-        Key::AdminDisable => ("Выключить", "Disable"),
-        Key::AdminEdit => ("Изменить", "Edit"),
-        Key::AdminDelete => ("Удалить", "Delete"),
-        Key::AdminDeleteConfirm => ("Удалить правило? История версий сохранится.", "Delete the rule? Its history stays."),
-        Key::AdminDeleteYes => ("Да, удалить", "Yes, delete"),
-        Key::AdminRuleChanged => (
-            "Правило только что изменил кто-то другой — список обновлён, посмотрите и повторите.",
-            "Someone else has just changed the rule — the list is reloaded; check it and try again.",
-        ),
-        Key::AdminActionFailed => ("Не удалось изменить правило.", "The rule could not be changed."),
-        Key::AdminStackable => ("Суммируется с другими", "Stackable"),
-        Key::AdminStackableHint => {
-            ("Применяется вместе со всеми подходящими правилами.", "Applies together with every other applicable rule.")
-        }
-        Key::AdminExclusive => ("Исключающее", "Exclusive"),
-        Key::AdminExclusiveHint => (
-            "Из подходящих правил одной группы применяется только самое выгодное для покупателя.",
-            "Of the applicable rules in one group, only the best for the customer applies.",
-        ),
-        Key::AdminStackingHeading => ("Сочетание с другими акциями", "Combining with other offers"),
-        Key::AdminGroup => ("Группа", "Group"),
-        Key::AdminGroupHint => {
-            ("Например, welcome: правила с одной группой не суммируются.", "For example welcome: rules of one group do not add up.")
-        }
-        Key::AdminHoldout => ("Контрольная группа, %", "Holdout, %"),
-        Key::AdminHoldoutHint => (
-            "Доля покупателей (0–100), которые не получают акцию — для A/B-теста.",
-            "The share of shoppers (0–100) who do not get the offer, for an A/B test.",
-        ),
-        Key::AdminBasics => ("Основное", "Basics"),
-        Key::AdminRuleId => ("Идентификатор", "Id"),
-        Key::AdminRuleIdHint => {
-            ("2–40 символов: a–z, 0–9 и «-». Изменить потом нельзя.", "2–40 characters: a–z, 0–9 and \"-\". It cannot be changed later.")
-        }
-        Key::AdminRuleIdFixed => ("Идентификатор сохранённого правила не меняется.", "A saved rule keeps its id."),
-        Key::AdminRuleName => ("Название", "Name"),
-        Key::AdminRuleDescription => ("Описание", "Description"),
-        Key::AdminRuleDescriptionHint => {
-            ("Покупатель видит его в подсказках «добавьте … и получите».", "Shoppers see it in the \"add … to get\" hints.")
-        }
-        Key::AdminRuleEnabled => ("Включено", "Enabled"),
-        Key::AdminPriority => ("Приоритет", "Priority"),
-        Key::AdminPriorityHint => ("Правила с большим приоритетом применяются раньше.", "Rules with a higher priority apply first."),
-        Key::AdminLimitsHeading => ("Ограничения", "Limits"),
-        Key::AdminLimitsHint => ("Пустое поле — без ограничения.", "Leave a field empty for no limit."),
-        Key::AdminPerCustomer => ("Раз на покупателя", "Uses per customer"),
-        Key::AdminTotalUses => ("Всего использований", "Total uses"),
-        Key::AdminBudget => ("Бюджет скидок, ₽", "Discount budget, ₽"),
-        Key::AdminConditionsHeading => ("Условия", "Conditions"),
-        Key::AdminConditionsHint => (
-            "Правило применяется, только когда выполнены все условия. Без условий — всегда.",
-            "The rule applies only when every condition holds. With none, always.",
-        ),
-        Key::AdminAddCondition => ("Добавить условие", "Add a condition"),
-        Key::AdminCondition => ("Условие", "Condition"),
-        Key::AdminConditionType => ("Тип условия", "Condition type"),
-        Key::AdminRemove => ("Убрать", "Remove"),
-        Key::AdminFrom => ("С", "From"),
-        Key::AdminTo => ("По", "Until"),
-        Key::AdminWeekdays => ("Дни недели (ни одного — каждый день)", "Weekdays (none = every day)"),
-        Key::AdminFromTime => ("С (время)", "From (time)"),
-        Key::AdminToTime => ("До (время)", "Until (time)"),
-        Key::AdminUtcOffset => ("Смещение от UTC, мин", "UTC offset, min"),
-        Key::AdminUtcOffsetHint => {
-            ("180 — московское время. В нём же даты и часы выше.", "180 is Moscow time. The dates and hours above are in it too.")
-        }
-        Key::AdminLatitude => ("Широта", "Latitude"),
-        Key::AdminLongitude => ("Долгота", "Longitude"),
-        Key::AdminRadius => ("Радиус, м", "Radius, m"),
-        Key::AdminPoints => ("Баллов не меньше", "At least this many points"),
-        Key::AdminAmount => ("Сумма, ₽", "Amount, ₽"),
-        Key::AdminDays => ("За сколько дней", "Within days"),
-        Key::AdminMinOrders => ("Заказов не меньше", "At least orders"),
-        Key::AdminMaxOrders => ("Заказов не больше", "At most orders"),
-        Key::AdminCategory => ("Категория", "Category"),
-        Key::AdminChooseCategory => ("Выберите категорию", "Choose a category"),
-        Key::AdminSku => ("Артикул (SKU)", "SKU"),
-        Key::AdminMinQty => ("Штук не меньше", "At least units"),
-        Key::AdminQty => ("Количество", "Quantity"),
-        Key::AdminNewCustomerYes => ("Новый покупатель (ещё нет заказов)", "New customer (no orders yet)"),
-        Key::AdminNewCustomerNo => ("Постоянный покупатель", "Returning customer"),
-        Key::AdminSignedInYes => ("Вошёл в аккаунт", "Signed in"),
-        Key::AdminSignedInNo => ("Гость", "Guest"),
-        Key::AdminEffectHeading => ("Что даёт правило", "What the rule gives"),
-        Key::AdminEffectType => ("Тип скидки", "Kind of offer"),
-        Key::AdminTarget => ("На что", "Applies to"),
-        Key::AdminPercent => ("Скидка, %", "Discount, %"),
-        Key::AdminPercentHint => ("Больше 0 и не больше 100.", "Above 0 and at most 100."),
-        Key::AdminAmountOff => ("Скидка, ₽", "Discount, ₽"),
-        Key::AdminBuy => ("Купить, шт.", "Buy, units"),
-        Key::AdminGet => ("Получить бесплатно, шт.", "Get free, units"),
-        Key::AdminFactor => ("Множитель баллов", "Points multiplier"),
-        Key::AdminFactorHint => ("Больше 1 и не больше 10, например 2.", "Above 1 and at most 10, e.g. 2."),
-        Key::AdminJsonSummary => ("Правило в JSON", "The rule as JSON"),
-        Key::AdminJsonIncomplete => {
-            ("Заполните поля правила — здесь появится его JSON.", "Fill in the rule's fields to see its JSON here.")
-        }
-        Key::AdminSaveRule => ("Сохранить правило", "Save the rule"),
-        Key::AdminSaved => ("Сохранено:", "Saved:"),
-        Key::AdminSaveFailed => ("Не удалось сохранить правило.", "The rule could not be saved."),
-        Key::AdminRuleRefused => {
-            ("Сервер не принял правило — исправьте отмеченное поле.", "The server refused the rule — fix the marked field.")
-        }
-        Key::AdminRuleExists => {
-            ("Правило с таким идентификатором уже есть — выберите другой.", "A rule with this id exists — choose another.")
-        }
-        Key::AdminRuleChangedEditing => (
-            "Пока вы редактировали, правило изменил кто-то другой. Загрузите новую версию (ваши изменения пропадут) и повторите.",
-            "Someone else changed the rule while you were editing. Load the latest version (your changes will be lost) and try again.",
-        ),
-        Key::AdminLoadLatest => ("Загрузить новую версию", "Load the latest version"),
-        Key::AdminBackToRules => ("← Все правила", "← All rules"),
-        Key::AdminHistory => ("История версий", "Version history"),
-        Key::AdminLoadVersion => ("Загрузить в редактор", "Load into the editor"),
-        Key::AdminVersionDeleted => ("удалено", "deleted"),
-        Key::AdminErrWholeNumber => ("Введите целое число.", "Enter a whole number."),
-        Key::AdminErrNumber => ("Введите число.", "Enter a number."),
-        Key::AdminErrAmount => ("Введите сумму, например 1500 или 1500,50.", "Enter an amount, e.g. 1500 or 1500.50."),
-        Key::AdminErrPercent => ("Процент от 0 до 100.", "A percentage from 0 to 100."),
-        Key::AdminErrSku => (
-            "Артикул — заглавные латинские буквы, цифры и «-», например AUD-0001.",
-            "A SKU is capital letters, digits and \"-\", e.g. AUD-0001.",
-        ),
-        Key::AdminErrChooseCategory => ("Выберите категорию.", "Choose a category."),
-        Key::AdminErrChooseOne => ("Отметьте хотя бы один вариант.", "Tick at least one."),
-        Key::AdminErrCoordinates => ("Широта от −90 до 90, долгота от −180 до 180.", "Latitude −90 to 90, longitude −180 to 180."),
-        Key::AdminErrDateTime => ("Укажите дату и время.", "Enter a date and time."),
-        Key::AdminErrTime => ("Время в формате ЧЧ:ММ.", "A time as HH:MM."),
-        Key::AdminErrRuleId => {
-            ("2–40 символов: строчные латинские буквы, цифры и «-».", "2–40 characters: lower-case letters, digits and \"-\".")
-        }
-        Key::AdminErrRuleNotFound => ("Правило не найдено", "Rule not found"),
-        Key::AdminPreviewHeading => ("Проверка правила", "Preview"),
-        Key::AdminPreviewHint => (
-            "Посчитаем корзину с правилом из редактора вместо сохранённого. Ничего не сохраняется.",
-            "Prices a cart with the rule from the editor in place of the saved one. Nothing is saved.",
-        ),
-        Key::AdminPreviewCustomer => ("E-mail покупателя", "Customer's e-mail"),
-        Key::AdminPreviewCustomerHint => ("Необязательно: без него — гость.", "Optional: a guest without it."),
-        Key::AdminPreviewChannel => ("Канал", "Channel"),
-        Key::AdminPreviewStore => ("Магазин", "Store"),
-        Key::AdminPreviewNoStore => ("Без магазина", "No store"),
-        Key::AdminPreviewCart => ("Корзина", "Cart"),
-        Key::AdminPreviewAddLine => ("Добавить товар", "Add a product"),
-        Key::AdminPreviewAt => ("Дата и время", "Date and time"),
-        Key::AdminPreviewAtHint => {
-            ("Необязательно: по умолчанию — сейчас. Время вашего устройства.", "Optional: now if empty. In this device's time.")
-        }
-        Key::AdminPreviewAsEnabled => ("Считать правило включённым", "Treat the rule as enabled"),
-        Key::AdminPreviewRun => ("Проверить", "Preview"),
-        Key::AdminPreviewFixRule => ("Сначала исправьте отмеченные поля правила.", "First fix the marked fields of the rule."),
-        Key::AdminPreviewNeedsLine => ("Добавьте в корзину хотя бы один товар.", "Add at least one product to the cart."),
-        Key::AdminPreviewUnknownCustomer => ("Покупатель не найден.", "No such customer."),
-        Key::AdminPreviewUnknownSku => ("Такого товара нет.", "There is no such product."),
-        Key::AdminPreviewFailed => ("Не удалось посчитать корзину.", "The cart could not be priced."),
-        Key::AdminPreviewApplied => ("Сработали", "Applied"),
-        Key::AdminPreviewRejected => ("Не сработали", "Not applied"),
-        Key::AdminPreviewNoneApplied => ("Ни одна акция не сработала.", "No offer applies."),
-        Key::AdminPreviewFreeDelivery => ("Бесплатная доставка", "Free delivery"),
-        Key::AdminPreviewPoints => ("Баллы", "Points"),
-        Key::AdminPreviewGroups => ("A/B-группы", "A/B groups"),
-        Key::AdminSegmentsHeading => ("Сегменты покупателей", "Customer segments"),
-        Key::AdminSegmentsHint => (
-            "Условие сегмента можно скопировать в правило (тип условия и его поля).",
-            "A segment's condition can be copied into a rule (the condition type and its fields).",
-        ),
-        Key::AdminColSegment => ("Сегмент", "Segment"),
-        Key::AdminColCustomers => ("Покупателей", "Customers"),
-        Key::AdminColCondition => ("Условие для правила", "Rule condition"),
-        Key::AdminCopy => ("Копировать", "Copy"),
-        Key::AdminCopied => ("Скопировано", "Copied"),
-        Key::AdminCopyFailed => ("Не удалось скопировать — выделите текст вручную.", "Could not copy — select the text instead."),
-        Key::AdminKpisHeading => ("Показатели за период", "KPIs for a period"),
-        Key::AdminPeriodFrom => ("С", "From"),
-        Key::AdminPeriodTo => ("По", "To"),
-        Key::AdminPeriodApply => ("Показать", "Show"),
-        Key::AdminChartsHeading => ("По неделям", "By week"),
-        Key::AdminNpsHeading => ("NPS: готовность рекомендовать", "NPS: likelihood to recommend"),
-        Key::AdminNpsRecent => ("Последние ответы", "Recent answers"),
-        Key::AdminNpsNoAnswers => ("Ответов пока нет.", "No answers yet."),
-        Key::AdminCampaignsHeading => ("Новая рассылка", "New campaign"),
-        Key::AdminCampaignsSent => ("Рассылки", "Campaigns"),
-        Key::AdminCampaignTitle => ("Заголовок", "Title"),
-        Key::AdminCampaignBody => ("Текст", "Text"),
-        Key::AdminCampaignUrl => ("Ссылка", "Link"),
-        Key::AdminCampaignUrlHint => ("Адрес на этом сайте, например /c/headphones.", "A path on this site, e.g. /c/headphones."),
-        Key::AdminCampaignAudience => ("Кому", "Audience"),
-        Key::AdminCampaignAllSubscribers => ("Все подписчики на акции", "All promotions subscribers"),
-        Key::AdminCampaignCount => ("Посчитать получателей", "Count recipients"),
-        Key::AdminCampaignSend => ("Отправить", "Send"),
-        Key::AdminCampaignSendYes => ("Да, отправить", "Yes, send"),
-        Key::AdminCampaignConfirm => ("Отправить рассылку? Получателей:", "Send the campaign? Recipients:"),
-        Key::AdminCampaignSentOk => ("Рассылка создана. Получателей:", "The campaign is created. Recipients:"),
-        Key::AdminCampaignFailed => ("Не удалось отправить рассылку.", "The campaign could not be sent."),
-        Key::AdminNoCampaigns => ("Рассылок пока не было.", "No campaigns yet."),
-        Key::AdminColRecipients => ("Получателей", "Recipients"),
-        Key::AdminColSent => ("Доставлено", "Sent"),
-        Key::AdminColFailed => ("Ошибки", "Failed"),
-        Key::AdminColPending => ("В очереди", "Pending"),
-        Key::AdminColClicked => ("Переходы", "Clicked"),
-        Key::CondSchedule => ("Расписание", "Schedule"),
-        Key::CondChannels => ("Каналы продаж", "Channels"),
-        Key::CondStores => ("Магазины", "Stores"),
-        Key::CondNear => ("Рядом с местом", "Near a place"),
-        Key::CondTiers => ("Уровень лояльности", "Loyalty tiers"),
-        Key::CondPointsAtLeast => ("Баллов на счёте не меньше", "Points balance at least"),
-        Key::CondSpendAtLeast => ("Потратил не меньше", "Spent at least"),
-        Key::CondOrderCount => ("Число заказов", "Number of orders"),
-        Key::CondBoughtCategory => ("Покупал в категории", "Bought in a category"),
-        Key::CondNewCustomer => ("Новый или постоянный покупатель", "New or returning customer"),
-        Key::CondSignedIn => ("Вошёл или гость", "Signed in or guest"),
-        Key::CondSubtotalAtLeast => ("Сумма корзины не меньше", "Cart subtotal at least"),
-        Key::CondContainsSku => ("В корзине есть товар", "Cart contains a product"),
-        Key::CondContainsCategory => ("В корзине есть товары категории", "Cart contains a category"),
-        Key::EffectPercentOff => ("Скидка в процентах", "Percent off"),
-        Key::EffectAmountOff => ("Скидка в рублях", "Amount off"),
-        Key::EffectBuyXGetY => ("Купи X — получи Y бесплатно", "Buy X get Y free"),
-        Key::EffectFreeDelivery => ("Бесплатная доставка", "Free delivery"),
-        Key::EffectPointsMultiplier => ("Больше баллов", "Points multiplier"),
-        Key::EffectGift => ("Подарок", "Gift"),
-        Key::TargetCart => ("Вся корзина", "The whole cart"),
-        Key::TargetCategory => ("Категория", "A category"),
-        Key::TargetSku => ("Товар", "A product"),
-        Key::KpiRevenue => ("Выручка", "Revenue"),
-        Key::KpiTransactions => ("покупок", "transactions"),
-        Key::KpiOfferDiscounts => ("Скидки по акциям", "Offer discounts"),
-        Key::KpiAverageCheck => ("Средний чек", "Average check"),
-        Key::KpiPurchaseFrequency => ("Частота покупок", "Purchase frequency"),
-        Key::KpiBuyers => ("покупателей", "buyers"),
-        Key::KpiParticipation => ("Доля участников программы", "Participation rate"),
-        Key::KpiTenure => ("Средний стаж участника, дней", "Average member tenure, days"),
-        Key::KpiRedemptionRate => ("Доля списанных баллов", "Redemption rate"),
-        Key::KpiBreakage => ("Сгоревшие баллы", "Breakage"),
-        Key::KpiMemberSpend => ("Средний чек участника", "Average member spend per transaction"),
-        Key::KpiPointsPerTransaction => ("Баллов списано на покупку участника", "Points redeemed per member transaction"),
-        Key::KpiCostPerPoint => ("Стоимость балла", "Cost per point"),
-        Key::KpiChurn => ("Отток", "Churn"),
-        Key::KpiNps => ("NPS", "NPS"),
-        Key::KpiResponses => ("ответов", "responses"),
-        Key::NpsPromoters => ("Промоутеры (9–10)", "Promoters (9–10)"),
-        Key::NpsPassives => ("Нейтральные (7–8)", "Passives (7–8)"),
-        Key::NpsDetractors => ("Критики (0–6)", "Detractors (0–6)"),
-        Key::ChartRevenue => ("Выручка по неделям, ₽", "Revenue by week, ₽"),
-        Key::ChartTransactions => ("Покупки по неделям", "Transactions by week"),
-        Key::ChartAverageCheck => ("Средний чек по неделям, ₽", "Average check by week, ₽"),
-        Key::ChartPointsIssued => ("Начислено баллов по неделям", "Points issued by week"),
-        Key::ChartPointsRedeemed => ("Списано баллов по неделям", "Points redeemed by week"),
-        Key::CheckingOffers => ("Проверяем персональные предложения…", "Checking offers for you…"),
-        Key::OffersApplied => ("Акции в корзине", "Offers in the cart"),
-        Key::PriceForYou => ("Для вас:", "For you:"),
-    };
     match locale {
-        Locale::Ru => ru,
-        Locale::En => en,
+        Locale::Ru => key.ru,
+        Locale::En => key.en,
     }
 }
 
