@@ -27,6 +27,31 @@ function start() {
     .catch((err) => console.error('Vitrina could not start:', err));
 }
 
+// The notifications' islands ("notify me when it is back", the card offered once a product is in
+// the cart) are a bundle of their own, named on this script (`data-push-js`, `data-push-wasm`) and
+// loaded only when the islands ask: `vitrina:push-islands` when a page shows one, and
+// `vitrina:push-language` when the page's language changed, which this device's notifications
+// follow if it has any.
+let push;
+const loadPush = () => {
+  if (!boot?.dataset.pushJs) return Promise.reject(new Error('this page names no notifications bundle'));
+  push ??= import(new URL(boot.dataset.pushJs, document.baseURI).href).then(async (bundle) => {
+    await bundle.default({ module_or_path: new URL(boot.dataset.pushWasm, document.baseURI).href });
+    return bundle;
+  });
+  return push;
+};
+document.addEventListener('vitrina:push-islands', () => {
+  loadPush().catch((err) => console.error('the notifications could not start:', err));
+});
+document.addEventListener('vitrina:push-language', () => {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.ready
+    .then((registration) => registration.pushManager?.getSubscription())
+    .then((subscription) => subscription && loadPush().then((bundle) => bundle.follow_language()))
+    .catch((err) => console.error('the notifications could not follow the language:', err));
+});
+
 if (boot && 'afterLoad' in boot.dataset && document.readyState !== 'complete') {
   window.addEventListener('load', start, { once: true });
 } else {

@@ -40,19 +40,16 @@ impl I18n {
         t(self.locale(), key)
     }
 
-    /// Switches the language and remembers it on this device; this device's push notifications
-    /// follow (in a task: a failure is logged, and the next change of topics sends it again).
-    pub fn set(&self, locale: Locale) {
+    /// Switches the language and remembers it on this device; `false` when it was the language
+    /// already. This device's push notifications follow through [`crate::push::switch_language`]
+    /// in the apps (the islands leave that to the push bundle, see `push_islands`).
+    pub fn set(&self, locale: Locale) -> bool {
         if self.locale.get_untracked() == locale {
-            return;
+            return false;
         }
         self.locale.set(locale);
         storage::set(LOCALE_STORAGE_KEY, locale.code());
-        leptos::task::spawn_local(async move {
-            if let Err(err) = crate::push::follow_language(locale).await {
-                leptos::logging::warn!("notifications stay in the previous language: {err}");
-            }
-        });
+        true
     }
 }
 

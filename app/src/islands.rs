@@ -4,9 +4,11 @@
 //! (`app/storefront`); an element with `data-island="…"` there holds a working no-JavaScript
 //! version of a control (a link, a GET or POST form). This small bundle (`vitrina-islands`)
 //! finds those elements and mounts the app's own interactive component in each, replacing the
-//! fallback: the header's account and cart links, add to cart (with the notifications card),
-//! the personal price, "notify me when it is back", the "updated on another device" and offline
-//! notices. The availability panel is the server's, enhanced in place (no component replaces it). One root owner holds the app-wide context (locale from `<html lang>`, session, cart,
+//! fallback: the header's account and cart links, add to cart, the personal price, the "updated
+//! on another device" and offline notices. The notifications' islands ("notify me when it is
+//! back", the card offered once a product is in the cart) are a bundle of their own
+//! (`vitrina-push`, [`crate::push_islands`]), which `public/boot.js` loads only when a page has
+//! one: this bundle asks for it with the `vitrina:push-islands` event. The availability panel is the server's, enhanced in place (no component replaces it). One root owner holds the app-wide context (locale from `<html lang>`, session, cart,
 //! categories), so the islands share one cart and one session as the apps' pages do.
 
 use crate::components::add_to_cart::AddToCart;
@@ -15,7 +17,6 @@ use crate::components::cart_notice::CartUpdatedNotice;
 use crate::components::layout::HeaderLinks;
 use crate::components::offers::PersonalPrice;
 use crate::components::offline_notice::OfflineNotice;
-use crate::components::push::{NotifyWhenBack, PushOptInCard};
 use crate::i18n::{I18n, Locale};
 use crate::{api, cart, session, Categories};
 use leptos::prelude::*;
@@ -28,14 +29,14 @@ enum Island {
     Header,
     AddToCart { sku: Sku, available: u32 },
     Availability { sku: Sku, city: Option<City> },
-    NotifyBack { sku: Sku, city: Option<City> },
     PersonalPrice { sku: Sku },
     CartNotice,
     Offline,
 }
 
 impl Island {
-    /// The island `element` names, or `None` (logged) when its attributes make no sense.
+    /// The island `element` names, or `None` (logged) when its attributes make no sense. The
+    /// notifications' islands are the push bundle's ([`PUSH_ISLANDS`]).
     fn read(element: &web_sys::Element) -> Option<Island> {
         let attr = |name: &str| element.get_attribute(name);
         let sku = || attr("data-sku").and_then(|s| Sku::parse(&s).ok());
@@ -43,7 +44,7 @@ impl Island {
             "header" => Island::Header,
             "add-to-cart" => Island::AddToCart { sku: sku()?, available: attr("data-available")?.parse().ok()? },
             "availability" => Island::Availability { sku: sku()?, city: attr("data-city").and_then(|c| City::from_slug(&c)) },
-            "notify-back" => Island::NotifyBack { sku: sku()?, city: attr("data-city").and_then(|c| City::from_slug(&c)) },
+            "notify-back" | "push-optin" => return None,
             "personal-price" => Island::PersonalPrice { sku: sku()? },
             "cart-notice" => Island::CartNotice,
             "offline" => Island::Offline,
@@ -67,14 +68,13 @@ impl Island {
                 view! {
                     <AddToCart sku available />
                     <Show when=in_cart>
-                        <PushOptInCard />
+                        <PushOptInIsland />
                     </Show>
                 }
                 .into_any()
             }
             // Enhanced in place by `mount_within`, never replaced.
             Island::Availability { .. } => ().into_any(),
-            Island::NotifyBack { sku, city } => view! { <NotifyWhenBack sku city /> }.into_any(),
             Island::PersonalPrice { sku } => view! { <PersonalPrice sku /> }.into_any(),
             Island::CartNotice => view! { <CartUpdatedNotice /> }.into_any(),
             Island::Offline => view! { <OfflineNotice /> }.into_any(),
@@ -90,12 +90,15 @@ pub fn mount_islands() {
     }
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
-    let locale = document.document_element().and_then(|html| Locale::from_code(&html.get_attribute("lang")?)).unwrap_or_default();
+    let locale = page_locale();
     let root = Owner::new();
     root.with(|| {
-        // The page's language is the shopper's choice: the apps (cart, checkout, account) follow it.
+        // The page's language is the shopper's choice: the apps (cart, checkout, account) follow it,
+        // and so do this device's notifications (the push bundle, when there is a subscription).
         let i18n = I18n::from_storage();
-        i18n.set(locale);
+        if i18n.set(locale) {
+            ask_boot_for("vitrina:push-language");
+        }
         provide_context(i18n);
         provide_context(Categories(LocalResource::new(api::categories)));
         session::provide_session();
@@ -108,9 +111,39 @@ pub fn mount_islands() {
     std::mem::forget(root);
 }
 
+/// The notifications' islands, mounted by the push bundle.
+pub const PUSH_ISLANDS: &str = "[data-island=\"notify-back\"]:not([data-mounted]), [data-island=\"push-optin\"]:not([data-mounted])";
+
+/// Dispatches `name` on the document for `public/boot.js` (which loads the push bundle).
+fn ask_boot_for(name: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    match web_sys::Event::new(name) {
+        Ok(event) => {
+            document.dispatch_event(&event).ok();
+        }
+        Err(err) => leptos::logging::warn!("could not ask for {name}: {err:?}"),
+    }
+}
+
+/// Where the notifications card goes once a product is in the cart: an empty island the push
+/// bundle fills.
+#[component]
+fn PushOptInIsland() -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if node.get().is_some() {
+            ask_boot_for("vitrina:push-islands");
+        }
+    });
+    view! { <div data-island="push-optin" node_ref=node></div> }
+}
+
 /// Mounts every island inside `root` (the page, or results the availability panel swapped in)
-/// under the current owner.
+/// under the current owner, and asks for the push bundle when `root` has one of its islands.
 fn mount_within(root: &web_sys::Element, path: &str) {
+    if root.query_selector(PUSH_ISLANDS).ok().flatten().is_some() {
+        ask_boot_for("vitrina:push-islands");
+    }
     let Ok(found) = root.query_selector_all("[data-island]") else { return };
     for i in 0..found.length() {
         let Some(element) = found.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
@@ -140,6 +173,11 @@ fn mount_one(element: web_sys::HtmlElement, island: Island, path: String) {
         availability::enhance(&element, sku, *city, std::rc::Rc::new(mount));
         return;
     }
+    mount_in(element, move || island.view(path));
+}
+
+/// Replaces the no-JavaScript fallback in `element` with `view`, under the current owner.
+pub fn mount_in<V: IntoView + 'static>(element: web_sys::HtmlElement, view: impl FnOnce() -> V + 'static) {
     // Keep the fallback's height while the island loads its data, so that nothing below it moves
     // twice (layout shift); the island may still grow past it.
     let height = element.offset_height();
@@ -147,5 +185,14 @@ fn mount_one(element: web_sys::HtmlElement, island: Island, path: String) {
         element.style().set_property("min-height", &format!("{height}px")).ok();
     }
     element.set_inner_html("");
-    leptos::mount::mount_to(element.clone(), move || island.view(path)).forget();
+    leptos::mount::mount_to(element, view).forget();
+}
+
+/// The page's language, from `<html lang>`.
+pub fn page_locale() -> Locale {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|html| Locale::from_code(&html.get_attribute("lang")?))
+        .unwrap_or_default()
 }

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod islands;
 pub mod pages;
 pub mod push;
+pub mod push_islands;
 pub mod session;
 pub mod storage;
 

@@ -332,6 +332,18 @@ pub async fn save_topics(
     Ok(api::save_push_subscription(subscription, topics, city, locale).await?)
 }
 
+/// Switches the language (`i18n`) and, when it changed, has this device's notifications follow
+/// it (in a task: a failure is logged, and the next change of topics sends it again).
+pub fn switch_language(i18n: crate::i18n::I18n, locale: Locale) {
+    if i18n.set(locale) {
+        leptos::task::spawn_local(async move {
+            if let Err(err) = follow_language(locale).await {
+                leptos::logging::warn!("notifications stay in the previous language: {err}");
+            }
+        });
+    }
+}
+
 /// After the shopper switched languages: this device's notifications are written in `locale` from
 /// now on. Does nothing where this browser has no subscription; asks nothing.
 pub async fn follow_language(locale: Locale) -> Result<(), PushError> {

@@ -198,12 +198,13 @@ async fn bootstrap_accounts() -> Vec<BootstrapAccount> {
 }
 
 /// Migrates, seeds and creates the first accounts when the database is not at this build's schema
-/// (`db::schema::ensure`: one read of the database's own `schema_migrations` otherwise). Nothing in
+/// (`db::schema::ensure`: one read of the database's own `schema_migrations` otherwise); the
+/// accounts' four variables are read only then, not on every request. Nothing in
 /// key-value decides it: a database replaced under a kept key-value store (a restore, a move to
 /// libSQL) is migrated on its first request instead of answering 503 forever.
 async fn ensure_schema(state: &AppState) -> Result<(), StorageError> {
     if crate::db::schema::ensure(state.sql.as_ref(), state.clock.now()).await? {
-        crate::accounts::bootstrap(state.sql.as_ref(), &state.config.bootstrap_accounts, state.clock.now().timestamp()).await?;
+        crate::accounts::bootstrap(state.sql.as_ref(), &bootstrap_accounts().await, state.clock.now().timestamp()).await?;
     }
     Ok(())
 }
@@ -229,7 +230,8 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
         rules: Arc::default(),
         pages: Arc::default(),
         config: Arc::new(Config {
-            bootstrap_accounts: bootstrap_accounts().await,
+            // Read by `ensure_schema` when it creates the database, not here on every request.
+            bootstrap_accounts: Vec::new(),
             site_dir: Some(SITE_DIR.into()),
             public_url: spin_sdk::variables::get("public_url").await.ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()),
             session_key,

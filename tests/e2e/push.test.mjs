@@ -172,7 +172,20 @@ test('a shopper turns notifications on after adding to the cart, changes a topic
     assert.equal(stored[0].endpoint, endpoint, 'the same subscription, updated');
     assert.deepEqual([...stored[0].topics].sort(), ['cart_reminders', 'order_status', 'promotions']);
 
+    // Reading a public page in English: the islands see the language change and load the
+    // notifications' bundle for it alone, and this device's notifications follow the language.
+    const followed = page.waitForRequest((r) => r.url().endsWith('/api/push/subscriptions')
+      && r.method() === 'POST' && r.postDataJSON()?.locale === 'en');
+    await page.goto(`/en/p/${SKU}`);
+    const resent = await followed;
+    assert.equal(resent.postDataJSON().subscription.endpoint, endpoint, 'the same subscription, now in English');
+    stored = await subscriptions(page);
+    assert.equal(stored.length, 1, 'still one subscription');
+    assert.deepEqual([...stored[0].topics].sort(), ['cart_reminders', 'order_status', 'promotions'], 'its topics kept');
+
     // Turning off here: the server forgets it and the browser drops it.
+    await page.goto('/account');
+    await settings.getByTestId('push-on').waitFor();
     await settings.getByTestId('push-disable').click();
     await settings.getByTestId('push-off').waitFor();
     assert.deepEqual(await subscriptions(page), []);

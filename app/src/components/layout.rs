@@ -228,7 +228,7 @@ fn LangSwitch() -> impl IntoView {
             // The accessible name starts with the visible text, so voice control finds it by it.
             aria-label=move || format!("{} — {}", i18n.t(Key::LangSwitchText), i18n.t(Key::LangSwitchLabel))
             lang=move || i18n.locale().other().code()
-            on:click=move |_| i18n.set(i18n.locale().other())
+            on:click=move |_| crate::push::switch_language(i18n, i18n.locale().other())
         >
             {move || i18n.t(Key::LangSwitchText)}
         </button>

@@ -290,7 +290,7 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
             match api::update_me(&update).await {
                 Ok(profile) => {
                     if let Some(locale) = Locale::from_code(&profile.language) {
-                        i18n.set(locale);
+                        crate::push::switch_language(i18n, locale);
                     }
                     session.profile_saved(profile);
                     state.try_set(SaveState::Saved);

@@ -61,7 +61,7 @@ pub fn SignInPage() -> impl IntoView {
             match cart.switching(work).await {
                 Ok(SignedIn { profile, cart_adjustments }) => {
                     if let Some(locale) = Locale::from_code(&profile.language) {
-                        i18n.set(locale);
+                        crate::push::switch_language(i18n, locale);
                     }
                     session.signed_in_as(profile, cart_adjustments);
                     match next.as_deref() {

@@ -22,7 +22,7 @@ fn product_page(c: &mut Criterion) {
     let answer = availability(&product.sku, &stores, &available, None, now);
     let category = categories.iter().find(|c| c.category.id == product.category).map(|c| c.category.clone());
     let total = available.values().sum();
-    let assets = Assets { css: "/styles.css".into(), islands: Some(("/pkg/i.js".into(), "/pkg/i_bg.wasm".into())) };
+    let assets = Assets { css: "/styles.css".into(), islands: Some(("/pkg/i.js".into(), "/pkg/i_bg.wasm".into())), push: None };
     let data = PageData::Product {
         product: ProductDetail::from_product(product, total),
         category,

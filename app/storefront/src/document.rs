@@ -17,6 +17,9 @@ pub struct Assets {
     /// The islands bundle's JS glue and WebAssembly; `None` renders pages without islands (the
     /// API-only host, and tests that need no browser).
     pub islands: Option<(String, String)>,
+    /// The notifications' islands bundle (JS glue, WebAssembly), which `boot.js` loads only when a
+    /// page has one of its islands: named on the boot script, never fetched up front.
+    pub push: Option<(String, String)>,
 }
 
 /// A rendered page: its HTTP status and the whole document.
@@ -106,9 +109,14 @@ fn head(origin: &str, assets: &Assets, locale: Locale, meta: &Meta) -> String {
         // so their WebAssembly is fetched after the stylesheet and the images and the largest
         // paint never waits for it (it still counts in the first-load budget).
         line(&mut h, format!("<link id=\"app-js\" rel=\"modulepreload\" href=\"{}\">", escape(js)));
+        let push = assets
+            .push
+            .as_ref()
+            .map(|(js, wasm)| format!(" data-push-js=\"{}\" data-push-wasm=\"{}\"", escape(js), escape(wasm)))
+            .unwrap_or_default();
         line(
             &mut h,
-            format!("<script type=\"module\" src=\"/boot.js\" id=\"boot\" data-wasm=\"{}\" data-after-load></script>", escape(wasm)),
+            format!("<script type=\"module\" src=\"/boot.js\" id=\"boot\" data-wasm=\"{}\"{push} data-after-load></script>", escape(wasm)),
         );
     }
     for value in &meta.json_ld {

@@ -95,13 +95,16 @@ fn origin(app: &AppState, headers: &HeaderMap) -> String {
 /// The built assets the pages link to: `assets.json` in the site directory (written by
 /// `cargo xtask build`); without a site, pages have no islands.
 fn assets(app: &AppState) -> Assets {
-    let mut assets = Assets { css: "/styles.css".into(), islands: None };
+    let mut assets = Assets { css: "/styles.css".into(), islands: None, push: None };
     let Some(root) = app.config.site_dir.as_deref() else { return assets };
     let Ok(text) = std::fs::read_to_string(root.join("assets.json")) else { return assets };
     match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(v) => {
             if let (Some(js), Some(wasm)) = (v["islands_js"].as_str(), v["islands_wasm"].as_str()) {
                 assets.islands = Some((js.to_owned(), wasm.to_owned()));
+            }
+            if let (Some(js), Some(wasm)) = (v["push_js"].as_str(), v["push_wasm"].as_str()) {
+                assets.push = Some((js.to_owned(), wasm.to_owned()));
             }
             if let Some(css) = v["css"].as_str() {
                 assets.css = css.to_owned();
