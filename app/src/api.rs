@@ -19,7 +19,7 @@ use vitrina_shared::api::{KioskEnrolRequest, KioskEnrolmentCode, KioskEnrolmentR
 use vitrina_shared::availability::Availability;
 use vitrina_shared::catalog::Page;
 use vitrina_shared::handoff::HandoffCode;
-use vitrina_shared::i18n::{error_text, Locale};
+use vitrina_shared::i18n::{error_text, error_text_among, Locale, CART_WRITE_ERRORS};
 use vitrina_shared::kpis::KpiReport;
 use vitrina_shared::offers::{Priced, Rule, RuleError};
 use vitrina_shared::orders::Action;
@@ -70,6 +70,13 @@ impl ApiError {
     /// What went wrong, in `locale`: the words for the code, with the values it names.
     pub fn text(&self, locale: Locale) -> String {
         error_text(locale, &self.code, &self.params)
+    }
+
+    /// [`Self::text`] for an error of writing a cart line, from the few texts those need
+    /// (`CART_WRITE_ERRORS`): the storefront's islands use this, so the whole table of error texts
+    /// stays out of their bundle.
+    pub fn cart_write_text(&self, locale: Locale) -> String {
+        error_text_among(CART_WRITE_ERRORS, locale, &self.code, &self.params)
     }
 
     /// The parameter `name` as text, if the error names it.

@@ -8,8 +8,11 @@
 //! on another device" and offline notices. The notifications' islands ("notify me when it is
 //! back", the card offered once a product is in the cart) are a bundle of their own
 //! (`vitrina-push`, [`crate::push_islands`]), which `public/boot.js` loads only when a page has
-//! one: this bundle asks for it with the `vitrina:push-islands` event. The availability panel is the server's, enhanced in place (no component replaces it). One root owner holds the app-wide context (locale from `<html lang>`, session, cart,
-//! categories), so the islands share one cart and one session as the apps' pages do.
+//! one: this bundle asks for it with the `vitrina:push-islands` event. The availability panel is
+//! the server's, enhanced in place (no component replaces it). One root owner holds the app-wide
+//! context (locale from `<html lang>`, session, cart), so the islands share one cart and one
+//! session as the apps' pages do; the category list is not loaded (the personal price gets its
+//! product's category from the page).
 
 use crate::components::add_to_cart::AddToCart;
 use crate::components::availability;
@@ -18,18 +21,30 @@ use crate::components::layout::HeaderLinks;
 use crate::components::offers::PersonalPrice;
 use crate::components::offline_notice::OfflineNotice;
 use crate::i18n::{I18n, Locale};
-use crate::{api, cart, session, Categories};
+use crate::{cart, session};
 use leptos::prelude::*;
+use vitrina_shared::api::CategoryInfo;
+use vitrina_shared::catalog::Category;
 use vitrina_shared::store::City;
-use vitrina_shared::Sku;
+use vitrina_shared::{CategoryId, Sku};
 use wasm_bindgen::JsCast;
 
 /// What one `data-island` element asks for, read from its attributes.
 enum Island {
     Header,
-    AddToCart { sku: Sku, available: u32 },
-    Availability { sku: Sku, city: Option<City> },
-    PersonalPrice { sku: Sku },
+    AddToCart {
+        sku: Sku,
+        available: u32,
+    },
+    Availability {
+        sku: Sku,
+        city: Option<City>,
+    },
+    /// With the names of the product's category (an offer on a category can only be on it).
+    PersonalPrice {
+        sku: Sku,
+        category: Option<CategoryInfo>,
+    },
     CartNotice,
     Offline,
 }
@@ -45,7 +60,19 @@ impl Island {
             "add-to-cart" => Island::AddToCart { sku: sku()?, available: attr("data-available")?.parse().ok()? },
             "availability" => Island::Availability { sku: sku()?, city: attr("data-city").and_then(|c| City::from_slug(&c)) },
             "notify-back" | "push-optin" => return None,
-            "personal-price" => Island::PersonalPrice { sku: sku()? },
+            "personal-price" => {
+                let category = CategoryId::parse(&attr("data-category")?).ok().map(|id| CategoryInfo {
+                    category: Category {
+                        id,
+                        name_ru: attr("data-category-ru").unwrap_or_default(),
+                        name_en: attr("data-category-en").unwrap_or_default(),
+                        image: String::new(),
+                    },
+                    parent: None,
+                    product_count: 0,
+                });
+                Island::PersonalPrice { sku: sku()?, category }
+            }
             "cart-notice" => Island::CartNotice,
             "offline" => Island::Offline,
             other => {
@@ -75,7 +102,10 @@ impl Island {
             }
             // Enhanced in place by `mount_within`, never replaced.
             Island::Availability { .. } => ().into_any(),
-            Island::PersonalPrice { sku } => view! { <PersonalPrice sku /> }.into_any(),
+            Island::PersonalPrice { sku, category } => {
+                let categories = Signal::stored(category.into_iter().collect::<Vec<_>>());
+                view! { <PersonalPrice sku categories /> }.into_any()
+            }
             Island::CartNotice => view! { <CartUpdatedNotice /> }.into_any(),
             Island::Offline => view! { <OfflineNotice /> }.into_any(),
         }
@@ -100,7 +130,6 @@ pub fn mount_islands() {
             ask_boot_for("vitrina:push-language");
         }
         provide_context(i18n);
-        provide_context(Categories(LocalResource::new(api::categories)));
         session::provide_session();
         cart::provide_cart();
         if let Some(page) = document.document_element() {

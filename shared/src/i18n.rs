@@ -20,7 +20,7 @@ mod errors;
 mod explain;
 mod notify;
 
-pub use errors::{error_codes, error_text, is_known_error, ErrorText, ERROR_TEXTS};
+pub use errors::{error_codes, error_text, error_text_among, is_known_error, ErrorText, CART_WRITE_ERRORS, ERROR_TEXTS};
 pub use explain::{ab_group_name, applied_text, rejected_text, Names};
 pub use notify::push_text;
 

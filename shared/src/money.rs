@@ -29,8 +29,27 @@ impl Currency {
 /// An amount of money. Always rounded to the currency's minor unit by [`round`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
+    // In the browser, money is only read from what the edge wrote: always a string (see
+    // [`decimal_text`]).
+    #[cfg_attr(all(target_arch = "wasm32", target_os = "unknown"), serde(deserialize_with = "decimal_text"))]
     pub amount: Decimal,
     pub currency: Currency,
+}
+
+/// Reads a decimal written as a string (`"12990.00"`), as the edge writes every one; a JSON number
+/// is refused. The browser bundles decode money through this instead of `Decimal`'s own
+/// `Deserialize`, which also takes numbers through the float formatting and parsing machinery
+/// (≈ 10 KB of WebAssembly the islands would carry for nothing). The edge, which accepts numbers
+/// in rules, keeps `Decimal`'s.
+pub fn decimal_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    Decimal::from_str(&text).map_err(serde::de::Error::custom)
+}
+
+/// [`decimal_text`] for an optional field (absent or `null` is `None`).
+pub fn decimal_text_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    let text = <Option<std::borrow::Cow<'de, str>>>::deserialize(d)?;
+    text.map(|t| Decimal::from_str(&t).map_err(serde::de::Error::custom)).transpose()
 }
 
 /// The one rounding rule: to the currency's minor unit, halves away from zero
@@ -72,6 +91,26 @@ impl Money {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Texts {
+        #[serde(deserialize_with = "decimal_text")]
+        amount: Decimal,
+        #[serde(default, deserialize_with = "decimal_text_opt")]
+        percent: Option<Decimal>,
+    }
+
+    #[test]
+    fn the_browser_reads_decimals_written_as_strings_and_refuses_numbers() {
+        let read: Texts = serde_json::from_str(r#"{"amount": "12990.50", "percent": "7.5"}"#).unwrap();
+        assert_eq!((read.amount, read.percent), (Decimal::new(1_299_050, 2), Some(Decimal::new(75, 1))));
+        let absent: Texts = serde_json::from_str(r#"{"amount": "1"}"#).unwrap();
+        assert_eq!(absent.percent, None);
+        let null: Texts = serde_json::from_str(r#"{"amount": "1", "percent": null}"#).unwrap();
+        assert_eq!(null.percent, None);
+        assert!(serde_json::from_str::<Texts>(r#"{"amount": 12990.5}"#).is_err());
+        assert!(serde_json::from_str::<Texts>(r#"{"amount": "twelve"}"#).is_err());
+    }
 
     #[test]
     fn rounding_is_half_away_from_zero_to_kopecks() {

@@ -60,7 +60,7 @@ pub fn AddToCart(sku: Sku, available: u32, #[prop(optional)] without_cart_link: 
             Outcome::Failed(key, detail) => view! {
                 <p class="add-to-cart-error" role="alert">
                     {move || i18n.t(key)}
-                    {detail.map(|d| view! { <span class="error-detail">" (" {move || d.text(i18n.locale())} ")"</span> })}
+                    {detail.map(|d| view! { <span class="error-detail">" (" {move || d.cart_write_text(i18n.locale())} ")"</span> })}
                 </p>
             }
             .into_any(),

@@ -197,7 +197,7 @@ impl Panel {
                 storage::set(LOCATED_STORAGE_KEY, "1");
                 storage::set(NEAR_STORAGE_KEY, &format!("{:.3},{:.3}", point.lat, point.lon));
                 panel.select.set_value("");
-                panel.show(format!("lat={:.5}&lon={:.5}", point.lat, point.lon));
+                panel.show(point.query());
             }
             Err(state) => {
                 panel.geo(state);

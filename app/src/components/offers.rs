@@ -9,23 +9,27 @@ use vitrina_shared::api::CategoryInfo;
 use vitrina_shared::offers::{Applied, AppliedReason};
 use vitrina_shared::Sku;
 
-/// What an offer gives, in `locale`, with category names from the loaded `categories` (their ids
-/// while those are still loading).
-fn reason_text(locale: Locale, reason: &AppliedReason, categories: Option<&Result<Vec<CategoryInfo>, ApiError>>) -> String {
-    let categories = categories.and_then(|c| c.as_ref().ok()).map_or(&[][..], Vec::as_slice);
+/// What an offer gives, in `locale`, with category names from `categories` (an id not among them
+/// is shown as it is, e.g. while they are still loading).
+fn reason_text(locale: Locale, reason: &AppliedReason, categories: &[CategoryInfo]) -> String {
     applied_text(locale, reason, &Names { categories, stores: &[] })
+}
+
+/// The loaded categories (none while loading or when that failed), tracked.
+pub fn loaded(categories: LocalResource<Result<Vec<CategoryInfo>, ApiError>>) -> Signal<Vec<CategoryInfo>> {
+    Signal::derive(move || categories.get().and_then(Result::ok).unwrap_or_default())
 }
 
 /// The offers applied to the cart, each with its name, what it gives and what it takes off.
 #[component]
 pub fn AppliedOffers(offers: Vec<Applied>) -> impl IntoView {
     let i18n = use_i18n();
-    let categories = use_categories().0;
+    let categories = loaded(use_categories().0);
     let items = offers
         .into_iter()
         .map(|offer| {
             let Applied { rule_id, name, discount, reason } = offer;
-            let reason = move || reason_text(i18n.locale(), &reason, categories.get().as_ref());
+            let reason = move || categories.with(|c| reason_text(i18n.locale(), &reason, c));
             view! {
                 <li class="cart-offer" data-testid="cart-offer" data-rule-id=rule_id>
                     <span class="cart-offer-name">
@@ -46,11 +50,11 @@ pub fn AppliedOffers(offers: Vec<Applied>) -> impl IntoView {
 
 /// The price of one unit of `sku` for this shopper, shown under the list price when an offer
 /// lowers it: "For you: 4 491 ₽" with the offers' names and what they give. Nothing when no offer
-/// applies.
+/// applies. `categories` name the categories an offer may be on (the product's is enough: an
+/// offer on a category lowers the price of that category's products only).
 #[component]
-pub fn PersonalPrice(sku: Sku) -> impl IntoView {
+pub fn PersonalPrice(sku: Sku, #[prop(into)] categories: Signal<Vec<CategoryInfo>>) -> impl IntoView {
     let i18n = use_i18n();
-    let categories = use_categories().0;
     let offers = LocalResource::new(move || {
         let sku = sku.clone();
         async move { api::offers_for(&sku).await }
@@ -68,7 +72,7 @@ pub fn PersonalPrice(sku: Sku) -> impl IntoView {
                 let applied = answer.applied;
                 let names = move || {
                     let (locale, categories) = (i18n.locale(), categories.get());
-                    let named = |a: &Applied| format!("{} ({})", a.name, reason_text(locale, &a.reason, categories.as_ref()));
+                    let named = |a: &Applied| format!("{} ({})", a.name, reason_text(locale, &a.reason, &categories));
                     applied.iter().map(named).collect::<Vec<_>>().join(" · ")
                 };
                 let (total, discount) = (price.total, price.discount);

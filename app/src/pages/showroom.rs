@@ -371,6 +371,7 @@ fn KioskProduct(product: ProductDetail) -> impl IntoView {
     let i18n = use_i18n();
     let kiosk = use_kiosk();
     let ProductDetail { sku, name, brand, description, price, attributes, image, total_available, .. } = product;
+    let loaded_categories = crate::components::offers::loaded(use_categories().0);
     let paragraphs = description_paragraphs(&description);
     let rows = spec_rows(attributes);
     view! {
@@ -383,7 +384,7 @@ fn KioskProduct(product: ProductDetail) -> impl IntoView {
                     <h1 class="product-title" data-testid="product-name">{name}</h1>
                     <p class="product-brand">{brand}</p>
                     <p class="product-price" data-testid="product-price">{move || format_money(i18n.locale(), &price)}</p>
-                    <PersonalPrice sku=sku.clone() />
+                    <PersonalPrice sku=sku.clone() categories=loaded_categories />
                     <ShelfStock sku=sku.clone() store=kiosk.store.get_untracked() />
                     <AddToCart sku available=total_available without_cart_link=true />
                 </div>

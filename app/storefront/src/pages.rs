@@ -496,6 +496,10 @@ fn ProductBody(
     now: i64,
 ) -> impl IntoView {
     let ProductDetail { sku, name, brand, description, price, attributes, image, total_available, .. } = product;
+    // The personal price names the offers that lower it; an offer on a category can only be on
+    // this product's, so its island gets that category's names here instead of loading them all.
+    let (offer_category, offer_category_ru, offer_category_en) =
+        category.as_ref().map(|c| (c.id.to_string(), c.name_ru.clone(), c.name_en.clone())).unwrap_or_default();
     let crumb = category.map(|c| {
         view! {
             <li>
@@ -540,7 +544,13 @@ fn ProductBody(
                         <dd class="product-sku">{sku_text.clone()}</dd>
                     </dl>
                     <p class="product-price" data-testid="product-price">{format_money(locale, &price)}</p>
-                    <div data-island="personal-price" data-sku=sku_text.clone()></div>
+                    <div
+                        data-island="personal-price"
+                        data-sku=sku_text.clone()
+                        data-category=offer_category
+                        data-category-ru=offer_category_ru
+                        data-category-en=offer_category_en
+                    ></div>
                     <div data-island="add-to-cart" data-sku=sku_text.clone() data-available=total_available>
                         // The cart and checkout are client apps, so adding needs JavaScript: the
                         // button waits for its island (same size, so nothing moves when it comes).

@@ -23,30 +23,73 @@ const fn e(code: &'static str, ru: &'static str, en: &'static str) -> ErrorText 
     ErrorText { code, ru, en }
 }
 
+/// The texts of what writing a cart line can come to (`PUT /api/cart/lines/…`): the storefront's
+/// islands word these themselves ([`CART_WRITE_ERRORS`]) and carry no other error text, so the
+/// whole table stays out of the first page load. Each is in [`ERROR_TEXTS`] too.
+const CART_CONFLICT: ErrorText = e(
+    "cart_conflict",
+    "Корзина изменилась на другом устройстве. Проверьте её и попробуйте ещё раз.",
+    "The cart changed on another device. Check it and try again.",
+);
+const CART_FULL: ErrorText =
+    e("cart_full", "В корзине уже максимум разных товаров[ ({max})].", "The cart already holds the most different products[ ({max})].");
+const CHECKOUT_IN_PROGRESS: ErrorText = e(
+    "checkout_in_progress",
+    "Эту корзину уже оплачивают на другом устройстве или в другой вкладке. Дождитесь окончания оплаты.",
+    "This cart is already being paid for on another device or in another tab. Wait for that payment to finish.",
+);
+const INSUFFICIENT_STOCK: ErrorText = e(
+    "insufficient_stock",
+    "Товара[ {sku}] не хватает[ (осталось {left} шт.)]. Измените количество или магазин.",
+    "Not enough[ {sku}] in stock[ ({left} left)]. Change the quantity or the store.",
+);
+const LINE_QUANTITY_TOO_LARGE: ErrorText = e(
+    "line_quantity_too_large",
+    "Слишком много[ {sku}] в одной позиции[ (не больше {max} шт.)].",
+    "Too many[ {sku}] in one line[ (at most {max})].",
+);
+const NEGATIVE_QUANTITY: ErrorText = e("negative_quantity", "Количество указано неверно[: {sku}].", "The quantity is not valid[: {sku}].");
+const STORAGE_UNAVAILABLE: ErrorText = e(
+    "storage_unavailable",
+    "Магазин временно недоступен. Попробуйте через минуту.",
+    "The store is temporarily unavailable. Please try again in a moment.",
+);
+const TOO_MANY_REQUESTS: ErrorText = e(
+    "too_many_requests",
+    "Слишком много попыток[ — попробуйте через {retry_after} с].",
+    "Too many attempts[ — try again in {retry_after} s].",
+);
+const UNKNOWN_SKU: ErrorText = e("unknown_sku", "Товар[ {sku}] не найден.", "Product[ {sku}] not found.");
+
+/// What writing a cart line can come to, in words (a subset of [`ERROR_TEXTS`]).
+pub const CART_WRITE_ERRORS: &[ErrorText] = &[
+    CART_CONFLICT,
+    CART_FULL,
+    CHECKOUT_IN_PROGRESS,
+    INSUFFICIENT_STOCK,
+    LINE_QUANTITY_TOO_LARGE,
+    NEGATIVE_QUANTITY,
+    STORAGE_UNAVAILABLE,
+    TOO_MANY_REQUESTS,
+    UNKNOWN_SKU,
+];
+
 /// Every error code with its texts, in alphabetical order.
 pub const ERROR_TEXTS: &[ErrorText] = &[
     e("already_received", "Возврат[ {return}] уже принят.", "Return[ {return}] was already received."),
     e("already_returned", "Товар[ {sku}] из этого заказа уже возвращён.", "This product[ ({sku})] from the order was already returned."),
     e("bad_credentials", "Неверная почта или пароль.", "Wrong e-mail or password."),
     e("cart_busy", "Корзина менялась во время входа. Попробуйте ещё раз.", "The cart kept changing during sign-in. Please try again."),
-    e(
-        "cart_conflict",
-        "Корзина изменилась на другом устройстве. Проверьте её и попробуйте ещё раз.",
-        "The cart changed on another device. Check it and try again.",
-    ),
+    CART_CONFLICT,
     e("cart_empty", "Корзина пуста — сначала добавьте товар.", "The cart is empty — add something first."),
-    e("cart_full", "В корзине уже максимум разных товаров[ ({max})].", "The cart already holds the most different products[ ({max})]."),
+    CART_FULL,
     e(
         "category_changed",
         "Категорию[ {category}] изменил кто-то другой — загрузите её заново.",
         "Category[ {category}] was changed by someone else — reload it.",
     ),
     e("category_exists", "Категория[ {category}] уже есть.", "Category[ {category}] already exists."),
-    e(
-        "checkout_in_progress",
-        "Эту корзину уже оплачивают на другом устройстве или в другой вкладке. Дождитесь окончания оплаты.",
-        "This cart is already being paid for on another device or in another tab. Wait for that payment to finish.",
-    ),
+    CHECKOUT_IN_PROGRESS,
     e("decode_error", "Не удалось прочитать ответ сервера.", "The server's answer could not be read."),
     e("duplicate_sku", "Товар[ {sku}] указан дважды.", "The product[ {sku}] appears twice."),
     e("email_taken", "Аккаунт с этой почтой уже есть — войдите.", "An account with this e-mail exists — sign in instead."),
@@ -75,11 +118,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
         "Этот запрос уже отправляли с другими данными. Обновите страницу и оформите заказ заново.",
         "This Idempotency-Key was used with a different request. Reload the page and place the order again.",
     ),
-    e(
-        "insufficient_stock",
-        "Товара[ {sku}] не хватает[ (осталось {left} шт.)]. Измените количество или магазин.",
-        "Not enough[ {sku}] in stock[ ({left} left)]. Change the quantity or the store.",
-    ),
+    INSUFFICIENT_STOCK,
     e("invalid_address", "Проверьте адрес доставки.", "Check the delivery address."),
     e("invalid_amount", "Сумма указана неверно.", "The amount is not valid."),
     e("invalid_body", "Запрос не прошёл проверку.", "The request body is not valid."),
@@ -221,11 +260,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
         "Планшет становится киоском магазина, только когда его подключает сотрудник магазина.",
         "A device becomes a store's kiosk only when the store's staff enrol it.",
     ),
-    e(
-        "line_quantity_too_large",
-        "Слишком много[ {sku}] в одной позиции[ (не больше {max} шт.)].",
-        "Too many[ {sku}] in one line[ (at most {max})].",
-    ),
+    LINE_QUANTITY_TOO_LARGE,
     e(
         "loyalty_changed",
         "Баланс баллов изменился. Проверьте, сколько списать, и подтвердите снова.",
@@ -239,7 +274,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
         "You cannot return more than you bought[ (at most {left} of {sku})].",
     ),
     e("negative_points", "Число баллов не может быть отрицательным.", "Points cannot be negative."),
-    e("negative_quantity", "Количество указано неверно[: {sku}].", "The quantity is not valid[: {sku}]."),
+    NEGATIVE_QUANTITY,
     e("network_error", "Нет связи с сервером.", "Cannot reach the server."),
     e("not_enough_points", "Столько баллов на счёте нет.", "There are not that many points on the account."),
     e("not_found", "Такого адреса нет.", "There is no such address."),
@@ -329,11 +364,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
         "The store's stock record has fewer units than needed[: {sku}]. Correct the stock first.",
     ),
     e("stock_update_size", "В обновлении остатков — от 1 до[ {max}] строк.", "A stock update has 1 to[ {max}] lines."),
-    e(
-        "storage_unavailable",
-        "Магазин временно недоступен. Попробуйте через минуту.",
-        "The store is temporarily unavailable. Please try again in a moment.",
-    ),
+    STORAGE_UNAVAILABLE,
     e("store_not_allowed", "Магазин указывают только у подключённого киоска.", "Only an enrolled kiosk belongs to a store."),
     e("store_required", "Для киоска нужно указать магазин.", "A kiosk belongs to a store: name it."),
     e(
@@ -343,11 +374,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
     ),
     e("synonyms_changed", "Синонимы уже изменил кто-то другой — загрузите их заново.", "Someone else changed the synonyms meanwhile — reload them."),
     e("timeout", "Сервер не ответил вовремя.", "The server took too long to answer."),
-    e(
-        "too_many_requests",
-        "Слишком много попыток[ — попробуйте через {retry_after} с].",
-        "Too many attempts[ — try again in {retry_after} s].",
-    ),
+    TOO_MANY_REQUESTS,
     e("unknown_category", "Категория[ «{category}»] не найдена.", "Category[ “{category}”] not found."),
     e("unknown_customer", "Покупатель не найден.", "No such customer."),
     e("unknown_device", "В аккаунте нет такого устройства.", "This account has no such signed-in device."),
@@ -372,7 +399,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
     e("unknown_return", "Возврат[ {return}] не найден.", "Return[ {return}] not found."),
     e("unknown_rule", "Правило[ «{rule}»] не найдено.", "Rule[ “{rule}”] not found."),
     e("unknown_segment", "Сегмент[ «{segment}»] не найден.", "Segment[ “{segment}”] not found."),
-    e("unknown_sku", "Товар[ {sku}] не найден.", "Product[ {sku}] not found."),
+    UNKNOWN_SKU,
     e("unknown_store", "Магазин[ «{store}»] не найден.", "Store[ “{store}”] not found."),
     e("unknown_subscription", "На этом устройстве нет такой подписки.", "This device has no such subscription."),
     e("unsupported_media_type", "Запрос в неподходящем формате.", "The request is in a format this address does not take."),
@@ -392,6 +419,13 @@ pub fn error_codes() -> impl Iterator<Item = &'static str> {
 /// has one) or of `code`, filled in from `params`; for a code without texts, a general sentence
 /// that names the code.
 pub fn error_text(locale: Locale, code: &str, params: &ErrorParams) -> String {
+    error_text_among(ERROR_TEXTS, locale, code, params)
+}
+
+/// [`error_text`] with only `texts` to choose from (e.g. [`CART_WRITE_ERRORS`]): a code not among
+/// them gets the general sentence that names it.
+pub fn error_text_among(texts: &[ErrorText], locale: Locale, code: &str, params: &ErrorParams) -> String {
+    let find = |code: &str| texts.iter().find(|t| t.code == code);
     let reason = params.get("reason").map(ToString::to_string);
     let precise = reason.and_then(|r| find(&format!("{code}.{r}")));
     match precise.or_else(|| find(code)) {
@@ -401,10 +435,6 @@ pub fn error_text(locale: Locale, code: &str, params: &ErrorParams) -> String {
             Locale::En => format!("Something went wrong (code: {code})."),
         },
     }
-}
-
-fn find(code: &str) -> Option<&'static ErrorText> {
-    ERROR_TEXTS.iter().find(|t| t.code == code)
 }
 
 fn pick(locale: Locale, text: &ErrorText) -> &'static str {
@@ -450,6 +480,18 @@ fn substitute(text: &str, params: &ErrorParams) -> Option<String> {
 mod tests {
     use super::*;
     use crate::api::ParamValue;
+
+    #[test]
+    fn a_cart_write_error_reads_the_same_from_the_islands_subset_as_from_the_whole_table() {
+        let p = params(&[("sku", ParamValue::Text("PHN-0001".into())), ("available", ParamValue::Int(2)), ("max", ParamValue::Int(50))]);
+        for text in CART_WRITE_ERRORS {
+            assert!(ERROR_TEXTS.contains(text), "{} is in the whole table", text.code);
+            for locale in [Locale::Ru, Locale::En] {
+                assert_eq!(error_text_among(CART_WRITE_ERRORS, locale, text.code, &p), error_text(locale, text.code, &p));
+            }
+        }
+        assert_eq!(error_text_among(CART_WRITE_ERRORS, Locale::En, "email_taken", &p), "Something went wrong (code: email_taken).");
+    }
 
     fn params(pairs: &[(&str, ParamValue)]) -> ErrorParams {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
