@@ -68,16 +68,16 @@ async fn run(conn: &Connection, statement: &str, params: Vec<Value>) -> Result<V
 }
 
 /// The rows the statement just run on `conn` changed, asked of the database itself with
-/// `SELECT changes()` on the same connection, not through Spin's `changes()` host call: on Spin's
+/// [`crate::db::CHANGES`] on the same connection, not through Spin's `changes()` host call: on Spin's
 /// libsql backend that call answers the libSQL client's own count, which the cursor requests
 /// Spin's `execute` sends never update, so it stays 0 and every guard would fail there
 /// (ARCHITECTURE.md, "The database behind Spin"). Inside the batch's transaction both backends
 /// run this on the connection that ran the statement, so it is that statement's count.
 async fn changes(conn: &Connection) -> Result<u64, StorageError> {
-    let rows = run(conn, "SELECT changes()", vec![]).await?;
+    let rows = run(conn, crate::db::CHANGES, vec![]).await?;
     match rows.first().and_then(|r| r.0.first()) {
-        Some(Value::Integer(n)) => u64::try_from(*n).map_err(|e| storage("SELECT changes()", e)),
-        other => Err(storage("SELECT changes() answered", other)),
+        Some(Value::Integer(n)) => u64::try_from(*n).map_err(|e| storage("the count of changed rows", e)),
+        other => Err(storage("the count of changed rows came as", other)),
     }
 }
 

@@ -23,43 +23,9 @@ pub struct ErrorBody {
     pub params: ErrorParams,
 }
 
-/// The values an error names, by name.
-pub type ErrorParams = std::collections::BTreeMap<String, ParamValue>;
-
-/// A value an error names: a number (a count, a limit, seconds) or a text (a SKU, a store id).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ParamValue {
-    Int(i64),
-    Text(String),
-}
-
-impl std::fmt::Display for ParamValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ParamValue::Int(n) => write!(f, "{n}"),
-            ParamValue::Text(t) => f.write_str(t),
-        }
-    }
-}
-
-impl From<&str> for ParamValue {
-    fn from(t: &str) -> Self {
-        ParamValue::Text(t.to_owned())
-    }
-}
-
-impl From<String> for ParamValue {
-    fn from(t: String) -> Self {
-        ParamValue::Text(t)
-    }
-}
-
-impl From<&String> for ParamValue {
-    fn from(t: &String) -> Self {
-        ParamValue::Text(t.clone())
-    }
-}
+// The values an error names live with the other error types (`crate::error`), so that the
+// domain modules (offers) name them without depending on the wire types.
+pub use crate::error::{ErrorParams, ParamValue};
 
 impl From<&Sku> for ParamValue {
     fn from(sku: &Sku) -> Self {

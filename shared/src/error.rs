@@ -1,4 +1,7 @@
-//! Errors raised when outside input does not describe a valid domain value.
+//! Errors raised when outside input does not describe a valid domain value, and the values an
+//! error names.
+
+use serde::{Deserialize, Serialize};
 
 /// A rejected input. `code()` is the stable machine-readable code the API returns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,8 +64,8 @@ impl DomainError {
     }
 
     /// The values the message names, for a client to word the error in its own language.
-    pub fn params(&self) -> Vec<(&'static str, crate::api::ParamValue)> {
-        use crate::api::ParamValue as V;
+    pub fn params(&self) -> Vec<(&'static str, ParamValue)> {
+        use ParamValue as V;
         let text = |t: &str| V::Text(t.to_owned());
         match self {
             DomainError::InvalidSku(raw) => vec![("sku", text(raw))],
@@ -86,5 +89,43 @@ impl DomainError {
             DomainError::InvalidPage => vec![("max", V::from(crate::catalog::MAX_PAGE))],
             DomainError::QueryTooLong => vec![("max", V::from(crate::catalog::MAX_QUERY_CHARS))],
         }
+    }
+}
+
+/// The values an error names, by name (an API error's `params`).
+pub type ErrorParams = std::collections::BTreeMap<String, ParamValue>;
+
+/// A value an error names: a number (a count, a limit, seconds) or a text (a SKU, a store id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    Int(i64),
+    Text(String),
+}
+
+impl std::fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParamValue::Int(n) => write!(f, "{n}"),
+            ParamValue::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+impl From<&str> for ParamValue {
+    fn from(t: &str) -> Self {
+        ParamValue::Text(t.to_owned())
+    }
+}
+
+impl From<String> for ParamValue {
+    fn from(t: String) -> Self {
+        ParamValue::Text(t)
+    }
+}
+
+impl From<&String> for ParamValue {
+    fn from(t: &String) -> Self {
+        ParamValue::Text(t.clone())
     }
 }

@@ -1081,8 +1081,8 @@ impl RuleProblem {
     }
 
     /// The values the problem names (the parser's English detail is not one: it stays in `message`).
-    pub fn params(&self) -> Vec<(&'static str, crate::api::ParamValue)> {
-        use crate::api::ParamValue as V;
+    pub fn params(&self) -> Vec<(&'static str, crate::error::ParamValue)> {
+        use crate::error::ParamValue as V;
         match self {
             RuleProblem::IdChanged { id } => vec![("id", V::from(id))],
             RuleProblem::UnsupportedFormat { supported } => vec![("supported", V::from(*supported))],
@@ -1102,8 +1102,8 @@ impl RuleError {
     /// pointer), the `reason` (the problem's [`RuleProblem::code`]) and the values the problem names.
     /// The app words an error from these (`i18n::error_text`), whether the server or the console
     /// found it.
-    pub fn params(&self) -> crate::api::ErrorParams {
-        let mut params = crate::api::ErrorParams::new();
+    pub fn params(&self) -> crate::error::ErrorParams {
+        let mut params = crate::error::ErrorParams::new();
         params.insert("field".to_owned(), self.field.as_str().into());
         params.insert("reason".to_owned(), self.problem.code().into());
         for (name, value) in self.problem.params() {

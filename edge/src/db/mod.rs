@@ -5,6 +5,10 @@
 //! them by name, and a test prepares every SELECT against the migrated schema and holds the names
 //! it returns against that list, so the SQL and the struct cannot drift apart.
 
+/// The rows the statement just run on this connection changed, as SQLite itself counts them: the
+/// Spin adapter asks it after each statement of a batch (`spin.rs`, `changes`).
+pub(crate) const CHANGES: &str = "SELECT changes()";
+
 pub mod carts;
 pub(crate) mod catalog;
 pub(crate) mod customers;
