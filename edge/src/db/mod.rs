@@ -7,6 +7,7 @@
 
 /// The rows the statement just run on this connection changed, as SQLite itself counts them: the
 /// Spin adapter asks it after each statement of a batch (`spin.rs`, `changes`).
+#[cfg(target_arch = "wasm32")]
 pub(crate) const CHANGES: &str = "SELECT changes()";
 
 pub mod carts;
