@@ -61,7 +61,7 @@ impl Island {
             "availability" => Island::Availability { sku: sku()?, city: attr("data-city").and_then(|c| City::from_slug(&c)) },
             "notify-back" | "push-optin" => return None,
             "personal-price" => {
-                let category = CategoryId::parse(&attr("data-category")?).ok().map(|id| CategoryInfo {
+                let category = attr("data-category").and_then(|c| CategoryId::parse(&c).ok()).map(|id| CategoryInfo {
                     category: Category {
                         id,
                         name_ru: attr("data-category-ru").unwrap_or_default(),

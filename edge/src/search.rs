@@ -22,32 +22,40 @@ pub struct Found {
     pub page: Page<ProductSummary>,
     /// The query with its corrected words, e.g. "смартфон" for "смартфн"; `None` when read as typed.
     pub corrected: Option<String>,
+    /// The FTS5 expression the page was found by (`None` for a listing without text), for the
+    /// brands offered beside the results (`catalog::brand_counts`).
+    pub expression: Option<String>,
 }
 
 /// [`products`], saying whether the query was corrected.
 pub async fn find(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Result<Found, StorageError> {
-    let as_typed = |page| Ok(Found { page, corrected: None });
+    let as_typed = |page, expression| Ok(Found { page, corrected: None, expression });
     if q.text.is_empty() {
-        return as_typed(catalog::search_products(sql, q, now).await?);
+        return as_typed(catalog::search_products(sql, q, now).await?, None);
     }
     let mut query = query_terms(&q.text, true);
     expand(sql, &mut query).await?;
     // Text without a letter or a digit ("!!!") finds nothing.
-    let Some(expression) = match_expression(&query) else { return as_typed(Page::new(Vec::new(), q.page, 0)) };
-    let page = catalog::search_matching(sql, &expression, &q.text, q.category.as_ref(), q.page, now).await?;
-    if page.total > 0 {
-        return as_typed(page);
+    let Some(expression) = match_expression(&query) else { return as_typed(Page::new(Vec::new(), q.page, 0), None) };
+    let matching = |expression: String| async move {
+        let page = catalog::search_matching(sql, &expression, &q.text, q.category.as_ref(), &q.filters, q.sort, q.page, now).await?;
+        Ok::<_, StorageError>((page, expression))
+    };
+    let (page, expression) = matching(expression).await?;
+    if page.total > 0 || !q.filters.is_empty() {
+        // Filters that leave nothing are the shopper's choice, not a typo to correct.
+        return as_typed(page, Some(expression));
     }
     // Nothing found: forgive one typo per word, if a known term is one edit away.
-    let Some(mut corrected) = correct(sql, &query).await? else { return as_typed(page) };
+    let Some(mut corrected) = correct(sql, &query).await? else { return as_typed(page, Some(expression)) };
     expand(sql, &mut corrected).await?;
-    let Some(expression) = match_expression(&corrected) else { return as_typed(page) };
-    let page = catalog::search_matching(sql, &expression, &q.text, q.category.as_ref(), q.page, now).await?;
-    if page.total == 0 {
-        return as_typed(page);
+    let Some(fixed) = match_expression(&corrected) else { return as_typed(page, Some(expression)) };
+    let (page_fixed, fixed) = matching(fixed).await?;
+    if page_fixed.total == 0 {
+        return as_typed(page, Some(expression));
     }
-    let text = readable(&q.text, &query, &corrected, &page.items);
-    Ok(Found { page, corrected: Some(text) })
+    let text = readable(&q.text, &query, &corrected, &page_fixed.items);
+    Ok(Found { page: page_fixed, corrected: Some(text), expression: Some(fixed) })
 }
 
 /// The query as typed with each corrected word replaced by a word of the results' names that has

@@ -1,5 +1,6 @@
 //! The catalog: categories, products and the rules for searching and paging them.
 
+use crate::store::City;
 use crate::{CategoryId, DomainError, Money, Sku};
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,99 @@ pub struct Product {
     pub image: String,
 }
 
+/// How a listing is ordered: `sort=` in a category's or a search's address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Sort {
+    /// The catalog's order on a category page; the best match first in a search.
+    #[default]
+    Default,
+    /// Most units bought first (orders that count as purchases).
+    Popular,
+    PriceAsc,
+    PriceDesc,
+    /// The products added to the catalog last first.
+    New,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 5] = [Sort::Default, Sort::Popular, Sort::PriceAsc, Sort::PriceDesc, Sort::New];
+
+    /// The value in the address (`""` for the default, which is left out).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Sort::Default => "",
+            Sort::Popular => "popular",
+            Sort::PriceAsc => "price_asc",
+            Sort::PriceDesc => "price_desc",
+            Sort::New => "new",
+        }
+    }
+
+    pub fn from_slug(raw: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|s| s.slug() == raw.trim())
+    }
+}
+
+/// The most brands one listing can be narrowed to.
+pub const MAX_BRANDS: usize = 20;
+/// The highest price a filter takes, in whole roubles.
+pub const MAX_FILTER_PRICE: u32 = 100_000_000;
+
+/// What a listing is narrowed to (`brand=` repeated, `price_min=`/`price_max=` in whole roubles,
+/// `in_stock=` a city): every part must hold. Parts that make no sense are dropped by
+/// [`Filters::from_pairs`], never refused: a shared or hand-edited address still shows a page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filters {
+    /// Any of these brands (exactly as the catalog spells them); empty means every brand.
+    pub brands: Vec<String>,
+    pub price_min: Option<u32>,
+    pub price_max: Option<u32>,
+    /// In stock (units not held) in at least one store of this city.
+    pub in_stock: Option<City>,
+}
+
+impl Filters {
+    /// The filters and the order an address's query pairs ask for; unknown keys are ignored.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Filters, Sort) {
+        let mut filters = Filters::default();
+        let mut sort = Sort::Default;
+        let price = |raw: &str| raw.trim().parse::<u32>().ok().filter(|p| *p <= MAX_FILTER_PRICE);
+        for (key, value) in pairs {
+            match key {
+                "brand" => {
+                    let brand = value.trim();
+                    let fits = !brand.is_empty() && brand.chars().count() <= 80 && !brand.chars().any(char::is_control);
+                    if fits && filters.brands.len() < MAX_BRANDS && !filters.brands.iter().any(|b| b == brand) {
+                        filters.brands.push(brand.to_owned());
+                    }
+                }
+                "price_min" => filters.price_min = price(value),
+                "price_max" => filters.price_max = price(value),
+                "in_stock" => filters.in_stock = City::from_slug(value.trim()),
+                "sort" => sort = Sort::from_slug(value).unwrap_or_default(),
+                _ => {}
+            }
+        }
+        (filters, sort)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self == &Filters::default()
+    }
+
+    /// The query pairs that ask for these filters and `sort` (what [`Filters::from_pairs`] reads).
+    pub fn to_pairs(&self, sort: Sort) -> Vec<(&'static str, String)> {
+        let mut pairs: Vec<(&'static str, String)> = self.brands.iter().map(|b| ("brand", b.clone())).collect();
+        pairs.extend(self.price_min.map(|p| ("price_min", p.to_string())));
+        pairs.extend(self.price_max.map(|p| ("price_max", p.to_string())));
+        pairs.extend(self.in_stock.map(|c| ("in_stock", c.slug().to_owned())));
+        if sort != Sort::Default {
+            pairs.push(("sort", sort.slug().to_owned()));
+        }
+        pairs
+    }
+}
+
 /// A validated catalog query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ProductQuery {
@@ -48,6 +142,8 @@ pub struct ProductQuery {
     pub category: Option<CategoryId>,
     /// 1-based.
     pub page: u32,
+    pub filters: Filters,
+    pub sort: Sort,
 }
 
 impl ProductQuery {
@@ -66,7 +162,12 @@ impl ProductQuery {
             Some(c) => Some(CategoryId::parse(c)?),
             None => None,
         };
-        Ok(ProductQuery { text: normalize_search(raw), category, page })
+        Ok(ProductQuery { text: normalize_search(raw), category, page, filters: Filters::default(), sort: Sort::Default })
+    }
+
+    /// This query narrowed by `filters` and ordered by `sort`.
+    pub fn narrowed(self, filters: Filters, sort: Sort) -> Self {
+        ProductQuery { filters, sort, ..self }
     }
 
     pub fn offset(&self) -> u32 {
@@ -241,6 +342,49 @@ impl<T> Page<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filters_and_the_order_are_read_from_an_address_and_written_back_the_same() {
+        let pairs = [
+            ("brand", "Nova"),
+            ("brand", " Orbit "),
+            ("brand", "Nova"),
+            ("price_min", "1000"),
+            ("price_max", "20000"),
+            ("in_stock", "moscow"),
+            ("sort", "price_asc"),
+            ("utm_source", "x"),
+        ];
+        let (filters, sort) = Filters::from_pairs(pairs);
+        assert_eq!(filters.brands, ["Nova", "Orbit"], "trimmed, each once");
+        assert_eq!(
+            (filters.price_min, filters.price_max, filters.in_stock, sort),
+            (Some(1000), Some(20000), Some(City::Moscow), Sort::PriceAsc)
+        );
+        let written = filters.to_pairs(sort);
+        let (again, sort_again) = Filters::from_pairs(written.iter().map(|(k, v)| (*k, v.as_str())));
+        assert_eq!((again, sort_again), (filters, sort));
+    }
+
+    #[test]
+    fn nonsense_in_a_filter_drops_that_part_and_never_refuses_the_page() {
+        let long = "x".repeat(81);
+        let pairs = [
+            ("brand", ""),
+            ("brand", long.as_str()),
+            ("price_min", "-5"),
+            ("price_max", "abc"),
+            ("in_stock", "paris"),
+            ("sort", "cheapest"),
+        ];
+        let (filters, sort) = Filters::from_pairs(pairs);
+        assert!(filters.is_empty(), "{filters:?}");
+        assert_eq!(sort, Sort::Default);
+        assert!(Filters::default().to_pairs(Sort::Default).is_empty(), "the default listing has a bare address");
+        let many: Vec<String> = (0..30).map(|i| format!("B{i}")).collect();
+        let (filters, _) = Filters::from_pairs(many.iter().map(|b| ("brand", b.as_str())));
+        assert_eq!(filters.brands.len(), MAX_BRANDS);
+    }
 
     #[test]
     fn search_normalisation_folds_case_yo_and_spaces() {

@@ -43,8 +43,7 @@ impl GeoPoint {
 }
 
 /// `degrees` with five decimals, as `format!("{:.5}")` would write it to within its last digit,
-/// in integer arithmetic: the float formatting machinery it spares is ≈ 5 KB of the browser's
-/// WebAssembly. For coordinates (|degrees| ≤ 180).
+/// in integer arithmetic. For coordinates (|degrees| ≤ 180).
 fn five_decimals(degrees: f64) -> String {
     // `as` saturates; coordinates are far inside i64.
     let scaled = (degrees * 100_000.0).round() as i64;

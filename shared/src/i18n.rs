@@ -103,6 +103,23 @@ impl Key {
     pub const LegalText: Key = Key::of("Витрина — демонстрационный магазин проекта с открытым исходным кодом. Персональные данные обрабатываются только для оформления и выдачи заказов (152-ФЗ); платежи в демо-режиме не списываются. Цены указаны в рублях с учётом НДС.", "Vitrina is the demo shop of an open-source project. Personal data is processed only to place and hand over orders (Russian Federal Law 152-FZ); no payment is taken in demo mode. Prices are in roubles including VAT.");
     pub const SearchResultsFor: Key = Key::of("Результаты поиска", "Search results");
     pub const AddToCartNoScript: Key = Key::of("В корзину", "Add to cart");
+    pub const FiltersLabel: Key = Key::of("Фильтры и сортировка", "Filters and sorting");
+    pub const FilterBrand: Key = Key::of("Бренд", "Brand");
+    pub const FilterPrice: Key = Key::of("Цена, ₽", "Price, ₽");
+    pub const FilterPriceFrom: Key = Key::of("от", "from");
+    pub const FilterPriceTo: Key = Key::of("до", "to");
+    pub const FilterInStock: Key = Key::of("В наличии", "In stock");
+    pub const FilterAnyCity: Key = Key::of("в любом городе", "in any city");
+    pub const SortLabel: Key = Key::of("Сортировка", "Sort by");
+    pub const SortDefault: Key = Key::of("по умолчанию", "default");
+    pub const SortBestMatch: Key = Key::of("сначала подходящие", "best match");
+    pub const SortPopular: Key = Key::of("популярные", "most popular");
+    pub const SortPriceAsc: Key = Key::of("сначала дешевле", "price: low to high");
+    pub const SortPriceDesc: Key = Key::of("сначала дороже", "price: high to low");
+    pub const SortNew: Key = Key::of("новинки", "newest");
+    pub const FiltersApply: Key = Key::of("Показать", "Show");
+    pub const FiltersReset: Key = Key::of("Сбросить фильтры", "Clear filters");
+    pub const EmptyFiltered: Key = Key::of("С этими фильтрами ничего не нашлось.", "Nothing matches these filters.");
     pub const SiteName: Key = Key::of("Витрина", "Vitrina");
     pub const Tagline: Key =
         Key::of("Электроника с самовывозом в Москве и Санкт-Петербурге", "Electronics with in-store pickup in Moscow and Saint Petersburg");
@@ -444,7 +461,7 @@ impl Key {
     pub const PromisedDelivery: Key = Key::of("Доставим", "Arrives");
     pub const OrderRecipient: Key = Key::of("Получатель", "Recipient");
     pub const OrderPaymentHeading: Key = Key::of("Оплата", "Payment");
-    pub const CardEnding: Key = Key::of("карта ••••", "card •••• ");
+    pub const CardEnding: Key = Key::of("карта •••• ", "card •••• ");
     pub const OrderHistoryHeading: Key = Key::of("История заказа", "Order history");
     pub const PointsEarned: Key = Key::of("Начислено баллов", "Points earned");
     pub const CancelOrder: Key = Key::of("Отменить заказ", "Cancel the order");

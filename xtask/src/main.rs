@@ -214,9 +214,10 @@ fn esbuild_path() -> PathBuf {
 
 fn ensure_wasm_opt() -> Result<()> {
     step("wasm-opt from npm's binaryen 132 (Debian's binaryen 108 miscompiles wasm-bindgen output), esbuild (minifies JS and CSS)");
-    if !esbuild_path().is_file() {
+    let modules = root().join("xtask/tools/node_modules");
+    if modules.is_dir() && !esbuild_path().is_file() {
         // A node_modules from before esbuild was a build tool: install again from the lock file.
-        std::fs::remove_dir_all(root().join("xtask/tools/node_modules")).map_err(|e| format!("clearing xtask/tools/node_modules: {e}"))?;
+        std::fs::remove_dir_all(&modules).map_err(|e| format!("clearing {}: {e}", modules.display()))?;
     }
     npm_install("xtask/tools")
 }
@@ -376,8 +377,10 @@ fn bind_and_optimise(bin: &str, name: &str) -> Result<(PathBuf, PathBuf)> {
         &wasm_opt_path().to_string_lossy(),
         &[
             // -Os with these is smaller than -Oz once brotli has compressed it (islands: 133.8 →
-            // 132.6 KB): Rust never touches the first KB of memory (its stack comes first), and
-            // browsers ignore the target-features and producers sections.
+            // 132.6 KB). `--low-memory-unused` lets wasm-opt fold constant offsets into loads and
+            // stores, assuming no address below 1 KB is used: Rust's stack comes first and grows
+            // down towards 0 from 1 MB, so only a stack 1 MB deep would reach there (it traps
+            // long before). Browsers ignore the target-features and producers sections.
             "-Os",
             "--low-memory-unused",
             "--converge",

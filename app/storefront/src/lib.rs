@@ -17,4 +17,4 @@ pub mod paths;
 pub mod seo;
 
 pub use document::{render, Assets, Rendered};
-pub use pages::{availability_results, Around, InfoPage, MissingThing, PageData};
+pub use pages::{availability_results, Around, InfoPage, Listing, MissingThing, PageData};

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use vitrina_shared::api::{CategoryInfo, ProductDetail, ProductSummary, StoreInfo, Suggestion};
 use vitrina_shared::api::{ErrorParams, ParamValue};
 use vitrina_shared::availability::{Availability, StoreAvailability};
-use vitrina_shared::catalog::{Category, Page};
+use vitrina_shared::catalog::{Category, Filters, Page, Sort};
 use vitrina_shared::i18n::{
     availability_headline, category_name, city_name, error_text, format_distance, format_money, format_pickup, page_of, product_count, t,
     units_available, Key, Locale,
@@ -60,6 +60,33 @@ pub enum MissingThing {
     Page,
 }
 
+/// What a category or search listing is narrowed to and ordered by, with the brands it can be
+/// narrowed to (each with its count of products under the other filters). All of it is in the
+/// address, so a filtered listing can be shared and works without JavaScript (a GET form).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Listing {
+    pub filters: Filters,
+    pub sort: Sort,
+    pub brands: Vec<(String, u32)>,
+}
+
+impl Listing {
+    /// The query string (with `?`, or empty) asking for this listing's filters and order, with
+    /// `extra` pairs first (a search's `q`) and page `page` (left out for the first).
+    pub fn query(&self, extra: &[(&'static str, String)], page: u32) -> String {
+        let mut pairs: Vec<(&'static str, String)> = extra.to_vec();
+        pairs.extend(self.filters.to_pairs(self.sort));
+        if page > 1 {
+            pairs.push(("page", page.to_string()));
+        }
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let joined: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode_query(v))).collect();
+        format!("?{}", joined.join("&"))
+    }
+}
+
 /// A public page with everything it shows.
 #[derive(Debug, Clone)]
 pub enum PageData {
@@ -70,6 +97,7 @@ pub enum PageData {
     Category {
         category: CategoryInfo,
         page: Page<ProductSummary>,
+        listing: Listing,
     },
     /// `suggestions` ("did you mean") and `categories` are shown when `results` are empty.
     /// `corrected`: the query the results are for when a typo was corrected.
@@ -79,6 +107,7 @@ pub enum PageData {
         corrected: Option<String>,
         suggestions: Vec<Suggestion>,
         categories: Vec<CategoryInfo>,
+        listing: Listing,
     },
     Product {
         product: ProductDetail,
@@ -169,7 +198,7 @@ impl PageData {
                 meta.json_ld = vec![seo::organization(origin, locale), seo::website(origin, locale)];
                 meta
             }
-            PageData::Category { category, page } => {
+            PageData::Category { category, page, .. } => {
                 let name = category_name(locale, &category.category);
                 let path = format!("/c/{}", category.category.id);
                 let description = format!("{name}: {} — {}", product_count(locale, category.product_count), t(locale, Key::Tagline));
@@ -241,9 +270,9 @@ impl PageData {
     pub fn body(self, locale: Locale) -> AnyView {
         match self {
             PageData::Home { categories, popular } => view! { <HomeBody locale categories popular /> }.into_any(),
-            PageData::Category { category, page } => view! { <CategoryBody locale category page /> }.into_any(),
-            PageData::Search { query, results, corrected, suggestions, categories } => {
-                view! { <SearchBody locale query results corrected suggestions categories /> }.into_any()
+            PageData::Category { category, page, listing } => view! { <CategoryBody locale category page listing /> }.into_any(),
+            PageData::Search { query, results, corrected, suggestions, categories, listing } => {
+                view! { <SearchBody locale query results corrected suggestions categories listing /> }.into_any()
             }
             PageData::Product { product, category, availability, city, now } => {
                 view! { <ProductBody locale product category availability city now /> }.into_any()
@@ -367,11 +396,15 @@ fn HomeBody(locale: Locale, categories: Vec<CategoryInfo>, popular: Vec<ProductS
 }
 
 #[component]
-fn CategoryBody(locale: Locale, category: CategoryInfo, page: Page<ProductSummary>) -> impl IntoView {
+fn CategoryBody(locale: Locale, category: CategoryInfo, page: Page<ProductSummary>, listing: Listing) -> impl IntoView {
     let name = category_name(locale, &category.category).to_owned();
     let path = localized(locale, &format!("/c/{}", category.category.id));
     let empty = page.items.is_empty();
-    let (current, total_pages) = (page.page, page.total_pages);
+    let (current, total_pages, total) = (page.page, page.total_pages, page.total);
+    let filtered = !listing.filters.is_empty();
+    let count = if filtered { total } else { category.product_count };
+    let form = filter_form(locale, &path, &[], &listing, Key::SortDefault);
+    let empty_text = if filtered { Key::EmptyFiltered } else { Key::EmptyCategory };
     view! {
         <nav class="breadcrumbs" aria-label=t(locale, Key::BreadcrumbLabel)>
             <ol class="breadcrumbs-list">
@@ -381,9 +414,93 @@ fn CategoryBody(locale: Locale, category: CategoryInfo, page: Page<ProductSummar
             </ol>
         </nav>
         <h1 class="page-title">{name}</h1>
-        <p class="result-count">{product_count(locale, category.product_count)}</p>
-        {if empty { view! { <p class="empty-state">{t(locale, Key::EmptyCategory)}</p> }.into_any() } else { product_grid(locale, page.items, true).into_any() }}
-        {pager(locale, current, total_pages, move |n| format!("{path}{}", if n > 1 { format!("?page={n}") } else { String::new() }))}
+        <p class="result-count">{product_count(locale, count)}</p>
+        {form}
+        {if empty { view! { <p class="empty-state">{t(locale, empty_text)}</p> }.into_any() } else { product_grid(locale, page.items, true).into_any() }}
+        {pager(locale, current, total_pages, move |n| format!("{path}{}", listing.query(&[], n)))}
+    }
+}
+
+/// The listing's filters and order as a GET form (it works without JavaScript): brands with their
+/// counts, a price range, "in stock in a city", the order, and a link back to the unfiltered
+/// listing. `hidden` pairs ride along (a search's `q`); `default_order` names the order by default.
+fn filter_form(locale: Locale, path: &str, hidden: &[(&'static str, String)], listing: &Listing, default_order: Key) -> impl IntoView {
+    let reset = (!listing.filters.is_empty() || listing.sort != Sort::Default).then(|| {
+        let href = format!("{path}{}", Listing::default().query(hidden, 1));
+        view! { <a class="filter-reset" href=href data-testid="filter-reset">{t(locale, Key::FiltersReset)}</a> }
+    });
+    let hidden = hidden.iter().map(|(name, value)| view! { <input type="hidden" name=*name value=value.clone() /> }).collect_view();
+    let brands = (!listing.brands.is_empty()).then(|| {
+        let boxes = listing
+            .brands
+            .iter()
+            .map(|(brand, count)| {
+                let checked = listing.filters.brands.contains(brand);
+                view! {
+                    <label class="filter-choice">
+                        <input type="checkbox" name="brand" value=brand.clone() checked=checked data-testid="filter-brand" />
+                        {format!(" {brand} ({count})")}
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class="filter-group">
+                <legend>{t(locale, Key::FilterBrand)}</legend>
+                {boxes}
+            </fieldset>
+        }
+    });
+    let price = |name: &'static str, value: Option<u32>, label: Key| {
+        view! {
+            <label class="filter-choice">
+                {format!("{} ", t(locale, label))}
+                <input type="number" name=name min="0" step="1" inputmode="numeric" value=value.map(|v| v.to_string()) class="filter-price" data-testid=format!("filter-{name}") />
+            </label>
+        }
+    };
+    let cities = City::ALL
+        .into_iter()
+        .map(|city| view! { <option value=city.slug() selected=listing.filters.in_stock == Some(city)>{city_name(locale, city)}</option> })
+        .collect_view();
+    let orders = Sort::ALL
+        .into_iter()
+        .map(|sort| {
+            let text = match sort {
+                Sort::Default => default_order,
+                Sort::Popular => Key::SortPopular,
+                Sort::PriceAsc => Key::SortPriceAsc,
+                Sort::PriceDesc => Key::SortPriceDesc,
+                Sort::New => Key::SortNew,
+            };
+            view! { <option value=sort.slug() selected=listing.sort == sort>{t(locale, text)}</option> }
+        })
+        .collect_view();
+    view! {
+        <form method="get" action=path.to_owned() class="listing-filters" data-testid="listing-filters" aria-label=t(locale, Key::FiltersLabel)>
+            {hidden}
+            {brands}
+            <fieldset class="filter-group">
+                <legend>{t(locale, Key::FilterPrice)}</legend>
+                {price("price_min", listing.filters.price_min, Key::FilterPriceFrom)}
+                {price("price_max", listing.filters.price_max, Key::FilterPriceTo)}
+            </fieldset>
+            <label class="filter-group">
+                {format!("{} ", t(locale, Key::FilterInStock))}
+                <select name="in_stock" data-testid="filter-in-stock">
+                    <option value="">{t(locale, Key::FilterAnyCity)}</option>
+                    {cities}
+                </select>
+            </label>
+            <label class="filter-group">
+                {format!("{} ", t(locale, Key::SortLabel))}
+                <select name="sort" data-testid="filter-sort">
+                    {orders}
+                </select>
+            </label>
+            <button type="submit" class="button button-secondary" data-testid="filter-apply">{t(locale, Key::FiltersApply)}</button>
+            {reset}
+        </form>
     }
 }
 
@@ -395,8 +512,10 @@ fn SearchBody(
     corrected: Option<String>,
     suggestions: Vec<Suggestion>,
     categories: Vec<CategoryInfo>,
+    listing: Listing,
 ) -> impl IntoView {
-    let base = format!("{}?q={}", localized(locale, "/search"), encode_query(&query));
+    let path = localized(locale, "/search");
+    let q = [("q", query.clone())];
     let heading = if query.is_empty() {
         t(locale, Key::SearchHeading).to_owned()
     } else {
@@ -404,17 +523,24 @@ fn SearchBody(
     };
     let listing = match results {
         None => view! { <p class="empty-state">{t(locale, Key::SearchPrompt)}</p> }.into_any(),
-        Some(page) if page.items.is_empty() => view! {
+        Some(page) if page.items.is_empty() && listing.filters.is_empty() => view! {
             <p class="empty-state">{t(locale, Key::NoResults)}</p>
             {nothing_found(locale, suggestions, categories)}
         }
         .into_any(),
         Some(page) => {
             let (current, total_pages, total) = (page.page, page.total_pages, page.total);
+            let form = filter_form(locale, &path, &q, &listing, Key::SortBestMatch);
+            let found = if page.items.is_empty() {
+                view! { <p class="empty-state">{t(locale, Key::EmptyFiltered)}</p> }.into_any()
+            } else {
+                product_grid(locale, page.items, true).into_any()
+            };
             view! {
                 <p class="result-count">{product_count(locale, total)}</p>
-                {product_grid(locale, page.items, true)}
-                {pager(locale, current, total_pages, move |n| format!("{base}&page={n}"))}
+                {form}
+                {found}
+                {pager(locale, current, total_pages, move |n| format!("{path}{}", listing.query(&q, n)))}
             }
             .into_any()
         }

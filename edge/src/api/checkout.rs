@@ -278,20 +278,28 @@ pub async fn create(
     }
 
     // The cart's state first: checking out a cart that is being paid for, has changed or is empty
-    // conflicts with it (409), whatever the request says.
-    if carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
-        return Err(checkout_in_progress());
-    }
+    // conflicts with it (409), whatever the request says — unless a request with this same key
+    // committed since the look-up above (claiming or emptying the cart): this one is its retry
+    // and gets its answer.
     let cart_version = carts::version(app.sql.as_ref(), &scope).await?;
-    if body.cart_version.is_some_and(|v| v != cart_version) {
-        return Err(ApiError::Conflict {
+    let cart_lines = carts::lines(app.sql.as_ref(), &scope).await?;
+    let conflict = if carts::checkout_order(app.sql.as_ref(), &scope).await?.is_some() {
+        Some(checkout_in_progress())
+    } else if body.cart_version.is_some_and(|v| v != cart_version) {
+        Some(ApiError::Conflict {
             code: "cart_conflict",
             message: "the cart changed (perhaps on another device) since you confirmed it; review it and confirm again".into(),
-        });
-    }
-    let cart_lines = carts::lines(app.sql.as_ref(), &scope).await?;
-    if cart_lines.is_empty() {
-        return Err(ApiError::Conflict { code: "cart_empty", message: "the cart is empty; add something first".into() });
+        })
+    } else if cart_lines.is_empty() {
+        Some(ApiError::Conflict { code: "cart_empty", message: "the cart is empty; add something first".into() })
+    } else {
+        None
+    };
+    if let Some(conflict) = conflict {
+        return match orders::stored_key(app.sql.as_ref(), &scope, &key, now - IDEMPOTENCY_SECONDS).await? {
+            Some(stored) => replay(&app, &session, (&scope, &key), stored, &hash, card).await,
+            None => Err(conflict),
+        };
     }
     // Validate everything before touching anything.
     let contact = body.contact.validate().map_err(|e| unprocessable("invalid_contact", e.to_string()).with("field", e.field))?;

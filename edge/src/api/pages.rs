@@ -18,14 +18,14 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use vitrina_shared::api::{CategoryInfo, ProductDetail, StoreInfo};
 use vitrina_shared::availability::availability as compute_availability;
-use vitrina_shared::catalog::ProductQuery;
+use vitrina_shared::catalog::{Filters, ProductQuery, Sort};
 use vitrina_shared::i18n::{t, Key, Locale};
 use vitrina_shared::store::City;
 use vitrina_shared::{CategoryId, Sku, StoreId};
 use vitrina_storefront::feeds::{self, FeedProduct, Shop};
 use vitrina_storefront::paths::{localized, split_locale};
 use vitrina_storefront::seo::{self, SitemapEntry};
-use vitrina_storefront::{Around, Assets, InfoPage, MissingThing, PageData};
+use vitrina_storefront::{Around, Assets, InfoPage, Listing, MissingThing, PageData};
 
 /// How long a cache may serve a public page without asking, and how long after that it may serve
 /// the old one while it asks.
@@ -46,6 +46,9 @@ struct PageQuery {
     /// The shopper's position (the availability panel's "use my location").
     lat: Option<String>,
     lon: Option<String>,
+    /// A listing's filters and order (`brand`, `price_min`, `price_max`, `in_stock`, `sort`).
+    filters: Filters,
+    sort: Sort,
 }
 
 impl PageQuery {
@@ -54,6 +57,7 @@ impl PageQuery {
     fn parse(uri: &Uri) -> PageQuery {
         let mut query = PageQuery::default();
         let Ok(Query(pairs)) = Query::<Vec<(String, String)>>::try_from_uri(uri) else { return query };
+        (query.filters, query.sort) = Filters::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         for (key, value) in pairs {
             match key.as_str() {
                 "q" => query.q = Some(value),
@@ -208,17 +212,24 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
             let Ok(q) = ProductQuery::parse(None, Some(id), Some(n)) else {
                 return Ok(Some(PageData::NotFound(MissingThing::Page)));
             };
+            let q = q.narrowed(query.filters.clone(), query.sort);
             let page = catalog::search_products(sql, &q, now.timestamp()).await?;
             if n > 1 && n > page.total_pages {
                 return Ok(Some(PageData::NotFound(MissingThing::Page)));
             }
-            PageData::Category { category, page }
+            let brands = catalog::brand_counts(sql, &q, None, now.timestamp()).await?;
+            PageData::Category { category, page, listing: Listing { filters: q.filters, sort: q.sort, brands } }
         }
         ["search"] => {
             let text = query.q.clone().unwrap_or_default().trim().to_owned();
+            let mut listing = Listing { filters: query.filters.clone(), sort: query.sort, brands: Vec::new() };
             let (results, corrected) = match ProductQuery::parse(Some(&text), None, page_number) {
                 Ok(q) if !q.text.is_empty() => {
+                    let q = q.narrowed(listing.filters.clone(), listing.sort);
                     let found = search::find(sql, &q, now.timestamp()).await?;
+                    if let Some(expression) = &found.expression {
+                        listing.brands = catalog::brand_counts(sql, &q, Some(expression), now.timestamp()).await?;
+                    }
                     (Some(found.page), found.corrected)
                 }
                 _ => (None, None),
@@ -232,7 +243,7 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
                 _ => (Vec::new(), Vec::new()),
             };
             let query = text.chars().take(vitrina_shared::catalog::MAX_QUERY_CHARS).collect();
-            PageData::Search { query, results, corrected, suggestions, categories: popular }
+            PageData::Search { query, results, corrected, suggestions, categories: popular, listing }
         }
         ["p", raw] => {
             let Ok(sku) = Sku::parse(raw) else {

@@ -4,7 +4,7 @@ use super::stock::ACTIVE_HOLDS;
 use super::{all, corrupt, exists, first, Count, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
 use vitrina_shared::api::{AdminProduct, BrandInfo, CategoryInfo, ProductSummary};
-use vitrina_shared::catalog::{Attribute, Category, Page, Product, ProductQuery, PER_PAGE};
+use vitrina_shared::catalog::{Attribute, Category, Filters, Page, Product, ProductQuery, Sort, PER_PAGE};
 use vitrina_shared::search::index_text;
 use vitrina_shared::store::Store;
 use vitrina_shared::{CategoryId, Currency, Money, Sku, StoreId};
@@ -43,6 +43,59 @@ impl FromRow for ProductRow {
 /// (seeded) price. The one price every channel reads: pages, the API, the kiosk, carts, offers.
 pub(crate) const PRICE_AT: &str = "COALESCE((SELECT pp.price_minor FROM product_prices pp
       WHERE pp.sku = p.sku AND pp.effective_at <= ? ORDER BY pp.effective_at DESC, pp.id DESC LIMIT 1), p.price_minor)";
+
+/// [`PRICE_AT`] for products under another alias (`c` in the search's ranking).
+fn price_at(alias: &str) -> String {
+    format!(
+        "COALESCE((SELECT pp.price_minor FROM product_prices pp
+      WHERE pp.sku = {alias}.sku AND pp.effective_at <= ? ORDER BY pp.effective_at DESC, pp.id DESC LIMIT 1), {alias}.price_minor)"
+    )
+}
+
+/// The conditions `filters` add for products under `alias` (each starts with ` AND`), with their
+/// parameters pushed onto `params` in order (`now` for a price or for holds).
+fn narrowing(alias: &str, filters: &Filters, now: i64, params: &mut Vec<Value>) -> String {
+    let mut sql = String::new();
+    if !filters.brands.is_empty() {
+        let marks = vec!["?"; filters.brands.len()].join(", ");
+        sql.push_str(&format!(" AND {alias}.brand IN ({marks})"));
+        params.extend(filters.brands.iter().map(|b| Value::from(b.as_str())));
+    }
+    for (bound, op) in [(filters.price_min, ">="), (filters.price_max, "<=")] {
+        if let Some(roubles) = bound {
+            sql.push_str(&format!(" AND {} {op} ?", price_at(alias)));
+            params.extend([now.into(), (i64::from(roubles) * 100).into()]);
+        }
+    }
+    if let Some(city) = filters.in_stock {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM stock s JOIN stores st ON st.id = s.store_id
+                WHERE s.sku = {alias}.sku AND json_extract(st.data, '$.city') = ? AND s.on_hand - {ACTIVE_HOLDS} > 0)"
+        ));
+        params.extend([city.slug().into(), now.into()]);
+    }
+    sql
+}
+
+/// Units of the product under `alias` in orders that count as purchases.
+fn units_sold(alias: &str) -> String {
+    format!(
+        "(SELECT COALESCE(SUM(l.qty), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.sku = {alias}.sku AND {})",
+        super::orders::counting_orders("o.status")
+    )
+}
+
+/// The key `sort` orders products under `alias` by, with its direction, and its parameters
+/// (`None` for the default order); ties keep the default order.
+fn sort_key(alias: &str, sort: Sort, now: i64) -> Option<(String, &'static str, Vec<Value>)> {
+    match sort {
+        Sort::Default => None,
+        Sort::Popular => Some((units_sold(alias), "DESC", Vec::new())),
+        Sort::PriceAsc => Some((price_at(alias), "ASC", vec![now.into()])),
+        Sort::PriceDesc => Some((price_at(alias), "DESC", vec![now.into()])),
+        Sort::New => Some((format!("{alias}.rowid"), "DESC", Vec::new())),
+    }
+}
 
 /// The SELECT of products `p` that are not archived and meet `condition`; its first two
 /// parameters are `now` (for the price, then for the holds).
@@ -160,21 +213,20 @@ fn count_select(condition: &str) -> String {
     format!("SELECT COUNT(*) AS n FROM products p WHERE p.archived_at IS NULL AND ({condition})")
 }
 
-/// A page of products matching every word of the search text and the category.
+/// A page of products matching every word of the search text, the category and the filters, in
+/// the query's order.
 pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Result<Page<ProductSummary>, StorageError> {
-    let mut filter = String::from("1 = 1");
-    let mut params: Vec<Value> = Vec::new();
-    for word in q.text.split(' ').filter(|w| !w.is_empty()).take(10) {
-        filter.push_str(" AND instr(p.search_text, ?) > 0");
-        params.push(word.into());
-    }
-    if let Some(c) = &q.category {
-        filter.push_str(" AND p.category_id = ?");
-        params.push(c.as_str().into());
-    }
+    let (filter, mut params) = listing_condition(q, now);
     let count_sql = count_select(&filter);
     let total = first::<Count>(sql, &count_sql, params.clone()).await?.map_or(0, |c| c.0);
-    let page_sql = format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select(&filter));
+    let order = match sort_key("p", q.sort, now) {
+        Some((key, direction, key_params)) => {
+            params.extend(key_params);
+            format!("{key} {direction}, p.position")
+        }
+        None => "p.position".to_owned(),
+    };
+    let page_sql = format!("{} ORDER BY {order} LIMIT ? OFFSET ?", product_select(&filter));
     params.splice(0..0, [now.into(), now.into()]);
     params.push(PER_PAGE.into());
     params.push(q.offset().into());
@@ -186,6 +238,55 @@ pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Resul
     Ok(Page::new(items, q.page, u32::try_from(total).unwrap_or(0)))
 }
 
+/// The condition on products `p` a listing query sets (text words, category, filters), and its
+/// parameters.
+fn listing_condition(q: &ProductQuery, now: i64) -> (String, Vec<Value>) {
+    let mut filter = String::from("1 = 1");
+    let mut params: Vec<Value> = Vec::new();
+    for word in q.text.split(' ').filter(|w| !w.is_empty()).take(10) {
+        filter.push_str(" AND instr(p.search_text, ?) > 0");
+        params.push(word.into());
+    }
+    if let Some(c) = &q.category {
+        filter.push_str(" AND p.category_id = ?");
+        params.push(c.as_str().into());
+    }
+    filter.push_str(&narrowing("p", &q.filters, now, &mut params));
+    (filter, params)
+}
+
+struct BrandCount(String, u32);
+
+impl FromRow for BrandCount {
+    const COLUMNS: &'static [&'static str] = &["brand", "n"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(BrandCount(row.text("brand")?.to_owned(), u32::try_from(row.int("n")?).unwrap_or(0)))
+    }
+}
+
+/// The brands of what a listing shows with each one's count of products, the most first: the
+/// listing's category, search match (an FTS5 `expression`) and filters, except the brand filter
+/// itself, so that every brand that could be ticked is offered.
+pub async fn brand_counts(sql: &dyn Sql, q: &ProductQuery, expression: Option<&str>, now: i64) -> Result<Vec<(String, u32)>, StorageError> {
+    let mut params: Vec<Value> = Vec::new();
+    let mut condition = String::from("p.archived_at IS NULL");
+    if let Some(expression) = expression {
+        condition.push_str(
+            " AND p.sku IN (SELECT d.sku FROM product_search JOIN search_documents d ON d.id = product_search.rowid WHERE product_search MATCH ?)",
+        );
+        params.push(expression.into());
+    }
+    if let Some(c) = &q.category {
+        condition.push_str(" AND p.category_id = ?");
+        params.push(c.as_str().into());
+    }
+    let others = Filters { brands: Vec::new(), ..q.filters.clone() };
+    condition.push_str(&narrowing("p", &others, now, &mut params));
+    let statement =
+        format!("SELECT p.brand AS brand, COUNT(*) AS n FROM products p WHERE {condition} GROUP BY p.brand ORDER BY n DESC, p.brand");
+    Ok(all::<BrandCount>(sql, &statement, params).await?.into_iter().map(|BrandCount(b, n)| (b, n)).collect())
+}
+
 /// The products `product_search MATCH ?` finds (`d` their search documents), narrowed by `and`.
 fn matched(and: &str) -> String {
     format!(
@@ -193,26 +294,28 @@ fn matched(and: &str) -> String {
     )
 }
 
-/// A page of the products `product_search MATCH ?` finds (in category `?` when `in_category`),
-/// ranked: the exact name first (each of the first three `?` the normalised query), then a name that
-/// starts with it, then products in stock, then FTS5's bm25 relevance (name and brand weigh five
-/// times the rest), then catalog order. The page is chosen first, so the units available (a sum
-/// over every store) are counted for its rows only; whether a product is in stock at all stops
+/// A page of the products `product_search MATCH ?` finds (in category `?` when `in_category`,
+/// narrowed by `narrowed`, a condition on `c`), ranked: by `key` first when a sort asks for one,
+/// then the exact name first (each of the three `?` after the key's the normalised query), then a
+/// name that starts with it, then products in stock, then FTS5's bm25 relevance (name and brand
+/// weigh five times the rest), then catalog order. The page is chosen first, so the units available
+/// (a sum over every store) are counted for its rows only; whether a product is in stock at all stops
 /// at the first store that has it.
-fn matched_select(in_category: bool) -> String {
+fn matched_select(in_category: bool, narrowed: &str, key: Option<(&str, &str)>) -> String {
     let and = if in_category { "AND c.category_id = ?" } else { "" };
+    let (key, direction) = key.unwrap_or(("0", "ASC"));
     product_select_with(
         "",
         &format!(
-            "JOIN (SELECT d.sku,
+            "JOIN (SELECT d.sku, {key} AS sort_key,
                 CASE WHEN d.name = ? THEN 0 WHEN substr(d.name, 1, length(?)) = ? THEN 1 ELSE 2 END AS name_rank,
                 EXISTS (SELECT 1 FROM stock s WHERE s.sku = d.sku AND s.on_hand - {ACTIVE_HOLDS} > 0) AS in_stock,
                 bm25(product_search, 5.0, 1.0) AS relevance, c.position
               FROM product_search JOIN search_documents d ON d.id = product_search.rowid JOIN products c ON c.sku = d.sku
-              WHERE product_search MATCH ? AND c.archived_at IS NULL {and}
-              ORDER BY name_rank, in_stock DESC, relevance, c.position LIMIT ? OFFSET ?) m ON m.sku = p.sku
+              WHERE product_search MATCH ? AND c.archived_at IS NULL {and}{narrowed}
+              ORDER BY sort_key {direction}, name_rank, in_stock DESC, relevance, c.position LIMIT ? OFFSET ?) m ON m.sku = p.sku
          WHERE p.archived_at IS NULL
-         ORDER BY m.name_rank, m.in_stock DESC, m.relevance, m.position"
+         ORDER BY m.sort_key {direction}, m.name_rank, m.in_stock DESC, m.relevance, m.position"
         ),
     )
 }
@@ -222,12 +325,16 @@ fn matched_count(and: &str) -> String {
 }
 
 /// A page of the products an FTS5 `expression` matches (see `vitrina_shared::search`), in the
-/// category if one is given, ranked (see `matched_select`); `name` is the normalised query text.
+/// category if one is given, narrowed by `filters`, in `sort`'s order or else ranked (see
+/// `matched_select`); `name` is the normalised query text.
+#[allow(clippy::too_many_arguments)]
 pub async fn search_matching(
     sql: &dyn Sql,
     expression: &str,
     name: &str,
     category: Option<&CategoryId>,
+    filters: &Filters,
+    sort: Sort,
     page: u32,
     now: i64,
 ) -> Result<Page<ProductSummary>, StorageError> {
@@ -235,17 +342,27 @@ pub async fn search_matching(
     if let Some(c) = category {
         filter.push(c.as_str().into());
     }
-    let and = if category.is_some() { "AND p.category_id = ?" } else { "" };
-    let total = first::<Count>(sql, &matched_count(and), filter.clone()).await?.map_or(0, |c| c.0);
+    let narrowed_count = narrowing("p", filters, now, &mut filter);
+    let and = if category.is_some() { format!("AND p.category_id = ?{narrowed_count}") } else { narrowed_count };
+    let total = first::<Count>(sql, &matched_count(&and), filter).await?.map_or(0, |c| c.0);
     if total == 0 {
         return Ok(Page::new(Vec::new(), page, 0));
     }
-    // In the order of the statement's `?`: the price's `now`, the sum's `now`, the name three
-    // times, the in-stock check's `now`, the match (and category), the page.
-    let mut params: Vec<Value> = vec![now.into(), now.into(), name.into(), name.into(), name.into(), now.into()];
-    params.extend(filter);
+    // In the order of the statement's `?`: the price's `now`, the sum's `now`, the sort key's, the
+    // name three times, the in-stock check's `now`, the match (and category), the filters', the page.
+    let mut params: Vec<Value> = vec![now.into(), now.into()];
+    let key = sort_key("c", sort, now);
+    if let Some((_, _, key_params)) = &key {
+        params.extend(key_params.iter().cloned());
+    }
+    params.extend([name.into(), name.into(), name.into(), now.into(), expression.into()]);
+    if let Some(c) = category {
+        params.push(c.as_str().into());
+    }
+    let narrowed = narrowing("c", filters, now, &mut params);
     params.extend([PER_PAGE.into(), ((page - 1) * PER_PAGE).into()]);
-    let items = all::<ProductRow>(sql, &matched_select(category.is_some()), params)
+    let statement = matched_select(category.is_some(), &narrowed, key.as_ref().map(|(k, d, _)| (k.as_str(), *d)));
+    let items = all::<ProductRow>(sql, &statement, params)
         .await?
         .into_iter()
         .map(|ProductRow(p, total)| ProductSummary::from_product(&p, total))
@@ -716,8 +833,8 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<Counts>(COUNTS),
         checked::<ProductRow>(in_stock_at_select()),
         checked::<ChangeRow>(CATALOG_CHANGES),
-        checked::<ProductRow>(matched_select(false)),
-        checked::<ProductRow>(matched_select(true)),
+        checked::<ProductRow>(matched_select(false, "", None)),
+        checked::<ProductRow>(matched_select(true, "", Some(("c.rowid", "DESC")))),
         checked::<Count>(matched_count("AND p.category_id = ?")),
         checked::<NameRow>(SUGGESTED_NAMES),
         checked::<Count>(UNINDEXED),
