@@ -89,6 +89,36 @@ test('a category lists products in pages', async () => {
   }
 });
 
+test('a shopper finds a phone by typing "телефон", narrows it to one brand and sorts by price', async () => {
+  const { context, page, errors } = await newPage();
+  try {
+    await page.goto('/');
+    await page.getByTestId('search-input').fill('телефон');
+    await page.getByTestId('search-submit').click();
+    await page.waitForURL(/\/search\?q=/);
+    await page.getByTestId('product-card').first().waitFor();
+    const filters = page.getByTestId('listing-filters');
+    const brand = filters.getByTestId('filter-brand').first();
+    const brandName = await brand.getAttribute('value');
+    await brand.check();
+    await filters.getByTestId('filter-sort').selectOption('price_asc');
+    await filters.getByTestId('filter-apply').click();
+    await page.waitForURL(/sort=price_asc/);
+    await page.getByTestId('product-card').first().waitFor();
+    assert.match(page.url(), /brand=/, 'the brand is in the address, so the listing can be shared');
+    assert.equal(await page.getByTestId('listing-filters').getByTestId('filter-brand').and(page.locator(':checked')).count(), 1);
+    const prices = await page.$$eval('[data-testid="product-card"] .product-card-price', (nodes) =>
+      nodes.map((n) => Number(n.textContent.replace(/[^0-9,]/g, '').replace(',', '.'))));
+    assert.ok(prices.length > 0, 'some phones of that brand');
+    assert.deepEqual(prices, [...prices].sort((a, b) => a - b), `cheapest first: ${prices}`);
+    const names = await page.$$eval('[data-testid="product-card"]', (cards) => cards.map((c) => c.textContent));
+    assert.ok(names.every((text) => text.includes(brandName)), `every card is ${brandName}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('after one visit the app shell loads offline with an offline notice', async () => {
   const { context, page } = await newPage();
   try {

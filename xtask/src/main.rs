@@ -537,7 +537,7 @@ fn report_sizes(site: &Path, shell: &str, js: &str, wasm: &str) -> Result<()> {
 const BUDGET_PAGES: [&str; 4] = ["/", "/c/smartphones", "/p/PHN-0001", "/search?q=%D1%81%D0%BC%D0%B0%D1%80%D1%82%D1%84%D0%BE%D0%BD"];
 /// The most a shopper may download to see and use one of those pages the first time: the HTML, the
 /// stylesheet, the JS and the WebAssembly, brotli-compressed — issue 12's 150 KB (1 KB = 1,000 B,
-/// as everywhere in the README). Measured 148.4–149.7 KB when it was set: a change that adds to a
+/// as everywhere in the README). Measured 148.5–149.7 KB when it was set: a change that adds to a
 /// public page's first load must take as much away elsewhere.
 const FIRST_LOAD_BUDGET: u64 = 150_000;
 /// The most the Spin component may weigh (bytes, uncompressed, as shipped: `component.rs`): it is
