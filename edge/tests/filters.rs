@@ -187,3 +187,43 @@ async fn nonsense_in_the_filters_is_ignored_and_the_page_still_answers() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(skus(&odd), skus(&plain));
 }
+
+/// The attribute filters a listing offers: (`name:value`, count).
+fn offered_attributes(html: &str) -> Vec<(String, u32)> {
+    html.split("name=\"attr\" value=\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let value = rest.split('"').next()?;
+            let label = rest.split("</label>").next()?;
+            let count = label.rsplit_once(" (")?.1.trim_end_matches(')').parse().ok()?;
+            Some((value.replace("&amp;", "&"), count))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_attribute_value_narrows_a_category_to_the_products_that_have_it() {
+    let app = TestApp::new().await;
+    let (_, all) = page(&app, "/c/smartphones").await;
+    let offered = offered_attributes(&all);
+    let (pair, count) = offered.iter().find(|(p, _)| p.starts_with("Память:")).cloned().expect("memory sizes are offered");
+    let (name, value) = pair.split_once(':').expect("name:value");
+    let encoded: String = url_encode(&pair);
+    let (status, narrowed) = page(&app, &format!("/c/smartphones?attr={encoded}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let found = skus(&narrowed);
+    assert_eq!(found.len(), (count as usize).min(24), "the count offered is the count shown");
+    for sku in &found {
+        let p = product(&app, sku).await;
+        let has = p["attributes"].as_array().expect("attributes").iter().any(|a| a["name"] == name && a["value"] == value);
+        assert!(has, "{sku} has {pair}");
+    }
+    assert!(narrowed.contains(&format!("value=\"{pair}\" checked")), "the ticked value stays ticked");
+}
+
+/// Percent-encodes a query value (UTF-8 bytes outside unreserved ASCII).
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}

@@ -74,7 +74,7 @@ impl Sort {
     }
 }
 
-/// The most brands one listing can be narrowed to.
+/// The most brands (and, apart, attribute values) one listing can be narrowed to.
 pub const MAX_BRANDS: usize = 20;
 /// The highest price a filter takes, in whole roubles.
 pub const MAX_FILTER_PRICE: u32 = 100_000_000;
@@ -90,6 +90,9 @@ pub struct Filters {
     pub price_max: Option<u32>,
     /// In stock (units not held) in at least one store of this city.
     pub in_stock: Option<City>,
+    /// Attribute values (name, value), `attr=Память:128 ГБ` in the address: a product has one of
+    /// the values named for each attribute named.
+    pub attributes: Vec<(String, String)>,
 }
 
 impl Filters {
@@ -110,6 +113,15 @@ impl Filters {
                 "price_min" => filters.price_min = price(value),
                 "price_max" => filters.price_max = price(value),
                 "in_stock" => filters.in_stock = City::from_slug(value.trim()),
+                "attr" => {
+                    let pair = value.split_once(':').map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()));
+                    let fits = |t: &str| !t.is_empty() && t.chars().count() <= 80 && !t.chars().any(char::is_control);
+                    if let Some((name, value)) = pair.filter(|(n, v)| fits(n) && fits(v)) {
+                        if filters.attributes.len() < MAX_BRANDS && !filters.attributes.iter().any(|(n, v)| *n == name && *v == value) {
+                            filters.attributes.push((name, value));
+                        }
+                    }
+                }
                 "sort" => sort = Sort::from_slug(value).unwrap_or_default(),
                 _ => {}
             }
@@ -127,6 +139,7 @@ impl Filters {
         pairs.extend(self.price_min.map(|p| ("price_min", p.to_string())));
         pairs.extend(self.price_max.map(|p| ("price_max", p.to_string())));
         pairs.extend(self.in_stock.map(|c| ("in_stock", c.slug().to_owned())));
+        pairs.extend(self.attributes.iter().map(|(n, v)| ("attr", format!("{n}:{v}"))));
         if sort != Sort::Default {
             pairs.push(("sort", sort.slug().to_owned()));
         }
@@ -352,11 +365,15 @@ mod tests {
             ("price_min", "1000"),
             ("price_max", "20000"),
             ("in_stock", "moscow"),
+            ("attr", "Память: 128 ГБ"),
+            ("attr", "Цвет:синий"),
+            ("attr", "no colon"),
             ("sort", "price_asc"),
             ("utm_source", "x"),
         ];
         let (filters, sort) = Filters::from_pairs(pairs);
         assert_eq!(filters.brands, ["Nova", "Orbit"], "trimmed, each once");
+        assert_eq!(filters.attributes, [("Память".to_owned(), "128 ГБ".to_owned()), ("Цвет".to_owned(), "синий".to_owned())]);
         assert_eq!(
             (filters.price_min, filters.price_max, filters.in_stock, sort),
             (Some(1000), Some(20000), Some(City::Moscow), Sort::PriceAsc)

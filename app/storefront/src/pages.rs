@@ -69,6 +69,8 @@ pub struct Listing {
     pub filters: Filters,
     pub sort: Sort,
     pub brands: Vec<(String, u32)>,
+    /// Attributes with their values and counts (`attr=name:value`).
+    pub attributes: Vec<(String, Vec<(String, u32)>)>,
 }
 
 impl Listing {
@@ -439,6 +441,19 @@ fn filter_form(locale: Locale, path: &str, hidden: &[(&'static str, String)], li
             html.push_str(&format!(
                 "<label class=\"filter-choice\"><input type=\"checkbox\" name=\"brand\" value=\"{b}\"{checked} data-testid=\"filter-brand\"> {b} ({count})</label>",
                 b = escape(brand)
+            ));
+        }
+        html.push_str("</fieldset>");
+    }
+    for (name, values) in &listing.attributes {
+        html.push_str(&format!("<fieldset class=\"filter-group\"><legend>{}</legend>", escape(name)));
+        for (value, count) in values {
+            let ticked = listing.filters.attributes.iter().any(|(n, v)| n == name && v == value);
+            html.push_str(&format!(
+                "<label class=\"filter-choice\"><input type=\"checkbox\" name=\"attr\" value=\"{}\"{} data-testid=\"filter-attr\"> {} ({count})</label>",
+                escape(&format!("{name}:{value}")),
+                if ticked { " checked" } else { "" },
+                escape(value)
             ));
         }
         html.push_str("</fieldset>");

@@ -218,17 +218,19 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
                 return Ok(Some(PageData::NotFound(MissingThing::Page)));
             }
             let brands = catalog::brand_counts(sql, &q, None, now.timestamp()).await?;
-            PageData::Category { category, page, listing: Listing { filters: q.filters, sort: q.sort, brands } }
+            let attributes = catalog::attribute_counts(sql, &q, None, now.timestamp()).await?;
+            PageData::Category { category, page, listing: Listing { filters: q.filters, sort: q.sort, brands, attributes } }
         }
         ["search"] => {
             let text = query.q.clone().unwrap_or_default().trim().to_owned();
-            let mut listing = Listing { filters: query.filters.clone(), sort: query.sort, brands: Vec::new() };
+            let mut listing = Listing { filters: query.filters.clone(), sort: query.sort, brands: Vec::new(), attributes: Vec::new() };
             let (results, corrected) = match ProductQuery::parse(Some(&text), None, page_number) {
                 Ok(q) if !q.text.is_empty() => {
                     let q = q.narrowed(listing.filters.clone(), listing.sort);
                     let found = search::find(sql, &q, now.timestamp()).await?;
                     if let Some(expression) = &found.expression {
                         listing.brands = catalog::brand_counts(sql, &q, Some(expression), now.timestamp()).await?;
+                        listing.attributes = catalog::attribute_counts(sql, &q, Some(expression), now.timestamp()).await?;
                     }
                     (Some(found.page), found.corrected)
                 }

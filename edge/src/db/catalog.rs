@@ -67,6 +67,23 @@ fn narrowing(alias: &str, filters: &Filters, now: i64, params: &mut Vec<Value>) 
             params.extend([now.into(), (i64::from(roubles) * 100).into()]);
         }
     }
+    // One condition per attribute named: any of the values named for it.
+    let mut named: Vec<&str> = Vec::new();
+    for (name, _) in &filters.attributes {
+        if !named.contains(&name.as_str()) {
+            named.push(name);
+        }
+    }
+    for name in named {
+        let values: Vec<&str> = filters.attributes.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect();
+        let marks = vec!["?"; values.len()].join(", ");
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM json_each({alias}.attributes) j
+                WHERE json_extract(j.value, '$.name') = ? AND json_extract(j.value, '$.value') IN ({marks}))"
+        ));
+        params.push(name.into());
+        params.extend(values.into_iter().map(Value::from));
+    }
     if let Some(city) = filters.in_stock {
         sql.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM stock s JOIN stores st ON st.id = s.store_id
@@ -264,10 +281,9 @@ impl FromRow for BrandCount {
     }
 }
 
-/// The brands of what a listing shows with each one's count of products, the most first: the
-/// listing's category, search match (an FTS5 `expression`) and filters, except the brand filter
-/// itself, so that every brand that could be ticked is offered.
-pub async fn brand_counts(sql: &dyn Sql, q: &ProductQuery, expression: Option<&str>, now: i64) -> Result<Vec<(String, u32)>, StorageError> {
+/// The condition on products `p` of what a listing shows — its category, search match (an FTS5
+/// `expression`) and `filters` — for counting the choices it offers, with its parameters.
+fn facet_condition(q: &ProductQuery, expression: Option<&str>, filters: &Filters, now: i64) -> (String, Vec<Value>) {
     let mut params: Vec<Value> = Vec::new();
     let mut condition = String::from("p.archived_at IS NULL");
     if let Some(expression) = expression {
@@ -280,11 +296,64 @@ pub async fn brand_counts(sql: &dyn Sql, q: &ProductQuery, expression: Option<&s
         condition.push_str(" AND p.category_id = ?");
         params.push(c.as_str().into());
     }
+    condition.push_str(&narrowing("p", filters, now, &mut params));
+    (condition, params)
+}
+
+/// The brands of what a listing shows with each one's count of products, the most first: the
+/// listing's category, search match (an FTS5 `expression`) and filters, except the brand filter
+/// itself, so that every brand that could be ticked is offered.
+pub async fn brand_counts(sql: &dyn Sql, q: &ProductQuery, expression: Option<&str>, now: i64) -> Result<Vec<(String, u32)>, StorageError> {
     let others = Filters { brands: Vec::new(), ..q.filters.clone() };
-    condition.push_str(&narrowing("p", &others, now, &mut params));
-    let statement =
-        format!("SELECT p.brand AS brand, COUNT(*) AS n FROM products p WHERE {condition} GROUP BY p.brand ORDER BY n DESC, p.brand");
-    Ok(all::<BrandCount>(sql, &statement, params).await?.into_iter().map(|BrandCount(b, n)| (b, n)).collect())
+    let (condition, params) = facet_condition(q, expression, &others, now);
+    Ok(all::<BrandCount>(sql, &brand_counts_select(&condition), params).await?.into_iter().map(|BrandCount(b, n)| (b, n)).collect())
+}
+
+fn brand_counts_select(condition: &str) -> String {
+    format!("SELECT p.brand AS brand, COUNT(*) AS n FROM products p WHERE {condition} GROUP BY p.brand ORDER BY n DESC, p.brand")
+}
+
+fn attribute_counts_select(condition: &str) -> String {
+    format!(
+        "SELECT json_extract(j.value, '$.name') AS attr_name, json_extract(j.value, '$.value') AS attr_value, COUNT(*) AS n
+         FROM products p, json_each(p.attributes) j WHERE {condition}
+         GROUP BY attr_name, attr_value ORDER BY attr_name, n DESC, attr_value"
+    )
+}
+
+struct AttributeCount(String, String, u32);
+
+impl FromRow for AttributeCount {
+    const COLUMNS: &'static [&'static str] = &["attr_name", "attr_value", "n"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(AttributeCount(row.text("attr_name")?.to_owned(), row.text("attr_value")?.to_owned(), u32::try_from(row.int("n")?).unwrap_or(0)))
+    }
+}
+
+/// The most values an attribute may have to be offered as a filter (a screen size per product is
+/// not a choice).
+const MAX_FACET_VALUES: usize = 8;
+
+/// The attributes of what a listing shows, each with its values and their counts of products (the
+/// most first), under the listing's other filters (not the attribute filters themselves); only
+/// attributes with 2 to 8 values are offered.
+pub async fn attribute_counts(
+    sql: &dyn Sql,
+    q: &ProductQuery,
+    expression: Option<&str>,
+    now: i64,
+) -> Result<Vec<(String, Vec<(String, u32)>)>, StorageError> {
+    let others = Filters { attributes: Vec::new(), ..q.filters.clone() };
+    let (condition, params) = facet_condition(q, expression, &others, now);
+    let mut grouped: Vec<(String, Vec<(String, u32)>)> = Vec::new();
+    for AttributeCount(name, value, n) in all::<AttributeCount>(sql, &attribute_counts_select(&condition), params).await? {
+        match grouped.last_mut() {
+            Some((last, values)) if *last == name => values.push((value, n)),
+            _ => grouped.push((name, vec![(value, n)])),
+        }
+    }
+    grouped.retain(|(_, values)| (2..=MAX_FACET_VALUES).contains(&values.len()));
+    Ok(grouped)
 }
 
 /// The products `product_search MATCH ?` finds (`d` their search documents), narrowed by `and`.
@@ -820,6 +889,8 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<ProductRow>(all_products_select()),
         checked::<ProductRow>(format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select("1 = 1"))),
         checked::<Count>(count_select("1 = 1")),
+        checked::<BrandCount>(brand_counts_select("1 = 1")),
+        checked::<AttributeCount>(attribute_counts_select("1 = 1")),
         checked::<AdminRow>(admin_select()),
         checked::<AdminRow>(admin_page_select("1 = 1")),
         checked::<Count>(admin_count_select("1 = 1")),
