@@ -24,7 +24,8 @@
 //!   together (and, in [`scale`], across instances);
 //! - push subscription: a valid one stored, listed and removed (a guarded upsert tied to a live
 //!   session) besides the refusal of a non-push endpoint, which exercises the SSRF guard;
-//! - server-rendered pages: the component serves them and the app's files from `files`.
+//! - server-rendered pages: the component serves them and the app's files from `files`, and a
+//!   category filtered by an attribute and a city and sorted by price.
 //!
 //! Left to the native API tests and the contract runs (the same Router code, where Spin changes
 //! nothing the scenarios above do not already cross): validation details, rate limits, staff and
@@ -523,6 +524,13 @@ fn server_rendered_pages(c: &Client) -> Result<()> {
     let feed = c.get("/feeds/yandex.yml", None)?.expect("the YML feed", 200)?;
     ensure(feed.body.contains("<yml_catalog") && feed.body.contains(&format!("<offer id=\"{SKU}\"")), || {
         "the YML feed lacks the product".to_owned()
+    })?;
+    // Filters and sorting run on Spin's SQLite too (json_each for the attributes).
+    let filtered = "/c/smartphones?attr=%D0%9F%D0%B0%D0%BC%D1%8F%D1%82%D1%8C%3A64%20%D0%93%D0%91&in_stock=moscow&sort=price_asc";
+    let listing = c.get(filtered, None)?.expect("a filtered, sorted category page", 200)?;
+    let cards = listing.body.matches("data-testid=\"product-card\"").count();
+    ensure(cards > 0 && listing.body.contains("name=\"attr\" value=\"Память:64 ГБ\" checked"), || {
+        format!("GET {filtered}: {cards} products, the memory filter not ticked")
     })
 }
 
