@@ -58,34 +58,48 @@ if (boot && 'afterLoad' in boot.dataset && document.readyState !== 'complete') {
   start();
 }
 
+// The page's language, and the bars boot.js shows at the bottom (a new version, the install
+// offer): a bar with its words, and its buttons.
+const english = document.documentElement.lang === 'en';
+
+const bar = (className, role, testid, words) => {
+  const element = document.createElement('div');
+  element.className = className;
+  element.setAttribute('role', role);
+  element.dataset.testid = testid;
+  const text = document.createElement('span');
+  text.textContent = words;
+  element.append(text);
+  return element;
+};
+
+const button = (className, testid, words, onClick) => {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.className = className;
+  element.dataset.testid = testid;
+  element.textContent = words;
+  element.addEventListener('click', onClick);
+  return element;
+};
+
 // Offline support: register the service worker once the page has loaded. A new version of the
 // app waits (public/sw.js) until the shopper takes it: a bar offers "update", which activates the
 // waiting worker and reloads the page once it is in charge, so a page never mixes the files of
 // two versions.
 if ('serviceWorker' in navigator) {
-  const english = document.documentElement.lang === 'en';
   let updating = false;
 
   const offerUpdate = (worker) => {
     if (document.querySelector('[data-testid="update-banner"]')) return;
-    const bar = document.createElement('div');
-    bar.className = 'update-banner';
-    bar.setAttribute('role', 'status');
-    bar.dataset.testid = 'update-banner';
-    const text = document.createElement('span');
-    text.textContent = english ? 'A new version of Vitrina is ready.' : 'Готова новая версия Витрины.';
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'button';
-    button.dataset.testid = 'update-reload';
-    button.textContent = english ? 'Update' : 'Обновить';
-    button.addEventListener('click', () => {
+    const banner = bar('update-banner', 'status', 'update-banner', english ? 'A new version of Vitrina is ready.' : 'Готова новая версия Витрины.');
+    const reload = button('button', 'update-reload', english ? 'Update' : 'Обновить', () => {
       updating = true;
-      button.disabled = true;
+      reload.disabled = true;
       worker.postMessage({ type: 'vitrina:update' });
     });
-    bar.append(text, button);
-    document.body.append(bar);
+    banner.append(reload);
+    document.body.append(banner);
   };
 
   navigator.serviceWorker.addEventListener('controllerchange', () => {
@@ -126,46 +140,27 @@ if ('serviceWorker' in navigator) {
     return;
   }
   if (views < 3) return;
-  const english = document.documentElement.lang === 'en';
   const ios = /iPhone|iPad|iPod/.test(navigator.userAgent) && !('BeforeInstallPromptEvent' in window);
 
   const offer = (text, action) => {
     if (document.querySelector('[data-testid="install-offer"]')) return;
-    const bar = document.createElement('div');
-    bar.className = 'install-offer';
-    bar.setAttribute('role', 'dialog');
-    bar.setAttribute('aria-label', english ? 'Install Vitrina' : 'Установить Витрину');
-    bar.dataset.testid = 'install-offer';
-    const words = document.createElement('span');
-    words.textContent = text;
-    bar.append(words);
+    const dialog = bar('install-offer', 'dialog', 'install-offer', text);
+    dialog.setAttribute('aria-label', english ? 'Install Vitrina' : 'Установить Витрину');
     if (action) {
-      const install = document.createElement('button');
-      install.type = 'button';
-      install.className = 'button';
-      install.dataset.testid = 'install-accept';
-      install.textContent = english ? 'Install' : 'Установить';
-      install.addEventListener('click', () => {
-        bar.remove();
+      dialog.append(button('button', 'install-accept', english ? 'Install' : 'Установить', () => {
+        dialog.remove();
         action();
-      });
-      bar.append(install);
+      }));
     }
-    const later = document.createElement('button');
-    later.type = 'button';
-    later.className = 'button button-secondary';
-    later.dataset.testid = 'install-dismiss';
-    later.textContent = english ? 'Not now' : 'Не сейчас';
-    later.addEventListener('click', () => {
-      bar.remove();
+    dialog.append(button('button button-secondary', 'install-dismiss', english ? 'Not now' : 'Не сейчас', () => {
+      dialog.remove();
       try {
         localStorage.setItem(DISMISSED, '1');
       } catch (err) {
         // Private mode: asked again next time.
       }
-    });
-    bar.append(later);
-    document.body.append(bar);
+    }));
+    document.body.append(dialog);
   };
 
   if (ios) {

@@ -104,21 +104,20 @@ impl Filters {
         for (key, value) in pairs {
             match key {
                 "brand" => {
-                    let brand = value.trim();
-                    let fits = !brand.is_empty() && brand.chars().count() <= 80 && !brand.chars().any(char::is_control);
-                    if fits && filters.brands.len() < MAX_BRANDS && !filters.brands.iter().any(|b| b == brand) {
-                        filters.brands.push(brand.to_owned());
+                    if let Some(brand) = filter_text(value) {
+                        if filters.brands.len() < MAX_BRANDS && !filters.brands.iter().any(|b| b == brand) {
+                            filters.brands.push(brand.to_owned());
+                        }
                     }
                 }
                 "price_min" => filters.price_min = price(value),
                 "price_max" => filters.price_max = price(value),
                 "in_stock" => filters.in_stock = City::from_slug(value.trim()),
                 "attr" => {
-                    let pair = value.split_once(':').map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()));
-                    let fits = |t: &str| !t.is_empty() && t.chars().count() <= 80 && !t.chars().any(char::is_control);
-                    if let Some((name, value)) = pair.filter(|(n, v)| fits(n) && fits(v)) {
-                        if filters.attributes.len() < MAX_BRANDS && !filters.attributes.iter().any(|(n, v)| *n == name && *v == value) {
-                            filters.attributes.push((name, value));
+                    let pair = value.split_once(':').and_then(|(n, v)| Some((filter_text(n)?, filter_text(v)?)));
+                    if let Some((name, value)) = pair {
+                        if filters.attributes.len() < MAX_BRANDS && !filters.attributes.iter().any(|(n, v)| n == name && v == value) {
+                            filters.attributes.push((name.to_owned(), value.to_owned()));
                         }
                     }
                 }
@@ -145,6 +144,13 @@ impl Filters {
         }
         pairs
     }
+}
+
+/// `raw` trimmed, when it can be a brand, an attribute's name or a value in a filter: 1 to 80
+/// characters, none of them a control character.
+fn filter_text(raw: &str) -> Option<&str> {
+    let text = raw.trim();
+    (!text.is_empty() && text.chars().count() <= 80 && !text.chars().any(char::is_control)).then_some(text)
 }
 
 /// A validated catalog query.

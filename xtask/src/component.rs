@@ -59,24 +59,33 @@ fn sections(component: &[u8]) -> Result<Vec<(u8, usize, usize)>> {
     Ok(found)
 }
 
-/// The component's largest core module (the program; the others are WASI adapters' shims).
+/// Which of `sections` holds the component's largest core module (the program; the others are
+/// WASI adapters' shims).
+fn main_index(sections: &[(u8, usize, usize)]) -> Result<usize> {
+    sections
+        .iter()
+        .enumerate()
+        .filter(|(_, (id, _, _))| *id == CORE_MODULE)
+        .max_by_key(|(_, (_, _, len))| *len)
+        .map(|(i, _)| i)
+        .ok_or_else(|| "the component has no core module".to_owned())
+}
+
+/// The component's largest core module.
 pub fn main_module(component: &[u8]) -> Result<&[u8]> {
-    let (_, start, len) = sections(component)?
-        .into_iter()
-        .filter(|(id, _, _)| *id == CORE_MODULE)
-        .max_by_key(|(_, _, len)| *len)
-        .ok_or("the component has no core module")?;
+    let all = sections(component)?;
+    let (_, start, len) = all[main_index(&all)?];
     Ok(&component[start..start + len])
 }
 
 /// `component` with its largest core module replaced by `module`, every other byte as it was.
 pub fn with_main_module(component: &[u8], module: &[u8]) -> Result<Vec<u8>> {
     let all = sections(component)?;
-    let (_, main_start, _) = all.iter().filter(|(id, _, _)| *id == CORE_MODULE).max_by_key(|(_, _, len)| *len).ok_or("no core module")?;
+    let main = main_index(&all)?;
     let mut out = COMPONENT_PREAMBLE.to_vec();
     let mut at = 8;
-    for (_, start, len) in &all {
-        if start == main_start {
+    for (i, (_, start, len)) in all.iter().enumerate() {
+        if i == main {
             out.push(CORE_MODULE);
             encode_leb128(module.len(), &mut out);
             out.extend_from_slice(module);

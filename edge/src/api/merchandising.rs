@@ -1,6 +1,6 @@
 //! Catalog management (role `merchandiser`, or `staff` where the configuration grants it):
 //! products created, edited and archived under `If-Match`, and list prices with their history
-//! and schedule. A price is read at request time as the latest one in force (`db::catalog::PRICE_AT`),
+//! and schedule. A price is read at request time as the latest one in force (`db::catalog::price_at`),
 //! so a change, or a scheduled one once its time comes, reaches the pages, the API, the kiosk,
 //! carts (with a notice) and offers at once.
 

@@ -1,7 +1,7 @@
 //! Carts: one per owner (`c:<customer>` when signed in, else `s:<session>`), versioned so that two
 //! devices writing at once cannot overwrite each other silently.
 
-use super::catalog::{product, PRICE_AT};
+use super::catalog::{price_at, product};
 use super::{all, corrupt, exists, first, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError};
 use std::collections::HashMap;
@@ -143,7 +143,8 @@ pub(crate) fn replace_lines(owner: &str, expected: i64, lines: &[CartLine], now:
     // Each line remembers the list price in force as it is written: a later price change is then
     // told to the shopper on the next read (`pricing::view`).
     let insert = format!(
-        "INSERT INTO cart_lines (owner, sku, qty, position, priced_minor) VALUES (?, ?, ?, ?, (SELECT {PRICE_AT} FROM products p WHERE p.sku = ?))"
+        "INSERT INTO cart_lines (owner, sku, qty, position, priced_minor) VALUES (?, ?, ?, ?, (SELECT {} FROM products p WHERE p.sku = ?))",
+        price_at("p")
     );
     out.extend(lines.iter().enumerate().map(|(i, l)| {
         Statement::new(

@@ -38,14 +38,11 @@ impl FromRow for ProductRow {
     }
 }
 
-/// The list price of product `p` in force at the time given as this fragment's one parameter:
-/// the latest recorded price whose `effective_at` is not after it, else the product's own
-/// (seeded) price. The one price every channel reads: pages, the API, the kiosk, carts, offers.
-pub(crate) const PRICE_AT: &str = "COALESCE((SELECT pp.price_minor FROM product_prices pp
-      WHERE pp.sku = p.sku AND pp.effective_at <= ? ORDER BY pp.effective_at DESC, pp.id DESC LIMIT 1), p.price_minor)";
-
-/// [`PRICE_AT`] for products under another alias (`c` in the search's ranking).
-fn price_at(alias: &str) -> String {
+/// The list price of the product under `alias` (`p` mostly, `c` in the search's ranking) in force
+/// at the time given as this fragment's one parameter: the latest recorded price whose
+/// `effective_at` is not after it, else the product's own (seeded) price. The one price every
+/// channel reads: pages, the API, the kiosk, carts, offers.
+pub(crate) fn price_at(alias: &str) -> String {
     format!(
         "COALESCE((SELECT pp.price_minor FROM product_prices pp
       WHERE pp.sku = {alias}.sku AND pp.effective_at <= ? ORDER BY pp.effective_at DESC, pp.id DESC LIMIT 1), {alias}.price_minor)"
@@ -124,9 +121,10 @@ fn product_select(condition: &str) -> String {
 /// parameters are `now` (for the price, then for the holds).
 fn product_select_with(extra: &str, filter: &str) -> String {
     format!(
-        "SELECT p.sku, p.name, p.brand, p.category_id, p.description, {PRICE_AT} AS price_minor, p.currency, p.attributes, p.image,
+        "SELECT p.sku, p.name, p.brand, p.category_id, p.description, {} AS price_minor, p.currency, p.attributes, p.image,
                 COALESCE((SELECT SUM(MAX(0, s.on_hand - {ACTIVE_HOLDS})) FROM stock s WHERE s.sku = p.sku), 0) AS available{extra}
-         FROM products p {filter}"
+         FROM products p {filter}",
+        price_at("p")
     )
 }
 
@@ -272,15 +270,6 @@ fn listing_condition(q: &ProductQuery, now: i64) -> (String, Vec<Value>) {
     (filter, params)
 }
 
-struct BrandCount(String, u32);
-
-impl FromRow for BrandCount {
-    const COLUMNS: &'static [&'static str] = &["brand", "n"];
-    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
-        Ok(BrandCount(row.text("brand")?.to_owned(), u32::try_from(row.int("n")?).unwrap_or(0)))
-    }
-}
-
 /// The condition on products `p` of what a listing shows — its category, search match (an FTS5
 /// `expression`) and `filters` — for counting the choices it offers, with its parameters.
 fn facet_condition(q: &ProductQuery, expression: Option<&str>, filters: &Filters, now: i64) -> (String, Vec<Value>) {
@@ -306,11 +295,17 @@ fn facet_condition(q: &ProductQuery, expression: Option<&str>, filters: &Filters
 pub async fn brand_counts(sql: &dyn Sql, q: &ProductQuery, expression: Option<&str>, now: i64) -> Result<Vec<(String, u32)>, StorageError> {
     let others = Filters { brands: Vec::new(), ..q.filters.clone() };
     let (condition, params) = facet_condition(q, expression, &others, now);
-    Ok(all::<BrandCount>(sql, &brand_counts_select(&condition), params).await?.into_iter().map(|BrandCount(b, n)| (b, n)).collect())
+    Ok(all::<BrandRow>(sql, &brand_counts_select(&condition), params)
+        .await?
+        .into_iter()
+        .map(|BrandRow(b)| (b.name, b.product_count))
+        .collect())
 }
 
 fn brand_counts_select(condition: &str) -> String {
-    format!("SELECT p.brand AS brand, COUNT(*) AS n FROM products p WHERE {condition} GROUP BY p.brand ORDER BY n DESC, p.brand")
+    format!(
+        "SELECT p.brand AS brand, COUNT(*) AS product_count FROM products p WHERE {condition} GROUP BY p.brand ORDER BY product_count DESC, p.brand"
+    )
 }
 
 fn attribute_counts_select(condition: &str) -> String {
@@ -889,7 +884,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<ProductRow>(all_products_select()),
         checked::<ProductRow>(format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select("1 = 1"))),
         checked::<Count>(count_select("1 = 1")),
-        checked::<BrandCount>(brand_counts_select("1 = 1")),
+        checked::<BrandRow>(brand_counts_select("1 = 1")),
         checked::<AttributeCount>(attribute_counts_select("1 = 1")),
         checked::<AdminRow>(admin_select()),
         checked::<AdminRow>(admin_page_select("1 = 1")),
