@@ -61,6 +61,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A raw body (a file upload). Over the route's limit → 413 `payload_too_large`; a body that
+/// cannot be read → 400 `unreadable_body`.
+pub struct ApiBytes(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::body::Bytes::from_request(req, state).await.map(ApiBytes).map_err(|e| {
+            let status = e.status();
+            let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "payload_too_large" } else { "unreadable_body" };
+            ApiError::BadRequest { status, code, message: e.body_text() }
+        })
+    }
+}
+
 /// A JSON value read the way the OpenAPI document reads it: an object type is a JSON object and an
 /// enum tag is the variant's name. serde alone also reads a struct from an array of its fields in
 /// order (`[null, null]` for `{"per_customer": null, "total_uses": null}`) and a tag from the

@@ -8,6 +8,7 @@ pub mod api;
 // below them: pricing, notifications, the order workflow, search, what a request names, rate
 // limits, passwords and the first accounts;
 pub mod accounts;
+pub mod imports;
 mod limits;
 mod lookup;
 pub mod notify;
@@ -141,6 +142,9 @@ pub struct Config {
     /// Test-only: abort the process at this point of a checkout (`VITRINA_TEST_CRASH_AT`), to
     /// prove that a checkout interrupted by a crash ends cleanly after a restart.
     pub crash_at: Option<CrashPoint>,
+    /// Run catalog imports in the background (the native host) rather than in the request that
+    /// starts them (Spin, whose components have no background; and tests).
+    pub imports_in_background: bool,
 }
 
 /// Where a test may make the host crash during a card checkout.
@@ -248,6 +252,13 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/products/{sku}/price", put(api::merchandising::set_price))
         .route("/admin/products/{sku}/prices", get(api::merchandising::prices))
         .route("/admin/products/{sku}/prices/{id}", delete(api::merchandising::cancel_price))
+        .route("/admin/imports", get(api::imports::list).post(api::imports::create))
+        .route("/admin/imports/{id}", get(api::imports::get))
+        .route(
+            "/admin/imports/{id}/files/{name}",
+            put(api::imports::put_file).layer(DefaultBodyLimit::max(vitrina_shared::import::MAX_IMPORT_FILE_BYTES)),
+        )
+        .route("/admin/imports/{id}/start", post(api::imports::start))
         .route("/admin/segments", get(api::insights::admin_segments))
         .route("/admin/kpis", get(api::insights::admin_kpis))
         .route("/admin/campaigns", get(api::push::list_campaigns).post(api::push::create_campaign))

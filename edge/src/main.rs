@@ -24,6 +24,11 @@ mod native_main {
 
 USAGE:
     vitrina [--listen ADDR] [--data DIR] [--site DIR] [--log-format FORMAT]
+    vitrina import [--data DIR] FILE...
+                    imports a catalog into the database in DIR, as POST /api/admin/imports does:
+                    CSV (*.csv), JSON Lines (*.jsonl) or a CommerceML pair (import.xml and/or
+                    offers.xml from 1C); all of a run's files in one format, applied whole or not
+                    at all, refused rows listed with their reason; progress on stderr
 
 OPTIONS:
     --listen ADDR   address to listen on            [default: 127.0.0.1:3000]
@@ -132,7 +137,11 @@ ENVIRONMENT:
     }
 
     pub fn main() -> ExitCode {
-        let args = match parse_args(std::env::args().skip(1)) {
+        let raw: Vec<String> = std::env::args().skip(1).collect();
+        if raw.first().map(String::as_str) == Some("import") {
+            return import_main(raw.into_iter().skip(1));
+        }
+        let args = match parse_args(raw.into_iter()) {
             Ok(Some(args)) => args,
             Ok(None) => {
                 println!("{HELP}");
@@ -157,6 +166,119 @@ ENVIRONMENT:
             Err(e) => {
                 tracing::error!(error = %e, "stopped");
                 ExitCode::FAILURE
+            }
+        }
+    }
+
+    /// `vitrina import [--data DIR] FILE...`: runs an import on the command line, printing its
+    /// progress and outcome; fails (exit 1) if the import applied nothing, 2 on a usage error.
+    fn import_main(mut args: impl Iterator<Item = String>) -> ExitCode {
+        let mut data = PathBuf::from(".vitrina");
+        let mut files = Vec::new();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--data" => match args.next() {
+                    Some(d) => data = d.into(),
+                    None => return usage("--data needs a value"),
+                },
+                "-h" | "--help" => {
+                    println!("{HELP}");
+                    return ExitCode::SUCCESS;
+                }
+                other if other.starts_with("--") => return usage(&format!("unknown argument {other:?}")),
+                file => files.push(PathBuf::from(file)),
+            }
+        }
+        if files.is_empty() {
+            return usage("name the files to import");
+        }
+        telemetry::init(LogFormat::Human);
+        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("vitrina import: cannot start the async runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match runtime.block_on(import(&data, &files)) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("vitrina import: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn usage(message: &str) -> ExitCode {
+        eprintln!("vitrina import: {message}\n\n{HELP}");
+        ExitCode::from(2)
+    }
+
+    async fn import(data: &Path, paths: &[PathBuf]) -> Result<bool, String> {
+        use vitrina_edge::imports;
+        use vitrina_shared::import::ImportFormat;
+        let mut format = None;
+        let mut files = Vec::new();
+        for path in paths {
+            let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| format!("{}: not a file name", path.display()))?.to_owned();
+            let this = ImportFormat::of_file(&name).ok_or_else(|| format!("{name}: the name must end in .csv, .jsonl or .xml"))?;
+            if format.is_some_and(|f| f != this) {
+                return Err("all files of one import are in one format".into());
+            }
+            if !this.accepts(&name) {
+                return Err(format!(
+                    "{name}: CommerceML files are import*.xml and offers*.xml, named with letters, digits, '.', '_' and '-'"
+                ));
+            }
+            format = Some(this);
+            let bytes = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+            eprintln!("vitrina import: {name}: {} bytes", bytes.len());
+            files.push((name, bytes));
+        }
+        let format = format.ok_or("no files")?;
+        let config = Config { imports_in_background: false, ..Config::default() };
+        let state = native::open_state(data, config).await.map_err(|e| e.to_string())?;
+        let started = std::time::Instant::now();
+        let id = imports::queue_files(&state, format, files, "cli").await.map_err(|e| e.to_string())?;
+        eprintln!("vitrina import: import {id} ({}) into {}", format.as_str(), data.display());
+        let watcher = {
+            let (state, id) = (state.clone(), id.clone());
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+                loop {
+                    tick.tick().await;
+                    if let Ok(Some(s)) = imports::status(&state, &id, 0).await {
+                        if s.status == "running" && s.total_rows > 0 {
+                            eprintln!("vitrina import: checked {} of {} rows", s.checked_rows, s.total_rows);
+                        }
+                    }
+                }
+            })
+        };
+        let stale_before = state.clock.now().timestamp();
+        let result = imports::run(&state, &id, stale_before).await.map_err(|e| e.to_string());
+        watcher.abort();
+        result?;
+        let s = imports::status(&state, &id, 100).await.map_err(|e| e.to_string())?.ok_or("the import vanished")?;
+        for r in &s.refusals {
+            eprintln!("  refused {}{}: {} ({})", r.at, r.sku.as_ref().map(|s| format!(" {s}")).unwrap_or_default(), r.message, r.reason);
+        }
+        if s.refused > 100 {
+            eprintln!("  … and {} more refused rows (GET /api/admin/imports/{id}?refusals_from=100)", s.refused - 100);
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        match &s.error {
+            Some(e) => {
+                eprintln!("vitrina import: FAILED, nothing applied: {} ({})", e.message, e.code);
+                Ok(false)
+            }
+            None => {
+                println!(
+                    "import {id}: {} rows: {} created, {} updated, {} unchanged, {} refused in {seconds:.1} s",
+                    s.total_rows, s.created, s.updated, s.unchanged, s.refused
+                );
+                Ok(true)
             }
         }
     }
@@ -240,6 +362,7 @@ ENVIRONMENT:
             loyalty,
             push,
             crash_at,
+            imports_in_background: true,
         };
         let state = native::open_state(&args.data, config).await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

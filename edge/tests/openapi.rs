@@ -129,11 +129,11 @@ fn every_operation_that_needs_a_sign_in_says_so_and_names_its_role() {
     assert_eq!(security("/api/push/dispatch", "post"), json!([{"session": ["staff"]}, {"dispatchToken": []}]));
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("operations") {
-            if ["/api/admin/products", "/api/admin/categories", "/api/admin/brands", "/api/admin/search/synonyms"]
+            if ["/api/admin/products", "/api/admin/categories", "/api/admin/brands", "/api/admin/search/synonyms", "/api/admin/imports"]
                 .iter()
                 .any(|p| path.starts_with(p))
             {
-                // The catalog's (search synonyms too): merchandisers, and staff when granted.
+                // The catalog's (search synonyms and imports too): merchandisers, and staff when granted.
                 assert_eq!(operation["security"], json!([{"session": ["merchandiser"]}, {"session": ["staff"]}]), "{method} {path}");
             } else if path.starts_with("/api/admin/") {
                 assert_eq!(operation["security"], json!([{"session": ["marketer"]}]), "{method} {path}");

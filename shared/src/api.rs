@@ -1089,3 +1089,60 @@ mod tests {
         assert_eq!(serde_json::from_str::<CategoryInfo>(&serde_json::to_string(&top).unwrap()).unwrap(), top);
     }
 }
+
+// ---- catalog imports ----------------------------------------------------------------------------
+
+/// `POST /api/admin/imports`: a new import of files in `format` (`csv`, `jsonl` or `commerceml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewImport {
+    pub format: String,
+}
+
+/// A row of an import that was not applied: where it is in its file, its SKU when known, the
+/// field at fault (a JSON pointer into the row) when there is one, a reason code and a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRefusal {
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub reason: String,
+    pub message: String,
+}
+
+/// Why an import as a whole applied nothing (a file that cannot be read, the catalog changing
+/// under it three times).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportFailure {
+    pub code: String,
+    pub message: String,
+}
+
+/// `GET /api/admin/imports/{id}`: an import's state and progress. `status` is `uploading` (files
+/// may be added), `queued`, `running` (`checked_rows` of `total_rows` checked so far), `done` or
+/// `failed` (`error` says why; nothing was applied).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportStatus {
+    pub id: String,
+    pub format: String,
+    pub status: String,
+    pub files: Vec<String>,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub total_rows: u64,
+    pub checked_rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub refused: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ImportFailure>,
+    /// Refused rows from `refusals_from` (0 unless asked), at most 1,000.
+    pub refusals: Vec<ImportRefusal>,
+}

@@ -15,6 +15,8 @@ pub mod geo;
 pub mod handoff;
 pub mod i18n;
 pub mod ids;
+#[cfg(feature = "import")]
+pub mod import;
 pub mod kiosk;
 pub mod kpis;
 pub mod loyalty;

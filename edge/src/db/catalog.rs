@@ -716,6 +716,22 @@ pub async fn admin_product(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<
     Ok(first::<AdminRow>(sql, &admin_select(), vec![now.into(), now.into(), sku.as_str().into()]).await?.map(|a| a.0))
 }
 
+/// Every product, archived or not, with its version and family and its price at the time given
+/// as the one parameter, in catalog order, without counting stock (`available` is 0): what an
+/// import plans its rows against.
+fn every_product_select() -> String {
+    format!(
+        "SELECT p.sku, p.name, p.brand, p.category_id, p.description, {} AS price_minor, p.currency, p.attributes, p.image,
+                0 AS available{ADMIN_COLUMNS}
+         FROM products p ORDER BY p.position",
+        price_at("p")
+    )
+}
+
+pub async fn every_product(sql: &dyn Sql, now: i64) -> Result<Vec<AdminProduct>, StorageError> {
+    Ok(all::<AdminRow>(sql, &every_product_select(), vec![now.into()]).await?.into_iter().map(|a| a.0).collect())
+}
+
 /// The products of `sku`'s family that are on sale, in catalog order (at most 50).
 fn variants_select() -> String {
     format!("{} ORDER BY p.position LIMIT 50", product_select("p.family = (SELECT f.family FROM products f WHERE f.sku = ?)"))
@@ -887,6 +903,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<BrandRow>(brand_counts_select("1 = 1")),
         checked::<AttributeCount>(attribute_counts_select("1 = 1")),
         checked::<AdminRow>(admin_select()),
+        checked::<AdminRow>(every_product_select()),
         checked::<AdminRow>(admin_page_select("1 = 1")),
         checked::<Count>(admin_count_select("1 = 1")),
         checked::<ProductRow>(variants_select()),

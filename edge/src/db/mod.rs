@@ -14,6 +14,7 @@ pub mod carts;
 pub(crate) mod catalog;
 pub(crate) mod customers;
 pub(crate) mod handoffs;
+pub(crate) mod imports;
 pub(crate) mod kiosks;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod kv;
@@ -67,6 +68,15 @@ impl<'r> Named<'r> {
     }
 
     /// Whether the column holds SQL `NULL`.
+    pub fn blob(&self, name: &str) -> Result<&'r [u8], StorageError> {
+        let row: &'r Row = self.row;
+        match row.0.get(self.at(name)?) {
+            Some(Value::Blob(b)) => Ok(b),
+            Some(Value::Text(t)) => Ok(t.as_bytes()),
+            other => Err(StorageError(format!("{name}: expected a blob, found {other:?}"))),
+        }
+    }
+
     pub fn is_null(&self, name: &str) -> Result<bool, StorageError> {
         Ok(matches!(self.row.0.get(self.at(name)?), Some(Value::Null) | None))
     }
@@ -155,6 +165,7 @@ mod tests {
             catalog::selects(),
             customers::selects(),
             handoffs::selects(),
+            imports::selects(),
             kiosks::selects(),
             ledger::selects(),
             limits::selects(),

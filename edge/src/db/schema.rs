@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../../migrations/0008_push_locale.sql")),
     (9, include_str!("../../migrations/0009_search.sql")),
     (10, include_str!("../../migrations/0010_merchandising.sql")),
+    (11, include_str!("../../migrations/0011_imports.sql")),
 ];
 
 /// What a migration's transaction does besides its script: rows computed in Rust.

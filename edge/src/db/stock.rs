@@ -35,19 +35,18 @@ pub async fn stock_for(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<HashMap<Sto
 
 /// Sets on-hand quantities for one store, all lines in one transaction.
 pub async fn set_stock(sql: &dyn Sql, store: &StoreId, lines: &[StockLine], now: DateTime<Utc>) -> Result<u32, StorageError> {
-    let stamp = now.to_rfc3339();
-    let statements = lines
-        .iter()
-        .map(|l| {
-            Statement::new(
-                "INSERT INTO stock (store_id, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = excluded.on_hand, updated_at = excluded.updated_at",
-                vec![store.as_str().into(), l.sku.as_str().into(), l.on_hand.into(), stamp.clone().into()],
-            )
-        })
-        .collect();
+    let statements = lines.iter().map(|l| set_on_hand(store, &l.sku, l.on_hand, now.timestamp())).collect();
     let changed = sql.batch(statements).await?;
     Ok(u32::try_from(changed.len()).unwrap_or(u32::MAX))
+}
+
+/// Sets the units of `sku` on hand at `store` (a count from the shelf, a till or an import).
+pub(crate) fn set_on_hand(store: &StoreId, sku: &Sku, on_hand: u32, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO stock (store_id, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = excluded.on_hand, updated_at = excluded.updated_at",
+        vec![store.as_str().into(), sku.as_str().into(), on_hand.into(), stamp(now)],
+    )
 }
 
 /// A stock row's `updated_at` (RFC 3339, as the rest of the stock table).

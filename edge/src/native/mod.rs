@@ -86,8 +86,17 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     let dispatcher = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(DISPATCH_EVERY);
+        // Imports this host was running when it stopped are taken up at once; later, one whose
+        // claim went stale.
+        let mut stale_before = dispatcher.clock.now().timestamp() + 1;
         loop {
             tick.tick().await;
+            match crate::imports::run_waiting(&dispatcher, stale_before).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(imports = n, "waiting imports ran"),
+                Err(e) => tracing::error!(error = %e, "running waiting imports failed"),
+            }
+            stale_before = dispatcher.clock.now().timestamp() - crate::imports::STALE_CLAIM_SECONDS;
             match crate::notify::dispatch::dispatch(&dispatcher, 200).await {
                 Ok(r) if r.sent + r.failed + r.gone + r.retried + r.enqueued > 0 => tracing::info!(
                     enqueued = r.enqueued,
