@@ -207,6 +207,7 @@ pub fn router(state: AppState) -> Router {
         .route("/search/suggest", get(api::search::suggest))
         .route("/admin/search/synonyms", get(api::search::synonyms).put(api::search::put_synonyms))
         .route("/products/{sku}/variants", get(api::catalog::variants))
+        .route("/products/{sku}/rating", put(api::catalog::rate))
         .route("/stores", get(api::catalog::stores))
         .route("/stores/{store}/stock", put(api::catalog::put_stock))
         .route("/availability/{sku}", get(api::catalog::availability))

@@ -141,6 +141,9 @@ ENVIRONMENT:
         if raw.first().map(String::as_str) == Some("import") {
             return import_main(raw.into_iter().skip(1));
         }
+        if raw.first().map(String::as_str) == Some("generate") {
+            return generate_main(raw.into_iter().skip(1));
+        }
         let args = match parse_args(raw.into_iter()) {
             Ok(Some(args)) => args,
             Ok(None) => {
@@ -205,6 +208,47 @@ ENVIRONMENT:
             Ok(false) => ExitCode::FAILURE,
             Err(e) => {
                 eprintln!("vitrina import: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    /// `vitrina generate [--data DIR] --products N --stores M`.
+    fn generate_main(mut args: impl Iterator<Item = String>) -> ExitCode {
+        let mut data = PathBuf::from(".vitrina");
+        let mut scale = native::scale::Scale { products: 0, stores: 0 };
+        while let Some(arg) = args.next() {
+            let value = args.next();
+            let number = value.as_deref().and_then(|v| v.parse::<u32>().ok());
+            match (arg.as_str(), value.as_deref(), number) {
+                ("--data", Some(d), _) => data = d.into(),
+                ("--products", _, Some(n)) => scale.products = n,
+                ("--stores", _, Some(n)) => scale.stores = n,
+                (other, _, _) => return usage(&format!("generate: {other:?} needs a value (--products and --stores a number)")),
+            }
+        }
+        telemetry::init(LogFormat::Human);
+        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("vitrina generate: cannot start the async runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let result = runtime.block_on(async {
+            let state = native::open_state(&data, Config::default()).await.map_err(|e| e.to_string())?;
+            native::scale::generate(state, &data, scale).await.map_err(|e| e.to_string())
+        });
+        match result {
+            Ok(g) => {
+                println!(
+                    "generated: import of {} products ({} created, {} refused) in {:.1} s; {} stores added, {} stock rows in {:.1} s",
+                    g.import.total, g.import.created, g.import.refused, g.import_seconds, g.stores_added, g.stock_rows, g.stock_seconds
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("vitrina generate: {e}");
                 ExitCode::FAILURE
             }
         }

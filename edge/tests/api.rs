@@ -323,6 +323,7 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/search/suggest",
         "/api/admin/search/synonyms",
         "/api/products/{sku}/variants",
+        "/api/products/{sku}/rating",
         "/api/stores",
         "/api/stores/{store}/stock",
         "/api/availability/{sku}",
@@ -368,6 +369,10 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/admin/products/{sku}/price",
         "/api/admin/products/{sku}/prices",
         "/api/admin/products/{sku}/prices/{id}",
+        "/api/admin/imports",
+        "/api/admin/imports/{id}",
+        "/api/admin/imports/{id}/files/{name}",
+        "/api/admin/imports/{id}/start",
         "/api/admin/segments",
         "/api/admin/kpis",
         "/api/admin/campaigns",
@@ -387,7 +392,8 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
             .replace("{store}", "msk-tverskaya")
             .replace("{id}", "0123")
             .replace("{code}", "ABCDEF")
-            .replace("{action}", "cancel");
+            .replace("{action}", "cancel")
+            .replace("{name}", "catalog.csv");
         let method = doc["paths"][&path].as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_default();
         let request = Request::builder().method(method.to_uppercase().as_str()).uri(&concrete).body(Body::empty()).expect("request");
         let (status, _, body) = app.send(request).await;

@@ -152,6 +152,41 @@ pub struct ProductDetail {
     pub attributes: Vec<Attribute>,
     pub image: String,
     pub total_available: u32,
+    /// Buyers' ratings, when it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<RatingSummary>,
+}
+
+/// A product's ratings: their mean to one decimal (`"4.6"`) and how many there are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingSummary {
+    pub average: String,
+    pub count: u32,
+}
+
+impl RatingSummary {
+    /// From the sum and number of ratings; `None` when there are none.
+    pub fn from_totals(total: i64, count: i64) -> Option<Self> {
+        let count = u32::try_from(count).ok().filter(|c| *c > 0)?;
+        // Tenths, rounded half up: 46 / 10 → "4.6".
+        let tenths = (total.max(0) * 20 + i64::from(count)) / (2 * i64::from(count));
+        Some(RatingSummary { average: format!("{}.{}", tenths / 10, tenths % 10), count })
+    }
+}
+
+/// `PUT /api/products/{sku}/rating`: a buyer's rating of a product, 1 to 5 stars.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingRequest {
+    pub rating: u8,
+}
+
+/// The answer to a rating: the product's ratings now, and the shopper's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingView {
+    pub sku: Sku,
+    pub rating: RatingSummary,
+    pub mine: u8,
 }
 
 impl ProductDetail {
@@ -166,6 +201,7 @@ impl ProductDetail {
             attributes: p.attributes,
             image: p.image,
             total_available,
+            rating: None,
         }
     }
 }

@@ -192,6 +192,18 @@ const STORES: &[StoreRow] = &[
     ),
 ];
 
+/// A demo product's ratings from its buyers, as (sum of stars, number of ratings): a fifth of the
+/// catalog not rated yet, the rest 1–60 ratings averaging 3.4–4.9.
+pub fn rating(sku: &crate::Sku) -> (i64, i64) {
+    let seed = sku.as_str().bytes().fold(0xA11CE_u64, |h, b| mix(h ^ u64::from(b)));
+    if seed % 5 == 0 {
+        return (0, 0);
+    }
+    let count = 1 + (mix(seed) % 60) as i64;
+    let tenths = 34 + (mix(seed ^ 7) % 16) as i64;
+    ((count * tenths + 5) / 10, count)
+}
+
 /// The chain's stores.
 pub fn stores() -> Vec<Store> {
     STORES

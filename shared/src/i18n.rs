@@ -117,6 +117,13 @@ impl Key {
     pub const SortPriceAsc: Key = Key::of("сначала дешевле", "price: low to high");
     pub const SortPriceDesc: Key = Key::of("сначала дороже", "price: high to low");
     pub const SortNew: Key = Key::of("новинки", "newest");
+    pub const SortRating: Key = Key::of("с высоким рейтингом", "top rated");
+    pub const RatingOf: Key = Key::of("оценок", "ratings");
+    pub const Rating: Key = Key::of("Рейтинг", "Rating");
+    pub const StoresShown: Key = Key::of("Показано магазинов", "Stores shown");
+    pub const StoresShownOf: Key = Key::of("из", "of");
+    pub const StoresShownHint: Key =
+        Key::of("выберите город или покажите, где вы, чтобы увидеть ближайшие", "choose a city or share your location to see the nearest");
     pub const FiltersApply: Key = Key::of("Показать", "Show");
     pub const FiltersReset: Key = Key::of("Сбросить фильтры", "Clear filters");
     pub const EmptyFiltered: Key = Key::of("С этими фильтрами ничего не нашлось.", "Nothing matches these filters.");

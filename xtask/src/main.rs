@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 mod component;
 mod kube;
+mod scale;
 mod spin;
 
 type Result<T> = std::result::Result<T, String>;
@@ -31,7 +32,8 @@ COMMANDS:
     spin     only the Spin step of `test`: `spin up` of spin.toml (Spin from VITRINA_SPIN, PATH or
              ../shared/tools/spin.xz) and black-box API scenarios over HTTP (needs `cargo xtask build`)
     bench    run the criterion benchmarks, load runs against the native host and on Spin, Lighthouse
-             (`cargo xtask bench spin`: only the Spin load run against the minimal component)";
+             (`cargo xtask bench spin`: only the Spin load run against the minimal component;
+             `cargo xtask bench scale`: only the catalog at 312 and at 100,000 products × 1,000 stores)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Some("kube") => kube_only(),
         Some("spin") => spin_only(),
         Some("bench") if args.get(1).map(String::as_str) == Some("spin") => spin::bench_against_baseline(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("scale") => scale::bench_scale(),
         Some("bench") => bench(),
         Some("-h" | "--help" | "help") | None => {
             println!("{HELP}");
@@ -688,6 +691,8 @@ struct Host {
     /// The host's stdout and stderr (its request log): kept out of the test run's own output,
     /// which a reader skims for results, and tailed when a step against the host fails.
     log: PathBuf,
+    /// Whether `data` outlives the host (a database made for a benchmark).
+    keep: bool,
 }
 
 impl Host {
@@ -695,14 +700,25 @@ impl Host {
         Host::start_with(binary, site, &[])
     }
 
+    /// `start` on the database in `data` (kept when the host stops), or on a fresh one.
+    fn start_on(binary: &Path, site: &Path, data: Option<&Path>) -> Result<Host> {
+        Host::launch(binary, site, &[], data)
+    }
+
     /// `start`, with more environment variables for the host (e.g. `VITRINA_PUSH_DISPATCH_TOKEN`).
     fn start_with(binary: &Path, site: &Path, env: &[(&str, &str)]) -> Result<Host> {
+        Host::launch(binary, site, env, None)
+    }
+
+    fn launch(binary: &Path, site: &Path, env: &[(&str, &str)], kept: Option<&Path>) -> Result<Host> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("finding a free port: {e}"))?
             .port();
-        let data = target().join(format!("e2e-data-{port}"));
-        let _ = std::fs::remove_dir_all(&data);
+        let data = kept.map_or_else(|| target().join(format!("e2e-data-{port}")), Path::to_path_buf);
+        if kept.is_none() {
+            let _ = std::fs::remove_dir_all(&data);
+        }
         let listen = format!("127.0.0.1:{port}");
         let logs = target().join("test-logs");
         std::fs::create_dir_all(&logs).map_err(|e| format!("creating {}: {e}", logs.display()))?;
@@ -721,7 +737,7 @@ impl Host {
             .stderr(err)
             .spawn()
             .map_err(|e| format!("starting {}: {e}", binary.display()))?;
-        let mut host = Host { child, url: format!("http://{listen}"), data, log };
+        let mut host = Host { child, url: format!("http://{listen}"), data, log, keep: kept.is_some() };
         host.wait_ready(port)?;
         Ok(host)
     }
@@ -758,7 +774,9 @@ impl Drop for Host {
             eprintln!("xtask: stopping the test host: {e}");
         }
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.data);
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.data);
+        }
     }
 }
 

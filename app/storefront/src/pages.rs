@@ -491,6 +491,7 @@ fn filter_form(locale: Locale, path: &str, hidden: &[(&'static str, String)], li
             Sort::PriceAsc => Key::SortPriceAsc,
             Sort::PriceDesc => Key::SortPriceDesc,
             Sort::New => Key::SortNew,
+            Sort::Rating => Key::SortRating,
         };
         html.push_str(&option(sort.slug(), listing.sort == sort, t(locale, text)));
     }
@@ -635,7 +636,15 @@ fn ProductBody(
     city: Option<City>,
     now: i64,
 ) -> impl IntoView {
-    let ProductDetail { sku, name, brand, description, price, attributes, image, total_available, .. } = product;
+    let ProductDetail { sku, name, brand, description, price, attributes, image, total_available, rating, .. } = product;
+    // "4,6 ★ (оценок: 23)": buyers' ratings, the decimal as the language writes it.
+    let rating = rating.map(|r| {
+        let average = if locale == Locale::Ru { r.average.replace('.', ",") } else { r.average };
+        view! {
+            <dt>{t(locale, Key::Rating)}</dt>
+            <dd data-testid="product-rating">{format!("{average} ★ ({}: {})", t(locale, Key::RatingOf), r.count)}</dd>
+        }
+    });
     // The personal price names the offers that lower it; an offer on a category can only be on
     // this product's, so its island gets that category's names here instead of loading them all.
     let (offer_category, offer_category_ru, offer_category_en) =
@@ -682,6 +691,7 @@ fn ProductBody(
                         <dd class="product-brand">{brand}</dd>
                         <dt>{t(locale, Key::Sku)}</dt>
                         <dd class="product-sku">{sku_text.clone()}</dd>
+                        {rating}
                     </dl>
                     <p class="product-price" data-testid="product-price">{format_money(locale, &price)}</p>
                     <div
@@ -801,10 +811,16 @@ fn AvailabilityPanel(locale: Locale, availability: Availability, city: Option<Ci
 #[component]
 fn AvailabilityResults(locale: Locale, availability: Availability, around: Around, now: i64) -> impl IntoView {
     let Availability { sku, in_stock_stores, in_stock_nearby, stores, .. } = availability;
-    let shown: Vec<StoreAvailability> = match around {
+    let mut shown: Vec<StoreAvailability> = match around {
         Around::City(c) => stores.into_iter().filter(|s| s.city == c).collect(),
         _ => stores,
     };
+    // A chain of a thousand stores lists the first ones (nearest first around a point; else those
+    // with the product first) and says how to see others.
+    let listed = shown.len();
+    if listed > MAX_STORES_LISTED && !matches!(around, Around::Point(_)) {
+        shown.sort_by_key(|s| s.available == 0);
+    }
     let (count, near_you, offer_alert) = match around {
         Around::Point(_) => match in_stock_nearby {
             Some(nearby) if nearby > 0 => (nearby, true, false),
@@ -816,8 +832,18 @@ fn AvailabilityResults(locale: Locale, availability: Availability, around: Aroun
         }
     };
     let watched = around.watched_city().map(City::slug);
+    let more = (listed > MAX_STORES_LISTED).then(|| {
+        let text = format!(
+            "{}: {MAX_STORES_LISTED} {} {listed}; {}",
+            t(locale, Key::StoresShown),
+            t(locale, Key::StoresShownOf),
+            t(locale, Key::StoresShownHint)
+        );
+        view! { <p class="avail-more" data-testid="availability-more">{text}</p> }
+    });
     let rows = shown
         .into_iter()
+        .take(MAX_STORES_LISTED)
         .map(|store| {
             let in_stock = store.available > 0;
             let pickup = store.pickup_at.map(|at| format!("{} {}", t(locale, Key::Pickup), format_pickup(locale, at.timestamp(), now, store.utc_offset_minutes)));
@@ -849,8 +875,12 @@ fn AvailabilityResults(locale: Locale, availability: Availability, around: Aroun
         </p>
         {offer_alert.then(|| view! { <div data-island="notify-back" data-sku=sku.to_string() data-city=watched></div> })}
         <ul class="avail-list">{rows}</ul>
+        {more}
     }
 }
+
+/// Most stores the availability panel lists.
+const MAX_STORES_LISTED: usize = 20;
 
 /// The changing part of the availability panel on its own (`/p/{sku}/availability`), for the
 /// island to swap in when the shopper picks a city or shares their location.

@@ -53,7 +53,7 @@ pub fn breadcrumbs(origin: &str, locale: Locale, crumbs: &[(String, String)]) ->
 /// `Product` with its `Offer`: price in roubles and whether any store has it.
 pub fn product(origin: &str, locale: Locale, product: &ProductDetail, availability: &Availability) -> Value {
     let in_stock = availability.total_available > 0;
-    json!({
+    let mut value = json!({
         "@context": "https://schema.org",
         "@type": "Product",
         "name": product.name,
@@ -69,7 +69,11 @@ pub fn product(origin: &str, locale: Locale, product: &ProductDetail, availabili
             "availability": if in_stock { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" },
             "itemCondition": "https://schema.org/NewCondition",
         },
-    })
+    });
+    if let Some(r) = &product.rating {
+        value["aggregateRating"] = json!({"@type": "AggregateRating", "ratingValue": r.average, "ratingCount": r.count, "bestRating": 5});
+    }
+    value
 }
 
 /// A store as `Store` (a `LocalBusiness`) with address, position, phone and opening hours.

@@ -4,12 +4,16 @@ use crate::db::{catalog, stock};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::session::Session;
+use crate::tx::Batch;
 use crate::AppState;
 use axum::extract::State;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use vitrina_shared::account::Role;
-use vitrina_shared::api::{CategoryInfo, Health, ProductDetail, ProductSummary, StockUpdateRequest, StockUpdateResponse, StoreInfo};
+use vitrina_shared::api::{
+    CategoryInfo, Health, ProductDetail, ProductSummary, RatingRequest, RatingSummary, RatingView, StockUpdateRequest, StockUpdateResponse,
+    StoreInfo,
+};
 use vitrina_shared::availability::{availability as compute_availability, Availability};
 use vitrina_shared::catalog::{Page, ProductQuery};
 use vitrina_shared::stock::validate_stock_update;
@@ -52,10 +56,40 @@ fn parse_sku(raw: &str) -> Result<Sku, ApiError> {
 
 pub async fn product(State(app): State<AppState>, ApiPath(raw): ApiPath<String>) -> Result<Json<ProductDetail>, ApiError> {
     let sku = parse_sku(&raw)?;
-    let (product, total) = catalog::product(app.sql.as_ref(), &sku, app.clock.now().timestamp())
+    let product = catalog::product_detail(app.sql.as_ref(), &sku, app.clock.now().timestamp())
         .await?
         .ok_or_else(|| ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku))?;
-    Ok(Json(ProductDetail::from_product(product, total)))
+    Ok(Json(product))
+}
+
+/// `PUT /api/products/{sku}/rating` `{"rating": 1–5}`: a signed-in shopper who bought the product
+/// (an order that counts as a purchase holds it) rates it; rating again replaces the first.
+pub async fn rate(
+    State(app): State<AppState>,
+    Extension(session): Extension<Session>,
+    ApiPath(raw): ApiPath<String>,
+    ApiJson(body): ApiJson<RatingRequest>,
+) -> Result<Json<RatingView>, ApiError> {
+    let account = session.require_account()?;
+    let sku = parse_sku(&raw)?;
+    if !(1..=5).contains(&body.rating) {
+        return Err(ApiError::Unprocessable { code: "invalid_rating", message: "a rating is 1 to 5 stars".into() }.with("field", "/rating"));
+    }
+    let unknown = || ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku);
+    if catalog::product(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?.is_none() {
+        return Err(unknown());
+    }
+    let mut batch = Batch::named("rating");
+    batch.guard_all(catalog::rate_statements(&sku, &account.id, body.rating, app.clock.now().timestamp()), ());
+    if batch.run(app.sql.as_ref()).await?.is_err() {
+        return Err(
+            ApiError::Refused { code: "not_a_buyer", message: format!("only a shopper who bought {sku} can rate it") }.with("sku", &sku)
+        );
+    }
+    let (sum, count, mine) = catalog::rating(app.sql.as_ref(), &sku, Some(&account.id)).await?.ok_or_else(unknown)?;
+    let rating = RatingSummary::from_totals(sum, count)
+        .ok_or_else(|| crate::ports::StorageError(format!("{sku}: a rating was recorded but none is counted")))?;
+    Ok(Json(RatingView { sku, rating, mine: mine.and_then(|m| u8::try_from(m).ok()).unwrap_or(body.rating) }))
 }
 
 /// `GET /api/products/{sku}/variants`: the products of its family on sale (itself included), in

@@ -16,7 +16,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use vitrina_shared::api::{CategoryInfo, ProductDetail, StoreInfo};
+use vitrina_shared::api::{CategoryInfo, StoreInfo};
 use vitrina_shared::availability::availability as compute_availability;
 use vitrina_shared::catalog::{Filters, ProductQuery, Sort};
 use vitrina_shared::i18n::{t, Key, Locale};
@@ -251,7 +251,7 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
             let Ok(sku) = Sku::parse(raw) else {
                 return Ok(Some(PageData::NotFound(MissingThing::Product(raw.chars().take(64).collect()))));
             };
-            let Some((product, total)) = catalog::product(sql, &sku, now.timestamp()).await? else {
+            let Some(product) = catalog::product_detail(sql, &sku, now.timestamp()).await? else {
                 return Ok(Some(PageData::NotFound(MissingThing::Product(sku.to_string()))));
             };
             let category = categories.get(sql).await?.iter().find(|c| c.category.id == product.category).map(|c| c.category.clone());
@@ -259,7 +259,7 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
             let stores = catalog::stores(sql).await?;
             let stock = stock::stock_for(sql, &sku, now.timestamp()).await?;
             let availability = compute_availability(&sku, &stores, &stock, city.map(City::centre), now);
-            PageData::Product { product: ProductDetail::from_product(product, total), category, availability, city, now: now.timestamp() }
+            PageData::Product { product, category, availability, city, now: now.timestamp() }
         }
         ["stores"] => PageData::Stores { stores: catalog::stores(sql).await?.into_iter().map(StoreInfo::from).collect() },
         ["stores", raw] => {

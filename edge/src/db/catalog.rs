@@ -3,7 +3,7 @@
 use super::stock::ACTIVE_HOLDS;
 use super::{all, corrupt, exists, first, Count, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
-use vitrina_shared::api::{AdminProduct, BrandInfo, CategoryInfo, ProductSummary};
+use vitrina_shared::api::{AdminProduct, BrandInfo, CategoryInfo, ProductDetail, ProductSummary, RatingSummary};
 use vitrina_shared::catalog::{Attribute, Category, Filters, Page, Product, ProductQuery, Sort, PER_PAGE};
 use vitrina_shared::search::index_text;
 use vitrina_shared::store::Store;
@@ -84,7 +84,7 @@ fn narrowing(alias: &str, filters: &Filters, now: i64, params: &mut Vec<Value>) 
     if let Some(city) = filters.in_stock {
         sql.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM stock s JOIN stores st ON st.id = s.store_id
-                WHERE s.sku = {alias}.sku AND json_extract(st.data, '$.city') = ? AND s.on_hand - {ACTIVE_HOLDS} > 0)"
+                WHERE s.sku = {alias}.sku AND json_extract(st.data, '$.city') = ? AND s.on_hand > 0 AND s.on_hand - {ACTIVE_HOLDS} > 0)"
         ));
         params.extend([city.slug().into(), now.into()]);
     }
@@ -108,6 +108,7 @@ fn sort_key(alias: &str, sort: Sort, now: i64) -> Option<(String, &'static str, 
         Sort::PriceAsc => Some((price_at(alias), "ASC", vec![now.into()])),
         Sort::PriceDesc => Some((price_at(alias), "DESC", vec![now.into()])),
         Sort::New => Some((format!("{alias}.rowid"), "DESC", Vec::new())),
+        Sort::Rating => Some((format!("(({alias}.rating_total + 6.0) / ({alias}.rating_count + 2))"), "DESC", Vec::new())),
     }
 }
 
@@ -122,9 +123,10 @@ fn product_select(condition: &str) -> String {
 fn product_select_with(extra: &str, filter: &str) -> String {
     format!(
         "SELECT p.sku, p.name, p.brand, p.category_id, p.description, {} AS price_minor, p.currency, p.attributes, p.image,
-                COALESCE((SELECT SUM(MAX(0, s.on_hand - {ACTIVE_HOLDS})) FROM stock s WHERE s.sku = p.sku), 0) AS available{extra}
+                {} AS available{extra}
          FROM products p {filter}",
-        price_at("p")
+        price_at("p"),
+        super::stock::available_across_chain("p")
     )
 }
 
@@ -234,15 +236,11 @@ pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Resul
     let (filter, mut params) = listing_condition(q, now);
     let count_sql = count_select(&filter);
     let total = first::<Count>(sql, &count_sql, params.clone()).await?.map_or(0, |c| c.0);
-    let order = match sort_key("p", q.sort, now) {
-        Some((key, direction, key_params)) => {
-            params.extend(key_params);
-            format!("{key} {direction}, p.position")
-        }
-        None => "p.position".to_owned(),
-    };
-    let page_sql = format!("{} ORDER BY {order} LIMIT ? OFFSET ?", product_select(&filter));
-    params.splice(0..0, [now.into(), now.into()]);
+    let (key, direction, key_params) = sort_key("p", q.sort, now).unwrap_or_else(|| ("0".to_owned(), "ASC", Vec::new()));
+    let page_sql = listing_page_select(&filter, &key, direction);
+    // In the order of the statement's `?`: the price's and the units' `now`, the sort key's, the
+    // filter's, the page.
+    params.splice(0..0, [now.into(), now.into()].into_iter().chain(key_params));
     params.push(PER_PAGE.into());
     params.push(q.offset().into());
     let items = all::<ProductRow>(sql, &page_sql, params)
@@ -251,6 +249,20 @@ pub async fn search_products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Resul
         .map(|ProductRow(p, total)| ProductSummary::from_product(&p, total))
         .collect();
     Ok(Page::new(items, q.page, u32::try_from(total).unwrap_or(0)))
+}
+
+/// One page of a listing: the page's products are chosen first (by `key` and catalog order) and
+/// only they are priced and have their units counted, which a chain of 1,000 stores makes worth it.
+fn listing_page_select(filter: &str, key: &str, direction: &str) -> String {
+    product_select_with(
+        "",
+        &format!(
+            "JOIN (SELECT p.rowid AS id, {key} AS sort_key, p.position AS position FROM products p
+                   WHERE p.archived_at IS NULL AND ({filter}) ORDER BY sort_key {direction}, p.position LIMIT ? OFFSET ?) pg
+               ON pg.id = p.rowid
+             ORDER BY pg.sort_key {direction}, pg.position"
+        ),
+    )
 }
 
 /// The condition on products `p` a listing query sets (text words, category, filters), and its
@@ -373,7 +385,7 @@ fn matched_select(in_category: bool, narrowed: &str, key: Option<(&str, &str)>) 
         &format!(
             "JOIN (SELECT d.sku, {key} AS sort_key,
                 CASE WHEN d.name = ? THEN 0 WHEN substr(d.name, 1, length(?)) = ? THEN 1 ELSE 2 END AS name_rank,
-                EXISTS (SELECT 1 FROM stock s WHERE s.sku = d.sku AND s.on_hand - {ACTIVE_HOLDS} > 0) AS in_stock,
+                EXISTS (SELECT 1 FROM stock s WHERE s.sku = d.sku AND s.on_hand > 0 AND s.on_hand - {ACTIVE_HOLDS} > 0) AS in_stock,
                 bm25(product_search, 5.0, 1.0) AS relevance, c.position
               FROM product_search JOIN search_documents d ON d.id = product_search.rowid JOIN products c ON c.sku = d.sku
               WHERE product_search MATCH ? AND c.archived_at IS NULL {and}{narrowed}
@@ -595,7 +607,7 @@ fn in_stock_at_select() -> String {
     format!(
         "{} ORDER BY p.position LIMIT ?",
         product_select(&format!(
-            "EXISTS (SELECT 1 FROM stock s WHERE s.sku = p.sku AND s.store_id = ? AND s.on_hand - {ACTIVE_HOLDS} > 0)"
+            "EXISTS (SELECT 1 FROM stock s WHERE s.sku = p.sku AND s.store_id = ? AND s.on_hand > 0 AND s.on_hand - {ACTIVE_HOLDS} > 0)"
         ))
     )
 }
@@ -884,6 +896,73 @@ pub(crate) fn cancel_price(sku: &Sku, id: i64, now: i64) -> Statement {
     )
 }
 
+/// A demo product's ratings (`vitrina_shared::demo::rating`), for the seed.
+pub(crate) fn seed_rating(sku: &Sku) -> Statement {
+    let (total, count) = vitrina_shared::demo::rating(sku);
+    Statement::new(
+        "UPDATE products SET rating_total = ?, rating_count = ? WHERE sku = ?",
+        vec![total.into(), count.into(), sku.as_str().into()],
+    )
+}
+
+struct RatingRow(i64, i64, Option<i64>);
+
+impl FromRow for RatingRow {
+    const COLUMNS: &'static [&'static str] = &["rating_total", "rating_count", "mine"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(RatingRow(row.int("rating_total")?, row.int("rating_count")?, row.opt_int("mine")?))
+    }
+}
+
+const RATING: &str = "SELECT p.rating_total, p.rating_count,
+        (SELECT r.rating FROM product_ratings r WHERE r.sku = p.sku AND r.customer_id = ?) AS mine
+ FROM products p WHERE p.sku = ?";
+
+/// A product's ratings (sum and count) and `customer`'s own, if the product exists.
+pub async fn rating(sql: &dyn Sql, sku: &Sku, customer: Option<&str>) -> Result<Option<(i64, i64, Option<i64>)>, StorageError> {
+    Ok(first::<RatingRow>(sql, RATING, vec![customer.into(), sku.as_str().into()]).await?.map(|r| (r.0, r.1, r.2)))
+}
+
+/// A product as its page and the API show it: at the price in force at `now`, the units available
+/// across the chain, and its ratings.
+pub async fn product_detail(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<Option<ProductDetail>, StorageError> {
+    let Some((product, total)) = product(sql, sku, now).await? else { return Ok(None) };
+    let rating = rating(sql, sku, None).await?.and_then(|(sum, count, _)| RatingSummary::from_totals(sum, count));
+    Ok(Some(ProductDetail { rating, ..ProductDetail::from_product(product, total) }))
+}
+
+/// The statements that record `customer`'s rating of `sku` (replacing an earlier one) and move
+/// the product's sum and count with it. The second is guarded: it writes only if `customer`
+/// bought the product (an order that counts as a purchase holds it).
+pub(crate) fn rate_statements(sku: &Sku, customer: &str, rating: u8, now: i64) -> [Statement; 3] {
+    let (sku, customer) = (sku.as_str(), customer);
+    [
+        Statement::new(
+            "UPDATE products SET
+                rating_total = rating_total - COALESCE((SELECT rating FROM product_ratings WHERE sku = ?1 AND customer_id = ?2), 0),
+                rating_count = rating_count - (SELECT COUNT(*) FROM product_ratings WHERE sku = ?1 AND customer_id = ?2)
+             WHERE sku = ?1",
+            vec![sku.into(), customer.into()],
+        ),
+        Statement::new(
+            format!(
+                "INSERT INTO product_ratings (sku, customer_id, rating, rated_at)
+                 SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (
+                    SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id
+                    WHERE l.sku = ?1 AND o.customer_id = ?2 AND {})
+                 ON CONFLICT (sku, customer_id) DO UPDATE SET rating = excluded.rating, rated_at = excluded.rated_at",
+                super::orders::counting_orders("o.status")
+            ),
+            vec![sku.into(), customer.into(), u32::from(rating).into(), now.into()],
+        )
+        .guarded(),
+        Statement::new(
+            "UPDATE products SET rating_total = rating_total + ?, rating_count = rating_count + 1 WHERE sku = ?",
+            vec![u32::from(rating).into(), sku.into()],
+        ),
+    ]
+}
+
 /// Records a list price of `sku` in force from `effective_at`.
 pub(crate) fn record_price(sku: &Sku, price_minor: i64, effective_at: i64, now: i64, by: &str) -> Statement {
     Statement::new(
@@ -898,7 +977,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
     vec![
         checked::<ProductRow>(product_select("p.sku = ?")),
         checked::<ProductRow>(all_products_select()),
-        checked::<ProductRow>(format!("{} ORDER BY p.position LIMIT ? OFFSET ?", product_select("1 = 1"))),
+        checked::<ProductRow>(listing_page_select("1 = 1", "0", "ASC")),
         checked::<Count>(count_select("1 = 1")),
         checked::<BrandRow>(brand_counts_select("1 = 1")),
         checked::<AttributeCount>(attribute_counts_select("1 = 1")),
@@ -909,6 +988,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<ProductRow>(variants_select()),
         checked::<BrandRow>(BRANDS),
         checked::<PriceRow>(PRICES),
+        checked::<RatingRow>(RATING),
         checked::<CategoryRow>(CATEGORIES),
         checked::<AdminCategoryRow>(ADMIN_CATEGORY),
         checked::<StoreRow>(STORES),

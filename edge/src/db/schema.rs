@@ -21,6 +21,8 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../../migrations/0009_search.sql")),
     (10, include_str!("../../migrations/0010_merchandising.sql")),
     (11, include_str!("../../migrations/0011_imports.sql")),
+    (12, include_str!("../../migrations/0012_ratings.sql")),
+    (13, include_str!("../../migrations/0013_scale.sql")),
 ];
 
 /// What a migration's transaction does besides its script: rows computed in Rust.
@@ -28,6 +30,8 @@ fn computed_rows(version: i64) -> Vec<Statement> {
     match version {
         // The default synonyms, with their stems.
         9 => super::search::default_synonym_statements(),
+        // The demo products' ratings, in a database seeded before ratings.
+        12 => demo::products().iter().map(|p| super::catalog::seed_rating(&p.sku)).collect(),
         _ => Vec::new(),
     }
 }
@@ -150,6 +154,7 @@ pub fn seed_statements(now: DateTime<Utc>) -> Vec<Statement> {
             params,
         ));
         index.extend(super::catalog::reindex_product_statements(p, by_id.get(&p.category).copied()));
+        index.push(super::catalog::seed_rating(&p.sku));
     }
     out.extend(index);
     for (i, s) in stores.iter().enumerate() {

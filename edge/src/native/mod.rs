@@ -2,6 +2,7 @@
 //! [`Kv`](crate::ports::Kv) in [`sqlite`], `ureq` for outbound HTTP) and the server start-up used
 //! by the `vitrina` binary.
 
+pub mod scale;
 pub mod sqlite;
 
 pub use sqlite::SqliteStore;

@@ -69,6 +69,7 @@ impl SqliteStore {
     }
 
     fn query_sync(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StorageError> {
+        let started = std::time::Instant::now();
         let conn = self.lock()?;
         let mut stmt = conn.prepare_cached(sql).map_err(|e| storage("preparing query", e))?;
         let width = stmt.column_count();
@@ -82,6 +83,11 @@ impl SqliteStore {
         if writes {
             // Counted after the write, so a reader that saw the old count read data no newer.
             self.writes.fetch_add(1, Ordering::SeqCst);
+        }
+        let elapsed = started.elapsed();
+        if elapsed >= SLOW_QUERY {
+            let text: String = sql.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(160).collect();
+            tracing::debug!(ms = elapsed.as_secs_f64() * 1000.0, sql = text, "slow query");
         }
         rows
     }
@@ -106,6 +112,9 @@ impl SqliteStore {
         Ok(changed)
     }
 }
+
+/// A query at least this slow (waiting for the connection included) is logged at `debug`.
+const SLOW_QUERY: std::time::Duration = std::time::Duration::from_millis(5);
 
 impl Sql for SqliteStore {
     fn query<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFuture<'a, Result<Vec<Row>, StorageError>> {

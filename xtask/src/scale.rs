@@ -1,0 +1,133 @@
+//! `cargo xtask bench scale` (issue 13, item 7): the same requests against the demo catalog (312
+//! products × 13 stores) and against 100,000 products × 1,000 stores with a stock row for every
+//! product in every store (`vitrina generate`, which also times the import of the products).
+
+use crate::{apt_install, output, root, sh, step, target, Host, Result};
+use std::path::Path;
+use std::process::Command;
+
+/// Each request the table measures: what it is and its address (`{sku}` is a product's SKU).
+const REQUESTS: [(&str, &str); 4] = [
+    ("search page «телефон»", "/search?q=%D1%82%D0%B5%D0%BB%D0%B5%D1%84%D0%BE%D0%BD"),
+    ("category page, brand + price filter, cheapest first", "/c/smartphones?brand=Nova&price_max=50000&sort=price_asc"),
+    ("product page", "/p/PHN-0001"),
+    ("availability across all stores, nearest first", "/api/availability/PHN-0001?lat=55.75&lon=37.61"),
+];
+
+/// wrk's numbers for one address.
+#[derive(Debug, Clone, Default)]
+struct Run {
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// A wrk script that adds `v=<n>` to each request, so the pages' one-second micro-cache never
+/// answers and every request is a render (the JSON API has no cache and takes no extra field).
+const UNCACHED: &str = r#"counter = 0
+request = function()
+  counter = counter + 1
+  local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. sep .. "v=" .. counter)
+end
+"#;
+
+fn millis(raw: &str) -> Option<f64> {
+    let raw = raw.trim();
+    if let Some(v) = raw.strip_suffix("us") {
+        return v.parse::<f64>().ok().map(|v| v / 1000.0);
+    }
+    if let Some(v) = raw.strip_suffix("ms") {
+        return v.parse().ok();
+    }
+    raw.strip_suffix('s').and_then(|v| v.parse::<f64>().ok()).map(|v| v * 1000.0)
+}
+
+fn wrk(url: &str, connections: &str, script: Option<&Path>) -> Result<Run> {
+    let mut args = vec!["-t2".to_owned(), format!("-c{connections}"), "-d10s".into(), "--latency".into()];
+    if connections == "1" {
+        args[0] = "-t1".into();
+    }
+    if let Some(s) = script {
+        args.extend(["-s".into(), s.to_string_lossy().into_owned()]);
+    }
+    args.push(url.to_owned());
+    let out = Command::new("wrk").args(&args).output().map_err(|e| format!("running wrk: {e}"))?;
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    eprintln!("    wrk {}\n{report}", args.join(" "));
+    if report.contains("Non-2xx") {
+        return Err(format!("{url} answered errors under load:\n{report}"));
+    }
+    let line = |prefix: &str| report.lines().find(|l| l.trim_start().starts_with(prefix)).map(|l| l.trim().to_owned());
+    let percentile = |p: &str| line(p).and_then(|l| l.split_whitespace().nth(1).and_then(millis));
+    Ok(Run {
+        per_second: line("Requests/sec:").and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0.0),
+        p50_ms: percentile("50%").ok_or_else(|| format!("no 50% line in wrk's report for {url}"))?,
+        p99_ms: percentile("99%").ok_or_else(|| format!("no 99% line in wrk's report for {url}"))?,
+    })
+}
+
+/// Each request against a host on `data` (a fresh demo catalog when `None`).
+fn measure(binary: &Path, data: Option<&Path>, script: &Path) -> Result<Vec<Run>> {
+    let host = Host::start_on(binary, &target().join("site"), data)?;
+    let mut runs = Vec::new();
+    for (_, path) in REQUESTS {
+        let url = format!("{}{path}", host.url);
+        let page = !path.starts_with("/api/");
+        runs.push(host.explain(wrk(&url, "16", page.then_some(script)))?);
+    }
+    Ok(runs)
+}
+
+pub fn bench_scale() -> Result<()> {
+    step("scale: search, a filtered category page, a product page and availability at 312 products × 13 stores and at 100,000 × 1,000");
+    if output("wrk", &["--version"]).is_none() && !Path::new("/usr/bin/wrk").is_file() {
+        apt_install(&["wrk"])?;
+    }
+    sh("cargo", &["build", "-p", "vitrina-edge", "--bin", "vitrina", "--release"])?;
+    let binary = target().join("release/vitrina");
+    let script = target().join("uncached.lua");
+    crate::write(&script, UNCACHED)?;
+    let small = measure(&binary, None, &script)?;
+
+    step("scale: generating 100,000 products (imported as CSV) and 1,000 stores with a stock row for every product in every store");
+    let data = target().join("scale-data");
+    let _ = std::fs::remove_dir_all(&data);
+    let generated = Command::new(&binary)
+        .args(["generate", "--data", &data.to_string_lossy(), "--products", "100000", "--stores", "1000"])
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("running vitrina generate: {e}"))?;
+    let summary = String::from_utf8_lossy(&generated.stdout).trim().to_owned();
+    if !generated.status.success() {
+        return Err(format!("vitrina generate failed: {}", String::from_utf8_lossy(&generated.stderr)));
+    }
+    eprintln!("    {summary}");
+    let large = measure(&binary, Some(&data), &script);
+    let server_time = Host::start_on(&binary, &target().join("site"), Some(&data)).and_then(|host| {
+        step("scale: availability of one SKU across 1,000 stores, one connection (server time plus loopback)");
+        host.explain(wrk(&format!("{}{}", host.url, REQUESTS[3].1), "1", None))
+    });
+    let _ = std::fs::remove_dir_all(&data);
+    let (large, server_time) = (large?, server_time?);
+
+    println!("\nscale ({summary})\n");
+    println!("| request | 312 × 13: p50 / p99 | 100k × 1,000: p50 / p99 | p99 ratio | req/s at 100k |");
+    println!("|---|---:|---:|---:|---:|");
+    for (((name, _), s), l) in REQUESTS.iter().zip(&small).zip(&large) {
+        println!(
+            "| {name} | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.2}× | {:.0} |",
+            s.p50_ms,
+            s.p99_ms,
+            l.p50_ms,
+            l.p99_ms,
+            l.p99_ms / s.p99_ms.max(0.001),
+            l.per_second
+        );
+    }
+    println!(
+        "\navailability across 1,000 stores, nearest first, one connection: p50 {:.2} ms, p99 {:.2} ms ({:.0} req/s)",
+        server_time.p50_ms, server_time.p99_ms, server_time.per_second
+    );
+    Ok(())
+}
