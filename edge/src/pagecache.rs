@@ -7,10 +7,11 @@
 //! data changed (Spin: a fresh instance per request, and other instances write the same
 //! database) answer `None` there, and nothing is cached.
 
-use crate::ports::Sql;
+use crate::ports::{Sql, StorageError};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use vitrina_shared::store::Store;
 
 /// How long of the clock an entry may answer without a write in between.
 pub const FRESH_FOR: chrono::Duration = chrono::Duration::seconds(1);
@@ -33,11 +34,31 @@ struct Entry {
     page: Page,
 }
 
-/// The cache of one instance, keyed by origin and address (path and query).
+/// The cache of one instance, keyed by origin and address (path and query), and the chain's
+/// stores as last read, kept on the same terms without the second's limit (a store list does not
+/// change with the clock): at 1,000 stores, reading and parsing them is most of an availability
+/// answer.
 #[derive(Default)]
-pub struct PageCache(Mutex<HashMap<String, Entry>>);
+pub struct PageCache(Mutex<HashMap<String, Entry>>, Mutex<Option<(u64, Arc<Vec<Store>>)>>);
 
 impl PageCache {
+    /// The stores, read again only after a write through the port (every time where the port
+    /// cannot tell).
+    pub async fn stores(&self, sql: &dyn Sql) -> Result<Arc<Vec<Store>>, StorageError> {
+        let generation = sql.generation();
+        if let (Some(g), Ok(kept)) = (generation, self.1.lock()) {
+            if let Some((at, stores)) = kept.as_ref().filter(|(at, _)| *at == g) {
+                debug_assert_eq!(*at, g);
+                return Ok(stores.clone());
+            }
+        }
+        let stores = Arc::new(crate::db::catalog::stores(sql).await?);
+        if let (Some(g), Ok(mut kept)) = (generation, self.1.lock()) {
+            *kept = Some((g, stores.clone()));
+        }
+        Ok(stores)
+    }
+
     /// The page kept for `key`, if nothing was written since and it is fresh at `now`.
     pub fn get(&self, sql: &dyn Sql, key: &str, now: DateTime<Utc>) -> Option<Page> {
         let generation = sql.generation()?;

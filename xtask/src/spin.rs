@@ -25,7 +25,10 @@
 //! - push subscription: a valid one stored, listed and removed (a guarded upsert tied to a live
 //!   session) besides the refusal of a non-push endpoint, which exercises the SSRF guard;
 //! - server-rendered pages: the component serves them and the app's files from `files`, and a
-//!   category filtered by an attribute and a city and sorted by price.
+//!   category filtered by an attribute and a city and sorted by price;
+//! - a catalog import: a CommerceML pair uploaded as raw bodies, run in the request that starts it
+//!   (a component has no background), applied in one guarded batch of hundreds of statements, its
+//!   new product and price on the page at once.
 //!
 //! Left to the native API tests and the contract runs (the same Router code, where Spin changes
 //! nothing the scenarios above do not already cross): validation details, rate limits, staff and
@@ -416,6 +419,22 @@ impl Client {
         Ok(Answer { status, headers, body })
     }
 
+    /// `PUT path` with `bytes` as the body (a file upload).
+    fn put_bytes(&self, path: &str, cookie: &str, bytes: Vec<u8>) -> Result<Answer> {
+        let what = format!("PUT {path}");
+        let request = ureq::http::Request::builder()
+            .method("PUT")
+            .uri(format!("{}{path}", self.base))
+            .header("cookie", cookie)
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .map_err(|e| format!("{what}: {e}"))?;
+        let mut response = self.agent.run(request).map_err(|e| format!("{what}: {e}"))?;
+        let status = response.status().as_u16();
+        let body = response.body_mut().read_to_string().map_err(|e| format!("{what}: reading the body: {e}"))?;
+        Ok(Answer { status, headers: Vec::new(), body })
+    }
+
     fn get(&self, path: &str, cookie: Option<&str>) -> Result<Answer> {
         self.call("GET", path, cookie, &[], None)
     }
@@ -462,6 +481,27 @@ impl Client {
     fn checkout(&self, cookie: &str, key: &str, body: &Value) -> Result<Answer> {
         self.call("POST", "/api/orders", Some(cookie), &[("idempotency-key", key)], Some(body))
     }
+}
+
+/// Staff (merchandisers by default) import the CommerceML pair of the API tests: the run answers
+/// done, the new product has its page at the retail price and an existing one its new price.
+fn commerceml_import(c: &Client) -> Result<()> {
+    let staff = c.sign_in_staff()?;
+    let created = c.call("POST", "/api/admin/imports", Some(&staff), &[], Some(&json!({"format": "commerceml"})))?;
+    let id = created.expect("POST /api/admin/imports", 201)?.json()?["id"].as_str().unwrap_or_default().to_owned();
+    for name in ["import.xml", "offers.xml"] {
+        let bytes = std::fs::read(root().join("edge/tests/fixtures/imports").join(name)).map_err(|e| format!("{name}: {e}"))?;
+        c.put_bytes(&format!("/api/admin/imports/{id}/files/{name}"), &staff, bytes)?.expect(&format!("uploading {name}"), 200)?;
+    }
+    let done =
+        c.call("POST", &format!("/api/admin/imports/{id}/start"), Some(&staff), &[], None)?.expect("starting the import", 200)?.json()?;
+    ensure(done["status"] == "done" && done["created"] == 1 && done["updated"] == 1 && done["refused"] == 2, || {
+        format!("the import: {done}")
+    })?;
+    let page = c.get("/p/CAM-4K-01", None)?.expect("GET /p/CAM-4K-01", 200)?;
+    ensure(page.body.contains("\"price\":\"19990.00\""), || "the imported product's page lacks its retail price".into())?;
+    let phone = c.get("/api/products/PHN-0003", None)?.expect("GET /api/products/PHN-0003", 200)?.json()?;
+    ensure(phone["price"]["amount"] == "11490.00", || format!("the imported price is not in force: {phone}"))
 }
 
 /// A pickup order paid at the store.
@@ -839,7 +879,7 @@ type Scenario = fn(&Client) -> Result<()>;
 /// In this order: the stock scenario runs before any checkout holds a unit; the checkout
 /// scenarios set their own stock; the race sells a product no other scenario touches; the rule
 /// scenario deletes its rule, so no other scenario's price depends on it.
-const SCENARIOS: [(&str, Scenario); 14] = [
+const SCENARIOS: [(&str, Scenario); 15] = [
     ("health and catalog", health_and_catalog),
     ("server-rendered pages, robots, sitemap and feeds", server_rendered_pages),
     ("security headers", security_headers),
@@ -854,6 +894,7 @@ const SCENARIOS: [(&str, Scenario); 14] = [
     ("a marketer's rule prices the next cart and a change reprices it", marketer_rule_prices_the_next_cart_and_a_change_reprices_it),
     ("push subscription refused for a non-push host", push_subscription_refused_for_a_non_push_host),
     ("push subscription at a push service stored, listed and removed", push_subscription_to_a_push_service_is_stored_listed_and_removed),
+    ("a CommerceML pair from 1C is imported and its price is on the page", commerceml_import),
 ];
 
 /// Every scenario against one `spin up`; the first failure names its scenario.

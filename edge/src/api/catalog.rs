@@ -136,7 +136,7 @@ pub async fn availability(
     if catalog::product(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?.is_none() {
         return Err(ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku));
     }
-    let stores = catalog::stores(app.sql.as_ref()).await?;
+    let stores = app.pages.stores(app.sql.as_ref()).await?;
     let stock = stock::stock_for(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?;
     Ok(Json(compute_availability(&sku, &stores, &stock, position, app.clock.now())))
 }

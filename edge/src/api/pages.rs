@@ -256,7 +256,7 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
             };
             let category = categories.get(sql).await?.iter().find(|c| c.category.id == product.category).map(|c| c.category.clone());
             let city = query.city.as_deref().and_then(City::from_slug);
-            let stores = catalog::stores(sql).await?;
+            let stores = app.pages.stores(sql).await?;
             let stock = stock::stock_for(sql, &sku, now.timestamp()).await?;
             let availability = compute_availability(&sku, &stores, &stock, city.map(City::centre), now);
             PageData::Product { product, category, availability, city, now: now.timestamp() }
@@ -304,7 +304,7 @@ async fn availability_fragment(app: &AppState, locale: Locale, path: &str, query
     if catalog::product(sql, &sku, now.timestamp()).await?.is_none() {
         return Err(ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku));
     }
-    let stores = catalog::stores(sql).await?;
+    let stores = app.pages.stores(sql).await?;
     let stock = stock::stock_for(sql, &sku, now.timestamp()).await?;
     let availability = compute_availability(&sku, &stores, &stock, around.point(), now);
     let html = vitrina_storefront::availability_results(locale, availability, around, now.timestamp());

@@ -10,6 +10,8 @@
 #[cfg(target_arch = "wasm32")]
 pub(crate) const CHANGES: &str = "SELECT changes()";
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bulk;
 pub mod carts;
 pub(crate) mod catalog;
 pub(crate) mod customers;

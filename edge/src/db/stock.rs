@@ -27,12 +27,12 @@ pub fn available_across_chain(alias: &str) -> String {
 }
 
 fn stock_select() -> String {
-    // Holds are looked up only in the stores that have some for the product.
-    format!(
-        "SELECT s.store_id, CASE WHEN s.store_id IN (SELECT h.store_id FROM holds h WHERE h.sku = s.sku)
-                THEN MAX(0, s.on_hand - {ACTIVE_HOLDS}) ELSE s.on_hand END AS available
-         FROM stock s WHERE s.sku = ?"
-    )
+    // The product's active holds summed per store once, not looked up for each of its stores.
+    "SELECT s.store_id, MAX(0, s.on_hand - COALESCE(h.held, 0)) AS available
+     FROM stock s LEFT JOIN (SELECT store_id, SUM(qty) AS held FROM holds WHERE sku = ?1 AND expires_at > ?2 GROUP BY store_id) h
+       ON h.store_id = s.store_id
+     WHERE s.sku = ?1"
+        .to_owned()
 }
 
 struct Available(StoreId, u32);
@@ -47,7 +47,7 @@ impl FromRow for Available {
 
 /// Units available per store for one SKU at `now`: on hand less active holds.
 pub async fn stock_for(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<HashMap<StoreId, u32>, StorageError> {
-    Ok(all::<Available>(sql, &stock_select(), vec![now.into(), sku.as_str().into()]).await?.into_iter().map(|a| (a.0, a.1)).collect())
+    Ok(all::<Available>(sql, &stock_select(), vec![sku.as_str().into(), now.into()]).await?.into_iter().map(|a| (a.0, a.1)).collect())
 }
 
 /// Sets on-hand quantities for one store, all lines in one transaction.

@@ -33,10 +33,14 @@ fn storage(context: &str, e: impl std::fmt::Display) -> StorageError {
     StorageError(format!("{context}: {e}"))
 }
 
-/// SQLite on a file (or in memory), one connection behind a mutex: SQLite serialises writers
-/// anyway, and every invariant-protecting write is one statement or one transaction.
+/// SQLite on a file (or in memory): one connection behind a mutex for every write (SQLite
+/// serialises writers anyway, and every invariant-protecting write is one statement or one
+/// transaction) and, on a file, a few read-only connections that reads take whichever is free,
+/// so that reads run side by side under the write-ahead log (each sees every write committed
+/// before it began).
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
     /// Committed writes through [`Sql`] so far (not key-value writes: no page reads key-value).
     writes: AtomicU64,
 }
@@ -53,7 +57,30 @@ impl SqliteStore {
         )
         .and_then(|()| conn.execute_batch(kv::TABLE))
         .map_err(|e| storage("configuring sqlite", e))?;
-        Ok(SqliteStore { conn: Mutex::new(conn), writes: AtomicU64::new(0) })
+        let mut readers = Vec::new();
+        if path.to_str() != Some(":memory:") {
+            for _ in 0..READERS {
+                let reader = Connection::open(path).map_err(|e| storage(&format!("opening {} to read", path.display()), e))?;
+                reader
+                    .execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 5000;")
+                    .map_err(|e| storage("configuring a sqlite reader", e))?;
+                readers.push(Mutex::new(reader));
+            }
+        }
+        Ok(SqliteStore { conn: Mutex::new(conn), readers, writes: AtomicU64::new(0) })
+    }
+
+    /// A free read-only connection, else the first one to come free (the writer when there are none).
+    fn reader(&self) -> Result<MutexGuard<'_, Connection>, StorageError> {
+        for reader in &self.readers {
+            if let Ok(guard) = reader.try_lock() {
+                return Ok(guard);
+            }
+        }
+        match self.readers.first() {
+            Some(reader) => reader.lock().map_err(|_| StorageError("sqlite reader mutex poisoned".into())),
+            None => self.lock(),
+        }
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>, StorageError> {
@@ -70,7 +97,16 @@ impl SqliteStore {
 
     fn query_sync(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StorageError> {
         let started = std::time::Instant::now();
-        let conn = self.lock()?;
+        // A statement that writes (none of the adapter's callers send one, but the port allows it)
+        // goes to the writer.
+        let reader = self.reader()?;
+        let read_only = reader.prepare_cached(sql).map_err(|e| storage("preparing query", e))?.readonly();
+        let conn = if read_only {
+            reader
+        } else {
+            drop(reader);
+            self.lock()?
+        };
         let mut stmt = conn.prepare_cached(sql).map_err(|e| storage("preparing query", e))?;
         let width = stmt.column_count();
         let writes = !stmt.readonly();
@@ -112,6 +148,9 @@ impl SqliteStore {
         Ok(changed)
     }
 }
+
+/// Read-only connections beside the writer.
+const READERS: usize = 4;
 
 /// A query at least this slow (waiting for the connection included) is logged at `debug`.
 const SLOW_QUERY: std::time::Duration = std::time::Duration::from_millis(5);
