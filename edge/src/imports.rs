@@ -190,7 +190,7 @@ fn apply(p: &Plan, known: &Catalog, by: &str, now: i64, batch: &mut Batch<Lost>,
             let category = category(product);
             batch
                 .guard(catalog::insert_product(product, family.as_deref(), &search_text(product, category.as_ref())), Lost::CatalogChanged);
-            batch.push(catalog::record_price(&p.sku, product.price.minor_units(), now, now, by));
+            batch.extend(catalog::record_price(&p.sku, product.price.minor_units(), now, now, by));
             batch.extend(catalog::reindex_product_statements(product, category.as_ref()));
             outcome.created += 1;
         }
@@ -204,7 +204,7 @@ fn apply(p: &Plan, known: &Catalog, by: &str, now: i64, batch: &mut Batch<Lost>,
                 batch.guard(catalog::bump_version(&p.sku, *version), Lost::CatalogChanged);
             }
             if let Some(minor) = price {
-                batch.push(catalog::record_price(&p.sku, *minor, now, now, by));
+                batch.extend(catalog::record_price(&p.sku, *minor, now, now, by));
             }
             outcome.updated += 1;
         }

@@ -11,6 +11,7 @@ use crate::ports::{Sql, StorageError};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use vitrina_shared::api::CategoryInfo;
 use vitrina_shared::store::Store;
 
 /// How long of the clock an entry may answer without a write in between.
@@ -34,35 +35,52 @@ struct Entry {
     page: Page,
 }
 
-/// The cache of one instance, keyed by origin and address (path and query), and the chain's
-/// stores as last read, kept on the same terms without the second's limit (a store list does not
-/// change with the clock): at 1,000 stores, reading and parsing them is most of an availability
-/// answer.
+/// The cache of one instance: pages keyed by origin and address (path and query), and the data
+/// every page reads — the chain's stores, the categories with their counts — kept on the same
+/// terms without the second's limit (neither changes with the clock). At 100,000 products and
+/// 1,000 stores, reading those is most of a product page or an availability answer.
 #[derive(Default)]
-pub struct PageCache(Mutex<HashMap<String, Entry>>, Mutex<Option<(u64, Arc<Vec<Store>>)>>);
+pub struct PageCache {
+    pages: Mutex<HashMap<String, Entry>>,
+    stores: Mutex<Option<(u64, Arc<Vec<Store>>)>>,
+    categories: Mutex<Option<(u64, Arc<Vec<CategoryInfo>>)>>,
+}
+
+/// What `slot` keeps if nothing was written since, else what `read` reads (kept for next time).
+async fn kept<T>(
+    slot: &Mutex<Option<(u64, Arc<T>)>>,
+    sql: &dyn Sql,
+    read: impl std::future::Future<Output = Result<T, StorageError>>,
+) -> Result<Arc<T>, StorageError> {
+    let generation = sql.generation();
+    if let (Some(g), Ok(kept)) = (generation, slot.lock()) {
+        if let Some((_, value)) = kept.as_ref().filter(|(at, _)| *at == g) {
+            return Ok(value.clone());
+        }
+    }
+    let value = Arc::new(read.await?);
+    if let (Some(g), Ok(mut kept)) = (generation, slot.lock()) {
+        *kept = Some((g, value.clone()));
+    }
+    Ok(value)
+}
 
 impl PageCache {
     /// The stores, read again only after a write through the port (every time where the port
     /// cannot tell).
     pub async fn stores(&self, sql: &dyn Sql) -> Result<Arc<Vec<Store>>, StorageError> {
-        let generation = sql.generation();
-        if let (Some(g), Ok(kept)) = (generation, self.1.lock()) {
-            if let Some((at, stores)) = kept.as_ref().filter(|(at, _)| *at == g) {
-                debug_assert_eq!(*at, g);
-                return Ok(stores.clone());
-            }
-        }
-        let stores = Arc::new(crate::db::catalog::stores(sql).await?);
-        if let (Some(g), Ok(mut kept)) = (generation, self.1.lock()) {
-            *kept = Some((g, stores.clone()));
-        }
-        Ok(stores)
+        kept(&self.stores, sql, crate::db::catalog::stores(sql)).await
+    }
+
+    /// The categories with their product counts, on the same terms.
+    pub async fn categories(&self, sql: &dyn Sql) -> Result<Arc<Vec<CategoryInfo>>, StorageError> {
+        kept(&self.categories, sql, crate::db::catalog::categories(sql)).await
     }
 
     /// The page kept for `key`, if nothing was written since and it is fresh at `now`.
     pub fn get(&self, sql: &dyn Sql, key: &str, now: DateTime<Utc>) -> Option<Page> {
         let generation = sql.generation()?;
-        let entries = self.0.lock().ok()?;
+        let entries = self.pages.lock().ok()?;
         let entry = entries.get(key)?;
         let fresh = entry.generation == generation && now >= entry.rendered_at && now - entry.rendered_at < FRESH_FOR;
         fresh.then(|| entry.page.clone())
@@ -71,7 +89,7 @@ impl PageCache {
     /// Keeps `page` for `key`, rendered from data read at `generation` (read before the data).
     pub fn put(&self, generation: Option<u64>, key: String, now: DateTime<Utc>, page: Page) {
         let Some(generation) = generation else { return };
-        let Ok(mut entries) = self.0.lock() else { return };
+        let Ok(mut entries) = self.pages.lock() else { return };
         if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
             entries.clear();
         }

@@ -25,7 +25,7 @@ pub async fn health(State(app): State<AppState>) -> Result<Json<Health>, ApiErro
 }
 
 pub async fn categories(State(app): State<AppState>) -> Result<Json<Vec<CategoryInfo>>, ApiError> {
-    Ok(Json(catalog::categories(app.sql.as_ref()).await?))
+    Ok(Json(app.pages.categories(app.sql.as_ref()).await?.as_ref().clone()))
 }
 
 #[derive(Debug, Deserialize)]

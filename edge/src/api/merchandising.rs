@@ -213,7 +213,7 @@ pub async fn create(
     let now = app.clock.now().timestamp();
     let mut batch = Batch::named("product-create");
     batch.guard(catalog::insert_product(&product, family.as_deref(), &search_text(&product, Some(&category))), CatalogWrite::Exists);
-    batch.push(catalog::record_price(&sku, price.minor_units(), now, now, &who.id));
+    batch.extend(catalog::record_price(&sku, price.minor_units(), now, now, &who.id));
     batch.extend(catalog::reindex_product_statements(&product, Some(&category)));
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => answer(&app, &sku, StatusCode::CREATED).await,
@@ -396,6 +396,7 @@ pub async fn cancel_price(
     let now = app.clock.now().timestamp();
     let mut batch = Batch::named("product-price-cancel");
     batch.guard(catalog::cancel_price(&sku, id, now), CatalogWrite::Exists);
+    batch.push(catalog::settle_price(&sku, now));
     batch.guard(catalog::bump_version(&sku, version), CatalogWrite::Changed);
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {
@@ -442,7 +443,7 @@ pub async fn set_price(
     }
     let mut batch = Batch::named("product-price");
     batch.guard(catalog::bump_version(&sku, version), CatalogWrite::Changed);
-    batch.push(catalog::record_price(&sku, price.minor_units(), effective_at, now, &who.id));
+    batch.extend(catalog::record_price(&sku, price.minor_units(), effective_at, now, &who.id));
     match batch.run(app.sql.as_ref()).await? {
         Ok(()) => {
             let (history, version) = history(&app, &sku).await?;

@@ -72,16 +72,16 @@ impl PageQuery {
     }
 }
 
-/// The categories, read at most once per request: the navigation and the page both show them.
-#[derive(Default)]
-struct Categories(Option<Vec<CategoryInfo>>);
+/// The categories, read at most once per request (the navigation and the page both show them) and
+/// kept across requests until a write, where the port can tell (`PageCache::categories`).
+struct Categories<'a>(&'a crate::pagecache::PageCache, Option<std::sync::Arc<Vec<CategoryInfo>>>);
 
-impl Categories {
+impl Categories<'_> {
     async fn get(&mut self, sql: &dyn crate::ports::Sql) -> Result<&[CategoryInfo], ApiError> {
-        if self.0.is_none() {
-            self.0 = Some(catalog::categories(sql).await?);
+        if self.1.is_none() {
+            self.1 = Some(self.0.categories(sql).await?);
         }
-        Ok(self.0.as_deref().unwrap_or_default())
+        Ok(self.1.as_deref().map(Vec::as_slice).unwrap_or_default())
     }
 }
 
@@ -188,7 +188,7 @@ fn moved(path: &str) -> Option<String> {
 
 /// The public page at `path` (without the language prefix), or `None` for a path that is not a
 /// public page.
-async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut Categories) -> Result<Option<PageData>, ApiError> {
+async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut Categories<'_>) -> Result<Option<PageData>, ApiError> {
     let sql = app.sql.as_ref();
     let now = app.clock.now();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
@@ -322,7 +322,7 @@ async fn render(
     locale: Locale,
     here: &str,
     data: PageData,
-    categories: &mut Categories,
+    categories: &mut Categories<'_>,
 ) -> Result<Page, ApiError> {
     let categories = categories.get(app.sql.as_ref()).await?;
     let rendered = vitrina_storefront::render(origin, &assets(app), locale, here, categories, data);
@@ -406,7 +406,7 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
     }
     // Read before the data, so that a write during the render leaves the entry stale, never wrong.
     let generation = app.sql.generation();
-    let mut categories = Categories::default();
+    let mut categories = Categories(&app.pages, None);
     let result = async {
         match full {
             "/robots.txt" => return Ok(Some(Answer::Page(page(StatusCode::OK, "text/plain; charset=utf-8", seo::robots(&origin))))),

@@ -42,11 +42,41 @@ impl FromRow for ProductRow {
 /// at the time given as this fragment's one parameter: the latest recorded price whose
 /// `effective_at` is not after it, else the product's own (seeded) price. The one price every
 /// channel reads: pages, the API, the kiosk, carts, offers.
+///
+/// The product row keeps that price from its last price write until `price_changes_at` (the next
+/// scheduled price; see [`settle_price`]), so the history is looked up only for a product whose
+/// scheduled price has come since: at 100,000 products a price filter reads a column.
 pub(crate) fn price_at(alias: &str) -> String {
     format!(
-        "COALESCE((SELECT pp.price_minor FROM product_prices pp
-      WHERE pp.sku = {alias}.sku AND pp.effective_at <= ? ORDER BY pp.effective_at DESC, pp.id DESC LIMIT 1), {alias}.price_minor)"
+        "(SELECT CASE WHEN x.changes_at IS NULL OR x.changes_at > x.at THEN x.kept
+                 ELSE COALESCE((SELECT pp.price_minor FROM product_prices pp WHERE pp.sku = x.sku AND pp.effective_at <= x.at
+                                ORDER BY pp.effective_at DESC, pp.id DESC LIMIT 1), x.kept) END
+          FROM (SELECT {alias}.sku AS sku, {alias}.price_minor AS kept, {alias}.price_changes_at AS changes_at, ? AS at) x)"
     )
+}
+
+/// Settles the price kept on the product `sku` (every product when `None`) at `now`: the price in
+/// force (the latest recorded one not after `now`, else the one kept) and the time of the next
+/// scheduled one. Goes in every batch that writes `product_prices`, after the write.
+pub(crate) fn settle_prices(sku: Option<&Sku>, now: i64) -> Statement {
+    let which = if sku.is_some() { "WHERE sku = ?2" } else { "" };
+    let mut params: Vec<Value> = vec![now.into()];
+    params.extend(sku.map(|s| Value::from(s.as_str())));
+    Statement::new(
+        format!(
+            "UPDATE products SET
+                price_minor = COALESCE((SELECT pp.price_minor FROM product_prices pp WHERE pp.sku = products.sku AND pp.effective_at <= ?1
+                                        ORDER BY pp.effective_at DESC, pp.id DESC LIMIT 1), price_minor),
+                price_changes_at = (SELECT MIN(pp.effective_at) FROM product_prices pp WHERE pp.sku = products.sku AND pp.effective_at > ?1)
+             {which}"
+        ),
+        params,
+    )
+}
+
+/// [`settle_prices`] of one product.
+pub(crate) fn settle_price(sku: &Sku, now: i64) -> Statement {
+    settle_prices(Some(sku), now)
 }
 
 /// The conditions `filters` add for products under `alias` (each starts with ` AND`), with their
@@ -963,12 +993,16 @@ pub(crate) fn rate_statements(sku: &Sku, customer: &str, rating: u8, now: i64) -
     ]
 }
 
-/// Records a list price of `sku` in force from `effective_at`.
-pub(crate) fn record_price(sku: &Sku, price_minor: i64, effective_at: i64, now: i64, by: &str) -> Statement {
-    Statement::new(
-        "INSERT INTO product_prices (sku, price_minor, effective_at, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?)",
-        vec![sku.as_str().into(), price_minor.into(), effective_at.into(), now.into(), by.into()],
-    )
+/// Records a list price of `sku` in force from `effective_at`, and settles the price the product
+/// keeps ([`settle_price`]).
+pub(crate) fn record_price(sku: &Sku, price_minor: i64, effective_at: i64, now: i64, by: &str) -> [Statement; 2] {
+    [
+        Statement::new(
+            "INSERT INTO product_prices (sku, price_minor, effective_at, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?)",
+            vec![sku.as_str().into(), price_minor.into(), effective_at.into(), now.into(), by.into()],
+        ),
+        settle_price(sku, now),
+    ]
 }
 
 #[cfg(test)]

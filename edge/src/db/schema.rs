@@ -23,11 +23,14 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../../migrations/0011_imports.sql")),
     (12, include_str!("../../migrations/0012_ratings.sql")),
     (13, include_str!("../../migrations/0013_scale.sql")),
+    (14, include_str!("../../migrations/0014_price_in_force.sql")),
 ];
 
 /// What a migration's transaction does besides its script: rows computed in Rust.
-fn computed_rows(version: i64) -> Vec<Statement> {
+fn computed_rows(version: i64, now: i64) -> Vec<Statement> {
     match version {
+        // Every product's price in force now and the time of its next scheduled one.
+        14 => vec![super::catalog::settle_prices(None, now)],
         // The default synonyms, with their stems.
         9 => super::search::default_synonym_statements(),
         // The demo products' ratings, in a database seeded before ratings.
@@ -88,7 +91,7 @@ pub async fn migrate_and_seed(sql: &dyn Sql, now: DateTime<Utc>) -> Result<(), S
             vec![Value::Integer(*version), now.to_rfc3339().into()],
         )];
         statements.extend(split_statements(script));
-        statements.extend(computed_rows(*version));
+        statements.extend(computed_rows(*version, now.timestamp()));
         if let Err(e) = sql.batch(statements).await {
             let now_applied = all::<Applied>(sql, APPLIED, vec![]).await?.iter().any(|a| a.version == *version);
             if !now_applied {

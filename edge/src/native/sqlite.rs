@@ -53,7 +53,9 @@ impl SqliteStore {
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;",
+             PRAGMA busy_timeout = 5000;
+             PRAGMA cache_size = -65536;
+             PRAGMA mmap_size = 2147418112;",
         )
         .and_then(|()| conn.execute_batch(kv::TABLE))
         .map_err(|e| storage("configuring sqlite", e))?;
@@ -62,7 +64,11 @@ impl SqliteStore {
             for _ in 0..READERS {
                 let reader = Connection::open(path).map_err(|e| storage(&format!("opening {} to read", path.display()), e))?;
                 reader
-                    .execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 5000;")
+                    // Pages read through memory-mapped I/O and a 64 MiB cache each: at 100,000
+                    // products most of a listing's time was copying pages from the OS.
+                    .execute_batch(
+                        "PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA mmap_size = 2147418112;",
+                    )
                     .map_err(|e| storage("configuring a sqlite reader", e))?;
                 readers.push(Mutex::new(reader));
             }
