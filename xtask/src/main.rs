@@ -546,8 +546,9 @@ const FIRST_LOAD_BUDGET: u64 = 150_000;
 /// The most the Spin component may weigh (bytes, uncompressed, as shipped: `component.rs`): it is
 /// loaded on every cold start and instantiated for every request. A ratchet, not the aim (issue 14
 /// asks for 3 MB): it was 9,600,000 before wasm-opt ran on its main module, the log filter lost its
-/// regular expressions on Spin and the OpenAPI document its indentation.
-const COMPONENT_BUDGET: u64 = 3_800_000;
+/// regular expressions on Spin and the OpenAPI document its indentation; 3,800,000 until catalog
+/// imports (CSV, JSON Lines and CommerceML through `quick-xml`) and ratings came in (+229 KB).
+const COMPONENT_BUDGET: u64 = 4_050_000;
 
 /// The brotli size of `bytes` (`brotli -q 11`, as the build compresses the site).
 fn brotli_size(bytes: &[u8]) -> Result<u64> {
