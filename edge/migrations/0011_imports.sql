@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS imports (
     finished_at    INTEGER,
     claimed_at     INTEGER,
     heartbeat_at   INTEGER,
+    attempts       INTEGER NOT NULL DEFAULT 0,
     total_rows     INTEGER NOT NULL DEFAULT 0,
     checked_rows   INTEGER NOT NULL DEFAULT 0,
     created        INTEGER NOT NULL DEFAULT 0,

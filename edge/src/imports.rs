@@ -26,6 +26,9 @@ pub const STALE_CLAIM_SECONDS: i64 = 120;
 const PROGRESS_EVERY: usize = 5_000;
 /// Times an import plans again when the catalog changed under it.
 const ATTEMPTS: usize = 3;
+/// Times an import may be claimed before it is failed: one whose file stops its worker (a host
+/// killed while running it) is not taken up for ever.
+const MAX_ATTEMPTS: i64 = 3;
 /// The illustration of a category made from a 1C group with no parent to borrow one from.
 const NEW_CATEGORY_IMAGE: &str = "/img/hero.svg";
 
@@ -47,14 +50,18 @@ pub async fn run(app: &AppState, id: &str, stale_before: i64) -> Result<Option<R
         return Ok(None);
     }
     let Some(row) = imports::find(app.sql.as_ref(), id).await? else { return Ok(None) };
+    let fail = |code: &'static str, message: String| fail(app, id, code, message, claimed_at);
+    if imports::attempts(app.sql.as_ref(), id).await? > MAX_ATTEMPTS {
+        return fail("import_interrupted", format!("the import stopped its worker {MAX_ATTEMPTS} times; nothing was applied")).await;
+    }
     let Some(format) = ImportFormat::parse(&row.format) else {
-        return fail(app, id, "unknown_format", &format!("unknown import format {}", row.format)).await;
+        return fail("unknown_format", format!("unknown import format {}", row.format)).await;
     };
     let files = imports::files(app.sql.as_ref(), id).await?;
     let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     let parsed = match parse(format, &files) {
         Ok(parsed) => parsed,
-        Err(e) => return fail(app, id, e.code, &e.to_string()).await,
+        Err(e) => return fail(e.code, e.to_string()).await,
     };
     tracing::info!(import = id, format = format.as_str(), rows = parsed.rows(), "import read");
     for attempt in 1..=ATTEMPTS {
@@ -75,14 +82,26 @@ pub async fn run(app: &AppState, id: &str, stale_before: i64) -> Result<Option<R
             Err(Lost::CatalogChanged) => tracing::info!(import = id, attempt, "the catalog changed under the import; planning again"),
         }
     }
-    fail(app, id, "catalog_changed", "the catalog kept changing while the import was applied; start it again").await
+    fail("catalog_changed", "the catalog kept changing while the import was applied; start it again".into()).await
 }
 
-async fn fail(app: &AppState, id: &str, code: &str, message: &str) -> Result<Option<Result<Outcome, (String, String)>>, StorageError> {
+async fn fail(
+    app: &AppState,
+    id: &str,
+    code: &str,
+    message: String,
+    claimed_at: i64,
+) -> Result<Option<Result<Outcome, (String, String)>>, StorageError> {
     tracing::warn!(import = id, code, message, "import failed; nothing applied");
     let now = app.clock.now().timestamp();
-    app.sql.batch(vec![imports::fail(id, code, message, now), imports::drop_files(id)]).await?;
-    Ok(Some(Err((code.to_owned(), message.to_owned()))))
+    let mut batch = Batch::named("import-fail");
+    batch.guard(imports::fail(id, code, &message, claimed_at, now), ());
+    batch.push(imports::drop_files(id));
+    match batch.run(app.sql.as_ref()).await? {
+        Ok(()) => Ok(Some(Err((code.to_owned(), message)))),
+        // Another worker took the import over; it decides.
+        Err(()) => Ok(None),
+    }
 }
 
 /// Runs every waiting import, one after another: queued ones, and running ones whose claim is

@@ -29,6 +29,11 @@ USAGE:
                     CSV (*.csv), JSON Lines (*.jsonl) or a CommerceML pair (import.xml and/or
                     offers.xml from 1C); all of a run's files in one format, applied whole or not
                     at all, refused rows listed with their reason; progress on stderr
+    vitrina generate [--data DIR] --products N --stores M
+                    for benchmarks: brings the catalog in DIR up to N products (imported as a
+                    generated CSV, timed) and M stores, with a stock row for every product in
+                    every store (`cargo xtask bench scale` uses 100000 and 1000); stop any host
+                    serving DIR first
 
 OPTIONS:
     --listen ADDR   address to listen on            [default: 127.0.0.1:3000]
@@ -193,7 +198,7 @@ ENVIRONMENT:
             }
         }
         if files.is_empty() {
-            return usage("name the files to import");
+            return usage("import: name the files to import");
         }
         telemetry::init(LogFormat::Human);
         let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -255,7 +260,7 @@ ENVIRONMENT:
     }
 
     fn usage(message: &str) -> ExitCode {
-        eprintln!("vitrina import: {message}\n\n{HELP}");
+        eprintln!("vitrina: {message}\n\n{HELP}");
         ExitCode::from(2)
     }
 
@@ -303,7 +308,11 @@ ENVIRONMENT:
         let stale_before = state.clock.now().timestamp();
         let result = imports::run(&state, &id, stale_before).await.map_err(|e| e.to_string());
         watcher.abort();
-        result?;
+        if result?.is_none() {
+            // A host serving the same directory took it first (its dispatcher runs queued imports).
+            eprintln!("vitrina import: import {id} is being run by another worker (a host serving {}?); follow it with GET /api/admin/imports/{id}", data.display());
+            return Ok(false);
+        }
         let s = imports::status(&state, &id, 100).await.map_err(|e| e.to_string())?.ok_or("the import vanished")?;
         for r in &s.refusals {
             eprintln!("  refused {}{}: {} ({})", r.at, r.sku.as_ref().map(|s| format!(" {s}")).unwrap_or_default(), r.message, r.reason);

@@ -22,6 +22,9 @@ pub const MAX_IMPORT_ROWS: usize = 200_000;
 pub const MAX_IMPORT_FILE_BYTES: usize = 128 * 1024 * 1024;
 /// Most files in one import.
 pub const MAX_IMPORT_FILES: usize = 8;
+/// Deepest nesting of elements a CommerceML file may have (1C's go about ten deep; a deeper one
+/// would only exhaust the stack of the code that walks it).
+pub const MAX_XML_DEPTH: usize = 64;
 /// Largest quantity one stock cell may set.
 pub const MAX_IMPORT_QUANTITY: u32 = 1_000_000;
 
@@ -531,6 +534,9 @@ fn xml_elements(file: &str, text: &str, wanted: &[&str], mut each: impl FnMut(&[
     };
     loop {
         let event = reader.read_event().map_err(|e| malformed(&reader, &e))?;
+        if path.len() + open.len() > MAX_XML_DEPTH {
+            return Err(FileError::new(file, "malformed_xml", format!("elements nested deeper than {MAX_XML_DEPTH} levels")));
+        }
         match event {
             Event::Start(e) => {
                 let element = start(&e).map_err(|m| malformed(&reader, &m))?;
@@ -1063,6 +1069,15 @@ mod tests {
         assert_eq!(parsed.records[1].sku, "", "known by its Ид only");
         assert_eq!(parsed.refused.len(), 1);
         assert_eq!(parsed.refused[0].reason, "unsupported_currency");
+    }
+
+    #[test]
+    fn xml_nested_too_deep_refuses_the_file_instead_of_exhausting_the_stack() {
+        let deep =
+            format!("<КоммерческаяИнформация>{}{}</КоммерческаяИнформация>", "<Группа>".repeat(100_000), "</Группа>".repeat(100_000));
+        let err = parse(ImportFormat::Commerceml, &[file("import.xml", &deep)]).expect_err("refused");
+        assert_eq!(err.code, "malformed_xml");
+        assert!(err.message.contains("nested deeper"), "{err}");
     }
 
     #[test]

@@ -199,7 +199,14 @@ pub async fn dispatch_now(
     if !token_ok {
         session.require_role(Role::Staff)?;
     }
-    Ok(Json(dispatch(&app, 200).await?))
+    let report = dispatch(&app, 200).await?;
+    // The scheduler's call is also when an import whose request was cut off (Spin has no
+    // background to resume it) is taken up again, once its heartbeat is stale.
+    let stale_before = app.clock.now().timestamp() - crate::imports::STALE_CLAIM_SECONDS;
+    if let Err(e) = crate::imports::run_waiting(&app, stale_before).await {
+        tracing::error!(error = %e, "running waiting imports failed");
+    }
+    Ok(Json(report))
 }
 
 /// `POST /api/push/clicks` `{id}`: the service worker reports a click on a notification.

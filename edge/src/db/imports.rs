@@ -38,7 +38,8 @@ pub(crate) fn queue(id: &str) -> Statement {
 /// (its host stopped), for a worker whose claim is `now`: guard it.
 pub(crate) fn claim(id: &str, now: i64, stale_before: i64) -> Statement {
     Statement::new(
-        "UPDATE imports SET status = 'running', claimed_at = ?, heartbeat_at = ?, started_at = COALESCE(started_at, ?), checked_rows = 0
+        "UPDATE imports SET status = 'running', claimed_at = ?, heartbeat_at = ?, started_at = COALESCE(started_at, ?), checked_rows = 0,
+                attempts = attempts + 1
          WHERE id = ? AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ?))",
         vec![now.into(), now.into(), now.into(), id.into(), stale_before.into()],
     )
@@ -86,13 +87,22 @@ pub(crate) fn finish(id: &str, outcome: &Outcome, claimed_at: i64, now: i64) -> 
     )
 }
 
-/// Marks the import failed: nothing of it was applied.
-pub(crate) fn fail(id: &str, code: &str, message: &str, now: i64) -> Statement {
+/// Marks the import failed under the claim `claimed_at` (a worker that was taken over fails
+/// nothing): nothing of it was applied.
+pub(crate) fn fail(id: &str, code: &str, message: &str, claimed_at: i64, now: i64) -> Statement {
     Statement::new(
-        "UPDATE imports SET status = 'failed', finished_at = ?, error_code = ?, error_message = ? WHERE id = ? AND status IN ('queued', 'running')",
-        vec![now.into(), code.into(), message.into(), id.into()],
+        "UPDATE imports SET status = 'failed', finished_at = ?, error_code = ?, error_message = ? WHERE id = ? AND status = 'running' AND claimed_at = ?",
+        vec![now.into(), code.into(), message.into(), id.into(), claimed_at.into()],
     )
 }
+
+/// How many times the import has been claimed (a run that keeps stopping its worker is failed
+/// instead of being taken up for ever).
+pub(crate) async fn attempts(sql: &dyn Sql, id: &str) -> Result<i64, StorageError> {
+    Ok(first::<super::Count>(sql, ATTEMPTS, vec![id.into()]).await?.map_or(0, |c| c.0))
+}
+
+const ATTEMPTS: &str = "SELECT attempts AS n FROM imports WHERE id = ?";
 
 /// A refused row, number `position` of the import.
 pub(crate) fn refusal(id: &str, position: usize, r: &ImportRefusal) -> Statement {
@@ -317,5 +327,6 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<RefusalRow>(REFUSALS),
         checked::<KeyRow>(KEYS),
         checked::<IdRow>(RUNNABLE),
+        checked::<super::Count>(ATTEMPTS),
     ]
 }

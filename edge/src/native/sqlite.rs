@@ -168,8 +168,13 @@ impl Sql for SqliteStore {
     fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, TxError>> {
         Box::pin(std::future::ready(self.batch_sync(&statements)))
     }
+    /// This store's own committed writes, and SQLite's `data_version` on the writer connection,
+    /// which moves when another connection or process commits (`vitrina import` beside a running
+    /// host). `None` (nothing is cached) while the writer is busy, rather than waiting for it.
     fn generation(&self) -> Option<u64> {
-        Some(self.writes.load(Ordering::SeqCst))
+        let conn = self.conn.try_lock().ok()?;
+        let others: u64 = conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0)).ok().and_then(|v| u64::try_from(v).ok())?;
+        Some(self.writes.load(Ordering::SeqCst).wrapping_add(others << 40))
     }
 }
 
