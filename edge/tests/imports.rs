@@ -197,11 +197,13 @@ async fn files_are_checked_as_they_arrive_and_only_merchandisers_import() {
     let (_, created) = staff.post("/api/admin/imports", json!({"format": "commerceml"})).await;
     let id = created["id"].as_str().expect("id").to_owned();
     let (status, body) = upload(&app, &staff, &id, "catalog.csv", b"sku\n".to_vec()).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "file_not_in_format"), "a CSV file for a CommerceML import");
+    let (status, body) = upload(&app, &staff, &id, "catalog.xlsx", b"PK".to_vec()).await;
     assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_file_name"));
     let (status, body) = upload(&app, &staff, &id, "import.xml", Vec::new()).await;
     assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "empty_file"));
     let (status, body) = staff.post(&format!("/api/admin/imports/{id}/start"), json!({})).await;
-    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "import_has_no_files"));
+    assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "import_has_no_files"));
     let (status, body) = staff.post("/api/admin/imports", json!({"format": "xlsx"})).await;
     assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_import"));
     let (status, _) = upload(&app, &staff, &id, "import.xml", fixture("import.xml")).await;

@@ -143,7 +143,8 @@ fn every_operation_that_needs_a_sign_in_says_so_and_names_its_role() {
                     for (scheme, roles) in requirement.as_object().expect("requirement") {
                         for role in roles.as_array().expect("roles") {
                             assert!(
-                                scheme == "session" && ["staff", "marketer", "merchandiser"].contains(&role.as_str().unwrap_or("")),
+                                scheme == "session"
+                                    && ["staff", "marketer", "merchandiser", "customer"].contains(&role.as_str().unwrap_or("")),
                                 "{method} {path}: {role}"
                             );
                         }

@@ -80,6 +80,8 @@ async fn only_a_signed_in_buyer_may_rate_and_only_one_to_five_stars() {
     let app = TestApp::new().await;
     let (status, body) = rate(&app.device(), "PHN-0003", json!(4)).await;
     assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "sign_in_required"));
+    let (status, body) = rate(&app.staff().await, "PHN-0003", json!(4)).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "forbidden"), "staff do not rate");
     let anna = buyer(&app, "anna@example.ru", "PHN-0003").await;
     let (status, body) = rate(&anna, "PHN-0004", json!(4)).await;
     assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "not_a_buyer"), "she did not buy that one");

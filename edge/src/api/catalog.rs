@@ -62,15 +62,16 @@ pub async fn product(State(app): State<AppState>, ApiPath(raw): ApiPath<String>)
     Ok(Json(product))
 }
 
-/// `PUT /api/products/{sku}/rating` `{"rating": 1–5}`: a signed-in shopper who bought the product
-/// (an order that counts as a purchase holds it) rates it; rating again replaces the first.
+/// `PUT /api/products/{sku}/rating` `{"rating": 1–5}`: a signed-in shopper (a customer account)
+/// who bought the product (an order that counts as a purchase holds it) rates it; rating again
+/// replaces the first.
 pub async fn rate(
     State(app): State<AppState>,
     Extension(session): Extension<Session>,
     ApiPath(raw): ApiPath<String>,
     ApiJson(body): ApiJson<RatingRequest>,
 ) -> Result<Json<RatingView>, ApiError> {
-    let account = session.require_account()?;
+    let account = session.require_role(Role::Customer)?;
     let sku = parse_sku(&raw)?;
     if !(1..=5).contains(&body.rating) {
         return Err(ApiError::Unprocessable { code: "invalid_rating", message: "a rating is 1 to 5 stars".into() }.with("field", "/rating"));

@@ -79,17 +79,23 @@ pub async fn put_file(
         return Err(started(&id, &current.status));
     }
     let format = ImportFormat::parse(&current.format).ok_or_else(|| unknown(&id))?;
-    if !format.accepts(&name) {
-        let expected = match format {
-            ImportFormat::Csv => "a name ending in .csv",
-            ImportFormat::Jsonl => "a name ending in .jsonl",
-            ImportFormat::Commerceml => "import.xml or offers.xml (import*.xml, offers*.xml)",
-        };
+    let shown = || name.chars().take(64).collect::<String>();
+    let Some(named) = ImportFormat::of_file(&name).filter(|f| f.accepts(&name)) else {
         return Err(ApiError::Unprocessable {
             code: "invalid_file_name",
-            message: format!("a {} import takes files with {expected}: letters, digits, '.', '_' and '-'", format.as_str()),
+            message: "a file is named with letters, digits, '.', '_' and '-' and ends in .csv, .jsonl or .xml (import*.xml, offers*.xml)"
+                .into(),
         }
-        .with("name", name.chars().take(64).collect::<String>()));
+        .with("name", shown()));
+    };
+    if named != format {
+        // A good file for another kind of import: it does not fit this one's format.
+        return Err(ApiError::Conflict {
+            code: "file_not_in_format",
+            message: format!("{} is a {} file; this import reads {}", shown(), named.as_str(), format.as_str()),
+        }
+        .with("name", shown())
+        .with("format", format.as_str()));
     }
     if body.is_empty() {
         return Err(ApiError::Unprocessable { code: "empty_file", message: format!("{name} is empty") }.with("name", name));
@@ -123,7 +129,7 @@ pub async fn start(
     if batch.run(app.sql.as_ref()).await?.is_err() {
         let now = status(&app, &id, None).await?;
         if now.files.is_empty() {
-            return Err(ApiError::Unprocessable { code: "import_has_no_files", message: format!("upload the files of import {id} first") });
+            return Err(ApiError::Conflict { code: "import_has_no_files", message: format!("upload the files of import {id} first") });
         }
         return Err(started(&id, &now.status));
     }

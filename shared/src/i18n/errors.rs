@@ -101,6 +101,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
         "This enrolment code has expired. Ask the store's staff for a new one.",
     ),
     e("enrolment_code_used", "Этот код подключения уже использован.", "This enrolment code has already been used."),
+    e("file_not_in_format", "Файл[ {name}] — для другого вида импорта.", "The file[ {name}] belongs to another kind of import."),
     e("forbidden", "Для этого действия не хватает прав.", "You are not allowed to do this."),
     e(
         "handoff_empty",
