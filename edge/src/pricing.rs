@@ -238,3 +238,15 @@ pub(crate) const SEGMENTS: &[(&str, &str, &str)] = &[
     ("tier-silver", "Tier: silver (30 000 ₽+ a year)", r#"{"type": "tiers", "tiers": ["silver"]}"#),
     ("tier-gold", "Tier: gold (100 000 ₽+ a year)", r#"{"type": "tiers", "tiers": ["gold"]}"#),
 ];
+
+/// Settles the kept price of every product whose scheduled price has come (the dispatcher's tick
+/// natively, the scheduler's `POST /api/push/dispatch` on Spin), so that its listings read a column
+/// again rather than its price history. How many it settled; writes nothing when none is due.
+pub async fn settle_due_prices(app: &crate::AppState) -> Result<i64, crate::ports::StorageError> {
+    let now = app.clock.now().timestamp();
+    let due = crate::db::catalog::due_prices(app.sql.as_ref(), now).await?;
+    if due > 0 {
+        app.sql.batch(vec![crate::db::catalog::settle_prices(crate::db::catalog::Settle::Due, now)]).await?;
+    }
+    Ok(due)
+}

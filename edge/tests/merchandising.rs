@@ -257,6 +257,11 @@ async fn a_scheduled_price_shows_only_from_its_time_and_the_history_lists_both()
     app.advance(1);
     let (_, product) = app.get(&format!("/api/products/{NEW_SKU}")).await;
     assert_eq!(amount(&product["price"]), "17990.00", "from Monday 00:00");
+    // The dispatcher's tick settles the price on the product; it reads the same.
+    assert_eq!(vitrina_edge::pricing::settle_due_prices(&app.state).await.expect("settled"), 1);
+    assert_eq!(vitrina_edge::pricing::settle_due_prices(&app.state).await.expect("settled"), 0, "nothing due any more");
+    let (_, product) = app.get(&format!("/api/products/{NEW_SKU}")).await;
+    assert_eq!(amount(&product["price"]), "17990.00", "settled");
     let (_, html) = page(&app, &format!("/p/{NEW_SKU}")).await;
     assert!(html.contains("\"price\":\"17990.00\""));
     let (_, cart) = shopper.get("/api/cart").await;

@@ -206,6 +206,9 @@ pub async fn dispatch_now(
     if let Err(e) = crate::imports::run_waiting(&app, stale_before).await {
         tracing::error!(error = %e, "running waiting imports failed");
     }
+    if let Err(e) = crate::pricing::settle_due_prices(&app).await {
+        tracing::error!(error = %e, "settling scheduled prices failed");
+    }
     Ok(Json(report))
 }
 

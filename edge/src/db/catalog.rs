@@ -55,13 +55,27 @@ pub(crate) fn price_at(alias: &str) -> String {
     )
 }
 
-/// Settles the price kept on the product `sku` (every product when `None`) at `now`: the price in
-/// force (the latest recorded one not after `now`, else the one kept) and the time of the next
-/// scheduled one. Goes in every batch that writes `product_prices`, after the write.
-pub(crate) fn settle_prices(sku: Option<&Sku>, now: i64) -> Statement {
-    let which = if sku.is_some() { "WHERE sku = ?2" } else { "" };
+/// Which products [`settle_prices`] settles.
+pub(crate) enum Settle<'a> {
+    One(&'a Sku),
+    All,
+    /// Those whose scheduled price has come (`price_changes_at` not after `now`).
+    Due,
+}
+
+/// Settles the price kept on the products `which` names at `now`: the price in force (the latest
+/// recorded one not after `now`, else the one kept) and the time of the next scheduled one. Goes
+/// in every batch that writes `product_prices`, after the write.
+pub(crate) fn settle_prices(which: Settle<'_>, now: i64) -> Statement {
     let mut params: Vec<Value> = vec![now.into()];
-    params.extend(sku.map(|s| Value::from(s.as_str())));
+    let which = match which {
+        Settle::One(sku) => {
+            params.push(sku.as_str().into());
+            "WHERE sku = ?2"
+        }
+        Settle::All => "",
+        Settle::Due => "WHERE price_changes_at <= ?1",
+    };
     Statement::new(
         format!(
             "UPDATE products SET
@@ -76,7 +90,14 @@ pub(crate) fn settle_prices(sku: Option<&Sku>, now: i64) -> Statement {
 
 /// [`settle_prices`] of one product.
 pub(crate) fn settle_price(sku: &Sku, now: i64) -> Statement {
-    settle_prices(Some(sku), now)
+    settle_prices(Settle::One(sku), now)
+}
+
+const DUE_PRICES: &str = "SELECT COUNT(*) AS n FROM products WHERE price_changes_at <= ?";
+
+/// How many products have a scheduled price that has come since they were last settled.
+pub(crate) async fn due_prices(sql: &dyn Sql, now: i64) -> Result<i64, StorageError> {
+    Ok(first::<Count>(sql, DUE_PRICES, vec![now.into()]).await?.map_or(0, |c| c.0))
 }
 
 /// The conditions `filters` add for products under `alias` (each starts with ` AND`), with their
@@ -1023,6 +1044,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<BrandRow>(BRANDS),
         checked::<PriceRow>(PRICES),
         checked::<RatingRow>(RATING),
+        checked::<Count>(DUE_PRICES),
         checked::<CategoryRow>(CATEGORIES),
         checked::<AdminCategoryRow>(ADMIN_CATEGORY),
         checked::<StoreRow>(STORES),

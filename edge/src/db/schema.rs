@@ -30,7 +30,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
 fn computed_rows(version: i64, now: i64) -> Vec<Statement> {
     match version {
         // Every product's price in force now and the time of its next scheduled one.
-        14 => vec![super::catalog::settle_prices(None, now)],
+        14 => vec![super::catalog::settle_prices(super::catalog::Settle::All, now)],
         // The default synonyms, with their stems.
         9 => super::search::default_synonym_statements(),
         // The demo products' ratings, in a database seeded before ratings.

@@ -98,6 +98,9 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
                 Err(e) => tracing::error!(error = %e, "running waiting imports failed"),
             }
             stale_before = dispatcher.clock.now().timestamp() - crate::imports::STALE_CLAIM_SECONDS;
+            if let Err(e) = crate::pricing::settle_due_prices(&dispatcher).await {
+                tracing::error!(error = %e, "settling scheduled prices failed");
+            }
             match crate::notify::dispatch::dispatch(&dispatcher, 200).await {
                 Ok(r) if r.sent + r.failed + r.gone + r.retried + r.enqueued > 0 => tracing::info!(
                     enqueued = r.enqueued,
