@@ -51,7 +51,7 @@ pub async fn run(app: &AppState, id: &str, stale_before: i64) -> Result<Option<R
     }
     let Some(row) = imports::find(app.sql.as_ref(), id).await? else { return Ok(None) };
     let fail = |code: &'static str, message: String| fail(app, id, code, message, claimed_at);
-    if imports::attempts(app.sql.as_ref(), id).await? > MAX_ATTEMPTS {
+    if row.attempts > MAX_ATTEMPTS {
         return fail("import_interrupted", format!("the import stopped its worker {MAX_ATTEMPTS} times; nothing was applied")).await;
     }
     let Some(format) = ImportFormat::parse(&row.format) else {
@@ -347,8 +347,20 @@ pub async fn queue_files(app: &AppState, format: ImportFormat, files: Vec<(Strin
     Ok(id)
 }
 
-/// An import's state with its first `refusals` refused rows.
-pub async fn status(app: &AppState, id: &str, refusals: u32) -> Result<Option<vitrina_shared::api::ImportStatus>, StorageError> {
+/// Refused rows an import's state lists at a time.
+pub const REFUSALS_PER_PAGE: u32 = 1_000;
+
+/// An import's state, with up to [`REFUSALS_PER_PAGE`] of its refused rows from number
+/// `refusals_from` (none when `None`); `None` if there is no such import.
+pub async fn status(
+    app: &AppState,
+    id: &str,
+    refusals_from: Option<u32>,
+) -> Result<Option<vitrina_shared::api::ImportStatus>, StorageError> {
     let Some(row) = imports::find(app.sql.as_ref(), id).await? else { return Ok(None) };
-    Ok(Some(row.status(imports::refusals(app.sql.as_ref(), id, 0, refusals).await?)))
+    let refusals = match refusals_from {
+        Some(from) => imports::refusals(app.sql.as_ref(), id, from, REFUSALS_PER_PAGE).await?,
+        None => Vec::new(),
+    };
+    Ok(Some(row.status(refusals)))
 }

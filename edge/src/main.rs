@@ -204,7 +204,7 @@ ENVIRONMENT:
         let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
             Ok(rt) => rt,
             Err(e) => {
-                eprintln!("vitrina import: cannot start the async runtime: {e}");
+                tracing::error!(error = %e, "cannot start the async runtime");
                 return ExitCode::FAILURE;
             }
         };
@@ -212,7 +212,7 @@ ENVIRONMENT:
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::FAILURE,
             Err(e) => {
-                eprintln!("vitrina import: {e}");
+                tracing::error!(error = %e, "import stopped");
                 ExitCode::FAILURE
             }
         }
@@ -236,7 +236,7 @@ ENVIRONMENT:
         let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
             Ok(rt) => rt,
             Err(e) => {
-                eprintln!("vitrina generate: cannot start the async runtime: {e}");
+                tracing::error!(error = %e, "cannot start the async runtime");
                 return ExitCode::FAILURE;
             }
         };
@@ -253,7 +253,7 @@ ENVIRONMENT:
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("vitrina generate: {e}");
+                tracing::error!(error = %e, "generating stopped");
                 ExitCode::FAILURE
             }
         }
@@ -282,7 +282,7 @@ ENVIRONMENT:
             }
             format = Some(this);
             let bytes = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-            eprintln!("vitrina import: {name}: {} bytes", bytes.len());
+            tracing::info!(file = %name, bytes = bytes.len(), "read");
             files.push((name, bytes));
         }
         let format = format.ok_or("no files")?;
@@ -290,16 +290,16 @@ ENVIRONMENT:
         let state = native::open_state(data, config).await.map_err(|e| e.to_string())?;
         let started = std::time::Instant::now();
         let id = imports::queue_files(&state, format, files, "cli").await.map_err(|e| e.to_string())?;
-        eprintln!("vitrina import: import {id} ({}) into {}", format.as_str(), data.display());
+        tracing::info!(import = %id, format = format.as_str(), data = %data.display(), "import queued");
         let watcher = {
             let (state, id) = (state.clone(), id.clone());
             tokio::spawn(async move {
                 let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
                 loop {
                     tick.tick().await;
-                    if let Ok(Some(s)) = imports::status(&state, &id, 0).await {
+                    if let Ok(Some(s)) = imports::status(&state, &id, None).await {
                         if s.status == "running" && s.total_rows > 0 {
-                            eprintln!("vitrina import: checked {} of {} rows", s.checked_rows, s.total_rows);
+                            tracing::info!(import = %id, checked = s.checked_rows, total = s.total_rows, "checking rows");
                         }
                     }
                 }
@@ -310,20 +310,25 @@ ENVIRONMENT:
         watcher.abort();
         if result?.is_none() {
             // A host serving the same directory took it first (its dispatcher runs queued imports).
-            eprintln!("vitrina import: import {id} is being run by another worker (a host serving {}?); follow it with GET /api/admin/imports/{id}", data.display());
+            tracing::error!(
+                import = %id,
+                data = %data.display(),
+                "another worker (a host serving this directory?) runs the import; follow it with GET /api/admin/imports/{id}"
+            );
             return Ok(false);
         }
-        let s = imports::status(&state, &id, 100).await.map_err(|e| e.to_string())?.ok_or("the import vanished")?;
-        for r in &s.refusals {
-            eprintln!("  refused {}{}: {} ({})", r.at, r.sku.as_ref().map(|s| format!(" {s}")).unwrap_or_default(), r.message, r.reason);
+        let s = imports::status(&state, &id, Some(0)).await.map_err(|e| e.to_string())?.ok_or("the import vanished")?;
+        const LISTED: usize = 100;
+        for r in s.refusals.iter().take(LISTED) {
+            tracing::warn!(at = %r.at, sku = r.sku.as_deref(), field = r.field.as_deref(), reason = %r.reason, "refused: {}", r.message);
         }
-        if s.refused > 100 {
-            eprintln!("  … and {} more refused rows (GET /api/admin/imports/{id}?refusals_from=100)", s.refused - 100);
+        if s.refused > LISTED as u64 {
+            tracing::warn!(more = s.refused - LISTED as u64, "more refused rows: GET /api/admin/imports/{id}?refusals_from={LISTED}");
         }
         let seconds = started.elapsed().as_secs_f64();
         match &s.error {
             Some(e) => {
-                eprintln!("vitrina import: FAILED, nothing applied: {} ({})", e.message, e.code);
+                tracing::error!(import = %id, code = %e.code, "import failed, nothing applied: {}", e.message);
                 Ok(false)
             }
             None => {

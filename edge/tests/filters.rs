@@ -6,23 +6,13 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::TestApp;
+use common::{skus, TestApp};
 use serde_json::{json, Value};
 
 async fn page(app: &TestApp, uri: &str) -> (StatusCode, String) {
     let request = Request::get(uri).header(header::HOST, "shop.example").body(Body::empty()).expect("request");
     let (status, _, body) = app.send(request).await;
     (status, String::from_utf8(body).expect("utf-8 page"))
-}
-
-/// The SKUs of the product cards of a page, in order.
-fn skus(html: &str) -> Vec<String> {
-    html.split("data-testid=\"product-card\"")
-        .skip(1)
-        .filter_map(|card| card.split("href=\"").nth(1)?.split('"').next())
-        .filter_map(|href| href.rsplit('/').next())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// A product as the API tells it.

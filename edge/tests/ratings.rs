@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{error_code, Device, TestApp};
+use common::{error_code, skus, Device, TestApp};
 use serde_json::{json, Value};
 
 async fn page(app: &TestApp, uri: &str) -> String {
@@ -13,15 +13,6 @@ async fn page(app: &TestApp, uri: &str) -> String {
     let (status, _, body) = app.send(request).await;
     assert_eq!(status, StatusCode::OK, "{uri}");
     String::from_utf8(body).expect("utf-8 page")
-}
-
-fn skus(html: &str) -> Vec<String> {
-    html.split("data-testid=\"product-card\"")
-        .skip(1)
-        .filter_map(|card| card.split("href=\"").nth(1)?.split('"').next())
-        .filter_map(|href| href.rsplit('/').next())
-        .map(str::to_owned)
-        .collect()
 }
 
 async fn rate(who: &Device<'_>, sku: &str, rating: Value) -> (StatusCode, Value) {

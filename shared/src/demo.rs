@@ -11,8 +11,9 @@ use rust_decimal::Decimal;
 /// Products generated per category.
 pub const PRODUCTS_PER_CATEGORY: usize = 26;
 
-/// splitmix64: a small, well-known mixing function, so demo data needs no RNG crate.
-fn mix(mut z: u64) -> u64 {
+/// splitmix64: a small, well-known mixing function, so demo data needs no RNG crate (the
+/// benchmark catalog's generator draws from it too).
+pub fn mix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

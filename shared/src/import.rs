@@ -264,16 +264,17 @@ fn attribute_cell(raw: &str) -> Result<Vec<Attribute>, String> {
 /// A quantity cell: a whole number ≥ 0 (`5`, `5.000` as 1C writes it). A negative balance, which
 /// 1C allows, is read as none on hand.
 fn quantity(raw: &str) -> Result<u32, String> {
-    let t = price_text(raw);
-    let number: f64 = t.parse().map_err(|_| format!("{:?} is not a quantity", raw.chars().take(20).collect::<String>()))?;
-    if !number.is_finite() || number.fract() != 0.0 {
-        return Err(format!("{:?} is not a whole number of units", raw.chars().take(20).collect::<String>()));
+    let shown = || raw.chars().take(20).collect::<String>();
+    let number = rust_decimal::Decimal::from_str_exact(&price_text(raw)).map_err(|_| format!("{:?} is not a quantity", shown()))?;
+    if !number.fract().is_zero() {
+        return Err(format!("{:?} is not a whole number of units", shown()));
     }
-    if number > f64::from(MAX_IMPORT_QUANTITY) {
-        return Err(format!("at most {MAX_IMPORT_QUANTITY} units per store"));
+    if number.is_sign_negative() {
+        return Ok(0);
     }
-    // Checked above: a whole number in 0..=MAX_IMPORT_QUANTITY once negatives are read as 0.
-    Ok(number.max(0.0) as u32)
+    rust_decimal::prelude::ToPrimitive::to_u32(&number)
+        .filter(|n| *n <= MAX_IMPORT_QUANTITY)
+        .ok_or_else(|| format!("at most {MAX_IMPORT_QUANTITY} units per store"))
 }
 
 // ---- JSON Lines ---------------------------------------------------------------------------------
@@ -594,12 +595,6 @@ fn xml_elements(file: &str, text: &str, wanted: &[&str], mut each: impl FnMut(&[
     Ok(())
 }
 
-/// The XML text without its declaration's encoding mattering: UTF-8, or Windows-1251 as older 1C
-/// writes it.
-fn xml_text(file: &str, bytes: &[u8]) -> Result<String, FileError> {
-    decode_text(file, bytes)
-}
-
 fn groups_of(element: &Element, parent: Option<&str>, out: &mut Vec<Group>) {
     let Some(id) = element.text_of("Ид") else { return };
     out.push(Group {
@@ -633,7 +628,7 @@ fn read_commerceml(files: &[(String, Vec<u8>)], parsed: &mut Parsed) -> Result<(
     ordered.sort_by_key(|(name, _)| !name.to_ascii_lowercase().starts_with("import"));
     let mut by_external: HashMap<String, usize> = HashMap::new();
     for (file, bytes) in ordered {
-        let text = xml_text(file, bytes)?;
+        let text = decode_text(file, bytes)?;
         if !text.contains("КоммерческаяИнформация") {
             return Err(FileError::new(file, "not_commerceml", "the file is not CommerceML (no КоммерческаяИнформация element)"));
         }

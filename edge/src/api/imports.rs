@@ -16,9 +16,6 @@ use serde::Deserialize;
 use vitrina_shared::api::{ImportStatus, NewImport};
 use vitrina_shared::import::{ImportFormat, MAX_IMPORT_FILES};
 
-/// Refused rows answered per request.
-const REFUSALS_PER_PAGE: u32 = 1_000;
-
 fn unknown(id: &str) -> ApiError {
     ApiError::not_found("unknown_import", format!("there is no import {}", id.chars().take(40).collect::<String>()))
 }
@@ -29,12 +26,7 @@ fn started(id: &str, status: &str) -> ApiError {
 }
 
 async fn status(app: &AppState, id: &str, refusals_from: Option<u32>) -> Result<ImportStatus, ApiError> {
-    let row = db::find(app.sql.as_ref(), id).await?.ok_or_else(|| unknown(id))?;
-    let refusals = match refusals_from {
-        Some(from) => db::refusals(app.sql.as_ref(), id, from, REFUSALS_PER_PAGE).await?,
-        None => Vec::new(),
-    };
-    Ok(row.status(refusals))
+    imports::status(app, id, refusals_from).await?.ok_or_else(|| unknown(id))
 }
 
 fn answer(code: StatusCode, status: ImportStatus) -> Response {

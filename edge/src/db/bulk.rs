@@ -4,16 +4,14 @@
 use crate::ports::StorageError;
 use std::path::Path;
 
-/// A small deterministic generator (SplitMix64), so every run builds the same catalog.
+/// A small deterministic generator (SplitMix64 over `demo::mix`), so every run builds the same catalog.
 pub(crate) struct Mix(pub u64);
 
 impl Mix {
     fn next(&mut self) -> u64 {
+        let out = vitrina_shared::demo::mix(self.0);
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        out
     }
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
@@ -90,11 +88,11 @@ pub fn write_stores_and_stock(path: &Path, add: u32) -> Result<u64, StorageError
                 rows += 1;
             }
             if i % 100 == 99 {
-                eprintln!("vitrina generate: stock for {} of {} stores", i + 1, stores.len());
+                tracing::info!(stores = i + 1, of = stores.len(), "stock written");
             }
         }
     }
-    eprintln!("vitrina generate: indexing stock by SKU");
+    tracing::info!("indexing stock by SKU");
     tx.execute("CREATE INDEX IF NOT EXISTS stock_by_sku ON stock(sku, on_hand)", []).map_err(db_error("indexing stock"))?;
     tx.commit().map_err(db_error("committing"))?;
     conn.execute_batch("PRAGMA journal_mode = WAL;").map_err(db_error("restoring the write-ahead log"))?;

@@ -96,14 +96,6 @@ pub(crate) fn fail(id: &str, code: &str, message: &str, claimed_at: i64, now: i6
     )
 }
 
-/// How many times the import has been claimed (a run that keeps stopping its worker is failed
-/// instead of being taken up for ever).
-pub(crate) async fn attempts(sql: &dyn Sql, id: &str) -> Result<i64, StorageError> {
-    Ok(first::<super::Count>(sql, ATTEMPTS, vec![id.into()]).await?.map_or(0, |c| c.0))
-}
-
-const ATTEMPTS: &str = "SELECT attempts AS n FROM imports WHERE id = ?";
-
 /// A refused row, number `position` of the import.
 pub(crate) fn refusal(id: &str, position: usize, r: &ImportRefusal) -> Statement {
     Statement::new(
@@ -150,6 +142,9 @@ pub(crate) struct ImportRow {
     pub counts: [i64; 6],
     pub error: Option<(String, String)>,
     pub files: String,
+    /// How many times it has been claimed (a run that keeps stopping its worker is failed instead
+    /// of being taken up for ever).
+    pub attempts: i64,
 }
 
 impl FromRow for ImportRow {
@@ -170,6 +165,7 @@ impl FromRow for ImportRow {
         "error_code",
         "error_message",
         "files",
+        "attempts",
     ];
     fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
         let error = match (row.opt_text("error_code")?, row.opt_text("error_message")?) {
@@ -194,6 +190,7 @@ impl FromRow for ImportRow {
             ],
             error,
             files: row.opt_text("files")?.unwrap_or_default().to_owned(),
+            attempts: row.int("attempts")?,
         })
     }
 }
@@ -225,7 +222,8 @@ impl ImportRow {
 
 const IMPORT_COLUMNS: &str = "SELECT i.id, i.format, i.status, i.created_by, i.created_at, i.started_at, i.finished_at, i.total_rows,
         i.checked_rows, i.created, i.updated, i.unchanged, i.refused, i.error_code, i.error_message,
-        (SELECT group_concat(f.name, char(10)) FROM (SELECT name FROM import_files WHERE import_id = i.id ORDER BY position) f) AS files
+        (SELECT group_concat(f.name, char(10)) FROM (SELECT name FROM import_files WHERE import_id = i.id ORDER BY position) f) AS files,
+        i.attempts
  FROM imports i";
 
 fn one_select() -> String {
@@ -327,6 +325,5 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<RefusalRow>(REFUSALS),
         checked::<KeyRow>(KEYS),
         checked::<IdRow>(RUNNABLE),
-        checked::<super::Count>(ATTEMPTS),
     ]
 }

@@ -104,7 +104,7 @@ pub async fn generate(app: AppState, data: &Path, scale: Scale) -> Result<Genera
     let started = Instant::now();
     let mut import = Outcome::default();
     if missing > 0 {
-        eprintln!("vitrina generate: importing {missing} products as CSV");
+        tracing::info!(products = missing, "importing generated products as CSV");
         let csv = products_csv(products + 1, missing);
         let id = imports::queue_files(&app, ImportFormat::Csv, vec![("generated.csv".into(), csv.into_bytes())], "generate").await?;
         match imports::run(&app, &id, app.clock.now().timestamp()).await? {

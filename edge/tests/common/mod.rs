@@ -234,3 +234,13 @@ impl Device<'_> {
         (s, v)
     }
 }
+
+/// The SKUs of the product cards of a page, in order.
+pub fn skus(html: &str) -> Vec<String> {
+    html.split("data-testid=\"product-card\"")
+        .skip(1)
+        .filter_map(|card| card.split("href=\"").nth(1)?.split('"').next())
+        .filter_map(|href| href.rsplit('/').next())
+        .map(str::to_owned)
+        .collect()
+}
