@@ -547,7 +547,7 @@ const FIRST_LOAD_BUDGET: u64 = 150_000;
 /// loaded on every cold start and instantiated for every request. A ratchet, not the aim (issue 14
 /// asks for 3 MB): it was 9,600,000 before wasm-opt ran on its main module, the log filter lost its
 /// regular expressions on Spin and the OpenAPI document its indentation; 3,800,000 until catalog
-/// imports (CSV, JSON Lines and CommerceML through `quick-xml`) and ratings came in (+237 KB).
+/// imports (CSV, JSON Lines and CommerceML through `quick-xml`) and ratings came in (+240 KB).
 const COMPONENT_BUDGET: u64 = 4_050_000;
 
 /// The brotli size of `bytes` (`brotli -q 11`, as the build compresses the site).
