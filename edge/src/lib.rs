@@ -197,15 +197,49 @@ pub struct AppState {
 }
 
 /// The whole HTTP surface: `/api/*` and, when a site directory is configured, the app.
+///
+/// The routes come in two parts, each behind a cargo feature, both on by default (the native host
+/// and the tests serve everything). On Spin they are two components of one application, routed by
+/// `spin.toml`: `vitrina` (feature `shop`: what shoppers, kiosks and their browsers call, and the
+/// server-rendered pages) and `vitrina-back-office` (feature `back-office`: staff, merchandisers,
+/// marketers, POS/ERP integrations and the scheduler). A shopper's request thus loads a component
+/// without the imports, the catalog editor, the rule editor, the reports or Web Push delivery.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/health", get(api::catalog::health))
+    let api = Router::new();
+    #[cfg(feature = "shop")]
+    let api = shop_routes(api);
+    #[cfg(feature = "back-office")]
+    let api = back_office_routes(api);
+    let api = api
+        .fallback(|| async { ApiError::not_found("not_found", "no such API endpoint; see /api/openapi.json") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::MethodNotAllowed("this endpoint does not accept that method; see /api/openapi.json".into())
+        })
+        .layer(middleware::from_fn_with_state(state.clone(), session::middleware));
+    // Everything outside /api: the server-rendered public pages, then the site's files and the
+    // apps' shells (edge/src/api/pages.rs).
+    #[cfg(feature = "shop")]
+    let app = Router::new().nest("/api", api).fallback(api::pages::serve);
+    #[cfg(not(feature = "shop"))]
+    let app = Router::new().nest("/api", api).fallback(|| async { ApiError::not_found("not_found", "no such page") });
+    app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state.clone(), client_address))
+        // Outermost, so every answer (fallbacks and refusals too) carries the security headers.
+        .layer(middleware::from_fn(hardening::middleware))
+        // Around everything else: one `request` span per request, its request id echoed.
+        .layer(middleware::from_fn(telemetry::middleware))
+        .with_state(state)
+}
+
+/// What shoppers, kiosks and their browsers call (see [`router`]).
+#[cfg(feature = "shop")]
+fn shop_routes(api: Router<AppState>) -> Router<AppState> {
+    api.route("/health", get(api::catalog::health))
         .route("/openapi.json", get(openapi::document))
         .route("/categories", get(api::catalog::categories))
         .route("/products", get(api::catalog::products))
         .route("/products/{sku}", get(api::catalog::product))
         .route("/search/suggest", get(api::search::suggest))
-        .route("/admin/search/synonyms", get(api::search::synonyms).put(api::search::put_synonyms))
         .route("/products/{sku}/variants", get(api::catalog::variants))
         .route("/products/{sku}/rating", put(api::catalog::rate))
         .route("/stores", get(api::catalog::stores))
@@ -222,10 +256,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cart/handoff", post(api::handoffs::create))
         .route("/handoff/{code}/claim", post(api::handoffs::claim))
         .route("/session", get(api::accounts::session_info).put(api::kiosks::set_channel))
-        .route("/kiosk/enrolments", post(api::kiosks::issue))
         .route("/kiosk/enrol", post(api::kiosks::enrol))
-        .route("/kiosks", get(api::kiosks::list))
-        .route("/kiosks/{id}", delete(api::kiosks::unenrol))
         .route("/checkout/options", get(api::checkout::options))
         .route("/orders", get(api::orders::list).post(api::checkout::create))
         .route("/orders/{id}", get(api::orders::get))
@@ -233,12 +264,25 @@ pub fn router(state: AppState) -> Router {
         .route("/stores/{store}/pickups", get(api::orders::pickups))
         .route("/returns", post(api::aftersales::create_return))
         .route("/returns/{id}/receive", post(api::aftersales::receive_return))
-        .route("/pos/sales", post(api::aftersales::pos_sale))
         .route("/me/loyalty", get(api::aftersales::my_loyalty))
-        .route("/loyalty/adjustments", post(api::aftersales::adjust_points))
         .route("/nps", post(api::aftersales::answer_nps))
-        .route("/admin/nps", get(api::insights::nps_summary))
         .route("/offers", get(api::offers::list))
+        .route("/push/vapid-public-key", get(api::push::vapid_public_key))
+        .route("/push/subscriptions", get(api::push::my_subscriptions).post(api::push::subscribe).delete(api::push::unsubscribe))
+        .route("/push/clicks", post(api::push::click))
+}
+
+/// What staff, merchandisers, marketers, POS/ERP integrations and the scheduler call (see
+/// [`router`]); `spin.toml` routes these paths to the `vitrina-back-office` component.
+#[cfg(feature = "back-office")]
+fn back_office_routes(api: Router<AppState>) -> Router<AppState> {
+    api.route("/admin/search/synonyms", get(api::search::synonyms).put(api::search::put_synonyms))
+        .route("/kiosk/enrolments", post(api::kiosks::issue))
+        .route("/kiosks", get(api::kiosks::list))
+        .route("/kiosks/{id}", delete(api::kiosks::unenrol))
+        .route("/pos/sales", post(api::aftersales::pos_sale))
+        .route("/loyalty/adjustments", post(api::aftersales::adjust_points))
+        .route("/admin/nps", get(api::insights::nps_summary))
         .route("/admin/rules", get(api::offers::admin_list).post(api::offers::admin_create))
         .route("/admin/rules/preview", post(api::offers::admin_preview))
         .route("/admin/rules/{id}", put(api::offers::admin_update).delete(api::offers::admin_delete))
@@ -263,25 +307,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/segments", get(api::insights::admin_segments))
         .route("/admin/kpis", get(api::insights::admin_kpis))
         .route("/admin/campaigns", get(api::push::list_campaigns).post(api::push::create_campaign))
-        .route("/push/vapid-public-key", get(api::push::vapid_public_key))
-        .route("/push/subscriptions", get(api::push::my_subscriptions).post(api::push::subscribe).delete(api::push::unsubscribe))
         .route("/push/dispatch", post(api::push::dispatch_now))
-        .route("/push/clicks", post(api::push::click))
-        .fallback(|| async { ApiError::not_found("not_found", "no such API endpoint; see /api/openapi.json") })
-        .method_not_allowed_fallback(|| async {
-            ApiError::MethodNotAllowed("this endpoint does not accept that method; see /api/openapi.json".into())
-        })
-        .layer(middleware::from_fn_with_state(state.clone(), session::middleware));
-    // Everything outside /api: the server-rendered public pages, then the site's files and the
-    // apps' shells (edge/src/api/pages.rs).
-    let app = Router::new().nest("/api", api).fallback(api::pages::serve);
-    app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::from_fn_with_state(state.clone(), client_address))
-        // Outermost, so every answer (fallbacks and refusals too) carries the security headers.
-        .layer(middleware::from_fn(hardening::middleware))
-        // Around everything else: one `request` span per request, its request id echoed.
-        .layer(middleware::from_fn(telemetry::middleware))
-        .with_state(state)
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ pub fn cache_control(relative: &str) -> &'static str {
     if relative.starts_with("pkg/") {
         // Content-hashed by the build: a new build gets a new name.
         "public, max-age=31536000, immutable"
-    } else if ["index.html", "console.html", "boot.js", "sw.js"].contains(&relative) || relative.ends_with(".webmanifest") {
+    } else if ["index.html", "console.html", "boot.js", "sw.js", "openapi.json"].contains(&relative) || relative.ends_with(".webmanifest") {
         // The shells and the script that starts them (it reads the shell's links) change together.
         "no-cache"
     } else {
@@ -82,6 +82,12 @@ fn file_response(path: &Path, relative: &str, headers: &HeaderMap, head: bool) -
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
     }
     Some(response)
+}
+
+/// The file at `relative` under `root` (a name the build puts there, not a request's path), as
+/// [`serve`] would answer a GET for it.
+pub fn file(root: &Path, relative: &str, headers: &HeaderMap) -> Option<Response> {
+    file_response(&root.join(relative), relative, headers, false)
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response {

@@ -874,12 +874,30 @@ fn rule_change_reaches_the_shopper(admin: &Client, shop: &Client, id: &str) -> R
     ensure(offers["applied"] == json!([]), || format!("a deleted rule still applies on the product page: {offers}"))
 }
 
+/// `spin.toml` sends the back office's paths to the `vitrina-back-office` component and the rest
+/// to `vitrina`, and each component has only its own routes (`router` in edge/src/lib.rs): a route
+/// that answers was sent to the right component. The session a shop's sign-in made is honoured
+/// by the back office (one database, one cookie key).
+fn back_office_routes_reach_their_component(c: &Client) -> Result<()> {
+    let staff = c.sign_in_staff()?;
+    let kiosks = c.get("/api/kiosks", Some(&staff))?.expect("GET /api/kiosks (the bare path of the `/api/kiosks/...` route)", 200)?;
+    ensure(kiosks.json()?.is_array(), || format!("GET /api/kiosks is no list: {}", kiosks.body))?;
+    let guest = c.get("/api/kiosks", None)?;
+    ensure(guest.status == 401, || format!("a guest listed kiosks: {} {}", guest.status, guest.body))?;
+    let marketer = c.sign_in(MARKETER.email, MARKETER_PASSWORD)?;
+    c.get("/api/admin/kpis", Some(&marketer))?.expect("GET /api/admin/kpis as the marketer", 200)?;
+    let unknown = c.get("/api/admin/no-such-report", Some(&marketer))?;
+    ensure(unknown.status == 404 && unknown.json()?["error"]["code"] == "not_found", || {
+        format!("an unknown back-office path: {} {}", unknown.status, unknown.body)
+    })
+}
+
 type Scenario = fn(&Client) -> Result<()>;
 
 /// In this order: the stock scenario runs before any checkout holds a unit; the checkout
 /// scenarios set their own stock; the race sells a product no other scenario touches; the rule
 /// scenario deletes its rule, so no other scenario's price depends on it.
-const SCENARIOS: [(&str, Scenario); 15] = [
+const SCENARIOS: [(&str, Scenario); 16] = [
     ("health and catalog", health_and_catalog),
     ("server-rendered pages, robots, sitemap and feeds", server_rendered_pages),
     ("security headers", security_headers),
@@ -895,6 +913,7 @@ const SCENARIOS: [(&str, Scenario); 15] = [
     ("push subscription refused for a non-push host", push_subscription_refused_for_a_non_push_host),
     ("push subscription at a push service stored, listed and removed", push_subscription_to_a_push_service_is_stored_listed_and_removed),
     ("a CommerceML pair from 1C is imported and its price is on the page", commerceml_import),
+    ("the back office's routes reach their component, with the shop's session", back_office_routes_reach_their_component),
 ];
 
 /// Every scenario against one `spin up`; the first failure names its scenario.

@@ -3,6 +3,7 @@
 
 use crate::paths::{encode_query, localized};
 use crate::seo;
+use leptos::either::{Either, EitherOf3, EitherOf8};
 use leptos::prelude::*;
 use vitrina_shared::api::{CategoryInfo, ProductDetail, ProductSummary, StoreInfo, Suggestion};
 use vitrina_shared::api::{ErrorParams, ParamValue};
@@ -270,29 +271,30 @@ impl PageData {
         }
     }
 
-    pub fn body(self, locale: Locale) -> AnyView {
+    pub fn body(self, locale: Locale) -> impl IntoView {
+        // Static dispatch (`EitherOf8`), not `AnyView`: a type-erased view carries every way of
+        // rendering (async resolution, hydration) into the Spin component, about 200 KB of it.
         match self {
-            PageData::Home { categories, popular } => view! { <HomeBody locale categories popular /> }.into_any(),
-            PageData::Category { category, page, listing } => view! { <CategoryBody locale category page listing /> }.into_any(),
+            PageData::Home { categories, popular } => EitherOf8::A(view! { <HomeBody locale categories popular /> }),
+            PageData::Category { category, page, listing } => EitherOf8::B(view! { <CategoryBody locale category page listing /> }),
             PageData::Search { query, results, corrected, suggestions, categories, listing } => {
-                view! { <SearchBody locale query results corrected suggestions categories listing /> }.into_any()
+                EitherOf8::C(view! { <SearchBody locale query results corrected suggestions categories listing /> })
             }
             PageData::Product { product, category, availability, city, now } => {
-                view! { <ProductBody locale product category availability city now /> }.into_any()
+                EitherOf8::D(view! { <ProductBody locale product category availability city now /> })
             }
-            PageData::Stores { stores } => view! { <StoresBody locale stores /> }.into_any(),
-            PageData::Store { store, in_stock } => view! { <StoreBody locale store in_stock /> }.into_any(),
+            PageData::Stores { stores } => EitherOf8::E(view! { <StoresBody locale stores /> }),
+            PageData::Store { store, in_stock } => EitherOf8::F(view! { <StoreBody locale store in_stock /> }),
             PageData::Info(page) => {
                 let (title, text) = page.keys();
-                view! {
+                EitherOf8::G(view! {
                     <article class="info-page">
                         <h1 class="page-title">{t(locale, title)}</h1>
                         <p>{t(locale, text)}</p>
                     </article>
-                }
-                .into_any()
+                })
             }
-            PageData::NotFound(thing) => view! { <NotFoundBody locale thing /> }.into_any(),
+            PageData::NotFound(thing) => EitherOf8::H(view! { <NotFoundBody locale thing /> }),
         }
     }
 }
@@ -302,9 +304,9 @@ fn ProductCard(locale: Locale, product: ProductSummary, h2: bool, eager: bool) -
     let ProductSummary { sku, name, brand, price, image, total_available, .. } = product;
     let in_stock = total_available > 0;
     let name = if h2 {
-        view! { <h2 class="product-card-name">{name}</h2> }.into_any()
+        Either::Left(view! { <h2 class="product-card-name">{name}</h2> })
     } else {
-        view! { <h3 class="product-card-name">{name}</h3> }.into_any()
+        Either::Right(view! { <h3 class="product-card-name">{name}</h3> })
     };
     view! {
         <li class="product-card" data-testid="product-card">
@@ -419,7 +421,7 @@ fn CategoryBody(locale: Locale, category: CategoryInfo, page: Page<ProductSummar
         <h1 class="page-title">{name}</h1>
         <p class="result-count">{product_count(locale, count)}</p>
         {form}
-        {if empty { view! { <p class="empty-state">{t(locale, empty_text)}</p> }.into_any() } else { product_grid(locale, page.items, true).into_any() }}
+        {if empty { Either::Left(view! { <p class="empty-state">{t(locale, empty_text)}</p> }) } else { Either::Right(product_grid(locale, page.items, true)) }}
         {pager(locale, current, total_pages, move |n| format!("{path}{}", listing.query(&[], n)))}
     }
 }
@@ -537,27 +539,25 @@ fn SearchBody(
         format!("{}: «{query}»", t(locale, Key::SearchResultsFor))
     };
     let listing = match results {
-        None => view! { <p class="empty-state">{t(locale, Key::SearchPrompt)}</p> }.into_any(),
-        Some(page) if page.items.is_empty() && listing.filters.is_empty() => view! {
+        None => EitherOf3::A(view! { <p class="empty-state">{t(locale, Key::SearchPrompt)}</p> }),
+        Some(page) if page.items.is_empty() && listing.filters.is_empty() => EitherOf3::B(view! {
             <p class="empty-state">{t(locale, Key::NoResults)}</p>
             {nothing_found(locale, suggestions, categories)}
-        }
-        .into_any(),
+        }),
         Some(page) => {
             let (current, total_pages, total) = (page.page, page.total_pages, page.total);
             let form = filter_form(locale, &path, &q, &listing, Key::SortBestMatch);
             let found = if page.items.is_empty() {
-                view! { <p class="empty-state">{t(locale, Key::EmptyFiltered)}</p> }.into_any()
+                Either::Left(view! { <p class="empty-state">{t(locale, Key::EmptyFiltered)}</p> })
             } else {
-                product_grid(locale, page.items, true).into_any()
+                Either::Right(product_grid(locale, page.items, true))
             };
-            view! {
+            EitherOf3::C(view! {
                 <p class="result-count">{product_count(locale, total)}</p>
                 {form}
                 {found}
                 {pager(locale, current, total_pages, move |n| format!("{path}{}", listing.query(&q, n)))}
-            }
-            .into_any()
+            })
         }
     };
     let corrected = corrected.map(|text| {

@@ -6,7 +6,7 @@
 
 use crate::db::{catalog, to_time};
 use crate::error::ApiError;
-use crate::extract::{etag_version, whole_numbers, ApiJson, ApiPath, ApiQuery, Strict};
+use crate::extract::{etag_version, strict_from_value, whole_numbers, ApiJson, ApiPath, ApiQuery};
 use crate::session::Session;
 use crate::tx::Batch;
 use crate::AppState;
@@ -47,11 +47,7 @@ fn invalid(e: FieldError) -> ApiError {
 /// Reads a body, pointing at the field that does not fit (`/price/amount: invalid type …`), as
 /// `invalid` words it.
 fn parse_body<T: DeserializeOwned>(body: serde_json::Value, invalid: fn(FieldError) -> ApiError) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize::<_, T>(Strict(whole_numbers(body))).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { "/".to_owned() } else { format!("/{}", path.replace(['.', '['], "/").replace(']', "")) };
-        invalid(FieldError::new(field, "malformed", e.into_inner().to_string()))
-    })
+    strict_from_value::<T>(whole_numbers(body)).map_err(|e| invalid(FieldError::new(e.pointer(), "malformed", e.inner.to_string())))
 }
 
 /// A price is `{"amount": "8690.00", "currency": "RUB"}` exactly, as the API documents: the amount a

@@ -97,12 +97,8 @@ fn invalid_rule(e: RuleError) -> ApiError {
 
 /// Parses a rule body, pointing at the field that does not fit (`/conditions/1/type: unknown variant …`).
 fn parse_rule(body: &serde_json::Value) -> Result<Rule, ApiError> {
-    serde_path_to_error::deserialize::<_, Rule>(crate::extract::Strict(body.clone())).map_err(|e| {
-        let path = e.path().to_string();
-        let pointer = if path == "." { String::new() } else { format!("/{}", path.replace(['.', '['], "/").replace(']', "")) };
-        let problem = RuleProblem::Malformed { detail: e.into_inner().to_string() };
-        invalid_rule(RuleError { field: if pointer.is_empty() { "/".into() } else { pointer }, problem })
-    })
+    crate::extract::strict_from_value::<Rule>(body.clone())
+        .map_err(|e| invalid_rule(RuleError { field: e.pointer(), problem: RuleProblem::Malformed { detail: e.inner.to_string() } }))
 }
 
 async fn check_references(app: &AppState, rule: &Rule) -> Result<(), ApiError> {
