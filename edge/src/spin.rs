@@ -44,6 +44,10 @@ fn storage(context: &str, e: impl std::fmt::Debug) -> StorageError {
 /// Spin's SQLite (`sqlite_databases = ["default"]`): one connection per request (an instance
 /// serves one request), opened on the first statement and kept for the rest — opening is a host
 /// call that cost about as much as the query it served.
+///
+/// Opening it also checks the schema ([`ensure_schema`]), so a request that never reaches the
+/// database (the app's files, most of a page's downloads) neither opens it nor pays for SQLite
+/// reading the schema of every table, which is most of a request's cost on Spin.
 struct SpinSql(SendWrapper<std::cell::RefCell<Option<std::rc::Rc<Connection>>>>);
 
 impl SpinSql {
@@ -56,7 +60,12 @@ impl SpinSql {
             return Ok(conn.clone());
         }
         let conn = std::rc::Rc::new(Connection::open_default().await.map_err(|e| storage("opening sqlite", e))?);
+        // Set before the check, whose own statements run on this connection.
         *self.0.borrow_mut() = Some(conn.clone());
+        if let Err(e) = ensure_schema(self).await {
+            *self.0.borrow_mut() = None;
+            return Err(e);
+        }
         Ok(conn)
     }
 }
@@ -170,16 +179,40 @@ impl crate::ports::Outbound for SpinOutbound {
     }
 }
 
+/// A variable's value, `None` when unset or blank.
+async fn variable(name: &'static str) -> Option<String> {
+    spin_sdk::variables::get(name).await.ok().filter(|v| !v.trim().is_empty())
+}
+
 /// Push settings from the `vapid_private_key`, `push_contact` and `push_dispatch_token` variables.
+#[cfg(feature = "back-office")]
 async fn push_config() -> crate::notify::PushConfig {
-    let var = |name: &'static str| async move { spin_sdk::variables::get(name).await.ok().filter(|v| !v.trim().is_empty()) };
     let defaults = crate::notify::PushConfig::default();
     crate::notify::PushConfig {
-        vapid_private_key: var("vapid_private_key").await,
-        contact: var("push_contact").await.unwrap_or(defaults.contact.clone()),
-        dispatch_token: var("push_dispatch_token").await,
+        vapid_private_key: variable("vapid_private_key").await,
+        contact: variable("push_contact").await.unwrap_or(defaults.contact.clone()),
+        dispatch_token: variable("push_dispatch_token").await,
         ..defaults
     }
+}
+
+/// The variables this component's routes read, and no others: each is a host call on every
+/// request (Spin makes an instance per request). The shop reads the public address (pages,
+/// sitemap, feeds) and the VAPID key (its public half, for subscribing browsers); the back office
+/// the push settings (dispatch) and whether staff manage the catalog.
+async fn with_component_variables(mut config: Config) -> Config {
+    #[cfg(feature = "shop")]
+    {
+        config.public_url = variable("public_url").await.map(|u| u.trim().to_owned());
+        config.push.vapid_private_key = variable("vapid_private_key").await;
+    }
+    #[cfg(feature = "back-office")]
+    {
+        config.push = push_config().await;
+        // Anything but "false" grants staff the catalog.
+        config.staff_merchandise = variable("staff_merchandise").await.is_none_or(|v| v.trim() != "false");
+    }
+    config
 }
 
 /// The first staff and marketer accounts from the `*_email` / `*_password` variables.
@@ -198,13 +231,14 @@ async fn bootstrap_accounts() -> Vec<BootstrapAccount> {
 }
 
 /// Migrates, seeds and creates the first accounts when the database is not at this build's schema
-/// (`db::schema::ensure`: one read of the database's own `schema_migrations` otherwise); the
-/// accounts' four variables are read only then, not on every request. Nothing in
+/// (`db::schema::ensure`: one read of the database's own `schema_migrations` otherwise), when a
+/// request first opens the database; the accounts' four variables are read only then. Nothing in
 /// key-value decides it: a database replaced under a kept key-value store (a restore, a move to
 /// libSQL) is migrated on its first request instead of answering 503 forever.
-async fn ensure_schema(state: &AppState) -> Result<(), StorageError> {
-    if crate::db::schema::ensure(state.sql.as_ref(), state.clock.now()).await? {
-        crate::accounts::bootstrap(state.sql.as_ref(), &bootstrap_accounts().await, state.clock.now().timestamp()).await?;
+async fn ensure_schema(sql: &SpinSql) -> Result<(), StorageError> {
+    let now = crate::ports::Clock::now(&SystemClock);
+    if crate::db::schema::ensure(sql, now).await? {
+        crate::accounts::bootstrap(sql, &bootstrap_accounts().await, now.timestamp()).await?;
     }
     Ok(())
 }
@@ -221,6 +255,15 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
         }
     };
     let sql: Arc<dyn crate::ports::Sql> = Arc::new(SpinSql::new());
+    let config = Config {
+        // Read by `ensure_schema` when it creates the database, not here on every request.
+        bootstrap_accounts: Vec::new(),
+        site_dir: Some(SITE_DIR.into()),
+        session_key,
+        // Spin's `spin-client-addr` is the peer Spin saw; no proxy header is trusted.
+        trusted_proxies: Vec::new(),
+        ..Config::default()
+    };
     let state = AppState {
         sql: sql.clone(),
         kv: Arc::new(SpinKv),
@@ -229,22 +272,7 @@ async fn handle(req: Request) -> Result<Response, Infallible> {
         outbound: Arc::new(SpinOutbound),
         rules: Arc::default(),
         pages: Arc::default(),
-        config: Arc::new(Config {
-            // Read by `ensure_schema` when it creates the database, not here on every request.
-            bootstrap_accounts: Vec::new(),
-            site_dir: Some(SITE_DIR.into()),
-            public_url: spin_sdk::variables::get("public_url").await.ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()),
-            session_key,
-            // Spin's `spin-client-addr` is the peer Spin saw; no proxy header is trusted.
-            trusted_proxies: Vec::new(),
-            push: push_config().await,
-            // The `staff_merchandise` variable; anything but "false" grants staff the catalog.
-            staff_merchandise: spin_sdk::variables::get("staff_merchandise").await.map_or(true, |v| v.trim() != "false"),
-            ..Config::default()
-        }),
+        config: Arc::new(with_component_variables(config).await),
     };
-    if let Err(e) = ensure_schema(&state).await {
-        return Ok(ApiError::Storage(e).into_response());
-    }
     router(state).call(req).await
 }
