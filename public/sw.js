@@ -144,7 +144,9 @@ self.addEventListener('fetch', (event) => {
 
   if (request.mode === 'navigate') {
     event.respondWith(handleNavigation(event));
-  } else if (url.pathname.startsWith('/api/')) {
+  } else if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/img/p/')) {
+    // The products' generated pictures are kept as API answers are, so a page read offline
+    // shows them too.
     event.respondWith(networkFirstApi(event));
   } else if (PRECACHE_KEYS.has(url.pathname + url.search)) {
     event.respondWith(cacheFirst(event));

@@ -297,6 +297,13 @@ fn back_office_routes(api: Router<AppState>) -> Router<AppState> {
         .route("/admin/products/{sku}/price", put(api::merchandising::set_price))
         .route("/admin/products/{sku}/prices", get(api::merchandising::prices))
         .route("/admin/products/{sku}/prices/{id}", delete(api::merchandising::cancel_price))
+        .route(
+            "/admin/products/{sku}/pictures",
+            get(api::pictures::list)
+                .post(api::pictures::upload)
+                .layer(DefaultBodyLimit::max(vitrina_shared::picture::MAX_PICTURE_BYTES + 64 * 1024)),
+        )
+        .route("/admin/products/{sku}/pictures/{id}", delete(api::pictures::remove))
         .route("/admin/imports", get(api::imports::list).post(api::imports::create))
         .route("/admin/imports/{id}", get(api::imports::get))
         .route(

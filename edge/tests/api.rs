@@ -369,6 +369,8 @@ async fn the_openapi_document_describes_exactly_the_served_paths() {
         "/api/admin/products/{sku}/price",
         "/api/admin/products/{sku}/prices",
         "/api/admin/products/{sku}/prices/{id}",
+        "/api/admin/products/{sku}/pictures",
+        "/api/admin/products/{sku}/pictures/{id}",
         "/api/admin/imports",
         "/api/admin/imports/{id}",
         "/api/admin/imports/{id}/files/{name}",

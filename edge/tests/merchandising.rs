@@ -51,7 +51,10 @@ async fn a_created_product_is_in_the_api_in_its_category_and_has_its_own_page() 
     let staff = app.staff().await;
     let created = create(&staff).await;
     assert_eq!((created["version"].as_i64(), created["archived"].as_bool()), (Some(1), Some(false)));
-    assert_eq!(created["product"]["image"], "/img/cat/smartphones.svg", "the category's illustration when none is given");
+    assert_eq!(created["product"]["image"], format!("/img/p/{NEW_SKU}.svg"), "a picture of its own when none is given");
+    let (status, svg) = page(&app, &format!("/img/p/{NEW_SKU}-box.svg")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(svg.starts_with("<svg") && svg.contains("aria-label="), "its generated box picture: {svg}");
     let (status, product) = app.get(&format!("/api/products/{NEW_SKU}")).await;
     assert_eq!(status, StatusCode::OK, "{product}");
     assert_eq!((product["name"].as_str(), amount(&product["price"])), (Some("Смартфон Тест Про, 128 ГБ"), "19990.00"));

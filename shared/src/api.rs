@@ -140,6 +140,19 @@ impl ProductSummary {
     }
 }
 
+/// A photo uploaded for a product (`POST /api/admin/products/{sku}/pictures`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PictureInfo {
+    pub id: String,
+    /// Its address at 640 pixels wide (`/pictures/{id}/{width}` serves any width).
+    pub url: String,
+    /// Its size as uploaded, turned upright.
+    pub width: u32,
+    pub height: u32,
+    /// The widths stored, narrowest first.
+    pub widths: Vec<u32>,
+}
+
 /// A product page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductDetail {

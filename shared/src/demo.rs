@@ -537,15 +537,17 @@ pub fn products() -> Vec<Product> {
                 "— бренд, который выбирают за надёжность",
                 details.join("; ")
             );
+            let sku = id(Sku::parse, &format!("{}-{:04}", spec.prefix, n));
+            let image = crate::art::image_path(&sku, crate::art::View::Front);
             out.push(Product {
-                sku: id(Sku::parse, &format!("{}-{:04}", spec.prefix, n)),
+                sku,
                 name,
                 brand: brand.to_owned(),
                 category: id(CategoryId::parse, spec.slug),
                 description,
                 price: price_for(spec, seed),
                 attributes,
-                image: format!("/img/cat/{}.svg", spec.slug),
+                image,
             });
         }
     }

@@ -911,7 +911,7 @@ pub fn plan(
             description: description.unwrap_or_default(),
             price: price.unwrap_or_else(|| unreachable!("checked above")),
             attributes: attributes.unwrap_or_default(),
-            image: image.unwrap_or(category.image),
+            image: image.unwrap_or_else(|| crate::art::image_path(&sku, crate::art::View::Front)),
         };
         return Ok(Plan { sku, change: Change::Create { product, family }, stock });
     };

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod api;
+pub mod art;
 pub mod availability;
 pub mod cart;
 pub mod catalog;
@@ -24,6 +25,8 @@ pub mod money;
 pub mod nps;
 pub mod offers;
 pub mod orders;
+#[cfg(feature = "pictures")]
+pub mod picture;
 pub mod pricing;
 pub mod push;
 pub mod rule_draft;

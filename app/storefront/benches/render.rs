@@ -23,8 +23,10 @@ fn product_page(c: &mut Criterion) {
     let category = categories.iter().find(|c| c.category.id == product.category).map(|c| c.category.clone());
     let total = available.values().sum();
     let assets = Assets { css: "/styles.css".into(), islands: Some(("/pkg/i.js".into(), "/pkg/i_bg.wasm".into())), push: None };
+    let pictures = vitrina_shared::art::gallery(&product.sku, &product.image);
     let data = PageData::Product {
         product: ProductDetail::from_product(product, total),
+        pictures,
         category,
         availability: answer,
         city: None,

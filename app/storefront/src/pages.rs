@@ -115,6 +115,9 @@ pub enum PageData {
     },
     Product {
         product: ProductDetail,
+        /// The pictures to show, in order: its photos, or its generated views
+        /// (`vitrina_shared::art::gallery`).
+        pictures: Vec<String>,
         category: Option<Category>,
         availability: Availability,
         city: Option<City>,
@@ -280,8 +283,8 @@ impl PageData {
             PageData::Search { query, results, corrected, suggestions, categories, listing } => {
                 EitherOf8::C(view! { <SearchBody locale query results corrected suggestions categories listing /> })
             }
-            PageData::Product { product, category, availability, city, now } => {
-                EitherOf8::D(view! { <ProductBody locale product category availability city now /> })
+            PageData::Product { product, pictures, category, availability, city, now } => {
+                EitherOf8::D(view! { <ProductBody locale product pictures category availability city now /> })
             }
             PageData::Stores { stores } => EitherOf8::E(view! { <StoresBody locale stores /> }),
             PageData::Store { store, in_stock } => EitherOf8::F(view! { <StoreBody locale store in_stock /> }),
@@ -302,6 +305,8 @@ impl PageData {
 #[component]
 fn ProductCard(locale: Locale, product: ProductSummary, h2: bool, eager: bool) -> impl IntoView {
     let ProductSummary { sku, name, brand, price, image, total_available, .. } = product;
+    // A stored photo comes in several widths; a generated picture is SVG, sharp at any width.
+    let srcset = vitrina_shared::art::srcset(&image);
     let in_stock = total_available > 0;
     let name = if h2 {
         Either::Left(view! { <h2 class="product-card-name">{name}</h2> })
@@ -313,6 +318,8 @@ fn ProductCard(locale: Locale, product: ProductSummary, h2: bool, eager: bool) -
             <a class="product-card-link" href=localized(locale, &format!("/p/{sku}"))>
                 <img
                     class="product-card-image"
+                    sizes=srcset.as_ref().map(|_| "(min-width: 40rem) 320px, 50vw")
+                    srcset=srcset
                     src=image
                     alt=""
                     width="320"
@@ -631,12 +638,44 @@ fn paragraphs(description: &str) -> impl IntoView {
 fn ProductBody(
     locale: Locale,
     product: ProductDetail,
+    pictures: Vec<String>,
     category: Option<Category>,
     availability: Availability,
     city: Option<City>,
     now: i64,
 ) -> impl IntoView {
     let ProductDetail { sku, name, brand, description, price, attributes, image, total_available, rating, .. } = product;
+    // The first picture large; the others (photos, or the generated views of shared/src/art.rs)
+    // as thumbnails, each a link to itself at full size, loaded only when scrolled to.
+    let image = pictures.first().cloned().unwrap_or(image);
+    let srcset = vitrina_shared::art::srcset(&image);
+    let more_pictures = (pictures.len() > 1).then(|| {
+        let items = pictures
+            .into_iter()
+            .skip(1)
+            .map(|src| {
+                let thumb = vitrina_shared::art::srcset(&src);
+                let href = src.clone();
+                view! {
+                    <li>
+                        <a href=href>
+                            <img
+                                src=src
+                                sizes=thumb.as_ref().map(|_| "120px")
+                                srcset=thumb
+                                alt=""
+                                width="120"
+                                height="90"
+                                loading="lazy"
+                                decoding="async"
+                            />
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="product-gallery">{items}</ul> }
+    });
     // "4,6 ★ (оценок: 23)": buyers' ratings, the decimal as the language writes it.
     let rating = rating.map(|r| {
         let average = if locale == Locale::Ru { r.average.replace('.', ",") } else { r.average };
@@ -682,7 +721,17 @@ fn ProductBody(
             </nav>
             <div class="product-detail-main">
                 <div class="product-detail-media">
-                    <img class="product-detail-image" src=image alt=name.clone() width="640" height="480" fetchpriority="high" />
+                    <img
+                        class="product-detail-image"
+                        src=image
+                        sizes=srcset.as_ref().map(|_| "(min-width: 60rem) 40vw, 100vw")
+                        srcset=srcset
+                        alt=name.clone()
+                        width="640"
+                        height="480"
+                        fetchpriority="high"
+                    />
+                    {more_pictures}
                 </div>
                 <div class="product-detail-info">
                     <h1 class="product-title" data-testid="product-name">{name}</h1>

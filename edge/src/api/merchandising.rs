@@ -202,7 +202,8 @@ pub async fn create(
     let attributes = check_attributes("/attributes", &input.attributes).map_err(invalid)?;
     let image = match &input.image {
         Some(raw) => check_image("/image", raw).map_err(invalid)?,
-        None => category.image.clone(),
+        // A picture of its own, generated from the product (shared/src/art.rs).
+        None => vitrina_shared::art::image_path(&sku, vitrina_shared::art::View::Front),
     };
     let family = input.family.as_deref().map(|raw| check_family("/family", raw)).transpose().map_err(invalid)?;
     let product = Product { sku: sku.clone(), name, brand, category: category.id.clone(), description, price, attributes, image };

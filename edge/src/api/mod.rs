@@ -15,5 +15,7 @@ pub mod merchandising;
 pub mod offers;
 pub mod orders;
 pub mod pages;
+#[cfg(feature = "back-office")]
+pub mod pictures;
 pub mod push;
 pub mod search;

@@ -17,6 +17,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use vitrina_shared::api::{CategoryInfo, StoreInfo};
+use vitrina_shared::art;
 use vitrina_shared::availability::availability as compute_availability;
 use vitrina_shared::catalog::{Filters, ProductQuery, Sort};
 use vitrina_shared::i18n::{t, Key, Locale};
@@ -135,6 +136,67 @@ fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
 }
 
 /// A rendered public answer with its validator.
+/// The illustration a category's generated product pictures are drawn from: the demo categories'
+/// own (`public/img/cat/`), and a parcel for any other.
+fn category_art(category: &str) -> &'static str {
+    match category {
+        "smartphones" => include_str!("../../../public/img/cat/smartphones.svg"),
+        "laptops" => include_str!("../../../public/img/cat/laptops.svg"),
+        "headphones" => include_str!("../../../public/img/cat/headphones.svg"),
+        "tv" => include_str!("../../../public/img/cat/tv.svg"),
+        "smart-home" => include_str!("../../../public/img/cat/smart-home.svg"),
+        "vacuum" => include_str!("../../../public/img/cat/vacuum.svg"),
+        "kitchen" => include_str!("../../../public/img/cat/kitchen.svg"),
+        "cookware" => include_str!("../../../public/img/cat/cookware.svg"),
+        "bikes" => include_str!("../../../public/img/cat/bikes.svg"),
+        "sport" => include_str!("../../../public/img/cat/sport.svg"),
+        "home-textile" => include_str!("../../../public/img/cat/home-textile.svg"),
+        "toys" => include_str!("../../../public/img/cat/toys.svg"),
+        _ => PARCEL_ART,
+    }
+}
+
+/// A parcel, for products of categories without an illustration of their own.
+const PARCEL_ART: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 400 300\" width=\"400\" height=\"300\">\
+    <rect width=\"400\" height=\"300\" fill=\"#f1f5f9\"/><ellipse cx=\"200\" cy=\"258\" rx=\"120\" ry=\"9\" fill=\"#0f172a\" opacity=\".1\"/>\
+    <path d=\"M110 100l90-36 90 36v120l-90 36-90-36z\" fill=\"#d6a86b\"/><path d=\"M200 136v120l90-36V100z\" fill=\"#b7864a\"/>\
+    <path d=\"M110 100l90 36 90-36\" fill=\"none\" stroke=\"#8a5a2b\" stroke-width=\"3\"/>\
+    <path d=\"M155 82l90 36v30l-20 8v-30l-90-36z\" fill=\"#f8e7c9\"/></svg>";
+
+/// A product's generated picture (`/img/p/{sku}.svg`, `-detail.svg`, `-box.svg`: shared/src/art.rs),
+/// public and cached like a page; `None` (a 404) for a SKU the catalog does not sell.
+async fn product_picture(app: &AppState, sku: &Sku, view: art::View, now: i64) -> Result<Option<Page>, ApiError> {
+    let Some((product, _)) = catalog::product(app.sql.as_ref(), sku, now).await? else { return Ok(None) };
+    let subject = art::Subject {
+        sku,
+        name: &product.name,
+        brand: &product.brand,
+        attributes: &product.attributes,
+        art: category_art(product.category.as_str()),
+    };
+    Ok(Some(page(StatusCode::OK, "image/svg+xml", art::product_svg(&subject, view))))
+}
+
+/// A stored photo in the width nearest `width` (`/pictures/{id}/{width}`): cached for a year, as
+/// an id is never reused for other bytes; 404 for an unknown photo.
+async fn photo(app: &AppState, id: &str, width: u32, head: bool) -> Response {
+    match crate::db::pictures::file(app.sql.as_ref(), id, width).await {
+        Ok(Some(file)) => {
+            let length = file.bytes.len();
+            let mut response = if head { Response::new(Body::empty()) } else { Response::new(Body::from(file.bytes)) };
+            let h = response.headers_mut();
+            if let Ok(value) = HeaderValue::from_str(&file.content_type) {
+                h.insert(header::CONTENT_TYPE, value);
+            }
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+            response
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "no such picture").into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
 fn page(status: StatusCode, content_type: &'static str, body: String) -> Page {
     let etag = etag(body.as_bytes());
     Page { status: status.as_u16(), content_type, body: body.into(), etag: etag.into() }
@@ -259,7 +321,9 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
             let stores = app.pages.stores(sql).await?;
             let stock = stock::stock_for(sql, &sku, now.timestamp()).await?;
             let availability = compute_availability(&sku, &stores, &stock, city.map(City::centre), now);
-            PageData::Product { product, category, availability, city, now: now.timestamp() }
+            let photos = crate::db::pictures::of_product(sql, &sku).await?;
+            let pictures = if photos.is_empty() { art::gallery(&sku, &product.image) } else { photos.into_iter().map(|p| p.url).collect() };
+            PageData::Product { product, pictures, category, availability, city, now: now.timestamp() }
         }
         ["stores"] => PageData::Stores { stores: catalog::stores(sql).await?.into_iter().map(StoreInfo::from).collect() },
         ["stores", raw] => {
@@ -398,6 +462,9 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
     }
     let head = method == Method::HEAD;
     let full = uri.path();
+    if let Some((id, width)) = art::parse_picture_path(full) {
+        return photo(&app, id, width, head).await;
+    }
     let origin = origin(&app, &headers);
     let key = format!("{origin}{}", uri.path_and_query().map(|p| p.as_str()).unwrap_or(full));
     let now = app.clock.now();
@@ -413,6 +480,9 @@ pub async fn serve(State(app): State<AppState>, method: Method, uri: Uri, header
             "/sitemap.xml" => return sitemap(&app, &origin).await.map(|p| Some(Answer::Page(p))),
             path if FEEDS.contains(&path) => return feed(&app, &origin, path).await.map(|p| Some(Answer::Page(p))),
             _ => {}
+        }
+        if let Some((sku, view)) = art::parse_image_path(full) {
+            return product_picture(&app, &sku, view, now.timestamp()).await.map(|p| p.map(Answer::Page));
         }
         let (locale, path) = split_locale(full);
         if let Some(to) = moved(path) {

@@ -25,6 +25,7 @@ pub(crate) mod limits;
 pub(crate) mod offers;
 pub(crate) mod orders;
 pub(crate) mod payments;
+pub(crate) mod pictures;
 pub(crate) mod push;
 pub mod schema;
 #[cfg(test)]
@@ -174,6 +175,7 @@ mod tests {
             offers::selects(),
             orders::selects(),
             payments::selects(),
+            pictures::selects(),
             push::selects(),
             schema::selects(),
             search::selects(),

@@ -24,6 +24,8 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../../migrations/0012_ratings.sql")),
     (13, include_str!("../../migrations/0013_scale.sql")),
     (14, include_str!("../../migrations/0014_price_in_force.sql")),
+    (15, include_str!("../../migrations/0015_product_pictures.sql")),
+    (16, include_str!("../../migrations/0016_pictures.sql")),
 ];
 
 /// What a migration's transaction does besides its script: rows computed in Rust.

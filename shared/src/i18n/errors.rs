@@ -180,6 +180,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
     e("invalid_import", "Такой формат импорта не поддерживается.", "The import format is csv, jsonl or commerceml."),
     e("invalid_keys", "Браузер передал неподходящие ключи подписки.", "The browser gave subscription keys that cannot be used."),
     e("invalid_lines", "Неверное число позиций[: не больше {max}].", "Wrong number of lines[: at most {max}]."),
+    e("invalid_multipart", "Файл не получен: отправьте форму с файлом фотографии.", "No file received: send a multipart form with the photo in its `file` part."),
     e("invalid_name", "Проверьте имя[: не больше {max} символов].", "Check the name[: at most {max} characters]."),
     e("invalid_page", "Такой страницы нет[: их не больше {max}].", "There is no such page[: at most {max}]."),
     e("invalid_path", "Адрес запроса указан неверно.", "The address of the request is not valid."),
@@ -337,6 +338,16 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
         "The payment did not complete in time: no order was placed and your cart is as it was.",
     ),
     e(
+        "picture_too_large",
+        "Фотография слишком велика[: {width}×{height} пикселей]. Можно не больше 10 000 пикселей по стороне и 40 мегапикселей.",
+        "The photo is too large[: {width}×{height} pixels]. At most 10,000 pixels a side and 40 megapixels.",
+    ),
+    e(
+        "picture_too_small",
+        "Фотография слишком мала[: {width}×{height} пикселей]. Нужно не меньше 160 пикселей по каждой стороне.",
+        "The photo is too small[: {width}×{height} pixels]. At least 160 pixels a side.",
+    ),
+    e(
         "points_above_cap",
         "Столько баллов на этот заказ не списать[: не больше {max}].",
         "This order cannot take that many points[: at most {max}].",
@@ -387,6 +398,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
     e("synonyms_changed", "Синонимы уже изменил кто-то другой — загрузите их заново.", "Someone else changed the synonyms meanwhile — reload them."),
     e("timeout", "Сервер не ответил вовремя.", "The server took too long to answer."),
     e("too_many_files", "В одном импорте не больше 8 файлов.", "An import has at most 8 files."),
+    e("too_many_pictures", "У товара уже[ {max}] фотографий — сначала удалите одну.", "The product has[ {max}] photos already; remove one first."),
     TOO_MANY_REQUESTS,
     e("unknown_category", "Категория[ «{category}»] не найдена.", "Category[ “{category}”] not found."),
     e("unknown_customer", "Покупатель не найден.", "No such customer."),
@@ -405,6 +417,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
     e("unknown_kiosk", "Киоск не найден.", "No such kiosk."),
     e("unknown_order", "Заказ[ {order}] не найден.", "Order[ {order}] not found."),
     e("unknown_pickup_point", "Такого пункта выдачи нет.", "There is no such pickup point."),
+    e("unknown_picture", "Такой фотографии у товара нет.", "The product has no such photo."),
     e(
         "unknown_price",
         "Такой запланированной цены[ у товара {sku}] нет — возможно, она уже действует.",
@@ -416,7 +429,9 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
     UNKNOWN_SKU,
     e("unknown_store", "Магазин[ «{store}»] не найден.", "Store[ “{store}”] not found."),
     e("unknown_subscription", "На этом устройстве нет такой подписки.", "This device has no such subscription."),
+    e("unreadable_picture", "Файл фотографии повреждён и не читается.", "The photo file is damaged and cannot be read."),
     e("unsupported_media_type", "Запрос в неподходящем формате.", "The request is in a format this address does not take."),
+    e("unsupported_picture", "Подходят только фотографии[ в форматах {formats}].", "Only photos[ in {formats}] are accepted."),
 ];
 
 /// Whether `code` has texts (a top-level code, not a `code.reason` case).
