@@ -421,18 +421,34 @@ impl Client {
 
     /// `PUT path` with `bytes` as the body (a file upload).
     fn put_bytes(&self, path: &str, cookie: &str, bytes: Vec<u8>) -> Result<Answer> {
-        let what = format!("PUT {path}");
+        self.send_bytes("PUT", path, cookie, "application/octet-stream", bytes)
+    }
+
+    /// Sends `bytes` of `content_type` as `cookie`'s session.
+    fn send_bytes(&self, method: &str, path: &str, cookie: &str, content_type: &str, bytes: Vec<u8>) -> Result<Answer> {
+        let what = format!("{method} {path}");
         let request = ureq::http::Request::builder()
-            .method("PUT")
+            .method(method)
             .uri(format!("{}{path}", self.base))
             .header("cookie", cookie)
-            .header("content-type", "application/octet-stream")
+            .header("content-type", content_type)
             .body(bytes)
             .map_err(|e| format!("{what}: {e}"))?;
         let mut response = self.agent.run(request).map_err(|e| format!("{what}: {e}"))?;
         let status = response.status().as_u16();
         let body = response.body_mut().read_to_string().map_err(|e| format!("{what}: reading the body: {e}"))?;
         Ok(Answer { status, headers: Vec::new(), body })
+    }
+
+    /// A GET whose answer is not text: its status, content type and bytes.
+    fn get_bytes(&self, path: &str) -> Result<(u16, String, Vec<u8>)> {
+        let what = format!("GET {path}");
+        let request = ureq::http::Request::builder().uri(format!("{}{path}", self.base)).body(()).map_err(|e| format!("{what}: {e}"))?;
+        let mut response = self.agent.run(request).map_err(|e| format!("{what}: {e}"))?;
+        let status = response.status().as_u16();
+        let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let body = response.body_mut().read_to_vec().map_err(|e| format!("{what}: reading the body: {e}"))?;
+        Ok((status, kind, body))
     }
 
     fn get(&self, path: &str, cookie: Option<&str>) -> Result<Answer> {
@@ -502,6 +518,38 @@ fn commerceml_import(c: &Client) -> Result<()> {
     ensure(page.body.contains("\"price\":\"19990.00\""), || "the imported product's page lacks its retail price".into())?;
     let phone = c.get("/api/products/PHN-0003", None)?.expect("GET /api/products/PHN-0003", 200)?.json()?;
     ensure(phone["price"]["amount"] == "11490.00", || format!("the imported price is not in force: {phone}"))
+}
+
+/// A merchandiser's photo, uploaded as a form, is made in its widths by the back-office
+/// component, stored in Spin's SQLite and served by the shop with a `srcset` on the page; every
+/// product has generated pictures of its own.
+fn product_photo(c: &Client) -> Result<()> {
+    const PRODUCT: &str = "PHN-0007";
+    let staff = c.sign_in_staff()?;
+    let png = std::fs::read(root().join("edge/tests/fixtures/pictures/phone.png")).map_err(|e| format!("phone.png: {e}"))?;
+    let boundary = "vitrina-spin-boundary";
+    let mut form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"phone.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    form.extend(png);
+    form.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let path = format!("/api/admin/products/{PRODUCT}/pictures");
+    let photo = c
+        .send_bytes("POST", &path, &staff, &format!("multipart/form-data; boundary={boundary}"), form)?
+        .expect("uploading a photo", 201)?
+        .json()?;
+    ensure(photo["widths"] == json!([320, 480]), || format!("a 480-pixel photo is stored at 320 and 480: {photo}"))?;
+    let id = photo["id"].as_str().unwrap_or_default().to_owned();
+    let (status, kind, bytes) = c.get_bytes(&format!("/pictures/{id}/320"))?;
+    ensure(status == 200 && ["image/webp", "image/jpeg"].contains(&kind.as_str()) && bytes.len() > 100, || {
+        format!("GET /pictures/{id}/320: {status} {kind}, {} bytes", bytes.len())
+    })?;
+    let page = c.get(&format!("/p/{PRODUCT}"), None)?.expect("the product's page", 200)?;
+    ensure(page.body.contains(&format!("/pictures/{id}/320 320w")), || "the page offers no srcset of the photo".into())?;
+    let (status, kind, svg) = c.get_bytes("/img/p/PHN-0008-box.svg")?;
+    ensure(status == 200 && kind == "image/svg+xml" && svg.starts_with(b"<svg"), || format!("a generated picture: {status} {kind}"))?;
+    c.call("DELETE", &format!("{path}/{id}"), Some(&staff), &[], None)?.expect("removing the photo", 204).map(drop)
 }
 
 /// A pickup order paid at the store.
@@ -897,7 +945,7 @@ type Scenario = fn(&Client) -> Result<()>;
 /// In this order: the stock scenario runs before any checkout holds a unit; the checkout
 /// scenarios set their own stock; the race sells a product no other scenario touches; the rule
 /// scenario deletes its rule, so no other scenario's price depends on it.
-const SCENARIOS: [(&str, Scenario); 16] = [
+const SCENARIOS: [(&str, Scenario); 17] = [
     ("health and catalog", health_and_catalog),
     ("server-rendered pages, robots, sitemap and feeds", server_rendered_pages),
     ("security headers", security_headers),
@@ -914,6 +962,7 @@ const SCENARIOS: [(&str, Scenario); 16] = [
     ("push subscription at a push service stored, listed and removed", push_subscription_to_a_push_service_is_stored_listed_and_removed),
     ("a CommerceML pair from 1C is imported and its price is on the page", commerceml_import),
     ("the back office's routes reach their component, with the shop's session", back_office_routes_reach_their_component),
+    ("a product photo is uploaded, made in its widths and served; generated pictures", product_photo),
 ];
 
 /// Every scenario against one `spin up`; the first failure names its scenario.
