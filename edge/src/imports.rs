@@ -65,9 +65,15 @@ pub async fn run(app: &AppState, id: &str, stale_before: i64) -> Result<Option<R
     };
     tracing::info!(import = id, format = format.as_str(), rows = parsed.rows(), "import read");
     for attempt in 1..=ATTEMPTS {
-        let (batch, outcome) = prepare(app, id, &row.created_by, &parsed, &names, claimed_at).await?;
+        let (batch, outcome, restocking) = prepare(app, id, &row.created_by, &parsed, &names, claimed_at).await?;
+        let now = app.clock.now().timestamp();
+        let were_out = crate::notify::out_of_stock(app.sql.as_ref(), restocking, now).await?;
         match batch.run(app.sql.as_ref()).await? {
             Ok(()) => {
+                // Back in stock: watchers of a product the import brought back hear about it, as
+                // they do when staff set the stock.
+                let stores = catalog::stores(app.sql.as_ref()).await?;
+                crate::notify::announce_restocked(app.sql.as_ref(), &were_out, &stores, app.clock.now().timestamp()).await?;
                 tracing::info!(
                     import = id,
                     created = outcome.created,
@@ -145,7 +151,12 @@ async fn load(app: &AppState, now: i64) -> Result<Catalog, StorageError> {
     })
 }
 
-/// Plans every row and builds the one batch that applies the accepted ones with the outcome.
+/// A product at a store an import gives units to, when someone waits for the product: the
+/// candidates for "back in stock".
+type Restocking = Vec<(Sku, StoreId)>;
+
+/// Plans every row and builds the one batch that applies the accepted ones with the outcome, and
+/// the [`Restocking`] pairs it brings.
 async fn prepare(
     app: &AppState,
     id: &str,
@@ -153,9 +164,11 @@ async fn prepare(
     parsed: &Parsed,
     files: &[String],
     claimed_at: i64,
-) -> Result<(Batch<Lost>, Outcome), StorageError> {
+) -> Result<(Batch<Lost>, Outcome, Restocking), StorageError> {
     let now = app.clock.now().timestamp();
     let mut known = load(app, now).await?;
+    let watched = crate::notify::watched_products(app.sql.as_ref()).await?;
+    let mut restocking = Restocking::new();
     let mut batch = Batch::named("import");
     batch.push(imports::clear_refusals(id));
     let mut refusals: Vec<ImportRefusal> = parsed.refused.clone();
@@ -186,6 +199,10 @@ async fn prepare(
                 if let Some(external) = &record.external_id {
                     batch.push(imports::key("product", external, p.sku.as_str()));
                 }
+                if watched.contains(&p.sku) {
+                    let stores = p.stock.iter().filter(|(_, units)| *units > 0).map(|(store, _)| store.clone());
+                    restocking.extend(stores.map(|store| (p.sku.clone(), store)));
+                }
                 apply(&p, &known, by, now, &mut batch, &mut outcome);
             }
             Err(r) => refusals.push(r),
@@ -198,7 +215,7 @@ async fn prepare(
     }
     batch.guard(imports::finish(id, &outcome, claimed_at, now), Lost::Claim);
     batch.push(imports::drop_files(id));
-    Ok((batch, outcome))
+    Ok((batch, outcome, restocking))
 }
 
 /// The statements of one accepted row, counted in `outcome`.

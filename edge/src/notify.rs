@@ -186,6 +186,60 @@ pub async fn back_in_stock(
     Ok(statements)
 }
 
+/// Of `pairs` (a product at a store), those with no unit available now: read before a change that
+/// may bring units back, so that [`announce_restocked`] can tell the watchers after it.
+pub(crate) async fn out_of_stock(
+    sql: &dyn Sql,
+    pairs: Vec<(vitrina_shared::Sku, vitrina_shared::StoreId)>,
+    now: i64,
+) -> Result<Vec<(vitrina_shared::Sku, vitrina_shared::StoreId)>, StorageError> {
+    let mut out = Vec::new();
+    for (sku, store) in pairs {
+        if crate::db::stock::stock_for(sql, &sku, now).await?.get(&store).copied().unwrap_or(0) == 0 {
+            out.push((sku, store));
+        }
+    }
+    Ok(out)
+}
+
+/// Enqueues "back in stock" for each of `were_out` ([`out_of_stock`] before the change) that has
+/// units available now, in one batch. A watcher hears once a day per product (the outbox's
+/// dedupe key), however many of its stores came back.
+pub(crate) async fn announce_restocked(
+    sql: &dyn Sql,
+    were_out: &[(vitrina_shared::Sku, vitrina_shared::StoreId)],
+    stores: &[vitrina_shared::store::Store],
+    now: i64,
+) -> Result<(), StorageError> {
+    let mut notices = Vec::new();
+    for (sku, store_id) in were_out {
+        let Some(store) = stores.iter().find(|s| &s.id == store_id) else { continue };
+        if crate::db::stock::stock_for(sql, sku, now).await?.get(store_id).copied().unwrap_or(0) > 0 {
+            let name = crate::db::catalog::product(sql, sku, now).await?.map(|(p, _)| p.name).unwrap_or_default();
+            notices.extend(back_in_stock(sql, sku, &name, store, now).await?);
+        }
+    }
+    if !notices.is_empty() {
+        sql.batch(notices).await.map_err(StorageError::from)?;
+    }
+    Ok(())
+}
+
+/// The products someone waits to hear are back in stock.
+pub(crate) async fn watched_products(sql: &dyn Sql) -> Result<std::collections::HashSet<vitrina_shared::Sku>, StorageError> {
+    // Every `Topic::BackInStock` is stored as "back_in_stock:{sku}" in a JSON list.
+    let like = "%\"back_in_stock:%";
+    let mut watched = std::collections::HashSet::new();
+    for topics in outbox::topic_lists(sql, like).await? {
+        let topics: Vec<Topic> = serde_json::from_str(&topics).map_err(|e| StorageError(format!("stored topics: {e}")))?;
+        watched.extend(topics.into_iter().filter_map(|t| match t {
+            Topic::BackInStock(sku) => Some(sku),
+            _ => None,
+        }));
+    }
+    Ok(watched)
+}
+
 /// Finds carts left unchanged for the configured time with a subscriber to cart reminders, and
 /// enqueues one reminder per cart version (cancelled if the cart changes or is ordered first).
 pub(crate) async fn scan_abandoned_carts(app: &AppState, now: i64) -> Result<u32, StorageError> {

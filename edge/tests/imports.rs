@@ -279,3 +279,37 @@ async fn an_import_whose_worker_stopped_is_taken_over_and_applied_once() {
     let (_, history) = app.staff().await.get("/api/admin/products/PHN-7001/prices").await;
     assert_eq!(history["entries"].as_array().map(Vec::len), Some(1), "applied once: {history}");
 }
+
+#[tokio::test]
+async fn stock_an_import_brings_back_tells_those_waiting_for_the_product_once() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let app = TestApp::new().await;
+    let staff = app.staff().await;
+    let set = |n: i64| json!({"items": [{"sku": "AUD-0002", "on_hand": n}]}).to_string();
+    for store in ["msk-tverskaya", "msk-novy-arbat"] {
+        app.put_stock(store, set(0), Some(&staff)).await;
+    }
+    let (keys, auth) = ece::generate_keypair_and_auth_secret().expect("keys");
+    let public = URL_SAFE_NO_PAD.encode(keys.pub_as_raw().expect("public key"));
+    let subscription = json!({
+        "subscription": {"endpoint": "https://fcm.googleapis.com/fcm/send/import-test", "keys": {"p256dh": public, "auth": URL_SAFE_NO_PAD.encode(auth)}},
+        "topics": ["back_in_stock:AUD-0002"],
+        "city": "moscow"
+    });
+    let (status, body) = app.device().post("/api/push/subscriptions", subscription).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let told = || async {
+        let rows = app.state.sql.query("SELECT COUNT(*) FROM push_outbox WHERE kind = 'back_in_stock'", vec![]).await.expect("outbox");
+        rows[0].int(0).expect("a count")
+    };
+    // Stock at another product changes nothing; then AUD-0002 comes back at two stores at once.
+    let csv = "sku;stock:msk-tverskaya;stock:msk-novy-arbat\nPHN-0001;7;7\n";
+    let (status, done) = import(&app, &staff, "csv", &[("stock.csv", csv.as_bytes().to_vec())]).await;
+    assert_eq!((status, &done["status"]), (StatusCode::OK, &json!("done")), "{done}");
+    assert_eq!(told().await, 0, "nobody waits for PHN-0001");
+    let csv = "sku;stock:msk-tverskaya;stock:msk-novy-arbat\nAUD-0002;3;2\n";
+    let (status, done) = import(&app, &staff, "csv", &[("stock.csv", csv.as_bytes().to_vec())]).await;
+    assert_eq!((status, &done["status"], &done["updated"]), (StatusCode::OK, &json!("done"), &json!(1)), "{done}");
+    assert_eq!(told().await, 1, "the watcher hears once, not once per store");
+}

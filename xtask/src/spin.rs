@@ -528,10 +528,9 @@ fn product_photo(c: &Client) -> Result<()> {
     let staff = c.sign_in_staff()?;
     let png = std::fs::read(root().join("edge/tests/fixtures/pictures/phone.png")).map_err(|e| format!("phone.png: {e}"))?;
     let boundary = "vitrina-spin-boundary";
-    let mut form = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"phone.png\"\r\nContent-Type: image/png\r\n\r\n"
-    )
-    .into_bytes();
+    let mut form =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"phone.png\"\r\nContent-Type: image/png\r\n\r\n")
+            .into_bytes();
     form.extend(png);
     form.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
     let path = format!("/api/admin/products/{PRODUCT}/pictures");

@@ -168,27 +168,10 @@ pub async fn put_stock(
         .with("sku", list.join(", ")));
     }
     let now = app.clock.now();
-    let mut was_out = Vec::new();
-    for line in lines.iter().filter(|l| l.on_hand > 0) {
-        let available = stock::stock_for(app.sql.as_ref(), &line.sku, now.timestamp()).await?.get(&store).copied().unwrap_or(0);
-        if available == 0 {
-            was_out.push(line.sku.clone());
-        }
-    }
+    let restocking = lines.iter().filter(|l| l.on_hand > 0).map(|l| (l.sku.clone(), store.clone())).collect();
+    let were_out = crate::notify::out_of_stock(app.sql.as_ref(), restocking, now.timestamp()).await?;
     let updated = stock::set_stock(app.sql.as_ref(), &store, &lines, now).await?;
     // Back in stock: watchers near this store hear about it (Web Push).
-    if let Some(shop) = stores.iter().find(|s| s.id == store) {
-        let mut notices = Vec::new();
-        for sku in &was_out {
-            let available = stock::stock_for(app.sql.as_ref(), sku, now.timestamp()).await?.get(&store).copied().unwrap_or(0);
-            if available > 0 {
-                let name = catalog::product(app.sql.as_ref(), sku, now.timestamp()).await?.map(|(p, _)| p.name).unwrap_or_default();
-                notices.extend(crate::notify::back_in_stock(app.sql.as_ref(), sku, &name, shop, now.timestamp()).await?);
-            }
-        }
-        if !notices.is_empty() {
-            app.sql.batch(notices).await.map_err(crate::ports::StorageError::from)?;
-        }
-    }
+    crate::notify::announce_restocked(app.sql.as_ref(), &were_out, &stores, now.timestamp()).await?;
     Ok(Json(StockUpdateResponse { store_id: store, updated }))
 }

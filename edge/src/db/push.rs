@@ -259,6 +259,22 @@ pub(crate) async fn watchers(sql: &dyn Sql, like: &str, city: &str) -> Result<Ve
     all(sql, WATCHERS, vec![like.into(), city.into()]).await
 }
 
+struct TopicsRow(String);
+
+impl FromRow for TopicsRow {
+    const COLUMNS: &'static [&'static str] = &["topics"];
+    fn from_row(r: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(TopicsRow(r.text("topics")?.to_owned()))
+    }
+}
+
+const TOPIC_LISTS: &str = "SELECT topics FROM push_subscriptions WHERE topics LIKE ?";
+
+/// The topic lists (JSON) of every subscription whose topics match `like`.
+pub(crate) async fn topic_lists(sql: &dyn Sql, like: &str) -> Result<Vec<String>, StorageError> {
+    Ok(all::<TopicsRow>(sql, TOPIC_LISTS, vec![like.into()]).await?.into_iter().map(|r| r.0).collect())
+}
+
 /// Sets a subscription's topics.
 pub(crate) fn set_topics(subscription: &str, topics: &str) -> Statement {
     Statement::new("UPDATE push_subscriptions SET topics = ? WHERE id = ?", vec![topics.into(), subscription.into()])
@@ -501,6 +517,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<Recipient>(subscribers_select(OF_GUEST)),
         checked::<Audience>(WITH_TOPIC),
         checked::<Watcher>(WATCHERS),
+        checked::<TopicsRow>(TOPIC_LISTS),
         checked::<Due>(DUE),
         checked::<CampaignRow>(campaigns_select(ONE_CAMPAIGN)),
         checked::<CampaignRow>(campaigns_select(LATEST_CAMPAIGNS)),
