@@ -5,7 +5,6 @@
 
 use crate::catalog::Attribute;
 use crate::charts::escape;
-use crate::demo::mix;
 use crate::Sku;
 
 /// The views drawn for a product, in gallery order.
@@ -96,10 +95,20 @@ pub struct Subject<'a> {
     pub art: &'a str,
 }
 
+/// A stable 64-bit hash of `text` (FNV-1a, then mixed), the seed of a product's variations: the
+/// same on every machine and Rust release, unlike `std`'s hasher.
+fn seed(text: &str, salt: u64) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325_u64 ^ salt;
+    for b in text.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ (h >> 29)
+}
+
 /// How a colour named in the product's `Цвет` attribute tints the illustration: a hue rotation in
 /// degrees and a saturation (1 keeps it, towards 0 greys it out).
 fn tint(subject: &Subject<'_>) -> (i64, f32) {
-    let seed = mix(subject.sku.as_str().bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))));
+    let seed = seed(subject.sku.as_str(), 0);
     let colour = subject.attributes.iter().find(|a| a.name == "Цвет").map(|a| a.value.to_lowercase());
     match colour.as_deref() {
         Some("чёрный" | "черный") => (0, 0.05),
@@ -129,7 +138,7 @@ fn art_body(art: &str) -> &str {
 
 /// A product's picture in `view`: an SVG document of [`SIZE`].
 pub fn product_svg(subject: &Subject<'_>, view: View) -> String {
-    let seed = mix(subject.sku.as_str().bytes().fold(7u64, |h, b| h.wrapping_mul(131).wrapping_add(u64::from(b))));
+    let seed = seed(subject.sku.as_str(), 7);
     let (hue_rotate, saturation) = tint(subject);
     let background = 190 + (seed % 140) as i64;
     let (width, height) = SIZE;

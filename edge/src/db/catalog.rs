@@ -1,20 +1,13 @@
 //! The catalog: categories, products (with the units available across the chain) and stores.
 
 use super::stock::ACTIVE_HOLDS;
-use super::{all, corrupt, exists, first, Count, FromRow, Named};
+use super::{all, corrupt, exists, first, parse_currency, Count, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
 use vitrina_shared::api::{AdminProduct, BrandInfo, CategoryInfo, ProductDetail, ProductSummary, RatingSummary};
 use vitrina_shared::catalog::{Attribute, Category, Filters, Page, Product, ProductQuery, Sort, PER_PAGE};
 use vitrina_shared::search::index_text;
 use vitrina_shared::store::Store;
-use vitrina_shared::{CategoryId, Currency, Money, Sku, StoreId};
-
-pub(crate) fn parse_currency(code: &str) -> Result<Currency, StorageError> {
-    match code {
-        "RUB" => Ok(Currency::Rub),
-        other => Err(corrupt("currency", other)),
-    }
-}
+use vitrina_shared::{CategoryId, Money, Sku, StoreId};
 
 /// A product and the units available across the chain (on hand less active holds).
 struct ProductRow(Product, u32);

@@ -124,6 +124,14 @@ impl FromRow for Count {
     }
 }
 
+/// A stored currency code as the currency (only roubles are sold).
+pub(crate) fn parse_currency(code: &str) -> Result<vitrina_shared::Currency, StorageError> {
+    match code {
+        "RUB" => Ok(vitrina_shared::Currency::Rub),
+        other => Err(corrupt("currency", other)),
+    }
+}
+
 /// A stored value that does not parse.
 pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StorageError {
     StorageError(format!("stored {what} is unreadable: {e}"))

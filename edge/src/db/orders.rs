@@ -1,7 +1,7 @@
 //! Orders (from every channel), their lines, events, payments and refunds, returns, NPS answers,
 //! and the idempotency keys of checkouts.
 
-use super::catalog::parse_currency;
+use super::parse_currency;
 use super::{all, corrupt, exists, first, to_time, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
 use vitrina_shared::account::Channel;
