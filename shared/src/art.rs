@@ -78,7 +78,7 @@ pub fn parse_picture_path(path: &str) -> Option<(&str, u32)> {
 /// nearest width it has); `None` for other pictures, which are SVG and sharp at any width.
 pub fn srcset(image: &str) -> Option<String> {
     let (id, _) = parse_picture_path(image)?;
-    Some(crate::art::PHOTO_WIDTHS.iter().map(|w| format!("{} {w}w", picture_path(id, *w))).collect::<Vec<_>>().join(", "))
+    Some(PHOTO_WIDTHS.iter().map(|w| format!("{} {w}w", picture_path(id, *w))).collect::<Vec<_>>().join(", "))
 }
 
 /// The widths stored photos are made in (`picture::WIDTHS`, which needs the `pictures` feature).

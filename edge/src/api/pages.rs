@@ -135,7 +135,6 @@ fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
         .is_some_and(|v| v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == tag || t == "*"))
 }
 
-/// A rendered public answer with its validator.
 /// The illustration a category's generated product pictures are drawn from: the demo categories'
 /// own (`public/img/cat/`), and a parcel for any other.
 fn category_art(category: &str) -> &'static str {
@@ -197,6 +196,7 @@ async fn photo(app: &AppState, id: &str, width: u32, head: bool) -> Response {
     }
 }
 
+/// A rendered public answer with its validator.
 fn page(status: StatusCode, content_type: &'static str, body: String) -> Page {
     let etag = etag(body.as_bytes());
     Page { status: status.as_u16(), content_type, body: body.into(), etag: etag.into() }

@@ -15,7 +15,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use vitrina_shared::api::PictureInfo;
-use vitrina_shared::art::{image_path, View};
+use vitrina_shared::art::{image_path, picture_path, View};
 use vitrina_shared::picture::{self, PictureError, MAX_PICTURES};
 use vitrina_shared::Sku;
 
@@ -64,6 +64,14 @@ pub async fn upload(
     let file = picture::multipart_file(content_type, &body).map_err(refused)?;
     let prepared = picture::prepare(file).map_err(refused)?;
     let id = new_id('F')?;
+    // The answer is what is stored: known here, not read back.
+    let created = PictureInfo {
+        url: picture_path(&id, 640),
+        width: prepared.width,
+        height: prepared.height,
+        widths: prepared.files.iter().map(|f| f.width).collect(),
+        id: id.clone(),
+    };
     let mut batch = Batch::named("picture-upload");
     batch.guard(
         db::insert(&id, &sku, prepared.width, prepared.height, MAX_PICTURES, &who.id, app.clock.now().timestamp()),
@@ -81,9 +89,6 @@ pub async fn upload(
             .with("max", MAX_PICTURES as i64))
         }
     }
-    let pictures = db::of_product(app.sql.as_ref(), &sku).await?;
-    let created =
-        pictures.into_iter().find(|p| p.id == id).ok_or_else(|| ApiError::not_found("unknown_picture", "the photo was removed"))?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
