@@ -62,6 +62,18 @@ pub fn write_stores_and_stock(path: &Path, add: u32) -> Result<u64, StorageError
             insert.execute(rusqlite::params![id, store.to_string()]).map_err(db_error("adding a store"))?;
         }
     }
+    // The triggers that keep products.units_on_hand would update a product for each of the 100
+    // million rows: they are set aside and the sums taken once at the end.
+    let triggers: Vec<String> = {
+        let mut stmt = tx
+            .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stock'")
+            .map_err(db_error("reading triggers"))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db_error("reading triggers"))?;
+        rows.collect::<Result<_, _>>().map_err(db_error("reading triggers"))?
+    };
+    for name in ["stock_added", "stock_changed", "stock_removed"] {
+        tx.execute(&format!("DROP TRIGGER IF EXISTS {name}"), []).map_err(db_error("setting the stock triggers aside"))?;
+    }
     tx.execute("DELETE FROM stock", []).map_err(db_error("clearing stock"))?;
     tx.execute("DROP INDEX IF EXISTS stock_by_sku", []).map_err(db_error("dropping stock_by_sku"))?;
     let stores: Vec<String> = {
@@ -94,6 +106,12 @@ pub fn write_stores_and_stock(path: &Path, add: u32) -> Result<u64, StorageError
     }
     tracing::info!("indexing stock by SKU");
     tx.execute("CREATE INDEX IF NOT EXISTS stock_by_sku ON stock(sku, on_hand)", []).map_err(db_error("indexing stock"))?;
+    tracing::info!("summing units on hand per product");
+    tx.execute("UPDATE products SET units_on_hand = COALESCE((SELECT SUM(s.on_hand) FROM stock s WHERE s.sku = products.sku), 0)", [])
+        .map_err(db_error("summing units on hand"))?;
+    for trigger in &triggers {
+        tx.execute(trigger, []).map_err(db_error("restoring the stock triggers"))?;
+    }
     tx.commit().map_err(db_error("committing"))?;
     conn.execute_batch("PRAGMA journal_mode = WAL;").map_err(db_error("restoring the write-ahead log"))?;
     Ok(rows)

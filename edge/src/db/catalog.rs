@@ -417,10 +417,9 @@ fn matched(and: &str) -> String {
 /// A page of the products `product_search MATCH ?` finds (in category `?` when `in_category`,
 /// narrowed by `narrowed`, a condition on `c`), ranked: by `key` first when a sort asks for one,
 /// then the exact name first (each of the three `?` after the key's the normalised query), then a
-/// name that starts with it, then products in stock, then FTS5's bm25 relevance (name and brand
-/// weigh five times the rest), then catalog order. The page is chosen first, so the units available
-/// (a sum over every store) are counted for its rows only; whether a product is in stock at all stops
-/// at the first store that has it.
+/// name that starts with it, then products with units on hand somewhere (holds aside), then FTS5's
+/// bm25 relevance (name and brand weigh five times the rest), then catalog order. The page is chosen
+/// first, so the units available (less active holds) are counted for its rows only.
 fn matched_select(in_category: bool, narrowed: &str, key: Option<(&str, &str)>) -> String {
     let and = if in_category { "AND c.category_id = ?" } else { "" };
     let (key, direction) = key.unwrap_or(("0", "ASC"));
@@ -429,7 +428,7 @@ fn matched_select(in_category: bool, narrowed: &str, key: Option<(&str, &str)>) 
         &format!(
             "JOIN (SELECT d.sku, {key} AS sort_key,
                 CASE WHEN d.name = ? THEN 0 WHEN substr(d.name, 1, length(?)) = ? THEN 1 ELSE 2 END AS name_rank,
-                EXISTS (SELECT 1 FROM stock s WHERE s.sku = d.sku AND s.on_hand > 0 AND s.on_hand - {ACTIVE_HOLDS} > 0) AS in_stock,
+                c.units_on_hand > 0 AS in_stock,
                 bm25(product_search, 5.0, 1.0) AS relevance, c.position
               FROM product_search JOIN search_documents d ON d.id = product_search.rowid JOIN products c ON c.sku = d.sku
               WHERE product_search MATCH ? AND c.archived_at IS NULL {and}{narrowed}
@@ -469,13 +468,13 @@ pub async fn search_matching(
         return Ok(Page::new(Vec::new(), page, 0));
     }
     // In the order of the statement's `?`: the price's `now`, the sum's `now`, the sort key's, the
-    // name three times, the in-stock check's `now`, the match (and category), the filters', the page.
+    // name three times, the match (and category), the filters', the page.
     let mut params: Vec<Value> = vec![now.into(), now.into()];
     let key = sort_key("c", sort, now);
     if let Some((_, _, key_params)) = &key {
         params.extend(key_params.iter().cloned());
     }
-    params.extend([name.into(), name.into(), name.into(), now.into(), expression.into()]);
+    params.extend([name.into(), name.into(), name.into(), expression.into()]);
     if let Some(c) = category {
         params.push(c.as_str().into());
     }

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (14, include_str!("../../migrations/0014_price_in_force.sql")),
     (15, include_str!("../../migrations/0015_product_pictures.sql")),
     (16, include_str!("../../migrations/0016_pictures.sql")),
+    (17, include_str!("../../migrations/0017_listing_index.sql")),
 ];
 
 /// What a migration's transaction does besides its script: rows computed in Rust.
@@ -47,10 +48,32 @@ pub fn schema_version() -> i64 {
 }
 
 /// Splits a migration script into statements: comment lines dropped first (they may contain `;`),
-/// then split on `;`. Migrations must not put `;` inside string literals.
+/// then split on `;`, except inside a `CREATE TRIGGER … BEGIN … END` (its body's statements end
+/// in `;` too). Migrations must not put `;` inside string literals.
 fn split_statements(script: &str) -> Vec<Statement> {
     let code: String = script.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
-    code.split(';').filter(|s| !s.trim().is_empty()).map(|s| Statement::new(s.trim(), vec![])).collect()
+    let mut statements = Vec::new();
+    let mut open = String::new();
+    for piece in code.split(';') {
+        if !open.is_empty() {
+            open.push(';');
+        }
+        open.push_str(piece);
+        let text = open.trim();
+        let trigger = text.get(..14).is_some_and(|s| s.eq_ignore_ascii_case("CREATE TRIGGER"));
+        let ended = text.get(text.len().saturating_sub(3)..).is_some_and(|s| s.eq_ignore_ascii_case("END"));
+        if trigger && !ended {
+            continue;
+        }
+        if !text.is_empty() {
+            statements.push(Statement::new(text, vec![]));
+        }
+        open.clear();
+    }
+    if !open.trim().is_empty() {
+        statements.push(Statement::new(open.trim(), vec![]));
+    }
+    statements
 }
 
 /// An applied migration.
@@ -182,4 +205,23 @@ pub fn seed_statements(now: DateTime<Utc>) -> Vec<Statement> {
 pub(super) fn selects() -> Vec<super::Checked> {
     use super::checked;
     vec![checked::<Applied>(APPLIED), checked::<Count>(PRODUCT_COUNT), checked::<Count>(CURRENT)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_statements;
+
+    #[test]
+    fn a_trigger_body_stays_one_statement_while_other_statements_split_on_semicolons() {
+        let script = "-- a comment; with a semicolon\nCREATE TABLE a (x);\nCREATE TRIGGER t AFTER INSERT ON a\nBEGIN\n    UPDATE a SET x = 1;\n    UPDATE a SET x = 2;\nEND;\nINSERT INTO a VALUES (1)";
+        let sql: Vec<String> = split_statements(script).into_iter().map(|s| s.sql.to_string()).collect();
+        assert_eq!(
+            sql,
+            [
+                "CREATE TABLE a (x)",
+                "CREATE TRIGGER t AFTER INSERT ON a\nBEGIN\n    UPDATE a SET x = 1;\n    UPDATE a SET x = 2;\nEND",
+                "INSERT INTO a VALUES (1)"
+            ]
+        );
+    }
 }
