@@ -4,8 +4,9 @@
 --   every stock write, so a product card's "available" is one column less the few active holds
 --   (db::stock::available_across_chain) and search ranks products in stock first by a column.
 -- * catalog_version: moved on by every write that changes what a listing shows or how it ranks
---   (products' listed columns, search documents), never by stock or carts. The native host keeps
---   an index of the catalog in memory (shared/src/listing.rs) while the version stays.
+--   (products' listed columns, search documents, a product going out of stock across the chain or
+--   coming back), never by other stock counts, sales or carts. The native host keeps an index of
+--   the catalog in memory (shared/src/listing.rs) while the version stays.
 ALTER TABLE products ADD COLUMN units_on_hand INTEGER NOT NULL DEFAULT 0;
 UPDATE products SET units_on_hand = COALESCE((SELECT SUM(s.on_hand) FROM stock s WHERE s.sku = products.sku), 0);
 CREATE TRIGGER stock_added AFTER INSERT ON stock
@@ -33,6 +34,11 @@ BEGIN
 END;
 CREATE TRIGGER catalog_product_changed AFTER UPDATE OF sku, name, brand, category_id, price_minor, price_changes_at, attributes,
     position, archived_at, rating_total, rating_count ON products
+BEGIN
+    UPDATE catalog_version SET version = version + 1 WHERE id = 1;
+END;
+CREATE TRIGGER catalog_in_stock_changed AFTER UPDATE OF units_on_hand ON products
+    WHEN (OLD.units_on_hand > 0) <> (NEW.units_on_hand > 0)
 BEGIN
     UPDATE catalog_version SET version = version + 1 WHERE id = 1;
 END;

@@ -10,6 +10,7 @@ pub mod api;
 pub mod accounts;
 pub mod imports;
 mod limits;
+pub mod listing;
 mod lookup;
 pub mod notify;
 mod ordering;

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use vitrina_shared::api::CategoryInfo;
+use vitrina_shared::listing::ListingIndex;
 use vitrina_shared::store::Store;
 
 /// How long of the clock an entry may answer without a write in between.
@@ -44,6 +45,53 @@ pub struct PageCache {
     pages: Mutex<HashMap<String, Entry>>,
     stores: Mutex<Option<(u64, Arc<Vec<Store>>)>>,
     categories: Mutex<Option<(u64, Arc<Vec<CategoryInfo>>)>>,
+    /// The listing index (`crate::listing`).
+    pub(crate) listings: Mutex<Listings>,
+}
+
+/// The listing index of this instance and what it was built from.
+#[derive(Default)]
+pub(crate) struct Listings {
+    /// The index, the catalog version it holds (read before its products) and when a scheduled
+    /// price changes one of its products (it answers until then).
+    built: Option<(Arc<ListingIndex>, i64, Option<i64>)>,
+    /// The catalog version last read, and the write generation it was read at.
+    checked: Option<(u64, i64)>,
+    /// A build is under way.
+    building: bool,
+}
+
+impl Listings {
+    /// The catalog version read at `generation`, if it was.
+    pub(crate) fn version_at(&self, generation: u64) -> Option<i64> {
+        self.checked.filter(|(g, _)| *g == generation).map(|(_, v)| v)
+    }
+
+    pub(crate) fn checked(&mut self, generation: u64, version: i64) {
+        self.checked = Some((generation, version));
+    }
+
+    /// The index if it holds catalog `version` and its prices still hold at `now`, and whether a
+    /// build should start (it is then marked as under way).
+    pub(crate) fn lookup(&mut self, version: i64, now: i64) -> (Option<Arc<ListingIndex>>, bool) {
+        match self.built.as_ref().filter(|(_, v, until)| *v == version && until.is_none_or(|t| now < t)) {
+            Some((index, _, _)) => (Some(index.clone()), false),
+            None => (None, self.claim()),
+        }
+    }
+
+    /// Marks a build as under way, unless one is.
+    pub(crate) fn claim(&mut self) -> bool {
+        !std::mem::replace(&mut self.building, true)
+    }
+
+    /// A build's end: its index with its version and time limit, or nothing when it failed.
+    pub(crate) fn finish(&mut self, built: Option<(Arc<ListingIndex>, i64, Option<i64>)>) {
+        self.building = false;
+        if built.is_some() {
+            self.built = built;
+        }
+    }
 }
 
 /// What `slot` keeps if nothing was written since, else what `read` reads (kept for next time).

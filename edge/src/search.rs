@@ -5,16 +5,32 @@
 use crate::db::{catalog, search as db};
 use crate::ports::{Sql, StorageError};
 use vitrina_shared::api::{CategoryInfo, ProductSummary, Suggestion};
-use vitrina_shared::catalog::{Page, ProductQuery};
+use vitrina_shared::catalog::{Page, ProductQuery, PER_PAGE};
+use vitrina_shared::listing::{ListingIndex, ListingQuery};
 use vitrina_shared::search::{match_expression, query_terms, terms, within_one_edit, words, QueryTerm, MIN_CORRECTED_CHARS};
+use vitrina_shared::CategoryId;
 
 /// Suggestions while typing, at most.
 pub const MAX_SUGGESTIONS: usize = 8;
 
 /// A page of products for a query: by text when it has any (ranked: exact name, then in stock,
-/// then relevance), else the category's or the catalog's listing.
-pub async fn products(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Result<Page<ProductSummary>, StorageError> {
-    Ok(find(sql, q, now).await?.page)
+/// then relevance), else the category's or the catalog's listing. From the listing `index` when
+/// one is given and takes the query, else from SQL.
+pub async fn products(
+    sql: &dyn Sql,
+    index: Option<&ListingIndex>,
+    q: &ProductQuery,
+    now: i64,
+) -> Result<Page<ProductSummary>, StorageError> {
+    Ok(find(sql, index, q, now).await?.page)
+}
+
+/// The brands and attribute values a listing offers, with their counts (see
+/// `vitrina_shared::listing::ListingAnswer`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facets {
+    pub brands: Vec<(String, u32)>,
+    pub attributes: Vec<(String, Vec<(String, u32)>)>,
 }
 
 /// What a search found, and the query it was read as when a typo was corrected.
@@ -25,37 +41,103 @@ pub struct Found {
     /// The FTS5 expression the page was found by (`None` for a listing without text), for the
     /// brands offered beside the results (`catalog::brand_counts`).
     pub expression: Option<String>,
+    /// The facets, when the index answered (it counts them on the way); SQL counts them apart.
+    facets: Option<Facets>,
+}
+
+/// A listing page and its facets: what category and search pages show.
+pub async fn listing(sql: &dyn Sql, index: Option<&ListingIndex>, q: &ProductQuery, now: i64) -> Result<(Found, Facets), StorageError> {
+    let mut found = find(sql, index, q, now).await?;
+    let facets = match (found.facets.take(), &found.expression) {
+        (Some(facets), _) => facets,
+        (None, expression) if q.text.is_empty() || expression.is_some() => Facets {
+            brands: catalog::brand_counts(sql, q, expression.as_deref(), now).await?,
+            attributes: catalog::attribute_counts(sql, q, expression.as_deref(), now).await?,
+        },
+        (None, _) => Facets::default(),
+    };
+    Ok((found, facets))
+}
+
+/// Where a listing's products come from.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Sql,
+    Index(&'a ListingIndex),
+}
+
+/// The products `query` (its terms, read as the FTS5 `expression`) finds under `q`'s category,
+/// filters and order, with the facets when the index counted them.
+async fn matching(
+    sql: &dyn Sql,
+    source: Source<'_>,
+    query: &[QueryTerm],
+    expression: &str,
+    q: &ProductQuery,
+    now: i64,
+) -> Result<(Page<ProductSummary>, Option<Facets>), StorageError> {
+    match source {
+        Source::Sql => {
+            Ok((catalog::search_matching(sql, expression, &q.text, q.category.as_ref(), &q.filters, q.sort, q.page, now).await?, None))
+        }
+        Source::Index(index) => from_index(sql, index, Some((query, &q.text)), q, now).await,
+    }
+}
+
+/// A listing answered by the index: its page's products read by SKU.
+async fn from_index(
+    sql: &dyn Sql,
+    index: &ListingIndex,
+    search: Option<(&[QueryTerm], &str)>,
+    q: &ProductQuery,
+    now: i64,
+) -> Result<(Page<ProductSummary>, Option<Facets>), StorageError> {
+    let answer = index.query(&ListingQuery {
+        category: q.category.as_ref().map(CategoryId::as_str),
+        search,
+        filters: &q.filters,
+        sort: q.sort,
+        page: q.page,
+        per_page: PER_PAGE,
+    });
+    let items = catalog::summaries(sql, &answer.page, now).await?;
+    Ok((Page::new(items, q.page, answer.total), Some(Facets { brands: answer.brands, attributes: answer.attributes })))
 }
 
 /// [`products`], saying whether the query was corrected.
-pub async fn find(sql: &dyn Sql, q: &ProductQuery, now: i64) -> Result<Found, StorageError> {
-    let as_typed = |page, expression| Ok(Found { page, corrected: None, expression });
+pub async fn find(sql: &dyn Sql, index: Option<&ListingIndex>, q: &ProductQuery, now: i64) -> Result<Found, StorageError> {
+    let source = match index {
+        Some(index) if ListingIndex::answers(&q.filters, q.sort) => Source::Index(index),
+        _ => Source::Sql,
+    };
+    let as_typed = |(page, facets), expression| Ok(Found { page, corrected: None, expression, facets });
     if q.text.is_empty() {
-        return as_typed(catalog::search_products(sql, q, now).await?, None);
+        return match source {
+            Source::Index(index) => as_typed(from_index(sql, index, None, q, now).await?, None),
+            Source::Sql => as_typed((catalog::search_products(sql, q, now).await?, None), None),
+        };
     }
     let mut query = query_terms(&q.text, true);
     expand(sql, &mut query).await?;
     // Text without a letter or a digit ("!!!") finds nothing.
-    let Some(expression) = match_expression(&query) else { return as_typed(Page::new(Vec::new(), q.page, 0), None) };
-    let matching = |expression: String| async move {
-        let page = catalog::search_matching(sql, &expression, &q.text, q.category.as_ref(), &q.filters, q.sort, q.page, now).await?;
-        Ok::<_, StorageError>((page, expression))
+    let Some(expression) = match_expression(&query) else {
+        return as_typed((Page::new(Vec::new(), q.page, 0), Some(Facets::default())), None);
     };
-    let (page, expression) = matching(expression).await?;
-    if page.total > 0 || !q.filters.is_empty() {
+    let found = matching(sql, source, &query, &expression, q, now).await?;
+    if found.0.total > 0 || !q.filters.is_empty() {
         // Filters that leave nothing are the shopper's choice, not a typo to correct.
-        return as_typed(page, Some(expression));
+        return as_typed(found, Some(expression));
     }
     // Nothing found: forgive one typo per word, if a known term is one edit away.
-    let Some(mut corrected) = correct(sql, &query).await? else { return as_typed(page, Some(expression)) };
+    let Some(mut corrected) = correct(sql, &query).await? else { return as_typed(found, Some(expression)) };
     expand(sql, &mut corrected).await?;
-    let Some(fixed) = match_expression(&corrected) else { return as_typed(page, Some(expression)) };
-    let (page_fixed, fixed) = matching(fixed).await?;
+    let Some(fixed) = match_expression(&corrected) else { return as_typed(found, Some(expression)) };
+    let (page_fixed, facets_fixed) = matching(sql, source, &corrected, &fixed, q, now).await?;
     if page_fixed.total == 0 {
-        return as_typed(page, Some(expression));
+        return as_typed(found, Some(expression));
     }
     let text = readable(&q.text, &query, &corrected, &page_fixed.items);
-    Ok(Found { page: page_fixed, corrected: Some(text), expression: Some(fixed) })
+    Ok(Found { page: page_fixed, corrected: Some(text), expression: Some(fixed), facets: facets_fixed })
 }
 
 /// The query as typed with each corrected word replaced by a word of the results' names that has

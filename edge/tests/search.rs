@@ -241,7 +241,7 @@ async fn a_catalog_from_before_search_is_indexed_when_the_database_is_migrated()
 
     assert!(schema::ensure(&store, now).await.expect("migrate"), "version 9 is applied");
     let query = vitrina_shared::catalog::ProductQuery::parse(Some("телефоны"), None, None).expect("a query");
-    let page = vitrina_edge::search::products(&store, &query, now.timestamp()).await.expect("search");
+    let page = vitrina_edge::search::products(&store, None, &query, now.timestamp()).await.expect("search");
     assert!(page.total >= 20 && page.items.iter().all(|p| p.sku.as_str().starts_with("PHN-")), "{page:?}");
 }
 

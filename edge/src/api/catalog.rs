@@ -46,7 +46,8 @@ pub async fn products(
             return Err(ApiError::not_found("unknown_category", format!("there is no category {category}")).with("category", category));
         }
     }
-    Ok(Json(crate::search::products(app.sql.as_ref(), &query, app.clock.now().timestamp()).await?))
+    let index = crate::listing::current(&app).await?;
+    Ok(Json(crate::search::products(app.sql.as_ref(), index.as_deref(), &query, app.clock.now().timestamp()).await?))
 }
 
 fn parse_sku(raw: &str) -> Result<Sku, ApiError> {

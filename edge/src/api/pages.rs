@@ -275,13 +275,14 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
                 return Ok(Some(PageData::NotFound(MissingThing::Page)));
             };
             let q = q.narrowed(query.filters.clone(), query.sort);
-            let page = catalog::search_products(sql, &q, now.timestamp()).await?;
+            let index = crate::listing::current(app).await?;
+            let (found, facets) = search::listing(sql, index.as_deref(), &q, now.timestamp()).await?;
+            let page = found.page;
             if n > 1 && n > page.total_pages {
                 return Ok(Some(PageData::NotFound(MissingThing::Page)));
             }
-            let brands = catalog::brand_counts(sql, &q, None, now.timestamp()).await?;
-            let attributes = catalog::attribute_counts(sql, &q, None, now.timestamp()).await?;
-            PageData::Category { category, page, listing: Listing { filters: q.filters, sort: q.sort, brands, attributes } }
+            let listing = Listing { filters: q.filters, sort: q.sort, brands: facets.brands, attributes: facets.attributes };
+            PageData::Category { category, page, listing }
         }
         ["search"] => {
             let text = query.q.clone().unwrap_or_default().trim().to_owned();
@@ -289,11 +290,9 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
             let (results, corrected) = match ProductQuery::parse(Some(&text), None, page_number) {
                 Ok(q) if !q.text.is_empty() => {
                     let q = q.narrowed(listing.filters.clone(), listing.sort);
-                    let found = search::find(sql, &q, now.timestamp()).await?;
-                    if let Some(expression) = &found.expression {
-                        listing.brands = catalog::brand_counts(sql, &q, Some(expression), now.timestamp()).await?;
-                        listing.attributes = catalog::attribute_counts(sql, &q, Some(expression), now.timestamp()).await?;
-                    }
+                    let index = crate::listing::current(app).await?;
+                    let (found, facets) = search::listing(sql, index.as_deref(), &q, now.timestamp()).await?;
+                    (listing.brands, listing.attributes) = (facets.brands, facets.attributes);
                     (Some(found.page), found.corrected)
                 }
                 _ => (None, None),

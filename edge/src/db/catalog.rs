@@ -5,6 +5,7 @@ use super::{all, corrupt, exists, first, parse_currency, Count, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
 use vitrina_shared::api::{AdminProduct, BrandInfo, CategoryInfo, ProductDetail, ProductSummary, RatingSummary};
 use vitrina_shared::catalog::{Attribute, Category, Filters, Page, Product, ProductQuery, Sort, PER_PAGE};
+use vitrina_shared::listing::{Document, ListedProduct};
 use vitrina_shared::search::index_text;
 use vitrina_shared::store::Store;
 use vitrina_shared::{CategoryId, Money, Sku, StoreId};
@@ -487,6 +488,100 @@ pub async fn search_matching(
         .map(|ProductRow(p, total)| ProductSummary::from_product(&p, total))
         .collect();
     Ok(Page::new(items, page, u32::try_from(total).unwrap_or(0)))
+}
+
+// ---- the listing index (shared/src/listing.rs) ---------------------------------------------------
+
+/// Every live product as the listing index holds it (price in force at `?`), with its search
+/// document, in catalog order; the next scheduled price of any of them is `changes_at`.
+fn listed_select() -> String {
+    format!(
+        "SELECT p.rowid AS id, p.sku, p.category_id, p.brand, {} AS price_minor, p.position, p.rating_total, p.rating_count,
+                p.units_on_hand, p.attributes, p.price_changes_at AS changes_at, d.name AS search_name, s.title, s.body
+         FROM products p LEFT JOIN search_documents d ON d.sku = p.sku LEFT JOIN product_search s ON s.rowid = d.id
+         WHERE p.archived_at IS NULL ORDER BY p.position",
+        price_at("p")
+    )
+}
+
+struct ListedRow(ListedProduct, Option<i64>);
+
+impl FromRow for ListedRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "sku",
+        "category_id",
+        "brand",
+        "price_minor",
+        "position",
+        "rating_total",
+        "rating_count",
+        "units_on_hand",
+        "attributes",
+        "changes_at",
+        "search_name",
+        "title",
+        "body",
+    ];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        let attributes: Vec<Attribute> = serde_json::from_str(row.text("attributes")?).map_err(|e| corrupt("attributes", e))?;
+        let document = match (row.opt_text("search_name")?, row.opt_text("title")?, row.opt_text("body")?) {
+            (Some(name), Some(title), Some(body)) => {
+                Some(Document { name: name.to_owned(), title: title.to_owned(), body: body.to_owned() })
+            }
+            _ => None,
+        };
+        let product = ListedProduct {
+            sku: Sku::parse(row.text("sku")?).map_err(|e| corrupt("sku", e))?,
+            id: row.int("id")?,
+            category: row.text("category_id")?.to_owned(),
+            brand: row.text("brand")?.to_owned(),
+            price_minor: row.int("price_minor")?,
+            position: row.int("position")?,
+            rating_total: row.int("rating_total")?,
+            rating_count: row.int("rating_count")?,
+            in_stock: row.int("units_on_hand")? > 0,
+            attributes: attributes.into_iter().map(|a| (a.name, a.value)).collect(),
+            document,
+        };
+        Ok(ListedRow(product, row.opt_int("changes_at")?))
+    }
+}
+
+/// Every live product for the listing index, with prices in force at `now`, and the earliest time a
+/// scheduled price changes any of them (the index is right until then; a time not after `now` means
+/// a price came due and is not settled yet).
+pub async fn listed_products(sql: &dyn Sql, now: i64) -> Result<(Vec<ListedProduct>, Option<i64>), StorageError> {
+    let rows = all::<ListedRow>(sql, &listed_select(), vec![now.into()]).await?;
+    let changes_at = rows.iter().filter_map(|r| r.1).min();
+    Ok((rows.into_iter().map(|r| r.0).collect(), changes_at))
+}
+
+const CATALOG_VERSION: &str = "SELECT version AS n FROM catalog_version WHERE id = 1";
+
+/// The catalog's version: moved on by every write a listing could show (migration 17's triggers).
+pub async fn catalog_version(sql: &dyn Sql) -> Result<i64, StorageError> {
+    Ok(first::<Count>(sql, CATALOG_VERSION, vec![]).await?.map_or(0, |c| c.0))
+}
+
+fn products_by_sku_select(n: usize) -> String {
+    product_select(&format!("p.sku IN ({})", vec!["?"; n].join(", ")))
+}
+
+/// The live products of `skus` as listings show them (price in force, units available), in the
+/// order of `skus`.
+pub async fn summaries(sql: &dyn Sql, skus: &[Sku], now: i64) -> Result<Vec<ProductSummary>, StorageError> {
+    if skus.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params: Vec<Value> = vec![now.into(), now.into()];
+    params.extend(skus.iter().map(|s| Value::from(s.as_str())));
+    let mut rows = all::<ProductRow>(sql, &products_by_sku_select(skus.len()), params).await?;
+    Ok(skus
+        .iter()
+        .filter_map(|sku| rows.iter().position(|r| r.0.sku == *sku).map(|i| rows.swap_remove(i)))
+        .map(|ProductRow(p, total)| ProductSummary::from_product(&p, total))
+        .collect())
 }
 
 const SUGGESTED_NAMES: &str = "SELECT p.sku, p.name FROM products p JOIN search_documents d ON d.sku = p.sku
@@ -1048,6 +1143,9 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<ProductRow>(matched_select(true, "", Some(("c.rowid", "DESC")))),
         checked::<Count>(matched_count("AND p.category_id = ?")),
         checked::<NameRow>(SUGGESTED_NAMES),
+        checked::<ListedRow>(listed_select()),
+        checked::<Count>(CATALOG_VERSION),
+        checked::<ProductRow>(products_by_sku_select(2)),
         checked::<Count>(UNINDEXED),
         checked::<ProductRow>(unindexed_select()),
     ]
