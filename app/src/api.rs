@@ -240,11 +240,14 @@ pub async fn stores() -> Result<Vec<StoreInfo>, ApiError> {
 }
 
 /// `GET /api/availability/{sku}` — with distances when the shopper's position is known.
+/// Every store is asked for: a kiosk looks for its own shelf and checkout for a store that has a
+/// whole cart, wherever they come in the order.
 pub async fn availability(sku: &Sku, near: Option<GeoPoint>) -> Result<Availability, ApiError> {
-    let query = match near {
+    let mut query = match near {
         Some(point) => vec![("lat", point.lat.to_string()), ("lon", point.lon.to_string())],
         None => Vec::new(),
     };
+    query.push(("limit", vitrina_shared::availability::MAX_LISTED_STORES.to_string()));
     get_json(&format!("/api/availability/{sku}"), &query).await
 }
 

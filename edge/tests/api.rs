@@ -215,6 +215,25 @@ async fn availability_lists_in_stock_stores_first_then_nearest_with_pickup_times
 }
 
 #[tokio::test]
+async fn availability_lists_the_first_stores_asked_for_while_its_counts_cover_the_whole_chain() {
+    let app = TestApp::new().await;
+    let (_, every) = app.get("/api/availability/PHN-0001?lat=55.7640&lon=37.6060").await;
+    let (status, first) = app.get("/api/availability/PHN-0001?lat=55.7640&lon=37.6060&limit=3").await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let all = every["stores"].as_array().expect("stores");
+    assert_eq!(first["stores"].as_array().map(Vec::as_slice), Some(&all[..3]), "the same first three");
+    assert_eq!(first["store_count"].as_u64(), Some(all.len() as u64));
+    for field in ["in_stock_stores", "in_stock_nearby", "total_available", "store_count"] {
+        assert_eq!(first[field], every[field], "{field} counts every store");
+    }
+    for limit in ["0", "1001", "-1", "x"] {
+        let (status, body) = app.get(&format!("/api/availability/PHN-0001?limit={limit}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{limit}: {body}");
+        assert!(["invalid_limit", "invalid_query"].contains(&error_code(&body)), "{limit}: {body}");
+    }
+}
+
+#[tokio::test]
 async fn availability_without_a_position_has_no_distances() {
     let app = TestApp::new().await;
     let (status, a) = app.get("/api/availability/PHN-0002").await;

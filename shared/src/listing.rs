@@ -109,11 +109,16 @@ pub struct ListingIndex {
     brand_of: Vec<u32>,
     brands: Vec<String>,
     pairs_of: Vec<Vec<u32>>,
-    pairs: Vec<(String, String)>,
+    /// Attribute values: the attribute's number (into `names`) and the value.
+    pairs: Vec<(u32, String)>,
+    names: Vec<String>,
     by_category: HashMap<String, Vec<u32>>,
     terms: BTreeMap<String, Vec<Posting>>,
     /// Terms in each product's document (title and body).
     length: Vec<u32>,
+    /// The first eight bytes of each product's normalised name (see [`head`]): most names are
+    /// told from the search text's without comparing strings.
+    heads: Vec<u64>,
     documents: u32,
     average_length: f64,
 }
@@ -135,6 +140,7 @@ impl ListingIndex {
         let mut index = ListingIndex::default();
         let mut brand_ids: HashMap<String, u32> = HashMap::new();
         let mut pair_ids: HashMap<(String, String), u32> = HashMap::new();
+        let mut name_ids: HashMap<String, u32> = HashMap::new();
         let mut tokens = 0_u64;
         for (i, p) in products.iter().enumerate() {
             let n = u32::try_from(i).unwrap_or(u32::MAX);
@@ -147,10 +153,20 @@ impl ListingIndex {
             let mut pairs = Vec::with_capacity(p.attributes.len());
             for pair in &p.attributes {
                 let next = u32::try_from(index.pairs.len()).unwrap_or(u32::MAX);
-                pairs.push(*pair_ids.entry(pair.clone()).or_insert_with(|| {
-                    index.pairs.push(pair.clone());
-                    next
-                }));
+                let id = match pair_ids.get(pair) {
+                    Some(id) => *id,
+                    None => {
+                        let next_name = u32::try_from(index.names.len()).unwrap_or(u32::MAX);
+                        let name = *name_ids.entry(pair.0.clone()).or_insert_with(|| {
+                            index.names.push(pair.0.clone());
+                            next_name
+                        });
+                        index.pairs.push((name, pair.1.clone()));
+                        pair_ids.insert(pair.clone(), next);
+                        next
+                    }
+                };
+                pairs.push(id);
             }
             index.pairs_of.push(pairs);
             index.by_category.entry(p.category.clone()).or_default().push(n);
@@ -172,6 +188,7 @@ impl ListingIndex {
             }
             tokens += u64::from(length);
             index.length.push(length);
+            index.heads.push(p.document.as_ref().map_or(0, |d| head(&d.name)));
         }
         index.average_length = if index.documents == 0 { 1.0 } else { tokens as f64 / f64::from(index.documents) };
         index.products = products;
@@ -292,34 +309,35 @@ impl ListingIndex {
         let f = q.filters;
         let brands: Vec<u32> = f.brands.iter().filter_map(|b| self.brands.iter().position(|x| x == b)).map(|i| i as u32).collect();
         let (low, high) = (f.price_min.map(|r| i64::from(r) * 100), f.price_max.map(|r| i64::from(r) * 100));
-        // Each attribute named, with the values it may have.
-        let mut wanted: Vec<(&str, Vec<&str>)> = Vec::new();
+        // Each attribute named, with the values it may have (as numbers: a value no product has
+        // matches nothing).
+        let mut wanted: Vec<(&str, Vec<u32>)> = Vec::new();
         for (name, value) in &f.attributes {
+            let id = self.pairs.iter().position(|(n, v)| self.names[*n as usize] == *name && v == value).map(|i| i as u32);
             match wanted.iter_mut().find(|(n, _)| n == name) {
-                Some((_, values)) => values.push(value),
-                None => wanted.push((name, vec![value])),
+                Some((_, values)) => values.extend(id),
+                None => wanted.push((name, id.into_iter().collect())),
             }
         }
         let mut brand_counts = vec![0_u32; self.brands.len()];
-        let mut pair_counts: HashMap<u32, u32> = HashMap::new();
+        let mut pair_counts = vec![0_u32; self.pairs.len()];
+        let mut counted: Vec<u32> = Vec::new();
         let mut shown: Vec<(u32, f64)> = Vec::new();
         for (n, relevance) in base {
             let i = n as usize;
             let p = &self.products[i];
             let brand_ok = f.brands.is_empty() || brands.contains(&self.brand_of[i]);
             let price_ok = low.is_none_or(|l| p.price_minor >= l) && high.is_none_or(|h| p.price_minor <= h);
-            let attributes_ok = wanted.iter().all(|(name, values)| {
-                self.pairs_of[i].iter().any(|&k| {
-                    let (pn, pv) = &self.pairs[k as usize];
-                    pn == name && values.contains(&pv.as_str())
-                })
-            });
+            let attributes_ok = wanted.iter().all(|(_, values)| self.pairs_of[i].iter().any(|k| values.contains(k)));
             if price_ok && attributes_ok {
                 brand_counts[self.brand_of[i] as usize] += 1;
             }
             if price_ok && brand_ok {
                 for &k in &self.pairs_of[i] {
-                    *pair_counts.entry(k).or_default() += 1;
+                    if pair_counts[k as usize] == 0 {
+                        counted.push(k);
+                    }
+                    pair_counts[k as usize] += 1;
                 }
             }
             if brand_ok && price_ok && attributes_ok {
@@ -331,11 +349,17 @@ impl ListingIndex {
         let mut brands: Vec<(String, u32)> =
             brand_counts.into_iter().enumerate().filter(|(_, c)| *c > 0).map(|(b, c)| (self.brands[b].clone(), c)).collect();
         brands.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let mut values: Vec<(&str, &str, u32)> = pair_counts
+        // Only attributes with few enough values are offered: the others are dropped before sorting.
+        let mut values_of = vec![0_usize; self.names.len()];
+        for &k in &counted {
+            values_of[self.pairs[k as usize].0 as usize] += 1;
+        }
+        let mut values: Vec<(&str, &str, u32)> = counted
             .into_iter()
-            .map(|(k, c)| {
+            .filter(|&k| (2..=MAX_FACET_VALUES).contains(&values_of[self.pairs[k as usize].0 as usize]))
+            .map(|k| {
                 let (name, value) = &self.pairs[k as usize];
-                (name.as_str(), value.as_str(), c)
+                (self.names[*name as usize].as_str(), value.as_str(), pair_counts[k as usize])
             })
             .collect();
         values.sort_by(|a, b| a.0.cmp(b.0).then_with(|| b.2.cmp(&a.2)).then_with(|| a.1.cmp(b.1)));
@@ -346,7 +370,6 @@ impl ListingIndex {
                 _ => attributes.push((name.to_owned(), vec![(value.to_owned(), c)])),
             }
         }
-        attributes.retain(|(_, vs)| (2..=MAX_FACET_VALUES).contains(&vs.len()));
         ListingAnswer { total, page, brands, attributes }
     }
 
@@ -355,6 +378,7 @@ impl ListingIndex {
     /// order. Only the page's products are put in full order.
     fn page(&self, shown: &[(u32, f64)], q: &ListingQuery<'_>) -> Vec<Sku> {
         let text = q.search.map(|(_, text)| text);
+        let (text_head, mask) = text.map_or((0, 0), |t| (head(t), u64::MAX.checked_shl(8 * (8 - t.len().min(8)) as u32).unwrap_or(0)));
         let mut ranked: Vec<Ranked> = shown
             .iter()
             .map(|&(n, relevance)| {
@@ -367,6 +391,7 @@ impl ListingIndex {
                     Sort::Rating => -((p.rating_total as f64 + 6.0) / (p.rating_count as f64 + 2.0)),
                 };
                 let name_rank = match (text, &p.document) {
+                    (Some(_), _) if self.heads[n as usize] & mask != text_head => 2,
                     (Some(t), Some(d)) if d.name == t => 0,
                     (Some(t), Some(d)) if d.name.starts_with(t) => 1,
                     _ => 2,
@@ -399,6 +424,15 @@ impl ListingIndex {
         ranked.sort_unstable_by(order);
         ranked[from..to].iter().map(|r| self.products[r.product as usize].sku.clone()).collect()
     }
+}
+
+/// The first eight bytes of `text`, big-endian, zeros after its end: a text that starts with
+/// another has the other's head under the other's length's mask.
+fn head(text: &str) -> u64 {
+    let mut bytes = [0_u8; 8];
+    let n = text.len().min(8);
+    bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
 }
 
 fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {

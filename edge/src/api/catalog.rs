@@ -14,7 +14,7 @@ use vitrina_shared::api::{
     CategoryInfo, Health, ProductDetail, ProductSummary, RatingRequest, RatingSummary, RatingView, StockUpdateRequest, StockUpdateResponse,
     StoreInfo,
 };
-use vitrina_shared::availability::{availability as compute_availability, Availability};
+use vitrina_shared::availability::{nearest, Availability, LISTED_STORES, MAX_LISTED_STORES};
 use vitrina_shared::catalog::{Page, ProductQuery};
 use vitrina_shared::stock::validate_stock_update;
 use vitrina_shared::{GeoPoint, Sku, StoreId};
@@ -113,16 +113,28 @@ pub async fn stores(State(app): State<AppState>) -> Result<Json<Vec<StoreInfo>>,
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PositionParams {
+pub struct AvailabilityParams {
     lat: Option<f64>,
     lon: Option<f64>,
+    /// How many stores to list (the counts cover every store).
+    limit: Option<u32>,
 }
 
+/// `GET /api/availability/{sku}`: the first `limit` stores (default [`LISTED_STORES`]) in stock
+/// first, then nearest; the counts cover the whole chain.
 pub async fn availability(
     State(app): State<AppState>,
     ApiPath(raw): ApiPath<String>,
-    ApiQuery(params): ApiQuery<PositionParams>,
+    ApiQuery(params): ApiQuery<AvailabilityParams>,
 ) -> Result<Json<Availability>, ApiError> {
+    let listed = params.limit.unwrap_or(LISTED_STORES);
+    if !(1..=MAX_LISTED_STORES).contains(&listed) {
+        return Err(ApiError::BadRequest {
+            status: axum::http::StatusCode::BAD_REQUEST,
+            code: "invalid_limit",
+            message: format!("limit lists 1 to {MAX_LISTED_STORES} stores"),
+        });
+    }
     let position = match (params.lat, params.lon) {
         (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)?),
         (None, None) => None,
@@ -140,7 +152,7 @@ pub async fn availability(
     }
     let stores = app.pages.stores(app.sql.as_ref()).await?;
     let stock = stock::stock_for(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?;
-    Ok(Json(compute_availability(&sku, &stores, &stock, position, app.clock.now())))
+    Ok(Json(nearest(&sku, &stores, &stock, position, app.clock.now(), listed as usize)))
 }
 
 /// `PUT /api/stores/{store}/stock` (role `staff`: store staff and POS/ERP integrations).

@@ -179,6 +179,7 @@ pub const ERROR_TEXTS: &[ErrorText] = &[
     e("invalid_if_match", "В запросе неверная версия. Обновите страницу.", "The If-Match version is not valid. Reload the page."),
     e("invalid_import", "Такой формат импорта не поддерживается.", "The import format is csv, jsonl or commerceml."),
     e("invalid_keys", "Браузер передал неподходящие ключи подписки.", "The browser gave subscription keys that cannot be used."),
+    e("invalid_limit", "Можно показать от 1 до 1000 магазинов.", "List between 1 and 1,000 stores."),
     e("invalid_lines", "Неверное число позиций[: не больше {max}].", "Wrong number of lines[: at most {max}]."),
     e("invalid_multipart", "Файл не получен: отправьте форму с файлом фотографии.", "No file received: send a multipart form with the photo in its `file` part."),
     e("invalid_name", "Проверьте имя[: не больше {max} символов].", "Check the name[: at most {max} characters]."),
