@@ -138,10 +138,12 @@ impl PageCache {
     pub fn put(&self, generation: Option<u64>, key: String, now: DateTime<Utc>, page: Page) {
         let Some(generation) = generation else { return };
         let Ok(mut entries) = self.pages.lock() else { return };
-        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
-            entries.clear();
-        }
+        // A full cache starts again; the pages it held are freed after the lock is let go, so that
+        // other requests do not wait on freeing a few thousand pages.
+        let full = (entries.len() >= MAX_ENTRIES && !entries.contains_key(&key)).then(|| std::mem::take(&mut *entries));
         entries.insert(key, Entry { generation, rendered_at: now, page });
+        drop(entries);
+        drop(full);
     }
 }
 

@@ -101,14 +101,29 @@ pub struct ListingAnswer {
     pub attributes: Vec<(String, Vec<(String, u32)>)>,
 }
 
-/// The live catalog, indexed for listings.
+/// The live catalog, indexed for listings. Kept as columns, one entry per product in catalog
+/// order, so that a pass over thousands of matches reads a few compact arrays (at 100,000
+/// products, whole structures scattered on the heap made each pass wait on memory).
 #[derive(Debug, Default)]
 pub struct ListingIndex {
-    products: Vec<ListedProduct>,
-    /// Each product's brand and attribute values as numbers (into `brands`, `pairs`).
+    skus: Vec<Sku>,
+    category_of: Vec<u32>,
+    categories: Vec<String>,
+    price: Vec<i64>,
+    /// The product's row id (the order of addition, for [`Sort::New`]).
+    id: Vec<i64>,
+    position: Vec<i64>,
+    /// The mean rating damped towards 3 (what [`Sort::Rating`] orders by).
+    rating: Vec<f64>,
+    in_stock: Vec<bool>,
+    /// The normalised name of each product's search document (empty without one).
+    search_names: Vec<String>,
+    /// Each product's brand and attribute values as numbers (into `brands`, `pairs`); a product's
+    /// values are `pair_list[pair_start[n]..pair_start[n + 1]]`.
     brand_of: Vec<u32>,
     brands: Vec<String>,
-    pairs_of: Vec<Vec<u32>>,
+    pair_start: Vec<u32>,
+    pair_list: Vec<u32>,
     /// Attribute values: the attribute's number (into `names`) and the value.
     pairs: Vec<(u32, String)>,
     names: Vec<String>,
@@ -141,8 +156,10 @@ impl ListingIndex {
         let mut brand_ids: HashMap<String, u32> = HashMap::new();
         let mut pair_ids: HashMap<(String, String), u32> = HashMap::new();
         let mut name_ids: HashMap<String, u32> = HashMap::new();
+        let mut category_ids: HashMap<String, u32> = HashMap::new();
         let mut tokens = 0_u64;
-        for (i, p) in products.iter().enumerate() {
+        index.pair_start.push(0);
+        for (i, p) in products.into_iter().enumerate() {
             let n = u32::try_from(i).unwrap_or(u32::MAX);
             let next = u32::try_from(index.brands.len()).unwrap_or(u32::MAX);
             let brand = *brand_ids.entry(p.brand.clone()).or_insert_with(|| {
@@ -150,7 +167,6 @@ impl ListingIndex {
                 next
             });
             index.brand_of.push(brand);
-            let mut pairs = Vec::with_capacity(p.attributes.len());
             for pair in &p.attributes {
                 let next = u32::try_from(index.pairs.len()).unwrap_or(u32::MAX);
                 let id = match pair_ids.get(pair) {
@@ -166,9 +182,15 @@ impl ListingIndex {
                         next
                     }
                 };
-                pairs.push(id);
+                index.pair_list.push(id);
             }
-            index.pairs_of.push(pairs);
+            index.pair_start.push(u32::try_from(index.pair_list.len()).unwrap_or(u32::MAX));
+            let next = u32::try_from(index.categories.len()).unwrap_or(u32::MAX);
+            let category = *category_ids.entry(p.category.clone()).or_insert_with(|| {
+                index.categories.push(p.category.clone());
+                next
+            });
+            index.category_of.push(category);
             index.by_category.entry(p.category.clone()).or_default().push(n);
             let mut length = 0_u32;
             if let Some(d) = &p.document {
@@ -189,19 +211,30 @@ impl ListingIndex {
             tokens += u64::from(length);
             index.length.push(length);
             index.heads.push(p.document.as_ref().map_or(0, |d| head(&d.name)));
+            index.search_names.push(p.document.map(|d| d.name).unwrap_or_default());
+            index.price.push(p.price_minor);
+            index.id.push(p.id);
+            index.position.push(p.position);
+            index.rating.push((p.rating_total as f64 + 6.0) / (p.rating_count as f64 + 2.0));
+            index.in_stock.push(p.in_stock);
+            index.skus.push(p.sku);
         }
         index.average_length = if index.documents == 0 { 1.0 } else { tokens as f64 / f64::from(index.documents) };
-        index.products = products;
         index
+    }
+
+    /// The attribute values of product `n`.
+    fn pairs_of(&self, n: usize) -> &[u32] {
+        &self.pair_list[self.pair_start[n] as usize..self.pair_start[n + 1] as usize]
     }
 
     /// How many products it holds.
     pub fn len(&self) -> usize {
-        self.products.len()
+        self.skus.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.products.is_empty()
+        self.skus.is_empty()
     }
 
     /// Whether the index answers listings with these filters and this order: all but "in stock in
@@ -299,12 +332,15 @@ impl ListingIndex {
             (Some((terms, _)), category) => {
                 let found = self.matching(terms);
                 match category {
-                    Some(c) => found.into_iter().filter(|(n, _)| self.products[*n as usize].category == c).collect(),
+                    Some(c) => match self.categories.iter().position(|x| x == c) {
+                        Some(c) => found.into_iter().filter(|(n, _)| self.category_of[*n as usize] as usize == c).collect(),
+                        None => Vec::new(),
+                    },
                     None => found,
                 }
             }
             (None, Some(c)) => self.by_category.get(c).map(|ns| ns.iter().map(|n| (*n, 0.0)).collect()).unwrap_or_default(),
-            (None, None) => (0..self.products.len()).map(|n| (u32::try_from(n).unwrap_or(u32::MAX), 0.0)).collect(),
+            (None, None) => (0..self.skus.len()).map(|n| (u32::try_from(n).unwrap_or(u32::MAX), 0.0)).collect(),
         };
         let f = q.filters;
         let brands: Vec<u32> = f.brands.iter().filter_map(|b| self.brands.iter().position(|x| x == b)).map(|i| i as u32).collect();
@@ -325,15 +361,15 @@ impl ListingIndex {
         let mut shown: Vec<(u32, f64)> = Vec::new();
         for (n, relevance) in base {
             let i = n as usize;
-            let p = &self.products[i];
+            let price = self.price[i];
             let brand_ok = f.brands.is_empty() || brands.contains(&self.brand_of[i]);
-            let price_ok = low.is_none_or(|l| p.price_minor >= l) && high.is_none_or(|h| p.price_minor <= h);
-            let attributes_ok = wanted.iter().all(|(_, values)| self.pairs_of[i].iter().any(|k| values.contains(k)));
+            let price_ok = low.is_none_or(|l| price >= l) && high.is_none_or(|h| price <= h);
+            let attributes_ok = wanted.iter().all(|(_, values)| self.pairs_of(i).iter().any(|k| values.contains(k)));
             if price_ok && attributes_ok {
                 brand_counts[self.brand_of[i] as usize] += 1;
             }
             if price_ok && brand_ok {
-                for &k in &self.pairs_of[i] {
+                for &k in self.pairs_of(i) {
                     if pair_counts[k as usize] == 0 {
                         counted.push(k);
                     }
@@ -382,21 +418,21 @@ impl ListingIndex {
         let mut ranked: Vec<Ranked> = shown
             .iter()
             .map(|&(n, relevance)| {
-                let p = &self.products[n as usize];
+                let i = n as usize;
                 let key = match q.sort {
                     Sort::Default | Sort::Popular => 0.0,
-                    Sort::PriceAsc => p.price_minor as f64,
-                    Sort::PriceDesc => -(p.price_minor as f64),
-                    Sort::New => -(p.id as f64),
-                    Sort::Rating => -((p.rating_total as f64 + 6.0) / (p.rating_count as f64 + 2.0)),
+                    Sort::PriceAsc => self.price[i] as f64,
+                    Sort::PriceDesc => -(self.price[i] as f64),
+                    Sort::New => -(self.id[i] as f64),
+                    Sort::Rating => -self.rating[i],
                 };
-                let name_rank = match (text, &p.document) {
-                    (Some(_), _) if self.heads[n as usize] & mask != text_head => 2,
-                    (Some(t), Some(d)) if d.name == t => 0,
-                    (Some(t), Some(d)) if d.name.starts_with(t) => 1,
+                let name_rank = match text {
+                    Some(_) if self.heads[i] & mask != text_head => 2,
+                    Some(t) if self.search_names[i] == t => 0,
+                    Some(t) if self.search_names[i].starts_with(t) => 1,
                     _ => 2,
                 };
-                Ranked { product: n, key, name_rank, in_stock: p.in_stock, relevance, position: p.position }
+                Ranked { product: n, key, name_rank, in_stock: self.in_stock[i], relevance, position: self.position[i] }
             })
             .collect();
         let searching = text.is_some();
@@ -422,7 +458,7 @@ impl ListingIndex {
             ranked.truncate(to);
         }
         ranked.sort_unstable_by(order);
-        ranked[from..to].iter().map(|r| self.products[r.product as usize].sku.clone()).collect()
+        ranked[from..to].iter().map(|r| self.skus[r.product as usize].clone()).collect()
     }
 }
 

@@ -119,6 +119,13 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
         }
     });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Without TCP_NODELAY, a page whose headers and body leave in separate writes waits for the
+    // client's delayed ACK (40 ms on Linux) before its body goes: most of a large page's latency.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "setting TCP_NODELAY failed");
+        }
+    });
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 

@@ -41,6 +41,8 @@ fn storage(context: &str, e: impl std::fmt::Display) -> StorageError {
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
+    /// A connection that only asks `PRAGMA data_version` (see [`Sql::generation`]), on a file.
+    watcher: Option<Mutex<Connection>>,
     /// Committed writes through [`Sql`] so far (not key-value writes: no page reads key-value).
     writes: AtomicU64,
 }
@@ -60,7 +62,13 @@ impl SqliteStore {
         .and_then(|()| conn.execute_batch(kv::TABLE))
         .map_err(|e| storage("configuring sqlite", e))?;
         let mut readers = Vec::new();
+        let mut watcher = None;
         if path.to_str() != Some(":memory:") {
+            let watching = Connection::open(path).map_err(|e| storage(&format!("opening {} to watch", path.display()), e))?;
+            watching
+                .execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 5000;")
+                .map_err(|e| storage("configuring the sqlite watcher", e))?;
+            watcher = Some(Mutex::new(watching));
             for _ in 0..READERS {
                 let reader = Connection::open(path).map_err(|e| storage(&format!("opening {} to read", path.display()), e))?;
                 reader
@@ -73,7 +81,7 @@ impl SqliteStore {
                 readers.push(Mutex::new(reader));
             }
         }
-        Ok(SqliteStore { conn: Mutex::new(conn), readers, writes: AtomicU64::new(0) })
+        Ok(SqliteStore { conn: Mutex::new(conn), readers, watcher, writes: AtomicU64::new(0) })
     }
 
     /// A free read-only connection, else the first one to come free (the writer when there are none).
@@ -168,12 +176,19 @@ impl Sql for SqliteStore {
     fn batch(&self, statements: Vec<Statement>) -> BoxFuture<'_, Result<Vec<u64>, TxError>> {
         Box::pin(std::future::ready(self.batch_sync(&statements)))
     }
-    /// This store's own committed writes, and SQLite's `data_version` on the writer connection,
-    /// which moves when another connection or process commits (`vitrina import` beside a running
-    /// host). `None` (nothing is cached) while the writer is busy, rather than waiting for it.
+    /// This store's own committed writes, and SQLite's `data_version`, which moves when another
+    /// connection or process commits (`vitrina import` beside a running host). On a file it is
+    /// asked on a connection of its own, held for that one pragma: asked on the writer, requests
+    /// found it busy with each other's pragma and went without the caches (at 100,000 products a
+    /// listing answered by SQL instead of the index, a hundred times slower). In memory (tests),
+    /// there is only the writer: `None` (nothing is cached) while it is busy, rather than waiting.
     fn generation(&self) -> Option<u64> {
-        let conn = self.conn.try_lock().ok()?;
-        let others: u64 = conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0)).ok().and_then(|v| u64::try_from(v).ok())?;
+        let others =
+            |conn: &Connection| conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0)).ok().and_then(|v| u64::try_from(v).ok());
+        let others: u64 = match &self.watcher {
+            Some(watcher) => others(&*watcher.lock().ok()?)?,
+            None => others(&*self.conn.try_lock().ok()?)?,
+        };
         Some(self.writes.load(Ordering::SeqCst).wrapping_add(others << 40))
     }
 }
