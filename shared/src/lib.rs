@@ -20,6 +20,7 @@ pub mod ids;
 pub mod import;
 pub mod kiosk;
 pub mod kpis;
+#[cfg(feature = "search")]
 pub mod listing;
 pub mod loyalty;
 pub mod money;
