@@ -859,26 +859,25 @@ fn AvailabilityPanel(locale: Locale, availability: Availability, city: Option<Ci
 /// stores: the part of the panel that changes with the shopper's city or location.
 #[component]
 fn AvailabilityResults(locale: Locale, availability: Availability, around: Around, now: i64) -> impl IntoView {
-    let Availability { sku, in_stock_stores, in_stock_nearby, stores, .. } = availability;
-    let mut shown: Vec<StoreAvailability> = match around {
-        Around::City(c) => stores.into_iter().filter(|s| s.city == c).collect(),
-        _ => stores,
+    let Availability { sku, in_stock_stores, in_stock_nearby, store_count, stores, .. } = availability;
+    // A chain of a thousand stores lists the first ones (in stock first, then nearest) and says how
+    // to see others. Around a city the answer holds every store and the city's are picked here;
+    // otherwise it may hold only the first stores, and its counts cover the chain.
+    let (shown, listed, in_stock_listed): (Vec<StoreAvailability>, usize, u32) = match around {
+        Around::City(c) => {
+            let here: Vec<StoreAvailability> = stores.into_iter().filter(|s| s.city == c).collect();
+            let in_stock = here.iter().filter(|s| s.available > 0).count() as u32;
+            let n = here.len();
+            (here, n, in_stock)
+        }
+        _ => (stores, store_count as usize, in_stock_stores),
     };
-    // A chain of a thousand stores lists the first ones (nearest first around a point; else those
-    // with the product first) and says how to see others.
-    let listed = shown.len();
-    if listed > MAX_STORES_LISTED && !matches!(around, Around::Point(_)) {
-        shown.sort_by_key(|s| s.available == 0);
-    }
     let (count, near_you, offer_alert) = match around {
         Around::Point(_) => match in_stock_nearby {
             Some(nearby) if nearby > 0 => (nearby, true, false),
             nearby => (in_stock_stores, false, in_stock_stores == 0 || nearby == Some(0)),
         },
-        _ => {
-            let count = shown.iter().filter(|s| s.available > 0).count() as u32;
-            (count, false, count == 0)
-        }
+        _ => (in_stock_listed, false, in_stock_listed == 0),
     };
     let watched = around.watched_city().map(City::slug);
     let more = (listed > MAX_STORES_LISTED).then(|| {
@@ -928,8 +927,9 @@ fn AvailabilityResults(locale: Locale, availability: Availability, around: Aroun
     }
 }
 
-/// Most stores the availability panel lists.
-const MAX_STORES_LISTED: usize = 20;
+/// Most stores the availability panel lists: as many as an availability answer lists unless
+/// asked for more, so the edge fills in only those.
+const MAX_STORES_LISTED: usize = vitrina_shared::availability::LISTED_STORES as usize;
 
 /// The changing part of the availability panel on its own (`/p/{sku}/availability`), for the
 /// island to swap in when the shopper picks a city or shares their location.

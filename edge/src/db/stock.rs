@@ -31,7 +31,7 @@ fn stock_select() -> String {
     "SELECT s.store_id, MAX(0, s.on_hand - COALESCE(h.held, 0)) AS available
      FROM stock s LEFT JOIN (SELECT store_id, SUM(qty) AS held FROM holds WHERE sku = ?1 AND expires_at > ?2 GROUP BY store_id) h
        ON h.store_id = s.store_id
-     WHERE s.sku = ?1"
+     WHERE s.sku = ?1 AND s.on_hand > 0"
         .to_owned()
 }
 
@@ -45,7 +45,8 @@ impl FromRow for Available {
     }
 }
 
-/// Units available per store for one SKU at `now`: on hand less active holds.
+/// Units available per store for one SKU at `now`: on hand less active holds. Stores with
+/// nothing on the shelf are left out (a third of a chain of 1,000 stores, read for nothing).
 pub async fn stock_for(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<HashMap<StoreId, u32>, StorageError> {
     Ok(all::<Available>(sql, &stock_select(), vec![sku.as_str().into(), now.into()]).await?.into_iter().map(|a| (a.0, a.1)).collect())
 }
