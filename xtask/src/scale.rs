@@ -1,6 +1,7 @@
-//! `cargo xtask bench scale` (issue 13, item 7; each figure the median of three 10-second runs): the same requests against the demo catalog (312
+//! `cargo xtask bench scale` (issue 13, item 7): the same requests against the demo catalog (312
 //! products × 13 stores) and against 100,000 products × 1,000 stores with a stock row for every
-//! product in every store (`vitrina generate`, which also times the import of the products).
+//! product in every store (`vitrina generate`, which also times the import of the products). Each
+//! figure is the median of three 10-second runs.
 
 use crate::{apt_install, output, root, sh, step, target, Host, Result};
 use std::path::Path;
