@@ -32,10 +32,12 @@ pub async fn current(app: &AppState) -> Result<Option<Arc<ListingIndex>>, Storag
     Ok(index)
 }
 
-/// Starts a build now (the native host does when it starts serving).
-pub fn warm(app: &AppState) {
+/// Builds the index before the native host starts serving (at 100,000 products about a second),
+/// so that its first listings do not fall to SQL while a build runs.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn warm(app: &AppState) {
     if app.sql.generation().is_some() && app.pages.listings.lock().is_ok_and(|mut l| l.claim()) {
-        spawn_build(app.clone());
+        rebuild(app.clone()).await;
     }
 }
 
@@ -56,29 +58,34 @@ pub async fn build(app: &AppState) -> Result<ListingIndex, StorageError> {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn spawn_build(app: AppState) {
-    tokio::spawn(async move {
-        let started = std::time::Instant::now();
-        let indexed = match read(&app).await {
-            Ok((products, version, until)) => tokio::task::spawn_blocking(move || (ListingIndex::new(products), version, until))
-                .await
-                .map_err(|e| StorageError(format!("the listing index's build stopped: {e}"))),
-            Err(e) => Err(e),
-        };
-        let built = match indexed {
-            Ok((index, version, until)) => {
-                let index = Arc::new(index);
-                tracing::debug!(products = index.len(), version, ms = started.elapsed().as_millis(), "listing index built");
-                Some((index, version, until))
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "building the listing index failed; listings are answered by SQL");
-                None
-            }
-        };
-        if let Ok(mut l) = app.pages.listings.lock() {
-            l.finish(built);
+    tokio::spawn(rebuild(app));
+}
+
+/// A build claimed by the caller: the products read, the index made off the request threads, and
+/// the slot given it (or, when it failed, left as it was: SQL answers).
+#[cfg(not(target_arch = "wasm32"))]
+async fn rebuild(app: AppState) {
+    let started = std::time::Instant::now();
+    let indexed = match read(&app).await {
+        Ok((products, version, until)) => tokio::task::spawn_blocking(move || (ListingIndex::new(products), version, until))
+            .await
+            .map_err(|e| StorageError(format!("the listing index's build stopped: {e}"))),
+        Err(e) => Err(e),
+    };
+    let built = match indexed {
+        Ok((index, version, until)) => {
+            let index = Arc::new(index);
+            tracing::debug!(products = index.len(), version, ms = started.elapsed().as_millis(), "listing index built");
+            Some((index, version, until))
         }
-    });
+        Err(e) => {
+            tracing::warn!(error = %e, "building the listing index failed; listings are answered by SQL");
+            None
+        }
+    };
+    if let Ok(mut l) = app.pages.listings.lock() {
+        l.finish(built);
+    }
 }
 
 #[cfg(target_arch = "wasm32")]

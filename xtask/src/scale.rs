@@ -125,6 +125,9 @@ pub fn bench_scale() -> Result<()> {
         return Err(format!("vitrina generate failed: {}", String::from_utf8_lossy(&generated.stderr)));
     }
     eprintln!("    {summary}");
+    // The generator leaves gigabytes of dirty pages; their write-back would share the cores with
+    // the first runs.
+    let _ = Command::new("sync").status();
     let large = measure(&binary, Some(&data), &script);
     let server_time = Host::start_on(&binary, &target().join("site"), Some(&data)).and_then(|host| {
         step("scale: availability of one SKU across 1,000 stores, one connection (server time plus loopback)");

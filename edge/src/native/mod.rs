@@ -84,7 +84,7 @@ pub const DISPATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(1
 
 /// Serves the Router on `listener` until Ctrl-C or SIGTERM, running the push dispatcher on a timer.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    crate::listing::warm(&state);
+    crate::listing::warm(&state).await;
     let dispatcher = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(DISPATCH_EVERY);
