@@ -41,6 +41,29 @@ pub async fn warm(app: &AppState) {
     }
 }
 
+/// Told each time a build ends.
+#[cfg(not(target_arch = "wasm32"))]
+static BUILT: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// [`current`] once the build under way, if any, has ended: what a caller that just changed the
+/// catalog waits for (the tests do). It waits for a few builds at most: one that fails leaves
+/// `None`, as SQL goes on answering.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn settled(app: &AppState) -> Result<Option<Arc<ListingIndex>>, StorageError> {
+    for _ in 0..3 {
+        let ended = BUILT.notified();
+        tokio::pin!(ended);
+        // Registered before looking, so that a build ending in between is not missed.
+        ended.as_mut().enable();
+        let index = current(app).await?;
+        if index.is_some() || !app.pages.listings.lock().is_ok_and(|l| l.building()) {
+            return Ok(index);
+        }
+        ended.await;
+    }
+    current(app).await
+}
+
 /// What an index is built from: the live products, the catalog version they are at and when a
 /// scheduled price changes one of them. The version is read first, so that a write during the
 /// read leaves the index behind the database (and rebuilt), never ahead of it.
@@ -86,6 +109,7 @@ async fn rebuild(app: AppState) {
     if let Ok(mut l) = app.pages.listings.lock() {
         l.finish(built);
     }
+    BUILT.notify_waiters();
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -80,6 +80,12 @@ impl Listings {
         }
     }
 
+    /// Whether a build is under way (`crate::listing::settled` waits for it).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn building(&self) -> bool {
+        self.building
+    }
+
     /// Marks a build as under way, unless one is.
     pub(crate) fn claim(&mut self) -> bool {
         !std::mem::replace(&mut self.building, true)

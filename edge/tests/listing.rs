@@ -90,41 +90,30 @@ async fn searches_from_the_index_match_sql_word_forms_synonyms_prefixes_typos_an
     assert!(total >= 20 && skus.iter().all(|s| s.starts_with("PHN-")), "{total}: {skus:?}");
 }
 
-/// The index the instance would answer with now, after giving a build started by an earlier
-/// call the chance to finish.
+/// The index the instance answers with once the build a listing started has ended.
 async fn index_now(app: &TestApp) -> Option<std::sync::Arc<ListingIndex>> {
-    for _ in 0..200 {
-        if let Some(index) = vitrina_edge::listing::current(&app.state).await.expect("the index") {
-            return Some(index);
-        }
-        tokio::task::yield_now().await;
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    None
+    vitrina_edge::listing::settled(&app.state).await.expect("the index")
+}
+
+/// Runs one statement as its own write.
+async fn write(app: &TestApp, sql: &str) {
+    app.state.sql.batch(vec![Statement::new(sql, vec![])]).await.expect(sql);
 }
 
 #[tokio::test]
 async fn a_catalog_write_sets_the_index_aside_at_once_while_a_stock_write_does_not() {
     let app = TestApp::new().await;
     assert!(index_now(&app).await.is_some(), "a build starts with the first listing and finishes");
-    app.state
-        .sql
-        .batch(vec![Statement::new("UPDATE stock SET on_hand = on_hand + 1 WHERE sku = 'PHN-0001'", vec![])])
-        .await
-        .expect("a stock write");
+    write(&app, "UPDATE stock SET on_hand = on_hand + 1 WHERE sku = 'PHN-0001'").await;
     let after_stock = vitrina_edge::listing::current(&app.state).await.expect("the index");
     assert!(after_stock.is_some(), "a stock count that leaves the product in stock leaves the catalog as it was");
-    app.state.sql.batch(vec![Statement::new("UPDATE stock SET on_hand = 0 WHERE sku = 'PHN-0002'", vec![])]).await.expect("a sell-out");
+    write(&app, "UPDATE stock SET on_hand = 0 WHERE sku = 'PHN-0002'").await;
     assert!(
         vitrina_edge::listing::current(&app.state).await.expect("the index").is_none(),
         "a product sold out across the chain ranks lower at once"
     );
     assert!(index_now(&app).await.is_some(), "rebuilt");
-    app.state
-        .sql
-        .batch(vec![Statement::new("UPDATE products SET price_minor = 100 WHERE sku = 'PHN-0001'", vec![])])
-        .await
-        .expect("a price write");
+    write(&app, "UPDATE products SET price_minor = 100 WHERE sku = 'PHN-0001'").await;
     assert!(vitrina_edge::listing::current(&app.state).await.expect("the index").is_none(), "SQL answers until the index is rebuilt");
     let cheapest = ProductQuery::parse(None, Some("smartphones"), Some(1)).expect("a query").narrowed(Filters::default(), Sort::PriceAsc);
     let rebuilt = index_now(&app).await.expect("rebuilt");

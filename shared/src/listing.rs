@@ -142,7 +142,10 @@ pub struct ListingIndex {
 #[derive(Debug, Clone, Copy)]
 struct Ranked {
     product: u32,
-    key: f64,
+    /// The sort's key: kopecks (negated for the dearest first) or the row id (negated); the
+    /// damped rating (negated) is apart, as the one key that is not a whole number.
+    key: i64,
+    rating: f64,
     name_rank: u8,
     in_stock: bool,
     relevance: f64,
@@ -419,12 +422,12 @@ impl ListingIndex {
             .iter()
             .map(|&(n, relevance)| {
                 let i = n as usize;
-                let key = match q.sort {
-                    Sort::Default | Sort::Popular => 0.0,
-                    Sort::PriceAsc => self.price[i] as f64,
-                    Sort::PriceDesc => -(self.price[i] as f64),
-                    Sort::New => -(self.id[i] as f64),
-                    Sort::Rating => -self.rating[i],
+                let (key, rating) = match q.sort {
+                    Sort::Default | Sort::Popular => (0, 0.0),
+                    Sort::PriceAsc => (self.price[i], 0.0),
+                    Sort::PriceDesc => (-self.price[i], 0.0),
+                    Sort::New => (-self.id[i], 0.0),
+                    Sort::Rating => (0, -self.rating[i]),
                 };
                 let name_rank = match text {
                     Some(_) if self.heads[i] & mask != text_head => 2,
@@ -432,12 +435,12 @@ impl ListingIndex {
                     Some(t) if self.search_names[i].starts_with(t) => 1,
                     _ => 2,
                 };
-                Ranked { product: n, key, name_rank, in_stock: self.in_stock[i], relevance, position: self.position[i] }
+                Ranked { product: n, key, rating, name_rank, in_stock: self.in_stock[i], relevance, position: self.position[i] }
             })
             .collect();
         let searching = text.is_some();
         let order = |a: &Ranked, b: &Ranked| -> Ordering {
-            let by_key = a.key.partial_cmp(&b.key).unwrap_or(Ordering::Equal);
+            let by_key = a.key.cmp(&b.key).then_with(|| a.rating.partial_cmp(&b.rating).unwrap_or(Ordering::Equal));
             let ranked = if searching {
                 a.name_rank
                     .cmp(&b.name_rank)
