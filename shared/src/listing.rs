@@ -32,7 +32,7 @@ const B: f64 = 0.75;
 const TITLE_WEIGHT: f64 = 5.0;
 const BODY_WEIGHT: f64 = 1.0;
 /// The most values an attribute may have to be offered as a filter (a screen size per product is
-/// not a choice); the SQL keeps the same rule.
+/// not a choice); the SQL (`edge::db::catalog::attribute_counts`) applies it too.
 pub const MAX_FACET_VALUES: usize = 8;
 
 /// A product's search document: its normalised name and its terms (space-separated), as

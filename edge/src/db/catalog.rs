@@ -5,7 +5,7 @@ use super::{all, corrupt, exists, first, parse_currency, Count, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
 use vitrina_shared::api::{AdminProduct, BrandInfo, CategoryInfo, ProductDetail, ProductSummary, RatingSummary};
 use vitrina_shared::catalog::{Attribute, Category, Filters, Page, Product, ProductQuery, Sort, PER_PAGE};
-use vitrina_shared::listing::{Document, ListedProduct};
+use vitrina_shared::listing::{Document, ListedProduct, MAX_FACET_VALUES};
 use vitrina_shared::search::index_text;
 use vitrina_shared::store::Store;
 use vitrina_shared::{CategoryId, Money, Sku, StoreId};
@@ -381,10 +381,6 @@ impl FromRow for AttributeCount {
         Ok(AttributeCount(row.text("attr_name")?.to_owned(), row.text("attr_value")?.to_owned(), u32::try_from(row.int("n")?).unwrap_or(0)))
     }
 }
-
-/// The most values an attribute may have to be offered as a filter (a screen size per product is
-/// not a choice).
-const MAX_FACET_VALUES: usize = 8;
 
 /// The attributes of what a listing shows, each with its values and their counts of products (the
 /// most first), under the listing's other filters (not the attribute filters themselves); only
