@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use vitrina_shared::api::CategoryInfo;
+use vitrina_shared::availability::Chain;
 use vitrina_shared::listing::ListingIndex;
-use vitrina_shared::store::Store;
 
 /// How long of the clock an entry may answer without a write in between.
 pub const FRESH_FOR: chrono::Duration = chrono::Duration::seconds(1);
@@ -43,7 +43,7 @@ struct Entry {
 #[derive(Default)]
 pub struct PageCache {
     pages: Mutex<HashMap<String, Entry>>,
-    stores: Mutex<Option<(u64, Arc<Vec<Store>>)>>,
+    stores: Mutex<Option<(u64, Arc<Chain>)>>,
     categories: Mutex<Option<(u64, Arc<Vec<CategoryInfo>>)>>,
     /// The listing index (`crate::listing`).
     pub(crate) listings: Mutex<Listings>,
@@ -122,8 +122,9 @@ async fn kept<T>(
 impl PageCache {
     /// The stores, read again only after a write through the port (every time where the port
     /// cannot tell).
-    pub async fn stores(&self, sql: &dyn Sql) -> Result<Arc<Vec<Store>>, StorageError> {
-        kept(&self.stores, sql, crate::db::catalog::stores(sql)).await
+    /// They come made ready for availability answers ([`Chain`]).
+    pub async fn stores(&self, sql: &dyn Sql) -> Result<Arc<Chain>, StorageError> {
+        kept(&self.stores, sql, async { crate::db::catalog::stores(sql).await.map(Chain::new) }).await
     }
 
     /// The categories with their product counts, on the same terms.

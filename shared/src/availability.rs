@@ -1,9 +1,11 @@
 //! Where a product can be had: stores with available quantity, distance and pickup time,
 //! in-stock stores first, then nearest.
 
+use crate::geo::Place;
 use crate::store::{City, Store};
 use crate::{GeoPoint, Sku, StoreId};
 use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -49,19 +51,143 @@ pub const MAX_LISTED_STORES: u32 = 1_000;
 /// The order stores are listed in: in stock first, then nearest (unknown distance last),
 /// then by id, so the order is total and does not depend on input order.
 pub fn compare(a: &StoreAvailability, b: &StoreAvailability) -> Ordering {
-    order_of(a.available, a.distance_m, &a.store_id, b.available, b.distance_m, &b.store_id)
-}
-
-fn order_of(a_units: u32, a_distance: Option<u32>, a_id: &StoreId, b_units: u32, b_distance: Option<u32>, b_id: &StoreId) -> Ordering {
-    (b_units > 0)
-        .cmp(&(a_units > 0))
-        .then_with(|| match (a_distance, b_distance) {
+    (b.available > 0)
+        .cmp(&(a.available > 0))
+        .then_with(|| match (a.distance_m, b.distance_m) {
             (Some(x), Some(y)) => x.cmp(&y),
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
             (None, None) => Ordering::Equal,
         })
-        .then_with(|| a_id.cmp(b_id))
+        .then_with(|| a.store_id.cmp(&b.store_id))
+}
+
+/// A chain's stores made ready for availability answers: each store's place on the globe worked
+/// out once, a store found from its id without a search, and each store's rank among the ids (the
+/// order's last key) as a number. Kept by the host while the stores do not change.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    stores: Vec<Store>,
+    places: Vec<Place>,
+    id_rank: Vec<u32>,
+    by_id: FxHashMap<String, usize>,
+}
+
+impl Chain {
+    pub fn new(stores: Vec<Store>) -> Chain {
+        let places = stores.iter().map(|s| s.location.place()).collect();
+        let mut by_rank: Vec<usize> = (0..stores.len()).collect();
+        by_rank.sort_by(|a, b| stores[*a].id.cmp(&stores[*b].id));
+        let mut id_rank = vec![0; stores.len()];
+        for (rank, i) in by_rank.into_iter().enumerate() {
+            id_rank[i] = u32::try_from(rank).unwrap_or(u32::MAX);
+        }
+        let by_id = stores.iter().enumerate().map(|(i, s)| (s.id.as_str().to_owned(), i)).collect();
+        Chain { stores, places, id_rank, by_id }
+    }
+
+    pub fn stores(&self) -> &[Store] {
+        &self.stores
+    }
+
+    /// Where the store with this id is in [`Chain::stores`].
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+}
+
+/// The stores an answer lists, in [`compare`]'s order, and the counts over the whole chain that
+/// need no units: what [`rank`] works out from which stores have the SKU at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ranked {
+    pub listed: Vec<Listed>,
+    pub in_stock_stores: u32,
+    pub in_stock_nearby: Option<u32>,
+}
+
+/// One store an answer lists: its index in the [`Chain`], its distance from the shopper and
+/// whether it has the SKU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listed {
+    pub store: usize,
+    pub distance_m: Option<u32>,
+    pub in_stock: bool,
+}
+
+/// The first `listed` stores of `chain` in [`compare`]'s order and the counts, from which stores
+/// have the SKU (`in_stock`, by index in the chain; missing means no). Distances are measured to
+/// the stores in stock, and to the others only when fewer than `listed` have it.
+pub fn rank(chain: &Chain, in_stock: &[bool], shopper: Option<GeoPoint>, listed: usize) -> Ranked {
+    let here = shopper.map(|p| p.place());
+    let has = |i: usize| in_stock.get(i).copied().unwrap_or(false);
+    let measured = |i: usize| {
+        let distance_m = here.map(|h| h.distance_m(&chain.places[i]));
+        // Nearest first, an unknown distance last (no distance on Earth reaches u32::MAX), then by id.
+        let key = (u64::from(distance_m.unwrap_or(u32::MAX)) << 32) | u64::from(chain.id_rank[i]);
+        (key, Listed { store: i, distance_m, in_stock: has(i) })
+    };
+    let stocked: Vec<(u64, Listed)> = (0..chain.stores.len()).filter(|i| has(*i)).map(measured).collect();
+    let in_stock_stores = u32::try_from(stocked.len()).unwrap_or(u32::MAX);
+    let in_stock_nearby = here.map(|_| {
+        let near = stocked.iter().filter(|(_, l)| l.distance_m.is_some_and(|d| d <= NEARBY_RADIUS_M)).count();
+        u32::try_from(near).unwrap_or(u32::MAX)
+    });
+    let mut rows = first(stocked, listed);
+    if rows.len() < listed {
+        let others = (0..chain.stores.len()).filter(|i| !has(*i)).map(measured).collect();
+        rows.extend(first(others, listed - rows.len()));
+    }
+    Ranked { listed: rows.into_iter().map(|(_, l)| l).collect(), in_stock_stores, in_stock_nearby }
+}
+
+/// The `n` entries with the least keys, in order (keys are unique: the id rank is their end).
+fn first(mut entries: Vec<(u64, Listed)>, n: usize) -> Vec<(u64, Listed)> {
+    if n < entries.len() {
+        entries.select_nth_unstable_by_key(n, |e| e.0);
+        entries.truncate(n);
+    }
+    entries.sort_unstable_by_key(|e| e.0);
+    entries
+}
+
+/// The answer for `sku` from a [`rank`]ing: `units(i)` is what the store at index `i` has
+/// available (asked only of the listed stores in stock), `total_available` the units across
+/// the chain.
+pub fn answer(
+    sku: &Sku,
+    chain: &Chain,
+    ranked: Ranked,
+    units: impl Fn(usize) -> u32,
+    total_available: u32,
+    now: DateTime<Utc>,
+) -> Availability {
+    let stores = ranked
+        .listed
+        .into_iter()
+        .map(|l| {
+            let store = &chain.stores[l.store];
+            let available = if l.in_stock { units(l.store) } else { 0 };
+            StoreAvailability {
+                store_id: store.id.clone(),
+                store_name: store.name.clone(),
+                city: store.city,
+                address: store.address.clone(),
+                available,
+                distance_m: l.distance_m,
+                pickup_at: if available > 0 { store.pickup_time(now) } else { None },
+                open_now: store.is_open_at(now),
+                utc_offset_minutes: store.utc_offset_minutes,
+            }
+        })
+        .collect();
+    Availability {
+        sku: sku.clone(),
+        in_stock_stores: ranked.in_stock_stores,
+        in_stock_nearby: ranked.in_stock_nearby,
+        total_available,
+        store_count: u32::try_from(chain.stores.len()).unwrap_or(u32::MAX),
+        stores,
+    }
 }
 
 /// Computes availability of `sku` from every store's units on hand (`available` per store id;
@@ -74,48 +200,22 @@ pub fn availability(
     shopper: Option<GeoPoint>,
     now: DateTime<Utc>,
 ) -> Availability {
-    nearest(sku, stores, available, shopper, now, usize::MAX)
+    nearest(sku, &Chain::new(stores.to_vec()), available, shopper, now, usize::MAX)
 }
 
-/// [`availability`] listing only the first `listed` stores (the counts still cover every store):
-/// the stores are ordered by what [`compare`] reads, and only those listed are filled in.
+/// [`availability`] listing only the first `listed` stores (the counts still cover every store).
 pub fn nearest(
     sku: &Sku,
-    stores: &[Store],
+    chain: &Chain,
     available: &HashMap<StoreId, u32>,
     shopper: Option<GeoPoint>,
     now: DateTime<Utc>,
     listed: usize,
 ) -> Availability {
-    // (units, distance, store) for every store: what the order and the counts need.
-    let mut order: Vec<(u32, Option<u32>, &Store)> = stores
-        .iter()
-        .map(|store| (available.get(&store.id).copied().unwrap_or(0), shopper.map(|p| p.distance_m(&store.location)), store))
-        .collect();
-    let in_stock_stores = order.iter().filter(|r| r.0 > 0).count() as u32;
-    let in_stock_nearby = shopper.map(|_| order.iter().filter(|r| r.0 > 0 && r.1.is_some_and(|d| d <= NEARBY_RADIUS_M)).count() as u32);
-    let total_available = order.iter().map(|r| r.0).sum();
-    let by = |a: &(u32, Option<u32>, &Store), b: &(u32, Option<u32>, &Store)| order_of(a.0, a.1, &a.2.id, b.0, b.1, &b.2.id);
-    if listed < order.len() {
-        order.select_nth_unstable_by(listed, by);
-        order.truncate(listed);
-    }
-    order.sort_by(by);
-    let rows = order
-        .into_iter()
-        .map(|(units, distance_m, store)| StoreAvailability {
-            store_id: store.id.clone(),
-            store_name: store.name.clone(),
-            city: store.city,
-            address: store.address.clone(),
-            available: units,
-            distance_m,
-            pickup_at: if units > 0 { store.pickup_time(now) } else { None },
-            open_now: store.is_open_at(now),
-            utc_offset_minutes: store.utc_offset_minutes,
-        })
-        .collect();
-    Availability { sku: sku.clone(), in_stock_stores, in_stock_nearby, total_available, store_count: stores.len() as u32, stores: rows }
+    let units: Vec<u32> = chain.stores.iter().map(|s| available.get(&s.id).copied().unwrap_or(0)).collect();
+    let in_stock: Vec<bool> = units.iter().map(|u| *u > 0).collect();
+    let total = units.iter().fold(0_u32, |sum, u| sum.saturating_add(*u));
+    answer(sku, chain, rank(chain, &in_stock, shopper, listed), |i| units[i], total, now)
 }
 
 #[cfg(test)]
@@ -155,6 +255,30 @@ mod tests {
         assert_eq!(result.stores.len(), stores.len());
     }
 
+    /// Every store worked out the plain way and sorted by [`compare`]: what [`rank`] and
+    /// [`answer`] must agree with.
+    fn every_store_sorted(stores: &[Store], stock: &HashMap<StoreId, u32>, shopper: Option<GeoPoint>) -> Vec<StoreAvailability> {
+        let mut rows: Vec<StoreAvailability> = stores
+            .iter()
+            .map(|s| {
+                let available = stock.get(&s.id).copied().unwrap_or(0);
+                StoreAvailability {
+                    store_id: s.id.clone(),
+                    store_name: s.name.clone(),
+                    city: s.city,
+                    address: s.address.clone(),
+                    available,
+                    distance_m: shopper.map(|p| p.distance_m(&s.location)),
+                    pickup_at: if available > 0 { s.pickup_time(now()) } else { None },
+                    open_now: s.is_open_at(now()),
+                    utc_offset_minutes: s.utc_offset_minutes,
+                }
+            })
+            .collect();
+        rows.sort_by(compare);
+        rows
+    }
+
     proptest! {
         #[test]
         fn ordering_is_total_and_independent_of_input_order(
@@ -185,9 +309,28 @@ mod tests {
             let stock: HashMap<StoreId, u32> = stores.iter().zip(units).map(|(s, u)| (s.id.clone(), u)).collect();
             let pos = Some(GeoPoint::new(lat, lon).unwrap());
             let all = availability(&sku, &stores, &stock, pos, now());
-            let first = nearest(&sku, &stores, &stock, pos, now(), listed);
+            let first = nearest(&sku, &Chain::new(stores.clone()), &stock, pos, now(), listed);
             prop_assert_eq!(&first.stores[..], &all.stores[..listed.min(all.stores.len())]);
             prop_assert_eq!(Availability { stores: Vec::new(), ..first }, Availability { stores: Vec::new(), ..all });
+        }
+
+        #[test]
+        fn the_stores_listed_are_every_store_sorted_the_plain_way_cut_at_the_limit(
+            units in proptest::collection::vec(0_u32..3, 14),
+            position in proptest::option::of((55.0..61.0_f64, 29.0..39.0_f64)),
+            listed in 0_usize..16,
+        ) {
+            let stores = demo::stores();
+            let sku = Sku::parse("PHN-0001").unwrap();
+            let stock: HashMap<StoreId, u32> = stores.iter().zip(units).map(|(s, u)| (s.id.clone(), u)).collect();
+            let shopper = position.map(|(lat, lon)| GeoPoint::new(lat, lon).unwrap());
+            let answer = nearest(&sku, &Chain::new(stores.clone()), &stock, shopper, now(), listed);
+            let plain = every_store_sorted(&stores, &stock, shopper);
+            prop_assert_eq!(&answer.stores[..], &plain[..listed.min(plain.len())]);
+            prop_assert_eq!(answer.in_stock_stores as usize, plain.iter().filter(|s| s.available > 0).count());
+            prop_assert_eq!(answer.total_available, plain.iter().map(|s| s.available).sum::<u32>());
+            let near = plain.iter().filter(|s| s.available > 0 && s.distance_m.is_some_and(|d| d <= NEARBY_RADIUS_M)).count() as u32;
+            prop_assert_eq!(answer.in_stock_nearby, shopper.map(|_| near));
         }
     }
 }

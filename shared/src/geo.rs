@@ -6,6 +6,27 @@
 use crate::DomainError;
 use serde::{Deserialize, Serialize};
 
+/// A point made ready for [`Place::distance_m`] ([`GeoPoint::place`]): the same distances as
+/// [`GeoPoint::distance_m`] to the last bit, with one cosine fewer for each.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place {
+    lat_rad: f64,
+    cos_lat: f64,
+    lon: f64,
+}
+
+impl Place {
+    /// Haversine distance in whole metres.
+    pub fn distance_m(&self, other: &Place) -> u32 {
+        let dp = other.lat_rad - self.lat_rad;
+        let dl = (other.lon - self.lon).to_radians();
+        let a = (dp / 2.0).sin().powi(2) + self.cos_lat * other.cos_lat * (dl / 2.0).sin().powi(2);
+        let c = 2.0 * a.sqrt().min(1.0).asin();
+        // At most half the Earth's circumference (~20,000 km), well inside u32.
+        (EARTH_RADIUS_M * c).round() as u32
+    }
+}
+
 /// WGS-84 latitude and longitude in degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GeoPoint {
@@ -27,13 +48,14 @@ impl GeoPoint {
 
     /// Haversine distance in whole metres.
     pub fn distance_m(&self, other: &GeoPoint) -> u32 {
-        let (p1, p2) = (self.lat.to_radians(), other.lat.to_radians());
-        let dp = p2 - p1;
-        let dl = (other.lon - self.lon).to_radians();
-        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-        let c = 2.0 * a.sqrt().min(1.0).asin();
-        // At most half the Earth's circumference (~20,000 km), well inside u32.
-        (EARTH_RADIUS_M * c).round() as u32
+        self.place().distance_m(&other.place())
+    }
+
+    /// The point with its latitude in radians and that latitude's cosine worked out once, for
+    /// measuring from it (or to it) many times.
+    pub fn place(&self) -> Place {
+        let lat_rad = self.lat.to_radians();
+        Place { lat_rad, cos_lat: lat_rad.cos(), lon: self.lon }
     }
 
     /// `lat=…&lon=…` with five decimals each (about a metre), for an address's query.

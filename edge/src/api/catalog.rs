@@ -14,7 +14,7 @@ use vitrina_shared::api::{
     CategoryInfo, Health, ProductDetail, ProductSummary, RatingRequest, RatingSummary, RatingView, StockUpdateRequest, StockUpdateResponse,
     StoreInfo,
 };
-use vitrina_shared::availability::{nearest, Availability, LISTED_STORES, MAX_LISTED_STORES};
+use vitrina_shared::availability::{Availability, LISTED_STORES, MAX_LISTED_STORES};
 use vitrina_shared::catalog::{Page, ProductQuery};
 use vitrina_shared::stock::validate_stock_update;
 use vitrina_shared::{GeoPoint, Sku, StoreId};
@@ -150,9 +150,8 @@ pub async fn availability(
     if catalog::product(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?.is_none() {
         return Err(ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku));
     }
-    let stores = app.pages.stores(app.sql.as_ref()).await?;
-    let stock = stock::stock_for(app.sql.as_ref(), &sku, app.clock.now().timestamp()).await?;
-    Ok(Json(nearest(&sku, &stores, &stock, position, app.clock.now(), listed as usize)))
+    let chain = app.pages.stores(app.sql.as_ref()).await?;
+    Ok(Json(stock::availability(app.sql.as_ref(), &chain, &sku, position, app.clock.now(), listed as usize).await?))
 }
 
 /// `PUT /api/stores/{store}/stock` (role `staff`: store staff and POS/ERP integrations).

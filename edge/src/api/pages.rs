@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use vitrina_shared::api::{CategoryInfo, StoreInfo};
 use vitrina_shared::art;
-use vitrina_shared::availability::{nearest, Availability, LISTED_STORES};
+use vitrina_shared::availability::{Availability, LISTED_STORES};
 use vitrina_shared::catalog::{Filters, ProductQuery, Sort};
 use vitrina_shared::i18n::{t, Key, Locale};
 use vitrina_shared::store::City;
@@ -317,9 +317,7 @@ async fn page_at(app: &AppState, path: &str, query: &PageQuery, categories: &mut
             };
             let category = categories.get(sql).await?.iter().find(|c| c.category.id == product.category).map(|c| c.category.clone());
             let city = query.city.as_deref().and_then(City::from_slug);
-            let stores = app.pages.stores(sql).await?;
-            let stock = stock::stock_for(sql, &sku, now.timestamp()).await?;
-            let availability = panel_availability(&sku, &stores, &stock, city.map_or(Around::Anywhere, Around::City), now);
+            let availability = panel_availability(app, &sku, city.map_or(Around::Anywhere, Around::City), now).await?;
             let photos = crate::db::pictures::of_product(sql, &sku).await?;
             let pictures = if photos.is_empty() { art::gallery(&sku, &product.image) } else { photos.into_iter().map(|p| p.url).collect() };
             PageData::Product { product, pictures, category, availability, city, now: now.timestamp() }
@@ -367,9 +365,7 @@ async fn availability_fragment(app: &AppState, locale: Locale, path: &str, query
     if catalog::product(sql, &sku, now.timestamp()).await?.is_none() {
         return Err(ApiError::not_found("unknown_sku", format!("there is no product {sku}")).with("sku", &sku));
     }
-    let stores = app.pages.stores(sql).await?;
-    let stock = stock::stock_for(sql, &sku, now.timestamp()).await?;
-    let availability = panel_availability(&sku, &stores, &stock, around, now);
+    let availability = panel_availability(app, &sku, around, now).await?;
     let html = vitrina_storefront::availability_results(locale, availability, around, now.timestamp());
     Ok(Some(page(StatusCode::OK, "text/html; charset=utf-8", html)))
 }
@@ -377,18 +373,18 @@ async fn availability_fragment(app: &AppState, locale: Locale, path: &str, query
 /// A product's availability as its page's panel shows it: around a city every store (the panel
 /// lists the city's), else only the first stores the panel lists are filled in; the counts cover
 /// the chain either way.
-fn panel_availability(
+async fn panel_availability(
+    app: &AppState,
     sku: &Sku,
-    stores: &[vitrina_shared::store::Store],
-    stock: &std::collections::HashMap<StoreId, u32>,
     around: Around,
     now: chrono::DateTime<chrono::Utc>,
-) -> Availability {
+) -> Result<Availability, crate::ports::StorageError> {
     let listed = match around {
         Around::City(_) => usize::MAX,
         Around::Anywhere | Around::Point(_) => LISTED_STORES as usize,
     };
-    nearest(sku, stores, stock, around.point(), now, listed)
+    let chain = app.pages.stores(app.sql.as_ref()).await?;
+    stock::availability(app.sql.as_ref(), &chain, sku, around.point(), now, listed).await
 }
 
 fn bad_position(message: &str) -> ApiError {

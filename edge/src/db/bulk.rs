@@ -25,6 +25,10 @@ fn db_error(what: &str) -> impl Fn(rusqlite::Error) -> StorageError + '_ {
     move |e| StorageError(format!("{what}: {e}"))
 }
 
+/// Every product's shelf (migration 18) from the stock table.
+const SHELVES: &str =
+    "INSERT INTO shelves (sku, stores) SELECT sku, ',' || group_concat(store_id || ':' || on_hand, ',') || ',' FROM stock WHERE on_hand > 0 GROUP BY sku";
+
 /// Adds `add` stores copied from the demo's (new ids, names, places) and sets stock for every
 /// product in every store, in one transaction, the `stock_by_sku` index rebuilt after.
 pub fn write_stores_and_stock(path: &Path, add: u32) -> Result<u64, StorageError> {
@@ -62,17 +66,18 @@ pub fn write_stores_and_stock(path: &Path, add: u32) -> Result<u64, StorageError
             insert.execute(rusqlite::params![id, store.to_string()]).map_err(db_error("adding a store"))?;
         }
     }
-    // The triggers that keep products.units_on_hand would update a product for each of the 100
-    // million rows: they are set aside and the sums taken once at the end.
-    let triggers: Vec<String> = {
+    // The triggers that keep products.units_on_hand and the shelves would update a product and its
+    // shelf for each of the 100 million rows: they are set aside and the sums and shelves made
+    // once at the end.
+    let triggers: Vec<(String, String)> = {
         let mut stmt = tx
-            .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stock'")
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stock'")
             .map_err(db_error("reading triggers"))?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db_error("reading triggers"))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(db_error("reading triggers"))?;
         rows.collect::<Result<_, _>>().map_err(db_error("reading triggers"))?
     };
-    for name in ["stock_added", "stock_changed", "stock_removed"] {
-        tx.execute(&format!("DROP TRIGGER IF EXISTS {name}"), []).map_err(db_error("setting the stock triggers aside"))?;
+    for (name, _) in &triggers {
+        tx.execute(&format!("DROP TRIGGER \"{name}\""), []).map_err(db_error("setting the stock triggers aside"))?;
     }
     tx.execute("DELETE FROM stock", []).map_err(db_error("clearing stock"))?;
     tx.execute("DROP INDEX IF EXISTS stock_by_sku", []).map_err(db_error("dropping stock_by_sku"))?;
@@ -109,7 +114,10 @@ pub fn write_stores_and_stock(path: &Path, add: u32) -> Result<u64, StorageError
     tracing::info!("summing units on hand per product");
     tx.execute("UPDATE products SET units_on_hand = COALESCE((SELECT SUM(s.on_hand) FROM stock s WHERE s.sku = products.sku), 0)", [])
         .map_err(db_error("summing units on hand"))?;
-    for trigger in &triggers {
+    tracing::info!("listing the stores that have each product");
+    tx.execute("DELETE FROM shelves", []).map_err(db_error("clearing the shelves"))?;
+    tx.execute(SHELVES, []).map_err(db_error("listing the shelves"))?;
+    for (_, trigger) in &triggers {
         tx.execute(trigger, []).map_err(db_error("restoring the stock triggers"))?;
     }
     tx.commit().map_err(db_error("committing"))?;

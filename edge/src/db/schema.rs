@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("../../migrations/0015_product_pictures.sql")),
     (16, include_str!("../../migrations/0016_pictures.sql")),
     (17, include_str!("../../migrations/0017_listing_index.sql")),
+    (18, include_str!("../../migrations/0018_shelves.sql")),
 ];
 
 /// What a migration's transaction does besides its script: rows computed in Rust.

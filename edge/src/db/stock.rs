@@ -7,8 +7,9 @@ use super::{all, corrupt, to_time, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
+use vitrina_shared::availability::{answer, rank, Availability, Chain};
 use vitrina_shared::stock::StockLine;
-use vitrina_shared::{Sku, StoreId};
+use vitrina_shared::{GeoPoint, Sku, StoreId};
 
 /// Units of `s.sku` held at `s.store_id` by holds that have not expired at the first parameter.
 pub const ACTIVE_HOLDS: &str =
@@ -49,6 +50,64 @@ impl FromRow for Available {
 /// nothing on the shelf are left out (a third of a chain of 1,000 stores, read for nothing).
 pub async fn stock_for(sql: &dyn Sql, sku: &Sku, now: i64) -> Result<HashMap<StoreId, u32>, StorageError> {
     Ok(all::<Available>(sql, &stock_select(), vec![sku.as_str().into(), now.into()]).await?.into_iter().map(|a| (a.0, a.1)).collect())
+}
+
+/// The SKU's shelf (migration 18: `,store:units,…,` for every store with units on hand, one
+/// row however many stores there are), `held` 0; then a row for each store with holds active at
+/// the second parameter: its id, its units on hand and the units held (`held` > 0). One
+/// statement: one snapshot.
+const SHELVES: &str = "SELECT stores, 0 AS on_hand, 0 AS held FROM shelves WHERE sku = ?1
+     UNION ALL
+     SELECT h.store_id, MAX(s.on_hand), SUM(h.qty)
+     FROM holds h JOIN stock s ON s.store_id = h.store_id AND s.sku = h.sku
+     WHERE h.sku = ?1 AND h.expires_at > ?2 GROUP BY h.store_id";
+
+struct Shelf {
+    stores: String,
+    on_hand: i64,
+    held: i64,
+}
+
+impl FromRow for Shelf {
+    const COLUMNS: &'static [&'static str] = &["stores", "on_hand", "held"];
+    fn from_row(row: &Named<'_>) -> Result<Self, StorageError> {
+        Ok(Shelf { stores: row.text("stores")?.to_owned(), on_hand: row.int("on_hand")?, held: row.int("held")? })
+    }
+}
+
+/// The availability of `sku` across `chain` at `now` for a shopper at `shopper`, listing the first
+/// `listed` stores (in stock first, then nearest): every store's units available (on hand less
+/// active holds) from one [`SHELVES`] read.
+pub async fn availability(
+    sql: &dyn Sql,
+    chain: &Chain,
+    sku: &Sku,
+    shopper: Option<GeoPoint>,
+    now: DateTime<Utc>,
+    listed: usize,
+) -> Result<Availability, StorageError> {
+    let rows = all::<Shelf>(sql, SHELVES, vec![sku.as_str().into(), now.timestamp().into()]).await?;
+    let mut units = vec![0_u32; chain.stores().len()];
+    let (shelf, held): (Vec<Shelf>, Vec<Shelf>) = rows.into_iter().partition(|r| r.held == 0);
+    for (id, on_hand) in shelf.iter().flat_map(|s| shelved(&s.stores)) {
+        if let Some(i) = chain.index_of(id) {
+            units[i] = on_hand;
+        }
+    }
+    for hold in &held {
+        if let Some(i) = chain.index_of(&hold.stores) {
+            units[i] = u32::try_from((hold.on_hand - hold.held).max(0)).unwrap_or(0);
+        }
+    }
+    let in_stock: Vec<bool> = units.iter().map(|u| *u > 0).collect();
+    let total = units.iter().fold(0_u32, |sum, u| sum.saturating_add(*u));
+    Ok(answer(sku, chain, rank(chain, &in_stock, shopper, listed), |i| units[i], total, now))
+}
+
+/// The entries of a shelf, `,store:units,…,`: store ids with their units (an entry that does not
+/// read is left out).
+fn shelved(shelf: &str) -> impl Iterator<Item = (&str, u32)> {
+    shelf.split(',').filter_map(|entry| entry.split_once(':')).filter_map(|(id, units)| Some((id, units.parse().ok()?)))
 }
 
 /// Sets on-hand quantities for one store, all lines in one transaction.
@@ -138,5 +197,5 @@ pub(crate) fn extend_holds(order: &str, until: i64) -> Statement {
 
 #[cfg(test)]
 pub(super) fn selects() -> Vec<super::Checked> {
-    vec![super::checked::<Available>(stock_select())]
+    vec![super::checked::<Available>(stock_select()), super::checked::<Shelf>(SHELVES)]
 }

@@ -24,7 +24,9 @@ fn from_sqlite(v: ValueRef<'_>) -> Value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(n) => Value::Integer(n),
         ValueRef::Real(r) => Value::Text(r.to_string()),
-        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        // Checked whole first (much quicker on long texts such as a product's shelf), repaired
+        // only when SQLite holds bytes that are not UTF-8.
+        ValueRef::Text(t) => Value::Text(std::str::from_utf8(t).map_or_else(|_| String::from_utf8_lossy(t).into_owned(), str::to_owned)),
         ValueRef::Blob(b) => Value::Blob(b.to_vec()),
     }
 }
