@@ -37,13 +37,16 @@ struct Entry {
 }
 
 /// The cache of one instance: pages keyed by origin and address (path and query), and the data
-/// every page reads — the chain's stores, the categories with their counts — kept on the same
-/// terms without the second's limit (neither changes with the clock). At 100,000 products and
-/// 1,000 stores, reading those is most of a product page or an availability answer.
+/// every page reads — the categories with their counts, kept on the same terms without the
+/// second's limit (they do not change with the clock), and the chain's stores, kept while the
+/// stores' version stays. At 100,000 products and 1,000 stores, reading those is most of a
+/// product page or an availability answer.
 #[derive(Default)]
 pub struct PageCache {
     pages: Mutex<HashMap<String, Entry>>,
-    stores: Mutex<Option<(u64, Arc<Chain>)>>,
+    /// The chain's stores, the write generation they were last checked at and the stores'
+    /// version they were read at.
+    stores: Mutex<Option<(u64, i64, Arc<Chain>)>>,
     categories: Mutex<Option<(u64, Arc<Vec<CategoryInfo>>)>>,
     /// The listing index (`crate::listing`).
     pub(crate) listings: Mutex<Listings>,
@@ -120,11 +123,27 @@ async fn kept<T>(
 }
 
 impl PageCache {
-    /// The stores, read again only after a write through the port (every time where the port
-    /// cannot tell).
-    /// They come made ready for availability answers ([`Chain`]).
+    /// The stores, made ready for availability answers ([`Chain`]), read every time where the
+    /// port cannot tell when data changed. After a write through the port they are kept while
+    /// the stores' version stays (one small read instead of every store: carts and sessions are
+    /// written all day, stores seldom).
     pub async fn stores(&self, sql: &dyn Sql) -> Result<Arc<Chain>, StorageError> {
-        kept(&self.stores, sql, async { crate::db::catalog::stores(sql).await.map(Chain::new) }).await
+        let read = || async { crate::db::catalog::stores(sql).await.map(|s| Arc::new(Chain::new(s))) };
+        let Some(generation) = sql.generation() else { return read().await };
+        let kept = self.stores.lock().ok().and_then(|k| k.clone());
+        if let Some((_, _, chain)) = kept.as_ref().filter(|(g, _, _)| *g == generation) {
+            return Ok(chain.clone());
+        }
+        // The version is read before the stores: a store written in between is read again next time.
+        let version = crate::db::catalog::stores_version(sql).await?;
+        let chain = match kept {
+            Some((_, v, chain)) if v == version => chain,
+            _ => read().await?,
+        };
+        if let Ok(mut k) = self.stores.lock() {
+            *k = Some((generation, version, chain.clone()));
+        }
+        Ok(chain)
     }
 
     /// The categories with their product counts, on the same terms.

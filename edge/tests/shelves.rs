@@ -1,13 +1,15 @@
 //! The shelves (migration 18): which stores have each product, kept by triggers beside the stock
 //! table so that availability across 1,000 stores reads one row. These tests write stock every
 //! way a host does and hold the shelves, and the availability answers read from them, to the
-//! stock table itself.
+//! stock table itself; and show that the chain of stores answers are ranked over is kept until a
+//! store changes.
 
 mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use vitrina_edge::ports::{Clock, Statement, Value};
 use vitrina_shared::availability::availability;
 use vitrina_shared::{GeoPoint, Sku, StoreId};
@@ -156,4 +158,22 @@ async fn availability_from_the_shelves_and_holds_is_the_plain_answer_from_every_
     let (_, held) = app.get("/api/availability/PHN-0001?limit=1000").await;
     let nevsky = held["stores"].as_array().and_then(|s| s.iter().find(|s| s["store_id"] == "spb-nevsky")).expect("Nevsky");
     assert_eq!(nevsky["available"], 0, "a store whose shelf is all held has none to offer");
+}
+
+#[tokio::test]
+async fn the_chain_of_stores_is_kept_across_other_writes_and_read_again_when_a_store_changes() {
+    let app = TestApp::new().await;
+    let sql = app.state.sql.as_ref();
+    let first = app.state.pages.stores(sql).await.expect("stores");
+    write(&app, &["UPDATE stock SET on_hand = on_hand + 1 WHERE sku = 'PHN-0001'"]).await;
+    let after_stock = app.state.pages.stores(sql).await.expect("stores");
+    assert!(Arc::ptr_eq(&first, &after_stock), "a stock write leaves the stores as they were read");
+    write(&app, &["UPDATE stores SET data = json_set(data, '$.name', 'Витрина на Тверской') WHERE id = 'msk-tverskaya'"]).await;
+    let after_store = app.state.pages.stores(sql).await.expect("stores");
+    assert!(!Arc::ptr_eq(&first, &after_store), "a store's write is read at once");
+    let name = after_store.stores().iter().find(|s| s.id.as_str() == "msk-tverskaya").map(|s| s.name.clone());
+    assert_eq!(name.as_deref(), Some("Витрина на Тверской"));
+    let (_, answer) = app.get("/api/availability/PHN-0001?lat=55.7640&lon=37.6060&limit=1000").await;
+    let listed = answer["stores"].as_array().and_then(|s| s.iter().find(|s| s["store_id"] == "msk-tverskaya")).expect("Tverskaya");
+    assert_eq!(listed["store_name"], "Витрина на Тверской", "availability names the store as it is now");
 }

@@ -554,6 +554,12 @@ pub async fn listed_products(sql: &dyn Sql, now: i64) -> Result<(Vec<ListedProdu
 }
 
 const CATALOG_VERSION: &str = "SELECT version AS n FROM catalog_version WHERE id = 1";
+const STORES_VERSION: &str = "SELECT version AS n FROM stores_version WHERE id = 1";
+
+/// The stores' version (migration 18): moved by every write to the stores table.
+pub async fn stores_version(sql: &dyn Sql) -> Result<i64, StorageError> {
+    Ok(first::<Count>(sql, STORES_VERSION, vec![]).await?.map_or(0, |c| c.0))
+}
 
 /// The catalog's version: moved on by every write a listing could show (migration 17's triggers).
 pub async fn catalog_version(sql: &dyn Sql) -> Result<i64, StorageError> {
@@ -1141,6 +1147,7 @@ pub(super) fn selects() -> Vec<super::Checked> {
         checked::<NameRow>(SUGGESTED_NAMES),
         checked::<ListedRow>(listed_select()),
         checked::<Count>(CATALOG_VERSION),
+        checked::<Count>(STORES_VERSION),
         checked::<ProductRow>(products_by_sku_select(2)),
         checked::<Count>(UNINDEXED),
         checked::<ProductRow>(unindexed_select()),
