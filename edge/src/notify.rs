@@ -195,7 +195,7 @@ pub(crate) async fn out_of_stock(
 ) -> Result<Vec<(vitrina_shared::Sku, vitrina_shared::StoreId)>, StorageError> {
     let mut out = Vec::new();
     for (sku, store) in pairs {
-        if crate::db::stock::stock_for(sql, &sku, now).await?.get(&store).copied().unwrap_or(0) == 0 {
+        if crate::db::stock::available_at(sql, &sku, &store, now).await? == 0 {
             out.push((sku, store));
         }
     }
@@ -214,7 +214,7 @@ pub(crate) async fn announce_restocked(
     let mut notices = Vec::new();
     for (sku, store_id) in were_out {
         let Some(store) = stores.iter().find(|s| &s.id == store_id) else { continue };
-        if crate::db::stock::stock_for(sql, sku, now).await?.get(store_id).copied().unwrap_or(0) > 0 {
+        if crate::db::stock::available_at(sql, sku, store_id, now).await? > 0 {
             let name = crate::db::catalog::product(sql, sku, now).await?.map(|(p, _)| p.name).unwrap_or_default();
             notices.extend(back_in_stock(sql, sku, &name, store, now).await?);
         }

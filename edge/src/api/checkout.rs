@@ -472,7 +472,7 @@ pub async fn create(
         }
         Err(Why::Stock(i)) => {
             let line = &lines[i];
-            let left = stock::stock_for(app.sql.as_ref(), &line.sku, now).await?.get(&plan.sources[i]).copied().unwrap_or(0);
+            let left = stock::available_at(app.sql.as_ref(), &line.sku, &plan.sources[i], now).await?;
             return Err(ApiError::Conflict {
                 code: "insufficient_stock",
                 message: format!(

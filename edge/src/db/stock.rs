@@ -138,6 +138,19 @@ fn available_params(store: &StoreId, sku: &Sku, now: i64) -> Vec<Value> {
     vec![store.as_str().into(), sku.as_str().into(), store.as_str().into(), sku.as_str().into(), now.into()]
 }
 
+/// [`AVAILABLE`] as a row: `n`, never below 0 (no stock row reads as 0).
+fn available_at_select() -> String {
+    format!("SELECT MAX(0, COALESCE({AVAILABLE}, 0)) AS n")
+}
+
+/// Units of `sku` available at `store` at `now` (on hand less active holds): two point reads,
+/// however many stores carry the SKU. For a question about one store, where [`stock_for`]
+/// would read every store's row.
+pub async fn available_at(sql: &dyn Sql, sku: &Sku, store: &StoreId, now: i64) -> Result<u32, StorageError> {
+    let n = super::first::<super::Count>(sql, &available_at_select(), available_params(store, sku, now)).await?;
+    Ok(n.map_or(0, |c| u32::try_from(c.0).unwrap_or(0)))
+}
+
 /// Holds `qty` of `sku` at `store` for `order` until `expires_at`, only if that many are available.
 pub(crate) fn hold(order: &str, store: &StoreId, sku: &Sku, qty: u32, expires_at: i64, now: i64) -> Statement {
     let mut params: Vec<Value> = vec![order.into(), store.as_str().into(), sku.as_str().into(), qty.into(), expires_at.into()];
@@ -197,5 +210,62 @@ pub(crate) fn extend_holds(order: &str, until: i64) -> Statement {
 
 #[cfg(test)]
 pub(super) fn selects() -> Vec<super::Checked> {
-    vec![super::checked::<Available>(stock_select()), super::checked::<Shelf>(SHELVES)]
+    vec![
+        super::checked::<Available>(stock_select()),
+        super::checked::<Shelf>(SHELVES),
+        super::checked::<super::Count>(available_at_select()),
+    ]
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::native::sqlite::SqliteStore;
+
+    #[test]
+    fn one_store_asked_alone_has_the_units_every_store_read_together_gives_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sql = SqliteStore::open(&dir.path().join("stock.db")).expect("open sqlite");
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        runtime.block_on(async {
+            let now = Utc::now();
+            super::super::schema::migrate_and_seed(&sql, now).await.expect("migrate");
+            let (ts, later, earlier) = (now.timestamp(), now.timestamp() + 600, now.timestamp() - 600);
+            // Holds that take part of a shelf, more than all of one (a sale raced a count), and one
+            // that has expired; and a product taken off every shelf.
+            let holds = [
+                ("T1", "msk-tverskaya", "PHN-0001", 1_u32, later),
+                ("T2", "spb-nevsky", "PHN-0001", 500, later),
+                ("T3", "msk-novy-arbat", "PHN-0002", 50, earlier),
+            ];
+            let mut writes: Vec<Statement> = holds
+                .iter()
+                .map(|(order, store, sku, qty, until)| {
+                    Statement::new(
+                        "INSERT INTO holds (order_id, store_id, sku, qty, expires_at) VALUES (?, ?, ?, ?, ?)",
+                        vec![(*order).into(), (*store).into(), (*sku).into(), (*qty).into(), (*until).into()],
+                    )
+                })
+                .collect();
+            writes.push(Statement::new("UPDATE stock SET on_hand = 0 WHERE sku = 'PHN-0003'", vec![]));
+            sql.batch(writes).await.expect("holds");
+            let stores = super::super::catalog::stores(&sql).await.expect("stores");
+            assert!(stores.len() > 1);
+            let mut checked = 0;
+            for sku in ["PHN-0001", "PHN-0002", "PHN-0003", "PHN-0004"] {
+                let sku = Sku::parse(sku).expect("a sku");
+                let together = stock_for(&sql, &sku, ts).await.expect("every store");
+                for store in &stores {
+                    let alone = available_at(&sql, &sku, &store.id, ts).await.expect("one store");
+                    assert_eq!(alone, together.get(&store.id).copied().unwrap_or(0), "{sku} at {}", store.id);
+                    checked += u32::from(alone > 0);
+                }
+            }
+            assert!(checked > 10, "the demo's shelves have units to compare: {checked}");
+            let held = available_at(&sql, &Sku::parse("PHN-0001").expect("a sku"), &StoreId::parse("spb-nevsky").expect("an id"), ts).await;
+            assert_eq!(held, Ok(0), "a shelf held beyond what it has offers none, not less than none");
+            let nowhere = available_at(&sql, &Sku::parse("PHN-0001").expect("a sku"), &StoreId::parse("nowhere").expect("an id"), ts).await;
+            assert_eq!(nowhere, Ok(0), "a store without a stock row has none");
+        });
+    }
 }
