@@ -153,7 +153,7 @@ fn first(mut entries: Vec<(u64, Listed)>, n: usize) -> Vec<(u64, Listed)> {
 /// The answer for `sku` from a [`rank`]ing: `units(i)` is what the store at index `i` has
 /// available (asked only of the listed stores in stock), `total_available` the units across
 /// the chain.
-pub fn answer(
+fn answer(
     sku: &Sku,
     chain: &Chain,
     ranked: Ranked,
@@ -213,9 +213,15 @@ pub fn nearest(
     listed: usize,
 ) -> Availability {
     let units: Vec<u32> = chain.stores.iter().map(|s| available.get(&s.id).copied().unwrap_or(0)).collect();
+    from_units(sku, chain, &units, shopper, now, listed)
+}
+
+/// [`nearest`] from the units available in each store of `chain`, by index (a store past the
+/// end has none).
+pub fn from_units(sku: &Sku, chain: &Chain, units: &[u32], shopper: Option<GeoPoint>, now: DateTime<Utc>, listed: usize) -> Availability {
     let in_stock: Vec<bool> = units.iter().map(|u| *u > 0).collect();
     let total = units.iter().fold(0_u32, |sum, u| sum.saturating_add(*u));
-    answer(sku, chain, rank(chain, &in_stock, shopper, listed), |i| units[i], total, now)
+    answer(sku, chain, rank(chain, &in_stock, shopper, listed), |i| units.get(i).copied().unwrap_or(0), total, now)
 }
 
 #[cfg(test)]

@@ -160,17 +160,25 @@ pub(crate) fn checked<T: FromRow>(query: impl Into<String>) -> Checked {
     (query.into(), T::COLUMNS)
 }
 
+/// For the storage modules' tests: a database file in a new temporary directory, migrated and
+/// seeded with the demo data at `now`, and a runtime to ask it on (the directory lives as long as
+/// its handle).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn demo_db(now: DateTime<Utc>) -> (tempfile::TempDir, crate::native::sqlite::SqliteStore, tokio::runtime::Runtime) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = crate::native::sqlite::SqliteStore::open(&dir.path().join("vitrina.db")).expect("open sqlite");
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    runtime.block_on(schema::migrate_and_seed(&store, now)).expect("migrate");
+    (dir, store, runtime)
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::native::sqlite::SqliteStore;
 
     #[test]
     fn every_select_returns_the_columns_its_row_type_reads() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::open(&dir.path().join("columns.db")).expect("open sqlite");
-        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
-        runtime.block_on(schema::migrate_and_seed(&store, Utc::now())).expect("migrate");
+        let (_dir, store, _) = demo_db(Utc::now());
         let selects: Vec<Checked> = [
             carts::selects(),
             catalog::selects(),

@@ -7,7 +7,7 @@ use super::{all, corrupt, to_time, FromRow, Named};
 use crate::ports::{Sql, Statement, StorageError, Value};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use vitrina_shared::availability::{answer, rank, Availability, Chain};
+use vitrina_shared::availability::{from_units, Availability, Chain};
 use vitrina_shared::stock::StockLine;
 use vitrina_shared::{GeoPoint, Sku, StoreId};
 
@@ -99,9 +99,7 @@ pub async fn availability(
             units[i] = u32::try_from((hold.on_hand - hold.held).max(0)).unwrap_or(0);
         }
     }
-    let in_stock: Vec<bool> = units.iter().map(|u| *u > 0).collect();
-    let total = units.iter().fold(0_u32, |sum, u| sum.saturating_add(*u));
-    Ok(answer(sku, chain, rank(chain, &in_stock, shopper, listed), |i| units[i], total, now))
+    Ok(from_units(sku, chain, &units, shopper, now, listed))
 }
 
 /// The entries of a shelf, `,store:units,…,`: store ids with their units (an entry that does not
@@ -220,16 +218,12 @@ pub(super) fn selects() -> Vec<super::Checked> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::native::sqlite::SqliteStore;
 
     #[test]
     fn one_store_asked_alone_has_the_units_every_store_read_together_gives_it() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let sql = SqliteStore::open(&dir.path().join("stock.db")).expect("open sqlite");
-        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        let now = Utc::now();
+        let (_dir, sql, runtime) = super::super::demo_db(now);
         runtime.block_on(async {
-            let now = Utc::now();
-            super::super::schema::migrate_and_seed(&sql, now).await.expect("migrate");
             let (ts, later, earlier) = (now.timestamp(), now.timestamp() + 600, now.timestamp() - 600);
             // Holds that take part of a shelf, more than all of one (a sale raced a count), and one
             // that has expired; and a product taken off every shelf.
